@@ -1,0 +1,157 @@
+import { Config, Either, Option, Redacted } from "effect"
+import { type Environment } from "./Environment.js"
+import {
+  absoluteUrl,
+  developmentOnly,
+  intAtLeast,
+  maybe,
+  missingWhen,
+  optional,
+  postgresUrl,
+  required,
+
+  stringList,
+  timeZone
+} from "./Settings.js"
+
+/** Settings shared by kas web, the worker and the scheduler (configuration.md §4.1). */
+export interface CommonSettings {
+  readonly environment: Environment
+  readonly commitTag: string
+  readonly debug: boolean
+  readonly timezone: string
+  /** Unset outside production: an embedded PostgreSQL under `.kas/`. */
+  readonly databaseUrl: Option.Option<Redacted.Redacted<string>>
+}
+
+const DEV_SECRET_KEY = "development-secret-key-not-for-production-use-0123456789"
+/** The development REST token shared by kas web and selvbetjening (configuration.md §4.2, §5). */
+export const DEV_REST_TOKEN = "development-rest-token-0123456789abcdef"
+
+const databaseUrl = (env: Environment): Config.Config<Option.Option<Redacted.Redacted<string>>> =>
+  env === "development" ? maybe(postgresUrl("DATABASE_URL")) : postgresUrl("DATABASE_URL").pipe(Config.map(Option.some))
+
+/** §4.1 general settings for any back-office process. */
+export const common = (env: Environment): Config.Config<CommonSettings> =>
+  Config.all({
+    environment: Config.succeed(env),
+    commitTag: required(env, Config.nonEmptyString("COMMIT_TAG"), "dev"),
+    debug: developmentOnly(env, "DEBUG", Config.boolean("DEBUG"), false, (d) => !d || env !== "production"),
+    timezone: required(env, timeZone("TIMEZONE"), "America/Nuuk"),
+    databaseUrl: databaseUrl(env)
+  })
+
+/** kas web (configuration.md §4). */
+export interface KasWebSettings extends CommonSettings {
+  readonly secretKey: Redacted.Redacted<string>
+  readonly port: number
+  readonly hostDomain: string
+  readonly allowedHosts: ReadonlyArray<string>
+  readonly csrfTrustedOrigins: ReadonlyArray<string>
+  readonly sessionIdleSeconds: number
+  readonly transactionIndifferenceLimit: number
+  readonly restToken: Redacted.Redacted<string>
+  readonly representationStart: string
+  readonly representationStop: string
+  readonly representationTokenMaxAge: number
+  readonly adminPassword: Option.Option<Redacted.Redacted<string>>
+  readonly migrate: boolean
+}
+
+export const kasWeb = (env: Environment): Config.Config<KasWebSettings> =>
+  Config.all({
+    common: common(env),
+    secretKey: required(env, Config.redacted("SECRET_KEY"), Redacted.make(DEV_SECRET_KEY)),
+    port: optional(Config.port("PORT"), 8000),
+    hostDomain: optional(absoluteUrl("HOST_DOMAIN"), "https://nokasprod01.dmz70.local"),
+    allowedHosts: optional(stringList("ALLOWED_HOSTS"), env === "development" ? ["localhost", "127.0.0.1"] : []),
+    csrfTrustedOrigins: optional(stringList("CSRF_TRUSTED_ORIGINS"), []),
+    sessionIdleSeconds: optional(intAtLeast("SESSION_IDLE_SECONDS", 60), 28800),
+    transactionIndifferenceLimit: optional(intAtLeast("TRANSACTION_INDIFFERENCE_LIMIT", 0), 100),
+    restToken: required(env, Config.redacted("REST_TOKEN"), Redacted.make(DEV_REST_TOKEN)),
+    representationStart: required(
+      env,
+      absoluteUrl("SELVBETJENING_REPRESENTATION_START"),
+      "http://localhost:8080/represent-start/"
+    ),
+    representationStop: required(
+      env,
+      absoluteUrl("SELVBETJENING_REPRESENTATION_STOP"),
+      "http://localhost:8080/represent-stop/"
+    ),
+    representationTokenMaxAge: optional(intAtLeast("SELVBETJENING_REPRESENTATION_TOKEN_MAX_AGE", 1), 60),
+    adminPassword:
+      env === "development"
+        ? Config.redacted("ADMIN_PASSWORD").pipe(Config.withDefault(Redacted.make("admin")), Config.map(Option.some))
+        : developmentOnly(env, "ADMIN_PASSWORD", maybe(Config.redacted("ADMIN_PASSWORD")), Option.none(), Option.isNone),
+    migrate: developmentOnly(env, "MIGRATE", Config.boolean("MIGRATE"), env === "development", () => true)
+  }).pipe(Config.map(({ common, ...rest }) => ({ ...common, ...rest })))
+
+/** The worker (configuration.md §4.3, §4.8). */
+export interface WorkerSettings extends CommonSettings {
+  readonly hostDomain: string
+  readonly transactionIndifferenceLimit: number
+  readonly jobTimeoutSeconds: number
+  readonly workerConcurrency: number
+  readonly eskat: EskatSettings
+}
+
+/** eSkat source and Oracle connection (configuration.md §4.3, eskat.md §3). */
+export interface EskatSettings {
+  readonly source: "mock" | "live"
+  readonly host: Option.Option<string>
+  readonly port: number
+  readonly database: Option.Option<string>
+  readonly user: Option.Option<string>
+  readonly password: Option.Option<Redacted.Redacted<string>>
+}
+
+export const eskat = (env: Environment): Config.Config<EskatSettings> =>
+  Config.all({
+    source: optional(Config.literal("mock", "live")("ESKAT_SOURCE"), env === "development" ? "mock" : "live"),
+    ESKAT_HOST: maybe(Config.nonEmptyString("ESKAT_HOST")),
+    port: optional(Config.port("ESKAT_PORT"), 1521),
+    ESKAT_DB: maybe(Config.nonEmptyString("ESKAT_DB")),
+    ESKAT_USER: maybe(Config.nonEmptyString("ESKAT_USER")),
+    ESKAT_PASSWORD: maybe(Config.redacted("ESKAT_PASSWORD"))
+  }).pipe(
+    Config.mapOrFail((c) =>
+      missingWhen(c.source === "live", {
+        ESKAT_HOST: c.ESKAT_HOST,
+        ESKAT_DB: c.ESKAT_DB,
+        ESKAT_USER: c.ESKAT_USER,
+        ESKAT_PASSWORD: c.ESKAT_PASSWORD
+      }).pipe(
+        Either.map(() => ({
+          source: c.source,
+          host: c.ESKAT_HOST,
+          port: c.port,
+          database: c.ESKAT_DB,
+          user: c.ESKAT_USER,
+          password: c.ESKAT_PASSWORD
+        }))
+      )
+    )
+  )
+
+export const worker = (env: Environment): Config.Config<WorkerSettings> =>
+  Config.all({
+    common: common(env),
+    hostDomain: optional(absoluteUrl("HOST_DOMAIN"), "https://nokasprod01.dmz70.local"),
+    transactionIndifferenceLimit: optional(intAtLeast("TRANSACTION_INDIFFERENCE_LIMIT", 0), 100),
+    jobTimeoutSeconds: optional(intAtLeast("JOB_TIMEOUT_SECONDS", 1), 10800),
+    workerConcurrency: optional(intAtLeast("WORKER_CONCURRENCY", 1), 1),
+    eskat: eskat(env)
+  }).pipe(Config.map(({ common, ...rest }) => ({ ...common, ...rest })))
+
+/** The scheduler (configuration.md §4). */
+export interface SchedulerSettings extends CommonSettings {
+  readonly representationTokenMaxAge: number
+}
+
+export const scheduler = (env: Environment): Config.Config<SchedulerSettings> =>
+  Config.all({
+    common: common(env),
+    representationTokenMaxAge: optional(intAtLeast("SELVBETJENING_REPRESENTATION_TOKEN_MAX_AGE", 1), 60)
+  }).pipe(Config.map(({ common, ...rest }) => ({ ...common, ...rest })))
+

@@ -1,0 +1,6 @@
+export * as BackOfficeConfig from "./BackOfficeConfig.js"
+export * as SelvbetjeningConfig from "./SelvbetjeningConfig.js"
+export * as ConfigReport from "./ConfigReport.js"
+export * as Settings from "./Settings.js"
+export * from "./Environment.js"
+export * from "./Load.js"

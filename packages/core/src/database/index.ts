@@ -1,0 +1,5 @@
+export * as Database from "./Database.js"
+export * as EmbeddedPostgres from "./EmbeddedPostgres.js"
+export * as Migrations from "./Migrations.js"
+export * from "./DatabaseError.js"
+export { coreMigrations } from "./migrations/index.js"

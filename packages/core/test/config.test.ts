@@ -1,0 +1,83 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Either, Option, Redacted } from "effect"
+import { KasConfig } from "../src/index.js"
+
+const read = <A>(make: Parameters<typeof KasConfig.load<A>>[1], env: Record<string, string>) =>
+  Effect.runSync(Effect.either(KasConfig.load("test", make, KasConfig.ConfigReport.providerFromEnv(env))))
+
+describe("configuration", () => {
+  it("development needs nothing but ENVIRONMENT", () => {
+    const result = read(KasConfig.BackOfficeConfig.kasWeb, { ENVIRONMENT: "development" })
+    const settings = Either.getOrThrow(result)
+    expect(settings.port).toBe(8000)
+    expect(settings.timezone).toBe("America/Nuuk")
+    expect(Option.isNone(settings.databaseUrl)).toBe(true)
+    expect(settings.allowedHosts).toEqual(["localhost", "127.0.0.1"])
+  })
+
+  it("production with nothing set reports every missing variable at once", () => {
+    const result = read(KasConfig.BackOfficeConfig.kasWeb, { ENVIRONMENT: "production" })
+    expect(Either.isLeft(result)).toBe(true)
+    const report = Either.isLeft(result) ? result.left.report : ""
+    for (const name of ["COMMIT_TAG", "SECRET_KEY", "TIMEZONE", "DATABASE_URL", "REST_TOKEN", "SELVBETJENING_REPRESENTATION_START"]) {
+      expect(report).toContain(`${name}: is required`)
+    }
+  })
+
+  it("no ENVIRONMENT is refused, with the rest of what production would need", () => {
+    const result = read(KasConfig.BackOfficeConfig.kasWeb, {})
+    const report = Either.isLeft(result) ? result.left.report : ""
+    expect(report).toContain("ENVIRONMENT: is required")
+    expect(report).toContain("SECRET_KEY: is required")
+  })
+
+  it("malformed values name the variable and the reason, never a secret", () => {
+    const result = read(KasConfig.BackOfficeConfig.kasWeb, {
+      ENVIRONMENT: "development",
+      PORT: "abc",
+      ALLOWED_HOSTS: "not json",
+      TIMEZONE: "Mars/Olympus",
+      DATABASE_URL: "mysql://secretpassword@x/y"
+    })
+    const report = Either.isLeft(result) ? result.left.report : ""
+    expect(report).toMatch(/PORT: /)
+    expect(report).toContain("ALLOWED_HOSTS: must be a JSON array of strings")
+    expect(report).toContain("TIMEZONE: must be an IANA time zone")
+    expect(report).toContain("DATABASE_URL: must be a URL")
+    expect(report).not.toContain("secretpassword")
+  })
+
+  it("ENVIRONMENT=prod is refused", () => {
+    const result = read(KasConfig.BackOfficeConfig.kasWeb, { ENVIRONMENT: "prod" })
+    const report = Either.isLeft(result) ? result.left.report : ""
+    expect(report).toMatch(/ENVIRONMENT: .*development.*staging.*production/s)
+  })
+
+  it("empty optional values use the default", () => {
+    const settings = Either.getOrThrow(read(KasConfig.BackOfficeConfig.kasWeb, { ENVIRONMENT: "development", PORT: "" }))
+    expect(settings.port).toBe(8000)
+  })
+
+  it("live eSkat requires its connection settings", () => {
+    const result = read(KasConfig.BackOfficeConfig.worker, { ENVIRONMENT: "development", ESKAT_SOURCE: "live" })
+    const report = Either.isLeft(result) ? result.left.report : ""
+    for (const n of ["ESKAT_HOST", "ESKAT_DB", "ESKAT_USER", "ESKAT_PASSWORD"]) expect(report).toContain(`${n}: is required`)
+  })
+
+  it("secrets are redacted", () => {
+    const s = Either.getOrThrow(read(KasConfig.BackOfficeConfig.kasWeb, { ENVIRONMENT: "development", SECRET_KEY: "topsecret" }))
+    expect(String(s.secretKey)).not.toContain("topsecret")
+    expect(JSON.stringify(s)).not.toContain("topsecret")
+    expect(Redacted.value(s.secretKey)).toBe("topsecret")
+  })
+
+  it("selvbetjening: close date must be a real date, development-only settings refused in production", () => {
+    const bad = read(KasConfig.SelvbetjeningConfig.selvbetjening, { ENVIRONMENT: "development", CLOSE_AT_MONTH: "2", CLOSE_AT_DATE: "30" })
+    expect(Either.isLeft(bad) ? bad.left.report : "").toContain("CLOSE_AT_MONTH")
+    const prod = read(KasConfig.SelvbetjeningConfig.selvbetjening, { ENVIRONMENT: "production", LOGIN_BYPASS_ENABLED: "true", DEFAULT_CPR: "1111111111" })
+    const report = Either.isLeft(prod) ? prod.left.report : ""
+    expect(report).toContain("LOGIN_BYPASS_ENABLED: is not allowed in production")
+    expect(report).toContain("DEFAULT_CPR: is not allowed in production")
+    expect(report).toContain("LOGIN_PROVIDER")
+  })
+})

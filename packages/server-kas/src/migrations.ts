@@ -1,0 +1,7 @@
+import { coreMigrations, type Migrations } from "@kas/core"
+
+/**
+ * Every migration set of the back office, in the order they run: `kas migrate`, `npm start` and the test
+ * template apply exactly this list. Add a package's set here when it gets one.
+ */
+export const allMigrationSets: ReadonlyArray<Migrations.MigrationSet> = [coreMigrations]
