@@ -1,0 +1,25 @@
+import { parseArgs, type ParseArgsConfig } from "node:util"
+
+/** One `kas` sub-command. `run` returns the exit code. */
+export interface Command {
+  readonly name: string
+  /** One line for the command list. */
+  readonly summary: string
+  /** The usage line(s) after `kas `, e.g. `migrate`. */
+  readonly usage: string
+  readonly run: (argv: ReadonlyArray<string>) => Promise<number>
+}
+
+/** Bad command-line input: printed with the usage text, exit code 2. */
+export class UsageError extends Error {
+  readonly _tag = "UsageError"
+}
+
+/** `parseArgs` that turns unknown options and missing values into a `UsageError`. */
+export const parse = <T extends ParseArgsConfig["options"]>(argv: ReadonlyArray<string>, options: T, allowPositionals = false) => {
+  try {
+    return parseArgs({ args: [...argv], options, strict: true, allowPositionals })
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e))
+  }
+}
