@@ -1,7 +1,8 @@
 import { coreMigrations, type Migrations } from "@kas/core"
+import { webMigrations } from "./database/migrations/index.js"
 
 /**
  * Every migration set of the back office, in the order they run: `kas migrate`, `npm start` and the test
  * template apply exactly this list. Add a package's set here when it gets one.
  */
-export const allMigrationSets: ReadonlyArray<Migrations.MigrationSet> = [coreMigrations]
+export const allMigrationSets: ReadonlyArray<Migrations.MigrationSet> = [coreMigrations, webMigrations]

@@ -1,0 +1,12 @@
+/** @kas/core/web: the Koa pieces both servers share (security headers, sessions, CSRF, views, errors, health). */
+export * from "./Bridge.js"
+export * from "./Csrf.js"
+export * from "./Errors.js"
+export * from "./Health.js"
+export * from "./HttpError.js"
+export * from "./RequestLog.js"
+export * from "./Security.js"
+export * from "./Server.js"
+export * from "./Session.js"
+export * from "./Static.js"
+export * from "./Views.js"
