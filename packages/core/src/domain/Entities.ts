@@ -1,0 +1,11 @@
+/** The typed model of the domain entities (domain.md §2), one Schema class per entity. */
+export * from "./DomainError.js"
+export * from "./FinalStatement.js"
+export * from "./History.js"
+export * from "./Kroner.js"
+export * from "./Note.js"
+export * from "./PensionCompany.js"
+export * from "./Person.js"
+export * from "./PersonTaxYear.js"
+export * from "./PolicyTaxYear.js"
+export * from "./TaxYear.js"

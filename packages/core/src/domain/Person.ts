@@ -1,0 +1,39 @@
+import { Schema } from "effect"
+
+/** Person status (domain.md §2.3). */
+export const PersonStatus = Schema.Literal("Undefined", "Alive", "Dead", "Invalid")
+
+/** A 10-digit CPR number (the whole value). */
+export const Cpr = Schema.String.pipe(Schema.pattern(/^[0-9]{10}$/), Schema.brand("Cpr"))
+/** A CPR number. */
+export type Cpr = typeof Cpr.Type
+
+/** A person (audited, domain.md §2.3). */
+export class Person extends Schema.Class<Person>("Person")({
+  id: Schema.Number,
+  cpr: Schema.String.pipe(Schema.pattern(/^[0-9]{10}$/)),
+  name: Schema.NullOr(Schema.String),
+  municipality_code: Schema.NullOr(Schema.Number),
+  municipality_name: Schema.NullOr(Schema.String),
+  address_line_1: Schema.NullOr(Schema.String),
+  address_line_2: Schema.NullOr(Schema.String),
+  address_line_3: Schema.NullOr(Schema.String),
+  address_line_4: Schema.NullOr(Schema.String),
+  address_line_5: Schema.NullOr(Schema.String),
+  full_address: Schema.NullOr(Schema.String),
+  updated_from_dafo: Schema.Boolean,
+  status: PersonStatus,
+  is_test_person: Schema.Boolean
+}) {
+  /** The non-empty address lines joined with newlines. */
+  get postal_address(): string {
+    return [this.address_line_1, this.address_line_2, this.address_line_3, this.address_line_4, this.address_line_5]
+      .filter((l): l is string => l !== null && l.trim() !== "")
+      .join("\n")
+  }
+}
+
+/** The writable fields of a person (everything but the id). */
+export const PersonFields = Person.pipe(Schema.omit("id"))
+/** Writable person fields. */
+export type PersonFields = typeof PersonFields.Type

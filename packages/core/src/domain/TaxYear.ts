@@ -1,0 +1,45 @@
+import { Schema } from "effect"
+import { daysInYear } from "./PolicyCalculation.js"
+
+/** The lifecycle period of a tax year (domain.md §6.1). */
+export const YearPart = Schema.Literal("selvangivelse", "ligning", "genoptagelsesperiode")
+/** A `year_part` value. */
+export type YearPart = typeof YearPart.Type
+
+/** Danish labels of the periods. */
+export const yearPartLabels: Readonly<Record<YearPart, string>> = {
+  selvangivelse: "Selvangivelsesperiode",
+  ligning: "Ligningsperiode",
+  genoptagelsesperiode: "Genoptagelsesperiode"
+}
+
+/** The message when a line of the rate text is too long. */
+export const rateTextMessage = "Ratetekst må ikke indeholde linjer med mere end 60 tegn"
+
+/** "skatteår" (domain.md §2.1). */
+export class TaxYear extends Schema.Class<TaxYear>("TaxYear")({
+  id: Schema.Number,
+  year: Schema.Int.pipe(Schema.greaterThanOrEqualTo(2000)),
+  year_part: YearPart,
+  rate_text_for_transactions: Schema.String.pipe(
+    Schema.filter((s) => s.split(/\r?\n/).every((line) => line.length <= 60), { message: () => rateTextMessage })
+  )
+}) {
+  /** 366 or 365. */
+  get days_in_year(): number {
+    return daysInYear(this.year)
+  }
+}
+
+/** "lås": a settlement period inside a tax year (domain.md §2.2); dates are ISO `YYYY-MM-DD`. */
+export class Lock extends Schema.Class<Lock>("Lock")({
+  id: Schema.Number,
+  tax_year_id: Schema.Number,
+  interval_from: Schema.String,
+  interval_to: Schema.NullOr(Schema.String)
+}) {
+  /** An open lock has no end. */
+  get is_open(): boolean {
+    return this.interval_to === null
+  }
+}
