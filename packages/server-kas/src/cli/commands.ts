@@ -1,5 +1,6 @@
 import type { Command } from "./Command.js"
 import { migrate } from "./migrate.js"
+import { web } from "./web.js"
 
 /** Every `kas` sub-command. Add new commands here. */
-export const commands: ReadonlyArray<Command> = [migrate]
+export const commands: ReadonlyArray<Command> = [migrate, web]

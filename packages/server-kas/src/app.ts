@@ -1,0 +1,82 @@
+import { bodyParser } from "@koa/bodyparser"
+import { Effect } from "effect"
+import Koa from "koa"
+import path from "node:path"
+import { fileURLToPath } from "node:url"
+import { SqlClient } from "@effect/sql"
+import {
+  allowedHosts,
+  csrf,
+  errorPages,
+  health,
+  makeRunner,
+  requestLog,
+  securityHeaders,
+  sessions,
+  staticFiles,
+  views
+} from "@kas/core/web"
+import { StaffUsers } from "./auth/StaffUsers.js"
+import { authRoutes } from "./routes/auth.js"
+import { areaRoutes } from "./routes/index.js"
+import type { AppContext } from "./web/AppContext.js"
+import { currentUser, hasPermission } from "./web/StaffAuth.js"
+import { pgSessionStore } from "./web/SessionStore.js"
+import type { AppRuntime, AppServices } from "./runtime.js"
+import type { KasConfig } from "@kas/core"
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+/** The EJS views of kas web (src/../views in development, dist/../views when built). */
+export const VIEWS_DIR = path.resolve(here, "..", "views")
+
+/** Builds the kas web Koa app on a ready runtime. */
+export const makeApp = (settings: KasConfig.BackOfficeConfig.KasWebSettings, runtime: AppRuntime): Koa => {
+  const app = new Koa({ proxy: settings.environment !== "development" })
+  const development = settings.environment === "development"
+  const run = makeRunner(runtime)
+  const appContext: AppContext = { settings, runtime, run }
+  const runP = <A, E>(effect: Effect.Effect<A, E, AppServices>) => runtime.runPromise(effect)
+
+  app.use(requestLog("kas-web"))
+  app.use(securityHeaders({ secure: !development }))
+  app.use(
+    views({
+      dirs: [VIEWS_DIR],
+      cache: !development,
+      globals: {
+        environment: settings.environment,
+        commitTag: settings.commitTag,
+        showTestBanner: settings.environment !== "production",
+        hasPermission
+      }
+    })
+  )
+  app.use(errorPages({ apiPrefixes: ["/rest/"], debug: settings.debug }))
+  app.use(
+    health({
+      database: () => runP(Effect.flatMap(SqlClient.SqlClient, (sql) => sql`select 1`)).then(() => undefined),
+      storage: () => runP(Effect.flatMap(SqlClient.SqlClient, (sql) => sql`select 1 from pg_tables limit 1`)).then(() => undefined)
+    })
+  )
+  app.use(allowedHosts(settings.allowedHosts))
+  app.use(staticFiles(path.join(VIEWS_DIR, "..", "static")))
+  app.use(bodyParser({ enableTypes: ["json", "form"], formLimit: "1mb", jsonLimit: "5mb" }))
+  app.use(
+    sessions({
+      store: pgSessionStore(runtime, "web.sessions"),
+      cookieName: "kas_sessionid",
+      idleSeconds: settings.sessionIdleSeconds,
+      secure: !development
+    })
+  )
+  app.use(csrf({ exempt: ["/rest/"] }))
+  app.use(currentUser((id) => runP(Effect.flatMap(StaffUsers, (u) => u.load(id)))))
+
+  const auth = authRoutes((u, p) => runP(Effect.flatMap(StaffUsers, (s) => s.authenticate(u, p))))
+  app.use(auth.routes()).use(auth.allowedMethods())
+  for (const make of areaRoutes) {
+    const router = make(appContext)
+    app.use(router.routes()).use(router.allowedMethods())
+  }
+  return app
+}

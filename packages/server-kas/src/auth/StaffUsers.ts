@@ -1,0 +1,139 @@
+import { SqlClient } from "@effect/sql"
+import { Data, Effect, Option } from "effect"
+import { createHash, randomBytes } from "node:crypto"
+import { hashPassword, verifyPassword } from "./Password.js"
+import { ALL_PERMISSIONS, DEVELOPMENT_USERS, GROUP_PERMISSIONS, GROUPS, type GroupName } from "./Permissions.js"
+
+/** A logged-in staff user with the permissions of their groups (a superuser has all). */
+export interface StaffUser {
+  readonly id: number
+  readonly username: string
+  readonly isSuperuser: boolean
+  readonly permissions: ReadonlySet<string>
+}
+
+/** A user could not be created or found. */
+export class StaffUserError extends Data.TaggedError("StaffUserError")<{ readonly message: string }> {}
+
+const sha256 = (s: string) => createHash("sha256").update(s).digest("hex")
+
+/** Staff users, groups, login and REST tokens (schema `web`). */
+export class StaffUsers extends Effect.Service<StaffUsers>()("@kas/server-kas/StaffUsers", {
+  effect: Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
+
+    const load = Effect.fn("StaffUsers.load")(function* (id: number) {
+      const rows = yield* sql<{ id: number; username: string; is_superuser: boolean; is_active: boolean }>`
+        select id, username, is_superuser, is_active from web.users where id = ${id}`
+      const row = rows[0]
+      if (!row || !row.is_active) return Option.none<StaffUser>()
+      const perms = yield* sql<{ permission: string }>`
+        select distinct gp.permission from web.user_groups ug
+        join web.group_permissions gp on gp.group_id = ug.group_id where ug.user_id = ${id}`
+      return Option.some<StaffUser>({
+        id: row.id,
+        username: row.username,
+        isSuperuser: row.is_superuser,
+        permissions: new Set(row.is_superuser ? ALL_PERMISSIONS : perms.map((p) => p.permission))
+      })
+    })
+
+    /** The active user with this username and password, or none (same answer for unknown user and bad password). */
+    const authenticate = Effect.fn("StaffUsers.authenticate")(function* (username: string, password: string) {
+      const rows = yield* sql<{ id: number; password_hash: string | null; is_active: boolean }>`
+        select id, password_hash, is_active from web.users where username = ${username}`
+      const row = rows[0]
+      const ok = yield* Effect.promise(() => verifyPassword(password, row?.password_hash ?? null))
+      if (!row || !row.is_active || !ok) return Option.none<StaffUser>()
+      yield* sql`update web.users set last_login = now() where id = ${row.id}`
+      return yield* load(row.id)
+    })
+
+    /** Creates or updates the five groups and their permissions exactly as the spec says. */
+    const ensureGroups = Effect.fn("StaffUsers.ensureGroups")(function* () {
+      for (const name of GROUPS) {
+        const [g] = yield* sql<{ id: number }>`
+          insert into web.groups (name) values (${name}) on conflict (name) do update set name = excluded.name returning id`
+        yield* sql`delete from web.group_permissions where group_id = ${g!.id}`
+        const perms = GROUP_PERMISSIONS[name]
+        yield* sql`insert into web.group_permissions ${sql.insert(perms.map((permission) => ({ group_id: g!.id, permission })))}`
+      }
+    })
+
+    const setGroups = (userId: number, groups: ReadonlyArray<GroupName>) =>
+      Effect.gen(function* () {
+        yield* sql`delete from web.user_groups where user_id = ${userId}`
+        for (const name of groups) {
+          yield* sql`insert into web.user_groups (user_id, group_id) select ${userId}, id from web.groups where name = ${name}`
+        }
+      })
+
+    /** Creates a user (or updates an existing one's password, groups and active flag). */
+    const upsertUser = Effect.fn("StaffUsers.upsertUser")(function* (input: {
+      readonly username: string
+      readonly password: string | null
+      readonly groups: ReadonlyArray<GroupName>
+      readonly isSuperuser?: boolean
+      readonly isActive?: boolean
+    }) {
+      const hash = input.password === null ? null : yield* Effect.promise(() => hashPassword(input.password!))
+      const [row] = yield* sql<{ id: number }>`
+        insert into web.users (username, password_hash, is_superuser, is_active)
+        values (${input.username}, ${hash}, ${input.isSuperuser ?? false}, ${input.isActive ?? true})
+        on conflict (username) do update set password_hash = excluded.password_hash,
+          is_superuser = excluded.is_superuser, is_active = excluded.is_active
+        returning id`
+      yield* setGroups(row!.id, input.groups)
+      return row!.id
+    }, sql.withTransaction)
+
+    /** Stores `token` as the only API key of `username` (replacing older keys). */
+    const setRestToken = Effect.fn("StaffUsers.setRestToken")(function* (username: string, token: string) {
+      const [row] = yield* sql<{ id: number }>`select id from web.users where username = ${username}`
+      if (!row) return yield* new StaffUserError({ message: `Unknown user ${username}` })
+      yield* sql`delete from web.rest_tokens where user_id = ${row.id}`
+      yield* sql`insert into web.rest_tokens (key_hash, user_id) values (${sha256(token)}, ${row.id})`
+    }, sql.withTransaction)
+
+    /** Creates a new random API key for `username` and returns it (shown once). */
+    const createRestToken = Effect.fn("StaffUsers.createRestToken")(function* (username: string) {
+      const token = randomBytes(20).toString("hex")
+      yield* setRestToken(username, token)
+      return token
+    })
+
+    /** The active user owning this API key. */
+    const byRestToken = Effect.fn("StaffUsers.byRestToken")(function* (token: string) {
+      const rows = yield* sql<{ user_id: number }>`select user_id from web.rest_tokens where key_hash = ${sha256(token)}`
+      return rows[0] ? yield* load(rows[0].user_id) : Option.none<StaffUser>()
+    })
+
+    /**
+     * Start-up seeding (configuration.md §6): groups, the system users `admin`, `rest` (with REST_TOKEN) and
+     * `scheduler`; in development the superuser `admin` and one user per group, all with ADMIN_PASSWORD.
+     */
+    const seed = Effect.fn("StaffUsers.seed")(function* (options: {
+      readonly development: boolean
+      readonly adminPassword: Option.Option<string>
+      readonly restToken: string
+    }) {
+      yield* ensureGroups()
+      const devPassword = options.development ? Option.getOrNull(options.adminPassword) : null
+      yield* upsertUser({
+        username: "admin",
+        password: devPassword,
+        groups: [],
+        isSuperuser: devPassword !== null,
+        isActive: devPassword !== null
+      })
+      yield* sql`insert into web.users (username, is_active) values ('rest', true) on conflict (username) do nothing`
+      yield* setRestToken("rest", options.restToken)
+      yield* sql`insert into web.users (username, is_active) values ('scheduler', false) on conflict (username) do nothing`
+      if (devPassword !== null) {
+        for (const [username, group] of DEVELOPMENT_USERS) yield* upsertUser({ username, password: devPassword, groups: [group] })
+      }
+    }, sql.withTransaction)
+
+    return { load, authenticate, ensureGroups, upsertUser, createRestToken, setRestToken, byRestToken, seed } as const
+  })
+}) {}

@@ -1,0 +1,18 @@
+import { Layer, ManagedRuntime } from "effect"
+import { Database, type KasConfig } from "@kas/core"
+import { StaffUsers } from "./auth/StaffUsers.js"
+
+/**
+ * The services of kas web, built once at start into one ManagedRuntime. Add an area's services to `services`.
+ */
+export const makeLayer = (settings: KasConfig.BackOfficeConfig.CommonSettings) => {
+  const database = Database.layer(settings)
+  const services = Layer.mergeAll(StaffUsers.Default)
+  return services.pipe(Layer.provideMerge(database))
+}
+
+/** Everything a route effect may require. */
+export type AppServices = Layer.Layer.Success<ReturnType<typeof makeLayer>>
+
+/** The runtime type the routes run on. */
+export type AppRuntime = ManagedRuntime.ManagedRuntime<AppServices, unknown>

@@ -1,0 +1,53 @@
+import { Option } from "effect"
+import type { Context, Middleware, Next } from "koa"
+import { HttpError } from "@kas/core/web"
+import type { StaffUser } from "../auth/StaffUsers.js"
+
+declare module "koa" {
+  interface DefaultState {
+    /** The logged-in staff user, when there is one. */
+    user?: StaffUser
+  }
+}
+
+/** Loads the logged-in user from the session into ctx.state.user (an inactive or deleted user is logged out). */
+export const currentUser =
+  (load: (id: number) => Promise<Option.Option<StaffUser>>): Middleware =>
+  async (ctx, next) => {
+    const id = ctx.session.data.userId
+    if (typeof id === "number") {
+      const user = await load(id)
+      if (Option.isSome(user)) ctx.state.user = user.value
+      else ctx.session.destroy()
+    }
+    await next()
+  }
+
+/** Whether the user has every one of `permissions` (a superuser has all). */
+export const hasPermission = (user: StaffUser | undefined, ...permissions: ReadonlyArray<string>): boolean =>
+  user !== undefined && (user.isSuperuser || permissions.every((p) => user.permissions.has(p)))
+
+const toLogin = (ctx: Context) => {
+  const next = encodeURIComponent(ctx.originalUrl)
+  if (ctx.get("HX-Request")) {
+    ctx.set("HX-Redirect", `/login/?next=${next}`)
+    ctx.status = 401
+    return
+  }
+  ctx.redirect(`/login/?next=${next}`)
+}
+
+/**
+ * The check every staff page uses: anonymous → the login page (with `next`), logged in without the
+ * permissions → 403.
+ */
+export const requirePermission =
+  (...permissions: ReadonlyArray<string>): Middleware =>
+  async (ctx: Context, next: Next) => {
+    if (!ctx.state.user) return toLogin(ctx)
+    if (!hasPermission(ctx.state.user, ...permissions)) throw new HttpError(403)
+    await next()
+  }
+
+/** Login only, no particular permission (the front page). */
+export const requireLogin: Middleware = requirePermission()
