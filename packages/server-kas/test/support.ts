@@ -1,0 +1,98 @@
+import { Effect, Either, ManagedRuntime, Option, Redacted } from "effect"
+import type { AddressInfo } from "node:net"
+import type http from "node:http"
+import { KasConfig } from "@kas/core"
+import { TestDatabase } from "@kas/core/testing"
+import { makeApp } from "../src/app.js"
+import { StaffUsers } from "../src/auth/StaffUsers.js"
+import { makeLayer } from "../src/runtime.js"
+
+/** A started kas web on a fresh test database. */
+export interface KasWeb {
+  readonly url: string
+  readonly databaseUrl: string
+  readonly runtime: ManagedRuntime.ManagedRuntime<never, unknown> & ReturnType<typeof ManagedRuntime.make>
+  readonly settings: KasConfig.BackOfficeConfig.KasWebSettings
+  readonly stop: () => Promise<void>
+}
+
+/** Starts kas web in this process on a clone of the test template, with development users seeded. */
+export const startKasWeb = async (env: Record<string, string> = {}): Promise<KasWeb> => {
+  const db = await TestDatabase.createTestDatabase()
+  const provider = KasConfig.ConfigReport.providerFromEnv({ ENVIRONMENT: "development", DATABASE_URL: db.url, ...env })
+  const settings = Either.getOrThrow(
+    Effect.runSync(Effect.either(KasConfig.load("kas web", KasConfig.BackOfficeConfig.kasWeb, provider)))
+  )
+  const runtime = ManagedRuntime.make(makeLayer(settings))
+  await runtime.runPromise(
+    Effect.flatMap(StaffUsers, (u) =>
+      u.seed({
+        development: settings.environment === "development",
+        adminPassword: Option.map(settings.adminPassword, Redacted.value),
+        restToken: Redacted.value(settings.restToken)
+      })
+    )
+  )
+  const app = makeApp(settings, runtime)
+  const server: http.Server = await new Promise((resolve) => {
+    const s = app.listen(0, "127.0.0.1", () => resolve(s))
+  })
+  const port = (server.address() as AddressInfo).port
+  return {
+    url: `http://127.0.0.1:${port}`,
+    databaseUrl: db.url,
+    runtime: runtime as never,
+    settings,
+    stop: async () => {
+      server.closeAllConnections()
+      await new Promise<void>((r) => server.close(() => r()))
+      await runtime.dispose()
+      await db.drop().catch(() => undefined)
+    }
+  }
+}
+
+/** A tiny browser: keeps cookies, follows nothing automatically, reads CSRF tokens from pages. */
+export class Browser {
+  private readonly cookies = new Map<string, string>()
+  constructor(readonly base: string) {}
+
+  async request(path: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers)
+    if (this.cookies.size) headers.set("cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "))
+    const res = await fetch(this.base + path, { ...init, headers, redirect: "manual" })
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(";")
+      const [k, ...v] = pair!.split("=")
+      const value = v.join("=")
+      if (value === "" || /max-age=0/i.test(c)) this.cookies.delete(k!.trim())
+      else this.cookies.set(k!.trim(), value)
+    }
+    return res
+  }
+
+  get(path: string) {
+    return this.request(path)
+  }
+
+  /** The CSRF token of a page's forms. */
+  async csrf(path = "/login/"): Promise<string> {
+    const html = await (await this.get(path)).text()
+    const m = html.match(/name="csrfmiddlewaretoken" value="([^"]+)"/)
+    if (!m) throw new Error(`no CSRF token on ${path}`)
+    return m[1]!
+  }
+
+  /** Posts a form (adds the CSRF token unless `csrf: false`). */
+  async post(path: string, fields: Record<string, string>, options: { csrf?: boolean | string; from?: string } = {}) {
+    const token = options.csrf === false ? undefined : typeof options.csrf === "string" ? options.csrf : await this.csrf(options.from ?? path)
+    const body = new URLSearchParams({ ...fields, ...(token ? { csrfmiddlewaretoken: token } : {}) })
+    return this.request(path, { method: "POST", body, headers: { "content-type": "application/x-www-form-urlencoded" } })
+  }
+
+  async login(username: string, password = "admin") {
+    const res = await this.post("/login/", { username, password })
+    if (res.status !== 302) throw new Error(`login as ${username} failed: ${res.status}`)
+    return this
+  }
+}
