@@ -10,6 +10,7 @@ import {
   errorPages,
   health,
   makeRunner,
+  pgSessionStore,
   requestLog,
   securityHeaders,
   sessions,
@@ -21,7 +22,7 @@ import { authRoutes } from "./routes/auth.js"
 import { areaRoutes } from "./routes/index.js"
 import type { AppContext } from "./web/AppContext.js"
 import { currentUser, hasPermission } from "./web/StaffAuth.js"
-import { pgSessionStore } from "./web/SessionStore.js"
+
 import type { AppRuntime, AppServices } from "./runtime.js"
 import type { KasConfig } from "@kas/core"
 

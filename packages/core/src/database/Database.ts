@@ -114,6 +114,8 @@ export const layerFromUrl = (url: string, options?: { readonly waitSeconds?: num
 export const layer = (options: {
   readonly environment: Environment
   readonly databaseUrl: Option.Option<Redacted.Redacted<string>>
+  /** The embedded server's database to use (default `kas`). */
+  readonly database?: string
   readonly waitSeconds?: number
   readonly maxConnections?: number
 }) => Layer.unwrapScoped(resolveUrl(options).pipe(Effect.map((url) => layerFromUrl(url, options))))

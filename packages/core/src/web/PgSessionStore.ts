@@ -1,6 +1,6 @@
 import { SqlClient } from "@effect/sql"
 import { Effect, type ManagedRuntime } from "effect"
-import type { SessionData, SessionStore } from "@kas/core/web"
+import type { SessionData, SessionStore } from "./Session.js"
 
 /** Sessions in a PostgreSQL table (see `sessionTableSql`); expired rows are ignored and purged on write. */
 export const pgSessionStore = <R>(runtime: ManagedRuntime.ManagedRuntime<R | SqlClient.SqlClient, unknown>, table: string): SessionStore => {

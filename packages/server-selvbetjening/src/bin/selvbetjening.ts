@@ -1,0 +1,4 @@
+#!/usr/bin/env node
+import { startSelvbetjening } from "../main/web.js"
+
+await startSelvbetjening()

@@ -1,0 +1,10 @@
+import type { Migrations } from "@kas/core"
+import m0001 from "./0001_sessions.js"
+
+/** The migrations of the selvbetjening database (schema `selvbetjening`), in order. Only ever append. */
+export const selvbetjeningMigrations: Migrations.MigrationSet = {
+  name: "selvbetjening",
+  migrations: {
+    "0001_sessions": m0001
+  }
+}

@@ -1,0 +1,37 @@
+import { ManagedRuntime } from "effect"
+import { KasConfig, Migrations } from "@kas/core"
+import { listen, ListenError, shutdownOnSignals } from "@kas/core/web"
+import { makeApp } from "../app.js"
+import { selvbetjeningMigrations } from "../database/migrations/index.js"
+import { makeLayer } from "../runtime.js"
+
+/** Starts selvbetjening: configuration (every problem at once, before connecting), database, listen, graceful stop. */
+export const startSelvbetjening = async (): Promise<void> => {
+  const settings = KasConfig.loadOrExit("selvbetjening", KasConfig.SelvbetjeningConfig.selvbetjening)
+  const runtime = ManagedRuntime.make(makeLayer(settings))
+  const fail = async (message: string) => {
+    process.stderr.write(`selvbetjening: could not start: ${message}\n`)
+    await runtime.dispose().catch(() => undefined)
+    process.exit(1)
+  }
+  try {
+    await runtime.runtime()
+  } catch (e) {
+    return fail(messageOf(e))
+  }
+  const migrate = settings.migrate ? Migrations.migrate([selvbetjeningMigrations]) : Migrations.ensureCurrent([selvbetjeningMigrations])
+  const exit = await runtime.runPromiseExit(migrate)
+  if (exit._tag === "Failure") return fail(messageOf(exit.cause))
+  try {
+    const server = await listen(makeApp(settings, runtime), settings.port)
+    console.log(`selvbetjening listening on http://localhost:${settings.port}/`)
+    shutdownOnSignals(server, () => runtime.dispose())
+  } catch (e) {
+    return fail(e instanceof ListenError ? e.message : String(e))
+  }
+}
+
+const messageOf = (e: unknown): string => {
+  const m = (e as { message?: unknown })?.message
+  return typeof m === "string" ? m : String(e)
+}
