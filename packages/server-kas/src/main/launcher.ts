@@ -1,0 +1,131 @@
+import { spawn, type ChildProcess } from "node:child_process"
+import path from "node:path"
+import { fileURLToPath } from "node:url"
+import { Effect } from "effect"
+import { Database, EmbeddedPostgres, Migrations } from "@kas/core"
+import { selvbetjeningMigrations } from "@kas/server-selvbetjening"
+import { commands } from "../cli/commands.js"
+import { allMigrationSets } from "../migrations.js"
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+const KAS_BIN = path.resolve(here, "..", "bin", "kas.ts")
+const SELVBETJENING_BIN = path.resolve(here, "..", "..", "..", "server-selvbetjening", "src", "bin", "selvbetjening.ts")
+
+interface ProcessSpec {
+  readonly name: string
+  readonly args: ReadonlyArray<string>
+}
+
+const log = (line: string) => process.stdout.write(`[start] ${line}\n`)
+
+const migrate = (url: string, sets: ReadonlyArray<Migrations.MigrationSet>) =>
+  Effect.runPromise(Migrations.migrate(sets).pipe(Effect.provide(Database.layerFromUrl(url)), Effect.scoped))
+
+/** Prefixes every line a child prints with its name. */
+const pipeLines = (name: string, stream: NodeJS.ReadableStream | null, out: NodeJS.WriteStream) => {
+  let buffer = ""
+  stream?.on("data", (chunk: Buffer) => {
+    buffer += chunk.toString()
+    const lines = buffer.split("\n")
+    buffer = lines.pop() ?? ""
+    for (const l of lines) out.write(`[${name}] ${l}\n`)
+  })
+}
+
+const run = (spec: ProcessSpec, env: NodeJS.ProcessEnv, watch: boolean): ChildProcess => {
+  const nodeArgs = watch
+    ? ["--import", "tsx", "--conditions=source", "--watch", ...spec.args]
+    : ["--import", "tsx", "--conditions=source", ...spec.args]
+  const child = spawn(process.execPath, nodeArgs, { env, stdio: ["ignore", "pipe", "pipe"] })
+  pipeLines(spec.name, child.stdout, process.stdout)
+  pipeLines(spec.name, child.stderr, process.stderr)
+  return child
+}
+
+/** Runs the whole development system until Ctrl-C. */
+export const start = async (options: { readonly watch: boolean }) => {
+  process.env.ENVIRONMENT ??= "development"
+  const env: NodeJS.ProcessEnv = { ...process.env }
+  let stopDatabase = async () => {}
+  if (!env.DATABASE_URL) {
+    if (env.ENVIRONMENT !== "development") {
+      process.stderr.write("npm start runs the development system; set DATABASE_URL to use another server\n")
+      process.exit(78)
+    }
+    log("starting the embedded PostgreSQL (data in .kas/postgres) …")
+    const server = await EmbeddedPostgres.startEmbedded({ dataDir: Database.EMBEDDED_DATA_DIR, port: Database.EMBEDDED_PORT })
+    stopDatabase = server.stop
+    env.DATABASE_URL = await EmbeddedPostgres.ensureDatabase(server.adminUrl, "kas")
+    env.SELVBETJENING_DATABASE_URL ??= await EmbeddedPostgres.ensureDatabase(server.adminUrl, "selvbetjening")
+  }
+  env.SELVBETJENING_DATABASE_URL ??= env.DATABASE_URL
+  log("applying migrations …")
+  try {
+    await migrate(env.DATABASE_URL!, allMigrationSets)
+    await migrate(env.SELVBETJENING_DATABASE_URL!, [selvbetjeningMigrations])
+  } catch (e) {
+    process.stderr.write(`[start] migrations failed: ${String((e as Error)?.message ?? e)}\n`)
+    await stopDatabase()
+    process.exit(1)
+  }
+  env.MIGRATE = "false"
+
+  const has = (name: string) => commands.some((c) => c.name === name)
+  if (has("import-eskat-mockup-data") && !env.KAS_SKIP_MOCK_DATA) {
+    log("loading mock eSkat data if the database is empty …")
+    const code = await new Promise<number>((resolve) => {
+      const c = run({ name: "mock-data", args: [KAS_BIN, "import-eskat-mockup-data", "--if-empty", "--persons", "3000"] }, env, false)
+      c.on("exit", (status) => resolve(status ?? 1))
+    })
+    if (code !== 0) log(`mock data import exited with ${code}; continuing`)
+  }
+
+  const specs: Array<ProcessSpec> = [
+    { name: "kas-web", args: [KAS_BIN, "web"] },
+    { name: "selvbetjening", args: [SELVBETJENING_BIN] }
+  ]
+  if (has("worker")) specs.push({ name: "worker", args: [KAS_BIN, "worker"] })
+  if (has("scheduler")) specs.push({ name: "scheduler", args: [KAS_BIN, "scheduler"] })
+
+  const children = new Map<string, ChildProcess>()
+  let stopping = false
+  const stopAll = async (signal: NodeJS.Signals) => {
+    if (stopping) return
+    stopping = true
+    log(`${signal}: stopping ${[...children.keys()].join(", ")} …`)
+    await Promise.all(
+      [...children.values()].map(
+        (c) =>
+          new Promise<void>((resolve) => {
+            if (c.exitCode !== null || c.signalCode !== null) return resolve()
+            const timer = setTimeout(() => c.kill("SIGKILL"), 15_000)
+            c.once("exit", () => {
+              clearTimeout(timer)
+              resolve()
+            })
+            c.kill("SIGTERM")
+          })
+      )
+    )
+    await stopDatabase()
+    log("stopped")
+    process.exit(0)
+  }
+  process.on("SIGINT", () => void stopAll("SIGINT"))
+  process.on("SIGTERM", () => void stopAll("SIGTERM"))
+
+  for (const spec of specs) {
+    const child = run(spec, env, options.watch)
+    children.set(spec.name, child)
+    child.on("exit", (code, signal) => {
+      if (stopping) return
+      log(`${spec.name} exited (${signal ?? code}); stopping the rest`)
+      void stopAll("SIGTERM")
+    })
+  }
+  log("KAS is starting:")
+  log("  staff (kas web):   http://localhost:8000/   login admin / admin")
+  log("  citizens:          http://localhost:8080/")
+  log("  jobs:              http://localhost:8000/worker/")
+  log("Ctrl-C stops everything.")
+}
