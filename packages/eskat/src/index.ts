@@ -1,0 +1,12 @@
+/** @kas/eskat: the eSkat views as typed, paged sources (mock on PostgreSQL, live on Oracle), mock data and imports. */
+export * from "./EskatError.js"
+export * from "./EskatSource.js"
+export * from "./Rows.js"
+export { layerMock, makeMock } from "./EskatMock.js"
+export * as EskatLive from "./EskatLive.js"
+export { layerLive } from "./EskatLive.js"
+export { layer } from "./layer.js"
+export { eskatMigrations } from "./migrations/index.js"
+export * as MockData from "./mock/MockData.js"
+export * as MockGenerator from "./mock/Generator.js"
+export * as MockScenarios from "./mock/Scenarios.js"
