@@ -1,1 +1,2 @@
 export * as TestDatabase from "./TestDatabase.js"
+export * as Chromium from "./Chromium.js"
