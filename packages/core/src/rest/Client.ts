@@ -1,0 +1,181 @@
+/**
+ * The typed client of the back-office REST API (selvbetjening.md §16), on @effect/platform's HttpClient: every call
+ * has a timeout, only idempotent calls are retried, every answer is decoded with the shared contract Schemas.
+ */
+import { HttpClient, HttpClientRequest, type HttpClientResponse } from "@effect/platform"
+import { NodeHttpClient } from "@effect/platform-node"
+import { Context, Data, Duration, Effect, Either, Layer, Option, Redacted, Schedule, Schema } from "effect"
+import * as C from "./Contract.js"
+
+/** The back office could not be used: unreachable or timed out, an unexpected status, or an answer that does not decode. */
+export class RestError extends Data.TaggedError("RestError")<{
+  readonly reason: "unreachable" | "timeout" | "status" | "decode"
+  readonly status?: number | undefined
+  readonly message: string
+  readonly cause?: unknown
+}> {}
+
+/** A file part of a submission. */
+export interface SubmissionFile {
+  readonly part: string
+  readonly name: string
+  readonly contentType: string
+  readonly content: Uint8Array
+}
+
+/** What a submission can lead to besides transport errors. */
+export type SubmitOutcome =
+  | { readonly _tag: "Ok"; readonly result: C.SubmissionResult }
+  | { readonly _tag: "Invalid"; readonly errors: C.FieldErrors }
+  | { readonly _tag: "Refused"; readonly status: 404 | 409 | 413; readonly detail: string }
+
+/** A refused token exchange: the status and plain body, passed on to the browser unchanged (§13). */
+export interface TokenRefused {
+  readonly status: number
+  readonly body: string
+}
+
+/** Where the back office is and how to call it (configuration.md §5). */
+export interface KasRestClientOptions {
+  readonly baseUrl: string
+  readonly token: Redacted.Redacted<string>
+  readonly timeoutSeconds: number
+  /** PEM bundle of CAs for the back office's certificate (REST_CA_CERT); system CAs when absent. */
+  readonly ca?: string | undefined
+}
+
+type Filter = Record<string, string | number | boolean | undefined>
+
+/** The REST client service. */
+export class KasRestClient extends Context.Tag("@kas/core/KasRestClient")<
+  KasRestClient,
+  {
+    readonly taxYears: (filter?: { year?: number; year_lt?: number }) => Effect.Effect<ReadonlyArray<C.TaxYearOut>, RestError>
+    readonly pensionCompanies: () => Effect.Effect<ReadonlyArray<C.PensionCompanyOut>, RestError>
+    readonly personTaxYears: (cpr: string, filter?: { year?: number }) => Effect.Effect<ReadonlyArray<C.PersonTaxYearOut>, RestError>
+    readonly policies: (cpr: string, filter?: { year?: number; active?: boolean }) => Effect.Effect<ReadonlyArray<C.PolicyTaxYearOut>, RestError>
+    readonly submit: (cpr: string, data: C.Submission, files: ReadonlyArray<SubmissionFile>) => Effect.Effect<SubmitOutcome, RestError>
+    readonly finalStatementExists: (cpr: string, year: number) => Effect.Effect<boolean, RestError>
+    readonly finalStatement: (cpr: string, year: number) => Effect.Effect<Option.Option<Uint8Array>, RestError>
+    readonly exchangeToken: (token: string) => Effect.Effect<Either.Either<C.TokenExchange, TokenRefused>, RestError>
+  }
+>() {
+  /** The client on a given HttpClient. */
+  static readonly make = (options: KasRestClientOptions) =>
+    Effect.gen(function* () {
+      const base = options.baseUrl.replace(/\/$/, "")
+      const http = (yield* HttpClient.HttpClient).pipe(
+        HttpClient.mapRequest((r) =>
+          r.pipe(HttpClientRequest.prependUrl(base), HttpClientRequest.setHeader("Authorization", `Token ${Redacted.value(options.token)}`))
+        )
+      )
+      const timeout = Duration.seconds(options.timeoutSeconds)
+
+      const send = (request: HttpClientRequest.HttpClientRequest, limit: Duration.Duration = timeout) =>
+        http.execute(request).pipe(
+          Effect.mapError((cause) => new RestError({ reason: "unreachable", message: `${request.url}: ${cause.message}`, cause })),
+          Effect.timeoutFail({ duration: limit, onTimeout: () => new RestError({ reason: "timeout", message: `${request.url}: timed out` }) })
+        )
+
+      const idempotent = <A>(effect: Effect.Effect<A, RestError>) =>
+        effect.pipe(
+          Effect.retry({
+            schedule: Schedule.exponential("100 millis").pipe(Schedule.intersect(Schedule.recurs(2))),
+            while: (e) => e.reason === "unreachable" || e.reason === "timeout" || (e.status ?? 0) >= 500
+          })
+        )
+
+      const decode = <A, I>(schema: Schema.Schema<A, I>, res: HttpClientResponse.HttpClientResponse) =>
+        res.json.pipe(
+          Effect.flatMap(Schema.decodeUnknown(schema)),
+          Effect.mapError((cause) => new RestError({ reason: "decode", status: res.status, message: `Undecodable answer: ${String(cause)}`, cause }))
+        )
+
+      const expectOk = (res: HttpClientResponse.HttpClientResponse): Effect.Effect<HttpClientResponse.HttpClientResponse, RestError> =>
+        res.status === 200 ? Effect.succeed(res) : Effect.fail(new RestError({ reason: "status", status: res.status, message: `Unexpected status ${res.status}` }))
+
+      const getList = <A, I>(path: string, schema: Schema.Schema<A, I>, cpr?: string, filter: Filter = {}) => {
+        const params = Object.entries(filter).filter((e): e is [string, string | number | boolean] => e[1] !== undefined)
+        let req = HttpClientRequest.get(path).pipe(HttpClientRequest.setUrlParams(Object.fromEntries(params.map(([k, v]) => [k, String(v)]))))
+        if (cpr !== undefined) req = HttpClientRequest.setHeader(req, C.CPR_HEADER, cpr)
+        return idempotent(send(req).pipe(Effect.flatMap(expectOk), Effect.flatMap((res) => decode(Schema.Array(schema), res))))
+      }
+
+      const statementPath = (cpr: string, year: number) => `/final_settlement/${year}/${cpr}/`
+      const encodeSubmission = Schema.encodeSync(C.Submission)
+
+      return KasRestClient.of({
+        taxYears: (filter) => getList("/rest/tax_year/", C.TaxYearOut, undefined, filter),
+        pensionCompanies: () => getList("/rest/pension_company/", C.PensionCompanyOut),
+        personTaxYears: (cpr, filter) => getList("/rest/person_tax_year/", C.PersonTaxYearOut, cpr, filter),
+        policies: (cpr, filter) => getList("/rest/policy_tax_year/", C.PolicyTaxYearOut, cpr, filter),
+        submit: (cpr, data, files) =>
+          Effect.gen(function* () {
+            const form = new FormData()
+            form.set("data", JSON.stringify(encodeSubmission(data)))
+            for (const f of files) form.set(f.part, new Blob([f.content], { type: f.contentType }), f.name)
+            const req = HttpClientRequest.post("/rest/submission/").pipe(
+              HttpClientRequest.setHeader(C.CPR_HEADER, cpr),
+              HttpClientRequest.bodyFormData(form)
+            )
+            const res = yield* send(req, Duration.sum(timeout, Duration.seconds(25)))
+            if (res.status === 200) return { _tag: "Ok", result: yield* decode(C.SubmissionResult, res) } as const
+            if (res.status === 400) return { _tag: "Invalid", errors: (yield* decode(C.ValidationErrors, res)).errors } as const
+            if (res.status === 404 || res.status === 409 || res.status === 413) {
+              const detail = (yield* decode(C.Detail, res)).detail
+              return { _tag: "Refused", status: res.status, detail } as const
+            }
+            return yield* new RestError({ reason: "status", status: res.status, message: `Submission answered ${res.status}` })
+          }),
+        finalStatementExists: (cpr, year) =>
+          idempotent(
+            send(HttpClientRequest.get(`${statementPath(cpr, year)}exists/`).pipe(HttpClientRequest.setHeader(C.CPR_HEADER, cpr))).pipe(
+              Effect.flatMap((res) =>
+                res.status === 200 ? Effect.succeed(true) : res.status === 404 ? Effect.succeed(false) : expectOk(res).pipe(Effect.as(false))
+              )
+            )
+          ),
+        finalStatement: (cpr, year) =>
+          idempotent(
+            send(HttpClientRequest.get(statementPath(cpr, year)).pipe(HttpClientRequest.setHeader(C.CPR_HEADER, cpr)), Duration.seconds(30)).pipe(
+              Effect.flatMap((res) =>
+                res.status === 404
+                  ? Effect.succeed(Option.none<Uint8Array>())
+                  : expectOk(res).pipe(
+                      Effect.flatMap((r) => r.arrayBuffer),
+                      Effect.map((b) => Option.some(new Uint8Array(b))),
+                      Effect.mapError((cause) => (cause instanceof RestError ? cause : new RestError({ reason: "unreachable", message: String(cause), cause })))
+                    )
+              )
+            )
+          ),
+        exchangeToken: (token) =>
+          Effect.gen(function* () {
+            const res = yield* send(HttpClientRequest.post("/token/").pipe(HttpClientRequest.bodyUrlParams({ token })))
+            if (res.status !== 200) {
+              const body = yield* res.text.pipe(Effect.orElseSucceed(() => ""))
+              return Either.left({ status: res.status, body })
+            }
+            const raw = yield* res.json.pipe(Effect.mapError((cause) => new RestError({ reason: "decode", message: "Token answer is not JSON", cause })))
+            return yield* Schema.decodeUnknown(C.TokenExchange)(raw).pipe(
+              Effect.map(Either.right),
+              Effect.mapError((cause) => new RestError({ reason: "decode", status: 200, message: missingKey(raw), cause }))
+            )
+          })
+      })
+    })
+
+  /** The client over Node's HTTP client with a keep-alive agent (and REST_CA_CERT when given). */
+  static readonly layer = (options: KasRestClientOptions): Layer.Layer<KasRestClient> =>
+    Layer.effect(KasRestClient, KasRestClient.make(options)).pipe(
+      Layer.provide(NodeHttpClient.layerWithoutAgent),
+      Layer.provide(NodeHttpClient.makeAgentLayer({ keepAlive: true, maxSockets: 256, ...(options.ca ? { ca: options.ca } : {}) }))
+    )
+}
+
+/** "Missing {key} in token service response" for the first absent key (§13.3). */
+const missingKey = (raw: unknown): string => {
+  const o = typeof raw === "object" && raw !== null ? (raw as Record<string, unknown>) : {}
+  const key = ["CPR", "PersonName", "AdminUsername", "AdminUserID"].find((k) => o[k] === undefined || o[k] === null)
+  return key ? `Missing ${key} in token service response` : "Invalid token service response"
+}

@@ -1,0 +1,192 @@
+/**
+ * The back-office REST contract (selvbetjening.md §16): request and response bodies and query filters, shared by
+ * the server (kas web) and its typed client (selvbetjening). The OpenAPI document is generated from these.
+ */
+import { Schema } from "effect"
+
+/** A CPR number: exactly 10 digits. */
+export const Cpr = Schema.String.pipe(Schema.pattern(/^[0-9]{10}$/), Schema.annotations({ identifier: "Cpr" }))
+
+/** The header that scopes a request to one citizen (§16.3). */
+export const CPR_HEADER = "X-KAS-CPR"
+
+/** A lifecycle period of a tax year. */
+export const YearPartOut = Schema.Literal("selvangivelse", "ligning", "genoptagelsesperiode")
+
+/** `/rest/tax_year/` item. */
+export const TaxYearOut = Schema.Struct({
+  id: Schema.Int,
+  year: Schema.Int,
+  days_in_year: Schema.Literal(365, 366),
+  year_part: YearPartOut
+}).annotations({ identifier: "TaxYear" })
+/** A tax year as the API returns it. */
+export type TaxYearOut = typeof TaxYearOut.Type
+
+/** `/rest/pension_company/` item. */
+export const PensionCompanyOut = Schema.Struct({
+  id: Schema.Int,
+  name: Schema.NullOr(Schema.String),
+  address: Schema.NullOr(Schema.String),
+  email: Schema.NullOr(Schema.String),
+  phone: Schema.NullOr(Schema.String),
+  res: Schema.NullOr(Schema.Int),
+  agreement_present: Schema.Boolean
+}).annotations({ identifier: "PensionCompany" })
+/** A pension company as the API returns it. */
+export type PensionCompanyOut = typeof PensionCompanyOut.Type
+
+/** `/rest/person/` item. */
+export const PersonOut = Schema.Struct({ id: Schema.Int, cpr: Cpr }).annotations({ identifier: "Person" })
+/** A person as the API returns it. */
+export type PersonOut = typeof PersonOut.Type
+
+/** `/rest/person_tax_year/` item. */
+export const PersonTaxYearOut = Schema.Struct({
+  id: Schema.Int,
+  tax_year: Schema.Int,
+  person: Cpr,
+  fully_tax_liable: Schema.Boolean,
+  number_of_days: Schema.NullOr(Schema.Int),
+  days_in_year_factor: Schema.Number,
+  foreign_pension_notes: Schema.NullOr(Schema.String),
+  general_notes: Schema.NullOr(Schema.String),
+  updated_by: Schema.NullOr(Schema.String)
+}).annotations({ identifier: "PersonTaxYear" })
+/** A person-year as the API returns it. */
+export type PersonTaxYearOut = typeof PersonTaxYearOut.Type
+
+/** A citizen-uploaded document inside a policy. */
+export const DocumentOut = Schema.Struct({
+  id: Schema.Int,
+  name: Schema.String,
+  description: Schema.String,
+  uploaded_at: Schema.String
+}).annotations({ identifier: "Document" })
+/** A document as embedded in a policy. */
+export type DocumentOut = typeof DocumentOut.Type
+
+/** `/rest/policy_document/` item. */
+export const PolicyDocumentOut = Schema.Struct({
+  id: Schema.Int,
+  policy_tax_year: Schema.Int,
+  name: Schema.String,
+  description: Schema.String,
+  uploaded_at: Schema.String
+}).annotations({ identifier: "PolicyDocument" })
+/** A policy document as the API returns it. */
+export type PolicyDocumentOut = typeof PolicyDocumentOut.Type
+
+const Amount = Schema.Int
+const AmountOrNull = Schema.NullOr(Schema.Int)
+
+/** `/rest/policy_tax_year/` item. */
+export const PolicyTaxYearOut = Schema.Struct({
+  id: Schema.Int,
+  policy_number: Schema.String,
+  pension_company: Schema.Int,
+  person_tax_year: Schema.Int,
+  active: Schema.Boolean,
+  updated_by: Schema.NullOr(Schema.String),
+  prefilled_amount: AmountOrNull,
+  prefilled_adjusted_amount: AmountOrNull,
+  self_reported_amount: AmountOrNull,
+  year_adjusted_amount: Amount,
+  calculated_result: Amount,
+  applied_deduction_from_previous_years: Amount,
+  available_deduction_from_previous_years: AmountOrNull,
+  preliminary_paid_amount: AmountOrNull,
+  from_pension: Schema.Boolean,
+  foreign_paid_amount_self_reported: Amount,
+  foreign_paid_amount_actual: Amount,
+  pension_company_pays: Schema.Boolean,
+  documents: Schema.Array(DocumentOut)
+}).annotations({ identifier: "PolicyTaxYear" })
+/** A policy-year as the API returns it. */
+export type PolicyTaxYearOut = typeof PolicyTaxYearOut.Type
+
+const IntParam = Schema.NumberFromString.pipe(Schema.int())
+const BoolParam = Schema.transform(Schema.Literal("true", "false"), Schema.Boolean, {
+  strict: true,
+  decode: (s) => s === "true",
+  encode: (b) => (b ? "true" : "false")
+})
+
+/** Filters of `/rest/tax_year/` and `/rest/person_tax_year/`. */
+export const YearFilter = Schema.Struct({ year: Schema.optional(IntParam), year_lt: Schema.optional(IntParam) })
+/** Filters of `/rest/pension_company/`. */
+export const PensionCompanyFilter = Schema.Struct({ res: Schema.optional(IntParam) })
+/** Filters of `/rest/policy_tax_year/`. */
+export const PolicyFilter = Schema.Struct({
+  year: Schema.optional(IntParam),
+  year_lt: Schema.optional(IntParam),
+  active: Schema.optional(BoolParam),
+  person_tax_year: Schema.optional(IntParam),
+  pension_company: Schema.optional(IntParam)
+})
+/** Filters of `/rest/policy_document/`. */
+export const DocumentFilter = Schema.Struct({ policy_tax_year: Schema.optional(IntParam) })
+
+/** A file part of the submission and its description. */
+export const NewFileRef = Schema.Struct({ part: Schema.String, description: Schema.String })
+/** A kept or deleted existing document. */
+export const DocumentChange = Schema.Struct({ id: Schema.Int, keep: Schema.Boolean, description: Schema.String })
+
+/** An existing policy in a submission. */
+export const SubmittedPolicy = Schema.Struct({
+  id: Schema.Int,
+  self_reported_amount: Schema.optional(Schema.NullOr(Schema.Int)),
+  documents: Schema.optionalWith(Schema.Array(DocumentChange), { default: () => [] }),
+  new_files: Schema.optionalWith(Schema.Array(NewFileRef), { default: () => [] })
+})
+
+/** A new policy in a submission. */
+export const NewPolicy = Schema.Struct({
+  pension_company_id: Schema.NullOr(Schema.Int),
+  pension_company_name: Schema.NullOr(Schema.String),
+  policy_number: Schema.String,
+  self_reported_amount: Schema.NullOr(Schema.Int),
+  new_files: Schema.optionalWith(Schema.Array(NewFileRef), { default: () => [] })
+})
+
+/** The `data` part of `POST /rest/submission/` (§16.5). */
+export const Submission = Schema.Struct({
+  year: Schema.Int,
+  updated_by: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(150)),
+  person_tax_year: Schema.Struct({
+    general_notes: Schema.NullOr(Schema.String),
+    foreign_pension_notes: Schema.NullOr(Schema.String)
+  }),
+  policies: Schema.Array(SubmittedPolicy),
+  new_policies: Schema.Array(NewPolicy)
+}).annotations({ identifier: "Submission" })
+/** A decoded submission. */
+export type Submission = typeof Submission.Type
+
+/** 200 answer of the submission. */
+export const SubmissionResult = Schema.Struct({
+  person_tax_year: PersonTaxYearOut,
+  policies: Schema.Array(PolicyTaxYearOut)
+}).annotations({ identifier: "SubmissionResult" })
+/** A decoded submission answer. */
+export type SubmissionResult = typeof SubmissionResult.Type
+
+/** 400 answer with field messages: path → Danish messages. */
+export const ValidationErrors = Schema.Struct({
+  errors: Schema.Record({ key: Schema.String, value: Schema.Array(Schema.String) })
+}).annotations({ identifier: "ValidationErrors" })
+/** Field path → messages. */
+export type FieldErrors = Record<string, ReadonlyArray<string>>
+
+/** Any other error answer. */
+export const Detail = Schema.Struct({ detail: Schema.String }).annotations({ identifier: "Detail" })
+
+/** 200 answer of `POST /token/` (§16.6). */
+export const TokenExchange = Schema.Struct({
+  CPR: Cpr,
+  PersonName: Schema.String,
+  AdminUsername: Schema.String,
+  AdminUserID: Schema.Int
+}).annotations({ identifier: "TokenExchange" })
+/** A decoded token exchange answer. */
+export type TokenExchange = typeof TokenExchange.Type

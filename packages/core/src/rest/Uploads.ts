@@ -1,0 +1,74 @@
+/** Attachment limits and checks (selvbetjening.md §8), enforced by selvbetjening and again by the back office. */
+
+/** At most this many citizen documents per policy after a submission (kept + new). */
+export const MAX_FILES_PER_POLICY = 10
+/** Bytes per file. */
+export const MAX_FILE_BYTES = 10 * 1024 * 1024
+/** Bytes per submission request. */
+export const MAX_REQUEST_BYTES = 50 * 1024 * 1024
+/** Characters of a description. */
+export const MAX_DESCRIPTION = 255
+/** Characters of a stored file name. */
+export const MAX_FILE_NAME = 255
+/** Characters of each note of the person-year. */
+export const MAX_NOTES = 10_000
+
+/** The file types citizens may upload. */
+export type AllowedType = "application/pdf" | "image/jpeg" | "image/png"
+
+const EXTENSIONS: Record<AllowedType, ReadonlyArray<string>> = {
+  "application/pdf": [".pdf"],
+  "image/jpeg": [".jpg", ".jpeg"],
+  "image/png": [".png"]
+}
+
+const startsWith = (content: Uint8Array, magic: ReadonlyArray<number>) =>
+  content.length >= magic.length && magic.every((b, i) => content[i] === b)
+
+/** The type of a file judged by its content and its name, or null when either is not PDF, JPEG or PNG (or they disagree). */
+export const allowedType = (name: string, content: Uint8Array): AllowedType | null => {
+  const type: AllowedType | null = startsWith(content, [0x25, 0x50, 0x44, 0x46, 0x2d])
+    ? "application/pdf"
+    : startsWith(content, [0xff, 0xd8, 0xff])
+      ? "image/jpeg"
+      : startsWith(content, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
+        ? "image/png"
+        : null
+  if (type === null) return null
+  const lower = name.toLowerCase()
+  return EXTENSIONS[type].some((e) => lower.endsWith(e)) ? type : null
+}
+
+/** A file name cut to 255 characters, keeping its extension; path parts are dropped. */
+export const shortenFileName = (name: string): string => {
+  const base = name.split(/[\\/]/).pop() ?? name
+  if (base.length <= MAX_FILE_NAME) return base
+  const dot = base.lastIndexOf(".")
+  const ext = dot > 0 && base.length - dot <= 10 ? base.slice(dot) : ""
+  return base.slice(0, MAX_FILE_NAME - ext.length) + ext
+}
+
+/** Danish messages of the upload rules (the back office answers with these). */
+export const uploadMessages = {
+  tooMany: "Der kan højst vedhæftes 10 filer pr. police",
+  tooLarge: (name: string) => `Filen ${name} er for stor (højst 10 MB)`,
+  requestTooLarge: "Indsendelsen er for stor (højst 50 MB)",
+  badType: (name: string) => `Filen ${name} har en filtype, der ikke er tilladt (kun PDF, JPEG og PNG)`,
+  empty: "Den indsendte fil er tom",
+  missing: "Der blev ikke indsendt nogen fil"
+} as const
+
+/** A file to check: its name, content and whether the parser cut it at the size limit. */
+export interface UploadCandidate {
+  readonly name: string
+  readonly content: Uint8Array
+  readonly truncated?: boolean
+}
+
+/** The first rule a file breaks (§8), as a Danish message, or null when it is acceptable. */
+export const checkUpload = (file: UploadCandidate): string | null => {
+  if (file.truncated || file.content.byteLength > MAX_FILE_BYTES) return uploadMessages.tooLarge(file.name)
+  if (file.content.byteLength === 0) return uploadMessages.empty
+  if (allowedType(file.name, file.content) === null) return uploadMessages.badType(file.name)
+  return null
+}

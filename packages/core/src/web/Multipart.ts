@@ -1,0 +1,82 @@
+import busboy from "busboy"
+import type { IncomingMessage } from "node:http"
+import { HttpError } from "./HttpError.js"
+
+/** One uploaded file, read into memory; `truncated` when it was cut at `maxFileBytes`. */
+export interface UploadedFile {
+  readonly field: string
+  readonly filename: string
+  readonly mimeType: string
+  readonly content: Buffer
+  readonly truncated: boolean
+}
+
+/** A parsed `multipart/form-data` body: every field value (in order) and every non-empty file part. */
+export interface MultipartBody {
+  readonly fields: Record<string, Array<string>>
+  readonly files: Array<UploadedFile>
+}
+
+/** Whether a request carries `multipart/form-data`. */
+export const isMultipart = (req: IncomingMessage): boolean => (req.headers["content-type"] ?? "").toLowerCase().startsWith("multipart/form-data")
+
+/**
+ * Reads a `multipart/form-data` request with busboy. A file larger than `maxFileBytes` is kept cut and marked
+ * `truncated` (so the form can say which file was too large); a request larger than `maxTotalBytes` fails with a
+ * 413 HttpError before it is read to the end. File parts without a file name (an empty file input) are skipped.
+ */
+export const parseMultipart = (
+  req: IncomingMessage,
+  options: { readonly maxFileBytes: number; readonly maxTotalBytes: number; readonly maxFiles?: number; readonly tooLargeMessage?: string }
+): Promise<MultipartBody> =>
+  new Promise((resolve, reject) => {
+    const length = Number(req.headers["content-length"] ?? "0")
+    const tooLarge = () => new HttpError(413, options.tooLargeMessage)
+    if (length > options.maxTotalBytes) {
+      req.resume()
+      return reject(tooLarge())
+    }
+    let bb: busboy.Busboy
+    try {
+      bb = busboy({
+        headers: req.headers,
+        limits: { fileSize: options.maxFileBytes, files: options.maxFiles ?? 200, fields: 2000, fieldSize: 2 * 1024 * 1024 }
+      })
+    } catch (e) {
+      return reject(new HttpError(400, e instanceof Error ? e.message : "Ugyldig multipart-anmodning"))
+    }
+    const fields: Record<string, Array<string>> = {}
+    const files: Array<UploadedFile> = []
+    let total = 0
+    let failed = false
+    const fail = (e: Error) => {
+      if (failed) return
+      failed = true
+      req.unpipe(bb)
+      req.resume()
+      reject(e)
+    }
+    req.on("data", (chunk: Buffer) => {
+      total += chunk.length
+      if (total > options.maxTotalBytes) fail(tooLarge())
+    })
+    bb.on("field", (name, value) => {
+      ;(fields[name] ??= []).push(value)
+    })
+    bb.on("file", (field, stream, info) => {
+      const chunks: Array<Buffer> = []
+      let truncated = false
+      stream.on("data", (c: Buffer) => chunks.push(c))
+      stream.on("limit", () => {
+        truncated = true
+      })
+      stream.on("close", () => {
+        if (info.filename) files.push({ field, filename: info.filename, mimeType: info.mimeType, content: Buffer.concat(chunks), truncated })
+      })
+    })
+    bb.on("error", (e) => fail(new HttpError(400, e instanceof Error ? e.message : "Ugyldig multipart-anmodning")))
+    bb.on("close", () => {
+      if (!failed) resolve({ fields, files })
+    })
+    req.pipe(bb)
+  })
