@@ -1,4 +1,5 @@
 import { SqlClient } from "@effect/sql"
+import { TaxYears } from "@kas/core"
 import { Effect } from "effect"
 import { agreementCompanies, companyPool, generate, type GeneratorOptions, type MockCensusRow, type MockR75Row } from "./Generator.js"
 import { PENSION_DANMARK, PFA } from "./Scenarios.js"
@@ -102,23 +103,27 @@ const companyName = (res: string) =>
   res === PFA ? "PFA Pension" : res === PENSION_DANMARK ? "PensionDanmark" : `Pensionsselskab med identifikationsnummer ${res}`
 
 /**
- * Creates the tax years `years` (eskat.md §6.4) and the pension companies the generator references (§6.1) when they
- * are missing; existing ones are left as they are.
- * TODO: go through the domain's tax-year service once it exists (it owns "today" for the open lock).
+ * Creates the tax years `years` through the domain's `TaxYears` service (eskat.md §6.4: rate text and period) and the
+ * pension companies the generator references (§6.1), when they are missing; existing ones are left as they are.
  */
 export const ensureTaxYearsAndCompanies = (years: ReadonlyArray<number>, currentYear: number) =>
   Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
-    yield* sql.unsafe(
-      `insert into kas.tax_year (year, year_part, rate_text_for_transactions)
-       select y, p, t from unnest($1::int[], $2::text[], $3::text[]) as u(y, p, t)
-       on conflict (year) do nothing`,
-      [years, years.map((y) => yearPartOf(y, currentYear)), years.map(rateText)]
-    )
+    const taxYears = yield* TaxYears
+    const created: Array<number> = []
+    for (const year of years) {
+      const existing = yield* taxYears.getByYear(year).pipe(Effect.option)
+      if (existing._tag === "Some") continue
+      const taxYear = yield* taxYears.create(year, rateText(year)).pipe(Effect.orDie)
+      const part = yearPartOf(year, currentYear)
+      if (part !== taxYear.year_part) yield* taxYears.setPeriod(taxYear.id, part).pipe(Effect.orDie)
+      created.push(year)
+    }
     yield* sql.unsafe(
       `insert into kas.pension_company (res, name, agreement_present)
        select r, n, a from unnest($1::int[], $2::text[], $3::boolean[]) as u(r, n, a)
        on conflict (res) do nothing`,
       [companyPool.map(Number), companyPool.map(companyName), companyPool.map((r) => agreementCompanies.includes(r))]
     )
+    return created
   })

@@ -1,6 +1,7 @@
 import type { Command } from "./Command.js"
+import { importEskatMockupData } from "./importEskatMockupData.js"
 import { migrate } from "./migrate.js"
 import { web } from "./web.js"
 
 /** Every `kas` sub-command. Add new commands here. */
-export const commands: ReadonlyArray<Command> = [migrate, web]
+export const commands: ReadonlyArray<Command> = [migrate, web, importEskatMockupData]
