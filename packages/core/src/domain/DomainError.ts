@@ -1,13 +1,5 @@
 import { Schema } from "effect"
 
-/** An edit the tax year's period does not allow (domain.md §6.1); nothing was changed. */
-export class PeriodError extends Schema.TaggedError<PeriodError>()("PeriodError", {
-  year: Schema.Number,
-  yearPart: Schema.String,
-  action: Schema.String,
-  message: Schema.String
-}) {}
-
 /** A referenced row does not exist. */
 export class NotFound extends Schema.TaggedError<NotFound>()("NotFound", {
   entity: Schema.String,

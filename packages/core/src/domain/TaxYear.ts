@@ -1,17 +1,8 @@
 import { Schema } from "effect"
 import { daysInYear } from "./PolicyCalculation.js"
+import { YearPart } from "./TaxYearPeriod.js"
 
-/** The lifecycle period of a tax year (domain.md §6.1). */
-export const YearPart = Schema.Literal("selvangivelse", "ligning", "genoptagelsesperiode")
-/** A `year_part` value. */
-export type YearPart = typeof YearPart.Type
-
-/** Danish labels of the periods. */
-export const yearPartLabels: Readonly<Record<YearPart, string>> = {
-  selvangivelse: "Selvangivelsesperiode",
-  ligning: "Ligningsperiode",
-  genoptagelsesperiode: "Genoptagelsesperiode"
-}
+export { YearPart, yearPartLabels } from "./TaxYearPeriod.js"
 
 /** The message when a line of the rate text is too long. */
 export const rateTextMessage = "Ratetekst må ikke indeholde linjer med mere end 60 tegn"

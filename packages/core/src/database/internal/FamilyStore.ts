@@ -1,0 +1,211 @@
+/** Loading families (all years and cells of some policies) and writing their changes back, set-based. */
+import type { SqlClient } from "@effect/sql"
+import { Effect } from "effect"
+import { kronerOf, kronerOrNullOf } from "../../domain/Kroner.js"
+import * as PolicyCalculation from "../../domain/PolicyCalculation.js"
+import { cellChanges, type Family, makeFamily, type Member, memberChanged, type StoredCell } from "./Family.js"
+
+type Money = string | number | null
+
+interface MemberRow {
+  readonly id: number
+  readonly year: number
+  readonly family: string
+  readonly active: boolean
+  readonly number_of_days: number | null
+  readonly assessed_amount: Money
+  readonly self_reported_amount: Money
+  readonly prefilled_amount: Money
+  readonly prefilled_amount_edited: Money
+  readonly base_calculation_amount: Money
+  readonly year_adjusted_amount: Money
+  readonly calculated_full_tax: Money
+  readonly calculated_result: Money
+  readonly available_negative_return: Money
+  readonly indifference_limited: boolean
+  readonly foreign_paid_amount_actual: Money
+  readonly preliminary_paid_amount: Money
+  readonly slutlignet: boolean
+  readonly efterbehandling: boolean
+  readonly company_pays: boolean
+}
+
+interface CellRow {
+  readonly id: number
+  readonly used_from_id: number
+  readonly used_for_id: number
+  readonly transferred_negative_payout: Money
+  readonly protected_against_recalculations: boolean
+}
+
+const membersSql = `
+with t as (
+  select distinct pty.person_id, p.pension_company_id, p.policy_number
+  from kas.policy_tax_year p join kas.person_tax_year pty on pty.id = p.person_tax_year_id
+  where p.id = any($1::int[])
+)
+select f.id, ty.year, t.person_id || ':' || t.pension_company_id || ':' || t.policy_number as family, f.active,
+  fpty.number_of_days, f.assessed_amount, f.self_reported_amount, f.prefilled_amount, f.prefilled_amount_edited,
+  f.base_calculation_amount, f.year_adjusted_amount, f.calculated_full_tax, f.calculated_result,
+  f.available_negative_return, f.indifference_limited, f.foreign_paid_amount_actual, f.preliminary_paid_amount,
+  f.slutlignet, f.efterbehandling,
+  ((pc.agreement_present or f.company_pay_override) and not f.citizen_pay_override) as company_pays
+from t
+join kas.person_tax_year fpty on fpty.person_id = t.person_id
+join kas.policy_tax_year f on f.person_tax_year_id = fpty.id and f.pension_company_id = t.pension_company_id
+  and f.policy_number = t.policy_number
+join kas.tax_year ty on ty.id = fpty.tax_year_id
+join kas.pension_company pc on pc.id = f.pension_company_id`
+
+const cellsSql = `
+select id, used_from_id, used_for_id, transferred_negative_payout, protected_against_recalculations
+from kas.loss_transfer where used_for_id = any($1::int[])
+union
+select id, used_from_id, used_for_id, transferred_negative_payout, protected_against_recalculations
+from kas.loss_transfer where used_from_id = any($1::int[])`
+
+const toMember = (r: MemberRow): Member => {
+  const state = {
+    yearAdjustedAmount: kronerOf(r.year_adjusted_amount),
+    calculatedFullTax: kronerOf(r.calculated_full_tax),
+    calculatedResult: kronerOf(r.calculated_result),
+    availableNegativeReturn: kronerOrNullOf(r.available_negative_return),
+    indifferenceLimited: r.indifference_limited,
+    baseCalculationAmount: kronerOrNullOf(r.base_calculation_amount),
+    slutlignet: r.slutlignet,
+    efterbehandling: r.efterbehandling
+  }
+  return {
+    id: r.id,
+    year: r.year,
+    active: r.active,
+    daysInYear: PolicyCalculation.daysInYear(r.year),
+    numberOfDays: r.number_of_days,
+    assessedAmount: kronerOrNullOf(r.assessed_amount),
+    selfReportedAmount: kronerOrNullOf(r.self_reported_amount),
+    prefilledAmount: kronerOrNullOf(r.prefilled_amount),
+    prefilledAmountEdited: kronerOrNullOf(r.prefilled_amount_edited),
+    foreignPaidAmountActual: kronerOf(r.foreign_paid_amount_actual),
+    preliminaryPaidAmount: kronerOrNullOf(r.preliminary_paid_amount),
+    pensionCompanyPays: r.company_pays,
+    original: { ...state },
+    state,
+    reason: null
+  }
+}
+
+/** Loaded families, and for each given policy id the family and year it belongs to. */
+export interface Loaded {
+  readonly families: ReadonlyArray<Family>
+  readonly byPolicy: ReadonlyMap<number, { readonly family: Family; readonly year: number }>
+}
+
+/** Loads the whole family of every policy in `policyIds` (two queries). */
+export const loadFamilies = (sql: SqlClient.SqlClient, policyIds: ReadonlyArray<number>) =>
+  Effect.gen(function* () {
+    if (policyIds.length === 0) return { families: [], byPolicy: new Map() } satisfies Loaded
+    const rows = yield* sql.unsafe<MemberRow>(membersSql, [policyIds])
+    const ids = rows.map((r) => r.id)
+    const cellRows = yield* sql.unsafe<CellRow>(cellsSql, [ids])
+    const groups = new Map<string, Array<Member>>()
+    const yearOf = new Map<number, { family: string; year: number }>()
+    for (const r of rows) {
+      const m = toMember(r)
+      let g = groups.get(r.family)
+      if (g === undefined) groups.set(r.family, (g = []))
+      g.push(m)
+      yearOf.set(r.id, { family: r.family, year: r.year })
+    }
+    const cellsByFamily = new Map<string, Array<StoredCell>>()
+    for (const c of cellRows) {
+      const from = yearOf.get(c.used_from_id)
+      const to = yearOf.get(c.used_for_id)
+      if (from === undefined || to === undefined || from.family !== to.family) continue
+      let list = cellsByFamily.get(from.family)
+      if (list === undefined) cellsByFamily.set(from.family, (list = []))
+      list.push({
+        id: c.id,
+        fromYear: from.year,
+        toYear: to.year,
+        value: kronerOf(c.transferred_negative_payout),
+        protected: c.protected_against_recalculations
+      })
+    }
+    const families = new Map<string, Family>()
+    for (const [key, members] of groups) families.set(key, makeFamily(members, cellsByFamily.get(key) ?? []))
+    const byPolicy = new Map<number, { family: Family; year: number }>()
+    for (const id of policyIds) {
+      const at = yearOf.get(id)
+      if (at !== undefined) byPolicy.set(id, { family: families.get(at.family)!, year: at.year })
+    }
+    return { families: [...families.values()], byPolicy } satisfies Loaded
+  })
+
+const setReason = (sql: SqlClient.SqlClient, reason: string) =>
+  sql`select set_config('kas.audit_reason', ${reason}, true)`
+
+const groupBy = <A>(items: ReadonlyArray<A>, key: (a: A) => string): Map<string, Array<A>> => {
+  const out = new Map<string, Array<A>>()
+  for (const a of items) {
+    const k = key(a)
+    let list = out.get(k)
+    if (list === undefined) out.set(k, (list = []))
+    list.push(a)
+  }
+  return out
+}
+
+/**
+ * Writes every changed cell and policy-year of `families` back, one `UPDATE … FROM unnest(…)` (or `INSERT … SELECT
+ * FROM unnest(…)` for new cells) per audit reason; the history triggers record each changed row. Restores
+ * `restoreReason` as the transaction's audit reason afterwards. Returns the changed policy-years.
+ */
+export const writeFamilies = (sql: SqlClient.SqlClient, families: ReadonlyArray<Family>, restoreReason: string) =>
+  Effect.gen(function* () {
+    const cells = families.flatMap(cellChanges)
+    const members = families.flatMap((f) => [...f.members.values()].filter(memberChanged))
+    for (const [reason, group] of groupBy(cells, (c) => c.reason)) {
+      yield* setReason(sql, reason)
+      const updates = group.filter((c) => c.id !== null)
+      const inserts = group.filter((c) => c.id === null)
+      if (updates.length > 0) {
+        yield* sql.unsafe(
+          `update kas.loss_transfer c set transferred_negative_payout = u.v
+           from unnest($1::int[], $2::bigint[]) as u(id, v) where c.id = u.id`,
+          [updates.map((c) => c.id), updates.map((c) => c.value)]
+        )
+      }
+      if (inserts.length > 0) {
+        yield* sql.unsafe(
+          `insert into kas.loss_transfer (used_from_id, used_for_id, transferred_negative_payout)
+           select * from unnest($1::int[], $2::int[], $3::bigint[])
+           on conflict (used_from_id, used_for_id) do update set transferred_negative_payout = excluded.transferred_negative_payout`,
+          [inserts.map((c) => c.fromId), inserts.map((c) => c.forId), inserts.map((c) => c.value)]
+        )
+      }
+    }
+    for (const [reason, group] of groupBy(members, (m) => m.reason ?? restoreReason)) {
+      yield* setReason(sql, reason)
+      yield* sql.unsafe(
+        `update kas.policy_tax_year p set year_adjusted_amount = u.yaa, calculated_full_tax = u.ft,
+           calculated_result = u.cr, available_negative_return = u.anr, indifference_limited = u.il,
+           base_calculation_amount = u.bca, slutlignet = u.sl, efterbehandling = u.eb
+         from unnest($1::int[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bool[], $7::bigint[],
+           $8::bool[], $9::bool[]) as u(id, yaa, ft, cr, anr, il, bca, sl, eb)
+         where p.id = u.id`,
+        [
+          group.map((m) => m.id),
+          group.map((m) => m.state.yearAdjustedAmount),
+          group.map((m) => m.state.calculatedFullTax),
+          group.map((m) => m.state.calculatedResult),
+          group.map((m) => m.state.availableNegativeReturn),
+          group.map((m) => m.state.indifferenceLimited),
+          group.map((m) => m.state.baseCalculationAmount),
+          group.map((m) => m.state.slutlignet),
+          group.map((m) => m.state.efterbehandling)
+        ]
+      )
+    }
+    if (cells.length > 0 || members.length > 0) yield* setReason(sql, restoreReason)
+    return members
+  })

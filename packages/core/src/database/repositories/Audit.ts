@@ -1,0 +1,62 @@
+import { SqlClient } from "@effect/sql"
+import type { SqlError } from "@effect/sql/SqlError"
+import { Effect, Schema } from "effect"
+import { HistoryEntry } from "../../domain/History.js"
+import type { EntityType } from "../../domain/History.js"
+
+/**
+ * Who made a change, for the audit history (domain.md §8): a staff username, a citizen's CPR, `rest`, `scheduler`,
+ * a job's creator, or null for unattended system work.
+ */
+export type AuditAuthor = string | null
+
+/**
+ * Sets the author and reason that the audit triggers of the current transaction write (`kas.audit_user`,
+ * `kas.audit_reason`, transaction-local). Call it inside a transaction, before each group of writes whose reason
+ * differs.
+ */
+export const setAuditContext = (author: AuditAuthor, reason: string | null) =>
+  Effect.flatMap(SqlClient.SqlClient, (sql) =>
+    sql`select set_config('kas.audit_user', ${author ?? ""}, true), set_config('kas.audit_reason', ${reason ?? ""}, true)`
+  ).pipe(Effect.asVoid)
+
+/** Runs `effect` in a transaction (or savepoint) whose writes are audited with `author` and `reason`. */
+export const withAudit =
+  (author: AuditAuthor, reason: string | null) =>
+  <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | SqlError, R | SqlClient.SqlClient> =>
+    Effect.flatMap(SqlClient.SqlClient, (sql) =>
+      sql.withTransaction(Effect.zipRight(setAuditContext(author, reason), effect))
+    )
+
+const decodeEntries = Schema.decodeUnknown(Schema.Array(HistoryEntry))
+
+/** Reads the audit history: all versions of a row, and the row as it was at a given time. */
+export class History extends Effect.Service<History>()("@kas/core/History", {
+  effect: Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
+    const select = sql`select history_id::text, entity_type, entity_id, history_date, history_user, history_type,
+      change_reason, snapshot from kas.history`
+    return {
+      /** Every audit entry of a row, oldest first. */
+      historyOf: Effect.fn("History.historyOf")(function* (entityType: EntityType, id: number | string) {
+        const rows = yield* sql`${select} where entity_type = ${entityType} and entity_id = ${String(id)}
+          order by history_id`
+        return yield* decodeEntries(rows).pipe(Effect.orDie)
+      }),
+      /** The newest entry at or before `at` (its snapshot is the row's state then), or null before its creation. */
+      stateAt: Effect.fn("History.stateAt")(function* (entityType: EntityType, id: number | string, at: Date) {
+        const rows = yield* sql`${select} where entity_type = ${entityType} and entity_id = ${String(id)}
+          and history_date <= ${at} order by history_date desc, history_id desc limit 1`
+        const entries = yield* decodeEntries(rows).pipe(Effect.orDie)
+        const entry = entries[0]
+        return entry === undefined || entry.history_type === "-" ? null : entry
+      }),
+      /** One version by its history id (historic views). */
+      version: Effect.fn("History.version")(function* (historyId: number) {
+        const rows = yield* sql`${select} where history_id = ${historyId}`
+        const entries = yield* decodeEntries(rows).pipe(Effect.orDie)
+        return entries[0] ?? null
+      })
+    }
+  })
+}) {}

@@ -1,0 +1,213 @@
+import { SqlClient } from "@effect/sql"
+import { Effect, Schema } from "effect"
+import { DomainRuleError, NotFound } from "../../domain/DomainError.js"
+import { Reasons } from "../../domain/History.js"
+import { LossTransfer, PolicyTaxYear } from "../../domain/PolicyTaxYear.js"
+import { type AuditAuthor, setAuditContext } from "./Audit.js"
+import { Recalculation } from "./Recalculation.js"
+import { TaxYears } from "./TaxYears.js"
+
+const decodePolicies = Schema.decodeUnknown(Schema.Array(PolicyTaxYear))
+const decodeCells = Schema.decodeUnknown(Schema.Array(LossTransfer))
+
+/** A new policy-year created by staff. */
+export interface NewPolicy {
+  readonly person_tax_year_id: number
+  readonly pension_company_id: number
+  readonly policy_number: string
+  readonly prefilled_amount?: number | null
+  readonly self_reported_amount?: number | null
+}
+
+/** The fields of "Ret beløb" (staff-web.md), allowed in `ligning` and `genoptagelsesperiode`. */
+export interface AmountsEdit {
+  readonly prefilled_amount_edited: number | null
+  readonly assessed_amount: number | null
+  readonly foreign_paid_amount_actual: number
+  readonly preliminary_paid_amount: number | null
+  readonly slutlignet: boolean
+}
+
+/**
+ * Policy-years and their loss cells: queries, and the staff edits of domain.md §4.5 / §7.4, each checking the
+ * period (§6.1), writing in one transaction with its audit reason and recalculating what it affects.
+ */
+export class Policies extends Effect.Service<Policies>()("@kas/core/Policies", {
+  dependencies: [Recalculation.Default, TaxYears.Default],
+  effect: Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
+    const recalculation = yield* Recalculation
+    const taxYears = yield* TaxYears
+    const select = sql`select p.* , p.next_processing_date::text as next_processing_date from kas.policy_tax_year p`
+
+    const get = Effect.fn("Policies.get")(function* (id: number) {
+      const rows = yield* decodePolicies(yield* sql`${select} where p.id = ${id}`).pipe(Effect.orDie)
+      return rows[0] ?? (yield* Effect.fail(NotFound.of("Police", id)))
+    })
+
+    const taxYearOf = (id: number) =>
+      sql<{ tax_year_id: number }>`select pty.tax_year_id from kas.policy_tax_year p
+        join kas.person_tax_year pty on pty.id = p.person_tax_year_id where p.id = ${id}`.pipe(
+        Effect.flatMap((rows) => (rows[0] ? Effect.succeed(rows[0].tax_year_id) : Effect.fail(NotFound.of("Police", id))))
+      )
+
+    /** Later active years of the same policy as `id`, oldest first. */
+    const laterYears = (id: number) =>
+      sql<{ id: number }>`select f.id from kas.policy_tax_year p
+        join kas.person_tax_year pty on pty.id = p.person_tax_year_id
+        join kas.tax_year ty on ty.id = pty.tax_year_id
+        join kas.person_tax_year fpty on fpty.person_id = pty.person_id
+        join kas.tax_year fty on fty.id = fpty.tax_year_id and fty.year > ty.year
+        join kas.policy_tax_year f on f.person_tax_year_id = fpty.id and f.pension_company_id = p.pension_company_id
+          and f.policy_number = p.policy_number and f.active
+        where p.id = ${id} order by fty.year`.pipe(Effect.map((rows) => rows.map((r) => r.id)))
+
+    const edit = <A, E, R>(author: AuditAuthor, reason: string, effect: Effect.Effect<A, E, R>) =>
+      sql.withTransaction(Effect.zipRight(setAuditContext(author, reason), effect))
+
+    return {
+      get,
+      /** The policies of a person-year, by company and number. */
+      listByPersonTaxYear: Effect.fn("Policies.listByPersonTaxYear")(function* (personTaxYearId: number) {
+        return yield* decodePolicies(
+          yield* sql`${select} where p.person_tax_year_id = ${personTaxYearId} order by p.pension_company_id, p.policy_number`
+        ).pipe(Effect.orDie)
+      }),
+      /** The policies of a CPR in a calendar year. */
+      listByCprAndYear: Effect.fn("Policies.listByCprAndYear")(function* (cpr: string, year: number) {
+        return yield* decodePolicies(
+          yield* sql`${select} join kas.person_tax_year pty on pty.id = p.person_tax_year_id
+            join kas.person pe on pe.id = pty.person_id join kas.tax_year ty on ty.id = pty.tax_year_id
+            where pe.cpr = ${cpr} and ty.year = ${year} order by p.id`
+        ).pipe(Effect.orDie)
+      }),
+      /** The loss cells into or out of a policy-year. */
+      cellsOf: Effect.fn("Policies.cellsOf")(function* (policyId: number) {
+        return yield* decodeCells(
+          yield* sql`select * from kas.loss_transfer where used_for_id = ${policyId} or used_from_id = ${policyId}
+            order by used_from_id, used_for_id`
+        ).pipe(Effect.orDie)
+      }),
+      /** Staff create a policy-year; it is calculated at once ("Genberegning ved oprettelse af police"). */
+      create: Effect.fn("Policies.create")(function* (input: NewPolicy, author: AuditAuthor) {
+        return yield* edit(
+          author,
+          Reasons.recalcPolicyCreated,
+          Effect.gen(function* () {
+            const [row] = yield* sql<{ id: number }>`insert into kas.policy_tax_year
+              (person_tax_year_id, pension_company_id, policy_number, prefilled_amount, self_reported_amount)
+              values (${input.person_tax_year_id}, ${input.pension_company_id}, ${input.policy_number},
+                ${input.prefilled_amount ?? null}, ${input.self_reported_amount ?? null}) returning id`
+            yield* recalculation.recalculatePolicy(row!.id, Reasons.recalcPolicyCreated)
+            return yield* get(row!.id)
+          })
+        )
+      }),
+      /** "Ret selvangivet beløb": only in `selvangivelse`. */
+      editSelfReported: Effect.fn("Policies.editSelfReported")(function* (
+        id: number,
+        amount: number | null,
+        author: AuditAuthor
+      ) {
+        const reason = Reasons.recalcSelfReported
+        return yield* edit(
+          author,
+          reason,
+          Effect.gen(function* () {
+            yield* taxYears.requirePeriod(yield* taxYearOf(id), "editSelfReportedAmount")
+            yield* sql`update kas.policy_tax_year set self_reported_amount = ${amount}, active_amount = 3 where id = ${id}`
+            yield* recalculation.recalculatePolicy(id, reason)
+            return yield* get(id)
+          })
+        )
+      }),
+      /** "Ret beløb": only in `ligning` and `genoptagelsesperiode`; slutlignet decides efterbehandling (§7.4). */
+      editAmounts: Effect.fn("Policies.editAmounts")(function* (id: number, input: AmountsEdit, author: AuditAuthor) {
+        const reason = Reasons.recalcAmounts
+        return yield* edit(
+          author,
+          reason,
+          Effect.gen(function* () {
+            yield* taxYears.requirePeriod(yield* taxYearOf(id), "editAmounts")
+            yield* sql`update kas.policy_tax_year set prefilled_amount_edited = ${input.prefilled_amount_edited},
+              assessed_amount = ${input.assessed_amount}, foreign_paid_amount_actual = ${input.foreign_paid_amount_actual},
+              preliminary_paid_amount = ${input.preliminary_paid_amount}, slutlignet = ${input.slutlignet},
+              efterbehandling = ${!input.slutlignet} where id = ${id}`
+            yield* recalculation.recalculatePolicy(id, reason)
+            return yield* get(id)
+          })
+        )
+      }),
+      /** "Ret borgerbetaling": the override, efterbehandling = true, recalculated. */
+      setCitizenPays: Effect.fn("Policies.setCitizenPays")(function* (id: number, value: boolean, author: AuditAuthor) {
+        const reason = Reasons.recalcCitizenPay
+        return yield* edit(
+          author,
+          reason,
+          Effect.gen(function* () {
+            yield* sql`update kas.policy_tax_year set citizen_pay_override = ${value}, efterbehandling = true
+              where id = ${id} and citizen_pay_override <> ${value}`
+            yield* recalculation.recalculatePolicy(id, reason)
+            return yield* get(id)
+          })
+        )
+      }),
+      /**
+       * (De)activates a policy-year: on deactivation every cell into and out of it is set to 0 first (protected
+       * ones too); then it and every later active year of the same policy are recalculated, oldest first.
+       */
+      setActive: Effect.fn("Policies.setActive")(function* (id: number, active: boolean, author: AuditAuthor) {
+        const reason = Reasons.recalcActivation
+        return yield* edit(
+          author,
+          reason,
+          Effect.gen(function* () {
+            yield* get(id)
+            if (!active) {
+              yield* sql`update kas.loss_transfer set transferred_negative_payout = 0
+                where (used_for_id = ${id} or used_from_id = ${id}) and transferred_negative_payout <> 0`
+            }
+            yield* sql`update kas.policy_tax_year set active = ${active} where id = ${id} and active <> ${active}`
+            yield* recalculation.recalculatePolicies([id, ...(yield* laterYears(id))], reason)
+            return yield* get(id)
+          })
+        )
+      }),
+      /** Staff save a matrix cell ("Manuel rettelse"); its `used_for` year is then recalculated. */
+      saveCell: Effect.fn("Policies.saveCell")(function* (
+        cell: { readonly usedFromId: number; readonly usedForId: number; readonly value: number; readonly protect: boolean },
+        author: AuditAuthor
+      ) {
+        return yield* edit(
+          author,
+          Reasons.manualCorrection,
+          Effect.gen(function* () {
+            const same = yield* sql<{ ok: boolean }>`select (a_pty.person_id = b_pty.person_id
+                and a.pension_company_id = b.pension_company_id and a.policy_number = b.policy_number
+                and a_ty.year < b_ty.year) as ok
+              from kas.policy_tax_year a join kas.person_tax_year a_pty on a_pty.id = a.person_tax_year_id
+              join kas.tax_year a_ty on a_ty.id = a_pty.tax_year_id, kas.policy_tax_year b
+              join kas.person_tax_year b_pty on b_pty.id = b.person_tax_year_id
+              join kas.tax_year b_ty on b_ty.id = b_pty.tax_year_id
+              where a.id = ${cell.usedFromId} and b.id = ${cell.usedForId}`
+            if (cell.value < 0 || same[0]?.ok !== true) {
+              return yield* Effect.fail(
+                new DomainRuleError({ rule: "loss-cell", message: "Cellen skal gå fra et tidligere år af samme police" })
+              )
+            }
+            yield* sql`insert into kas.loss_transfer (used_from_id, used_for_id, transferred_negative_payout,
+                protected_against_recalculations)
+              values (${cell.usedFromId}, ${cell.usedForId}, ${cell.value}, ${cell.protect})
+              on conflict (used_from_id, used_for_id) do update set
+                transferred_negative_payout = excluded.transferred_negative_payout,
+                protected_against_recalculations = excluded.protected_against_recalculations
+              where (loss_transfer.transferred_negative_payout, loss_transfer.protected_against_recalculations)
+                is distinct from (excluded.transferred_negative_payout, excluded.protected_against_recalculations)`
+            yield* recalculation.recalculatePolicy(cell.usedForId, Reasons.recalcAfterManual)
+            return yield* get(cell.usedForId)
+          })
+        )
+      })
+    }
+  })
+}) {}

@@ -1,0 +1,210 @@
+import { SqlClient } from "@effect/sql"
+import { Effect, Either } from "effect"
+import { NotFound } from "../../domain/DomainError.js"
+import { recalculate, type Member } from "../internal/Family.js"
+import { loadFamilies, writeFamilies } from "../internal/FamilyStore.js"
+import * as PersonYearRules from "../../domain/PersonYearRules.js"
+import { daysInYear } from "../../domain/PolicyCalculation.js"
+import { SystemUsers } from "./SystemUsers.js"
+
+/** Reasons of one recalculation: cells get `reason`, the policy-years `policyReason` (default: the same). */
+export interface RecalculationOptions {
+  readonly policyReason?: string | undefined
+  /** Called for each target policy-year before it is calculated (autoligning sets its snapshot and flags). */
+  readonly prepare?: ((member: Member) => void) | undefined
+}
+
+/** A recalculated policy-year whose stored `calculated_result` changed. */
+export interface ResultChange {
+  readonly policyId: number
+  readonly before: number
+  readonly after: number
+}
+
+/** Progress of a year recalculation: policies done and total. */
+export type Progress = (done: number, total: number) => Effect.Effect<void>
+
+const CHUNK = 5000
+
+/**
+ * Policy recalculation in the database (domain.md §3.4, §3.5, §4.1–§4.5): loads whole policies (all years and loss
+ * cells) in chunks, runs the pure rules in memory and writes the changes back set-based, with their audit reasons,
+ * in the caller's transaction (one is opened when there is none). The audit author is the caller's
+ * (`withAudit`/`setAuditContext`).
+ */
+export class Recalculation extends Effect.Service<Recalculation>()("@kas/core/Recalculation", {
+  dependencies: [SystemUsers.Default],
+  effect: Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
+    const systemUsers = yield* SystemUsers
+
+    const currentReason = sql<{ r: string | null }>`select current_setting('kas.audit_reason', true) as r`.pipe(
+      Effect.map((rows) => rows[0]?.r ?? "")
+    )
+
+    /** §7.1 with the pure rule: saves the person-years whose days or liability changed; returns their ids. */
+    const recomputeCensus = (ids: ReadonlyArray<number>) =>
+      Effect.gen(function* () {
+        const rows = yield* sql.unsafe<{
+          id: number
+          year: number
+          number_of_days: number | null
+          fully_tax_liable: boolean
+          entries: ReadonlyArray<{ numberOfDays: number | null; fullyTaxLiable: boolean }> | null
+        }>(
+          `select pty.id, ty.year, pty.number_of_days, pty.fully_tax_liable,
+             (select json_agg(json_build_object('numberOfDays', ce.number_of_days, 'fullyTaxLiable', ce.fully_tax_liable))
+              from kas.census_entry ce where ce.person_tax_year_id = pty.id) as entries
+           from kas.person_tax_year pty join kas.tax_year ty on ty.id = pty.tax_year_id
+           where pty.id = any($1::int[]) for update of pty`,
+          [ids]
+        )
+        const changed: Array<{ id: number; days: number; liable: boolean }> = []
+        for (const r of rows) {
+          const result = PersonYearRules.fromCensus(r.entries ?? [], daysInYear(r.year))
+          const stored = { numberOfDays: r.number_of_days, fullyTaxLiable: r.fully_tax_liable }
+          if (PersonYearRules.censusChanged(stored, result)) {
+            changed.push({ id: r.id, days: result.numberOfDays, liable: result.fullyTaxLiable })
+          }
+        }
+        if (changed.length > 0) {
+          yield* sql.unsafe(
+            `update kas.person_tax_year p set number_of_days = u.days, fully_tax_liable = u.liable
+             from unnest($1::int[], $2::int[], $3::bool[]) as u(id, days, liable) where p.id = u.id`,
+            [changed.map((c) => c.id), changed.map((c) => c.days), changed.map((c) => c.liable)]
+          )
+        }
+        return changed.map((c) => c.id)
+      })
+
+    const run = (policyIds: ReadonlyArray<number>, reason: string, options?: RecalculationOptions) =>
+      Effect.gen(function* () {
+        const restore = yield* currentReason
+        const loaded = yield* loadFamilies(sql, policyIds)
+        const changes: Array<ResultChange> = []
+        for (const id of policyIds) {
+          const at = loaded.byPolicy.get(id)
+          if (at === undefined) continue
+          const member = at.family.members.get(at.year)!
+          options?.prepare?.(member)
+          const result = recalculate(at.family, at.year, reason, options?.policyReason ?? reason)
+          if (Either.isLeft(result)) return yield* Effect.die(result.left)
+        }
+        for (const id of policyIds) {
+          const m = loaded.byPolicy.get(id)?.family.members.get(loaded.byPolicy.get(id)!.year)
+          if (m !== undefined && m.state.calculatedResult !== m.original.calculatedResult) {
+            changes.push({ policyId: id, before: m.original.calculatedResult, after: m.state.calculatedResult })
+          }
+        }
+        yield* writeFamilies(sql, loaded.families, restore)
+        return changes
+      })
+
+    /** Recalculates several policy-years (each with its whole policy), in the given order. */
+    const recalculatePolicies = Effect.fn("Recalculation.recalculatePolicies")(function* (
+      policyIds: ReadonlyArray<number>,
+      reason: string,
+      options?: RecalculationOptions
+    ) {
+      const changes: Array<ResultChange> = []
+      for (let i = 0; i < policyIds.length; i += CHUNK) {
+        changes.push(...(yield* sql.withTransaction(run(policyIds.slice(i, i + CHUNK), reason, options))))
+      }
+      return changes
+    })
+
+    /**
+     * §7.1: recomputes days and liability of person-years from their census entries; for each person-year that
+     * changed, saves it and recalculates its active policies, and adds the system note (author `admin`) to every
+     * policy whose `calculated_result` changed. Set-based; returns the changed person-year ids and the notes.
+     */
+    const recalculatePersonTaxYears = Effect.fn("Recalculation.recalculatePersonTaxYears")(function* (
+      personTaxYearIds: ReadonlyArray<number>,
+      reason: string
+    ) {
+      return yield* sql.withTransaction(
+        Effect.gen(function* () {
+          const ptyIds = yield* recomputeCensus(personTaxYearIds)
+          if (ptyIds.length === 0) return { changedPersonTaxYears: [], notes: 0 }
+          const policies = yield* sql.unsafe<{ id: number }>(
+            `select id from kas.policy_tax_year where person_tax_year_id = any($1::int[]) and active order by id`,
+            [ptyIds]
+          )
+          const changes = yield* recalculatePolicies(policies.map((p) => p.id), reason)
+          if (changes.length > 0) {
+            const admin = yield* systemUsers.idOf("admin")
+            const targets = yield* sql.unsafe<{ id: number; person_tax_year_id: number; year: number }>(
+              `select p.id, p.person_tax_year_id, ty.year from kas.policy_tax_year p
+               join kas.person_tax_year pty on pty.id = p.person_tax_year_id
+               join kas.tax_year ty on ty.id = pty.tax_year_id where p.id = any($1::int[]) order by p.id`,
+              [changes.map((c) => c.policyId)]
+            )
+            yield* sql.unsafe(
+              `insert into kas.note (person_tax_year_id, policy_tax_year_id, author_id, content)
+               select u.pty, u.policy, $1, u.content from unnest($2::int[], $3::int[], $4::text[]) as u(pty, policy, content)`,
+              [
+                admin,
+                targets.map((t) => t.person_tax_year_id),
+                targets.map((t) => t.id),
+                targets.map((t) => PersonYearRules.censusChangeNote(t.year))
+              ]
+            )
+          }
+          return { changedPersonTaxYears: ptyIds, notes: changes.length }
+        })
+      )
+    })
+
+    return {
+      recalculatePolicies,
+      /** Recalculates one policy-year (§4.2) and stores its results; returns the result change if any. */
+      recalculatePolicy: Effect.fn("Recalculation.recalculatePolicy")(function* (
+        policyId: number,
+        reason: string,
+        options?: RecalculationOptions
+      ) {
+        const exists = yield* sql`select 1 from kas.policy_tax_year where id = ${policyId}`
+        if (exists.length === 0) return yield* Effect.fail(NotFound.of("Police", policyId))
+        const changes = yield* recalculatePolicies([policyId], reason, options)
+        return changes[0] ?? null
+      }),
+
+      recalculatePersonTaxYears,
+
+      /** §7.1 for one person-year (see `recalculatePersonTaxYears`). */
+      recalculatePersonTaxYear: (personTaxYearId: number, reason: string) =>
+        recalculatePersonTaxYears([personTaxYearId], reason),
+
+      /**
+       * Recalculates every active policy of a tax year (autoligning, benchmark): chunks of 5 000 policy-years by id,
+       * each loaded with its whole policy, computed in memory and written back with `UPDATE … FROM unnest(…)`.
+       */
+      recalculateYear: Effect.fn("Recalculation.recalculateYear")(function* (
+        taxYearId: number,
+        reason: string,
+        options?: RecalculationOptions & { readonly onProgress?: Progress | undefined }
+      ) {
+        const [{ n }] = yield* sql<{ n: string }>`select count(*)::text as n from kas.policy_tax_year p
+          join kas.person_tax_year pty on pty.id = p.person_tax_year_id
+          where pty.tax_year_id = ${taxYearId} and p.active`
+        const total = Number(n)
+        let last = 0
+        let done = 0
+        let changed = 0
+        for (;;) {
+          const ids = yield* sql<{ id: number }>`select p.id from kas.policy_tax_year p
+            join kas.person_tax_year pty on pty.id = p.person_tax_year_id
+            where pty.tax_year_id = ${taxYearId} and p.active and p.id > ${last}
+            order by p.id limit ${CHUNK}`
+          if (ids.length === 0) break
+          const chunk = ids.map((r) => r.id)
+          changed += (yield* sql.withTransaction(run(chunk, reason, options))).length
+          last = chunk[chunk.length - 1]!
+          done += chunk.length
+          if (options?.onProgress) yield* options.onProgress(done, total)
+        }
+        return { policies: done, resultsChanged: changed }
+      })
+    }
+  })
+}) {}

@@ -1,0 +1,104 @@
+import { SqlClient } from "@effect/sql"
+import { Effect, Either, Schema } from "effect"
+import { DomainRuleError, NotFound } from "../../domain/DomainError.js"
+import * as TaxYearPeriod from "../../domain/TaxYearPeriod.js"
+import { Lock, rateTextMessage, TaxYear, type YearPart } from "../../domain/TaxYear.js"
+
+const decodeYears = Schema.decodeUnknown(Schema.Array(TaxYear))
+const decodeLocks = Schema.decodeUnknown(Schema.Array(Lock))
+
+/**
+ * Tax years and their locks (domain.md §2.1, §2.2, §6): creation with the first open lock, the period and the
+ * period rules every domain service checks before an edit.
+ */
+export class TaxYears extends Effect.Service<TaxYears>()("@kas/core/TaxYears", {
+  effect: Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
+    const selectYear = sql`select id, year, year_part, rate_text_for_transactions from kas.tax_year`
+    const selectLock = sql`select id, tax_year_id, interval_from::text, interval_to::text from kas.lock`
+
+    const one = (rows: ReadonlyArray<unknown>, key: string | number) =>
+      decodeYears(rows).pipe(
+        Effect.orDie,
+        Effect.flatMap((ys) => (ys[0] ? Effect.succeed(ys[0]) : Effect.fail(NotFound.of("Skatteår", key))))
+      )
+
+    const get = Effect.fn("TaxYears.get")(function* (id: number) {
+      return yield* one(yield* sql`${selectYear} where id = ${id}`, id)
+    })
+
+    return {
+      get,
+      /** The tax year of a calendar year. */
+      getByYear: Effect.fn("TaxYears.getByYear")(function* (year: number) {
+        return yield* one(yield* sql`${selectYear} where year = ${year}`, year)
+      }),
+      /** All tax years, newest first. */
+      list: Effect.fn("TaxYears.list")(function* () {
+        return yield* decodeYears(yield* sql`${selectYear} order by year desc`).pipe(Effect.orDie)
+      }),
+      /** Creates a tax year in `selvangivelse` with its open lock from today (domain.md §6.2). */
+      create: Effect.fn("TaxYears.create")(function* (year: number, rateText: string = "") {
+        if (rateText.split(/\r?\n/).some((l) => l.length > 60)) {
+          return yield* Effect.fail(new DomainRuleError({ rule: "rate-text", message: rateTextMessage }))
+        }
+        if (!Number.isInteger(year) || year < 2000) {
+          return yield* Effect.fail(new DomainRuleError({ rule: "year", message: "Skatteår skal være 2000 eller senere" }))
+        }
+        const rows = yield* sql.withTransaction(
+          sql`insert into kas.tax_year (year, rate_text_for_transactions) values (${year}, ${rateText})
+            returning id, year, year_part, rate_text_for_transactions`
+        )
+        return yield* one(rows, year)
+      }),
+      /** Sets the period (autoligning, bulk dispatch, or an administrator by hand). */
+      setPeriod: Effect.fn("TaxYears.setPeriod")(function* (id: number, yearPart: YearPart) {
+        const rows = yield* sql`update kas.tax_year set year_part = ${yearPart} where id = ${id}
+          returning id, year, year_part, rate_text_for_transactions`
+        return yield* one(rows, id)
+      }),
+      /**
+       * Fails with `TaxYearPeriodError` unless the year's period allows `action` (domain.md §6.1; with `jobTitle` the
+       * message is the job text "Kan kun {job title} år som er i perioden {period}"); call it inside the edit's
+       * transaction, before writing. Returns the tax year.
+       */
+      requirePeriod: Effect.fn("TaxYears.requirePeriod")(function* (
+        taxYearId: number,
+        action: TaxYearPeriod.PeriodAction,
+        options?: { readonly jobTitle?: string | undefined }
+      ) {
+        const year = yield* one(yield* sql`${selectYear} where id = ${taxYearId} for share`, taxYearId)
+        const checked = TaxYearPeriod.check(year.year_part, action, options)
+        if (Either.isLeft(checked)) return yield* Effect.fail(checked.left)
+        return year
+      }),
+      /** The locks of a year, newest first. */
+      locks: Effect.fn("TaxYears.locks")(function* (taxYearId: number) {
+        return yield* decodeLocks(
+          yield* sql`${selectLock} where tax_year_id = ${taxYearId} order by interval_from desc, id desc`
+        ).pipe(Effect.orDie)
+      }),
+      /** The open lock of a year (there is always exactly one). */
+      currentLock: Effect.fn("TaxYears.currentLock")(function* (taxYearId: number) {
+        const locks = yield* decodeLocks(
+          yield* sql`${selectLock} where tax_year_id = ${taxYearId} and interval_to is null`
+        ).pipe(Effect.orDie)
+        return locks[0] ?? (yield* Effect.fail(NotFound.of("Lås", taxYearId)))
+      }),
+      /** Closes the open lock today and opens a new one from today, in one step (domain.md §6.3). */
+      closeLock: Effect.fn("TaxYears.closeLock")(function* (taxYearId: number) {
+        return yield* sql.withTransaction(
+          Effect.gen(function* () {
+            const today = sql`(now() at time zone coalesce(nullif(current_setting('kas.timezone', true), ''), 'America/Nuuk'))::date`
+            const closed = yield* sql`update kas.lock set interval_to = ${today}
+              where tax_year_id = ${taxYearId} and interval_to is null returning id`
+            if (closed.length === 0) return yield* Effect.fail(NotFound.of("Lås", taxYearId))
+            const rows = yield* sql`insert into kas.lock (tax_year_id, interval_from) values (${taxYearId}, ${today})
+              returning id, tax_year_id, interval_from::text, interval_to::text`
+            return (yield* decodeLocks(rows).pipe(Effect.orDie))[0]!
+          })
+        )
+      })
+    }
+  })
+}) {}

@@ -1,0 +1,69 @@
+import { SqlClient } from "@effect/sql"
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, Exit } from "effect"
+import { Policies, TaxYears } from "../../src/index.js"
+import { company, domainLayer, personWithYears, policyOverYears } from "./fixtures.js"
+
+const historyCount = Effect.flatMap(SqlClient.SqlClient, (sql) =>
+  sql<{ n: string }>`select count(*)::text as n from kas.history`.pipe(Effect.map((r) => Number(r[0]!.n)))
+)
+
+describe("tax-year periods", () => {
+  it.layer(domainLayer)((it) => {
+    it.effect("a new year starts in selvangivelse with exactly one open lock; closing opens the next", () =>
+      Effect.gen(function* () {
+        const taxYears = yield* TaxYears
+        const year = yield* taxYears.create(2031, "Linje et\nLinje to")
+        assert.strictEqual(year.year_part, "selvangivelse")
+        const locks = yield* taxYears.locks(year.id)
+        assert.strictEqual(locks.length, 1)
+        assert.strictEqual(locks[0]!.interval_to, null)
+        yield* taxYears.closeLock(year.id)
+        const after = yield* taxYears.locks(year.id)
+        assert.strictEqual(after.filter((l) => l.is_open).length, 1)
+        assert.strictEqual(after.length, 2)
+        const tooLong = yield* Effect.exit(taxYears.create(2032, "x".repeat(61)))
+        assert.isTrue(Exit.isFailure(tooLong))
+        assert.strictEqual((yield* taxYears.list()).some((y) => y.year === 2032), false)
+      })
+    )
+
+    it.effect("edits the period forbids are refused with a clear error and change nothing", () =>
+      Effect.gen(function* () {
+        const policies = yield* Policies
+        const taxYears = yield* TaxYears
+        const { personTaxYears } = yield* personWithYears("0404044444", [2024])
+        const c = yield* company(44444444)
+        const p = yield* policyOverYears(personTaxYears, c, "E-5", [[2024, 10_000]])
+        const id = p.get(2024)!
+        const year = yield* taxYears.getByYear(2024)
+        const before = yield* policies.get(id)
+        const count = yield* historyCount
+        const amounts = {
+          prefilled_amount_edited: null,
+          assessed_amount: 5000,
+          foreign_paid_amount_actual: 0,
+          preliminary_paid_amount: 0,
+          slutlignet: true
+        }
+        const refused = yield* Effect.flip(policies.editAmounts(id, amounts, "staff"))
+        assert.strictEqual(refused._tag, "TaxYearPeriodError")
+        assert.match(refused.message, /Ret beløb/)
+        assert.deepStrictEqual(yield* policies.get(id), before)
+        assert.strictEqual(yield* historyCount, count)
+
+        const edited = yield* policies.editSelfReported(id, 2000, "staff")
+        assert.strictEqual(edited.calculated_result, 306)
+
+        yield* taxYears.setPeriod(year.id, "ligning")
+        const refusedSelf = yield* Effect.flip(policies.editSelfReported(id, 3000, "staff"))
+        assert.strictEqual(refusedSelf._tag, "TaxYearPeriodError")
+        assert.strictEqual((yield* policies.get(id)).self_reported_amount, 2000)
+        const assessed = yield* policies.editAmounts(id, amounts, "staff")
+        assert.strictEqual(assessed.calculated_result, 765)
+        assert.strictEqual(assessed.slutlignet, true)
+        assert.strictEqual(assessed.efterbehandling, false)
+      })
+    )
+  })
+})
