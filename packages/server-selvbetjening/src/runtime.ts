@@ -3,7 +3,12 @@ import { Database, type KasConfig } from "@kas/core"
 
 /** The services of selvbetjening, built once at start. Its database holds only sessions and caches. */
 export const makeLayer = (settings: KasConfig.SelvbetjeningConfig.SelvbetjeningSettings) => {
-  const database = Database.layer({ environment: settings.environment, databaseUrl: settings.databaseUrl, database: "selvbetjening" })
+  const database = Database.layer({
+    environment: settings.environment,
+    databaseUrl: settings.databaseUrl,
+    databaseWaitSeconds: settings.databaseWaitSeconds,
+    database: "selvbetjening"
+  })
   return Layer.mergeAll(Layer.empty).pipe(Layer.provideMerge(database))
 }
 

@@ -22,6 +22,8 @@ export interface CommonSettings {
   readonly timezone: string
   /** Unset outside production: an embedded PostgreSQL under `.kas/`. */
   readonly databaseUrl: Option.Option<Redacted.Redacted<string>>
+  /** How long to wait for the database at start before giving up (decision: `DATABASE_WAIT_SECONDS`, 30). */
+  readonly databaseWaitSeconds: number
 }
 
 const DEV_SECRET_KEY = "development-secret-key-not-for-production-use-0123456789"
@@ -38,7 +40,8 @@ export const common = (env: Environment): Config.Config<CommonSettings> =>
     commitTag: required(env, Config.nonEmptyString("COMMIT_TAG"), "dev"),
     debug: developmentOnly(env, "DEBUG", Config.boolean("DEBUG"), false, (d) => !d || env !== "production"),
     timezone: required(env, timeZone("TIMEZONE"), "America/Nuuk"),
-    databaseUrl: databaseUrl(env)
+    databaseUrl: databaseUrl(env),
+    databaseWaitSeconds: optional(intAtLeast("DATABASE_WAIT_SECONDS", 1), 30)
   })
 
 /** kas web (configuration.md §4). */

@@ -53,6 +53,7 @@ export interface SelvbetjeningSettings {
   readonly closeAtDate: number
   /** Unset in development: the database `selvbetjening` on the same embedded PostgreSQL. */
   readonly databaseUrl: Option.Option<Redacted.Redacted<string>>
+  readonly databaseWaitSeconds: number
   readonly languageCookieDomain: string
   readonly sessionExpireSeconds: number
   readonly loginProvider: Option.Option<"saml">
@@ -142,6 +143,7 @@ export const selvbetjening = (env: Environment): Config.Config<SelvbetjeningSett
       env === "development"
         ? maybe(postgresUrl("SELVBETJENING_DATABASE_URL"))
         : postgresUrl("SELVBETJENING_DATABASE_URL").pipe(Config.map(Option.some)),
+    databaseWaitSeconds: optional(intAtLeast("DATABASE_WAIT_SECONDS", 1), 30),
     languageCookieDomain: required(env, Config.nonEmptyString("LANGUAGE_COOKIE_DOMAIN"), "localhost"),
     sessionExpireSeconds: optional(intAtLeast("SESSION_EXPIRE_SECONDS", 60), 900),
     loginProvider,

@@ -116,6 +116,16 @@ export const layer = (options: {
   readonly databaseUrl: Option.Option<Redacted.Redacted<string>>
   /** The embedded server's database to use (default `kas`). */
   readonly database?: string
-  readonly waitSeconds?: number
+  readonly databaseWaitSeconds?: number
   readonly maxConnections?: number
-}) => Layer.unwrapScoped(resolveUrl(options).pipe(Effect.map((url) => layerFromUrl(url, options))))
+}) =>
+  Layer.unwrapScoped(
+    resolveUrl(options).pipe(
+      Effect.map((url) =>
+        layerFromUrl(url, {
+          ...(options.databaseWaitSeconds !== undefined ? { waitSeconds: options.databaseWaitSeconds } : {}),
+          ...(options.maxConnections !== undefined ? { maxConnections: options.maxConnections } : {})
+        })
+      )
+    )
+  )
