@@ -1,6 +1,6 @@
 import { SqlClient } from "@effect/sql"
 import { Effect, Layer } from "effect"
-import { FileStore, History, Policies, Recalculation, SystemUsers, TaxYears } from "../../src/index.js"
+import { FileStore, History, Notes, Persons, Policies, Recalculation, SystemUsers, TaxYears } from "../../src/index.js"
 import { TestDatabase } from "../../src/testing/index.js"
 
 /** Every domain service on a fresh test database. */
@@ -10,7 +10,9 @@ export const domainLayer = Layer.mergeAll(
   TaxYears.Default,
   History.Default,
   SystemUsers.Default,
-  FileStore.layerPostgres
+  FileStore.layerPostgres,
+  Notes.Default,
+  Persons.Default
 ).pipe(Layer.provideMerge(TestDatabase.layer))
 
 /** Tax year ids by calendar year, creating the missing ones. */

@@ -34,26 +34,29 @@ const decodeEntries = Schema.decodeUnknown(Schema.Array(HistoryEntry))
 export class History extends Effect.Service<History>()("@kas/core/History", {
   effect: Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
-    const select = sql`select history_id::text, entity_type, entity_id, history_date, history_user, history_type,
-      change_reason, snapshot from kas.history`
+    const select = sql`select h.history_id::text as history_id, entity_type, entity_id, history_date, history_user, history_type,
+      change_reason, snapshot from kas.history h`
     return {
       /** Every audit entry of a row, oldest first. */
       historyOf: Effect.fn("History.historyOf")(function* (entityType: EntityType, id: number | string) {
         const rows = yield* sql`${select} where entity_type = ${entityType} and entity_id = ${String(id)}
-          order by history_id`
+          order by h.history_id`
         return yield* decodeEntries(rows).pipe(Effect.orDie)
       }),
-      /** The newest entry at or before `at` (its snapshot is the row's state then), or null before its creation. */
+      /**
+       * The newest entry at or before `at`, compared in milliseconds (its snapshot is the row's state then), or null
+       * before its creation or after its deletion.
+       */
       stateAt: Effect.fn("History.stateAt")(function* (entityType: EntityType, id: number | string, at: Date) {
         const rows = yield* sql`${select} where entity_type = ${entityType} and entity_id = ${String(id)}
-          and history_date <= ${at} order by history_date desc, history_id desc limit 1`
+          and date_trunc('milliseconds', history_date) <= ${at} order by history_date desc, h.history_id desc limit 1`
         const entries = yield* decodeEntries(rows).pipe(Effect.orDie)
         const entry = entries[0]
         return entry === undefined || entry.history_type === "-" ? null : entry
       }),
       /** One version by its history id (historic views). */
       version: Effect.fn("History.version")(function* (historyId: number) {
-        const rows = yield* sql`${select} where history_id = ${historyId}`
+        const rows = yield* sql`${select} where h.history_id = ${historyId}`
         const entries = yield* decodeEntries(rows).pipe(Effect.orDie)
         return entries[0] ?? null
       })
