@@ -86,3 +86,27 @@ describe("staff authentication", () => {
     expect((await fetch(web.url + "/static/../package.json")).status).toBe(404)
   })
 })
+
+describe("seeding outside development", () => {
+  it("creates no usable admin/admin login in staging or production", async () => {
+    const staging = await startKasWeb({
+      ENVIRONMENT: "staging",
+      COMMIT_TAG: "t",
+      SECRET_KEY: "s",
+      TIMEZONE: "America/Nuuk",
+      REST_TOKEN: "r",
+      SELVBETJENING_REPRESENTATION_START: "https://x.example/start/",
+      SELVBETJENING_REPRESENTATION_STOP: "https://x.example/stop/",
+      ALLOWED_HOSTS: '["127.0.0.1"]'
+    })
+    try {
+      // behind the TLS-terminating proxy, as in staging (cookies are Secure there)
+      const b = new Browser(staging.url, { "x-forwarded-proto": "https" })
+      const res = await b.post("/login/", { username: "admin", password: "admin" })
+      expect(res.status).toBe(200)
+      expect(await res.text()).toContain("Forkert brugernavn eller adgangskode")
+    } finally {
+      await staging.stop()
+    }
+  })
+})

@@ -18,7 +18,9 @@ export interface KasWeb {
 
 /** Starts kas web in this process on a clone of the test template, with development users seeded. */
 export const startKasWeb = async (env: Record<string, string> = {}): Promise<KasWeb> => {
-  const db = await TestDatabase.createTestDatabase()
+  const db: TestDatabase.TestDb = env.DATABASE_URL
+    ? { name: "", url: env.DATABASE_URL, drop: async () => {} }
+    : await TestDatabase.createTestDatabase()
   const provider = KasConfig.ConfigReport.providerFromEnv({ ENVIRONMENT: "development", DATABASE_URL: db.url, ...env })
   const settings = Either.getOrThrow(
     Effect.runSync(Effect.either(KasConfig.load("kas web", KasConfig.BackOfficeConfig.kasWeb, provider)))
@@ -55,10 +57,14 @@ export const startKasWeb = async (env: Record<string, string> = {}): Promise<Kas
 /** A tiny browser: keeps cookies, follows nothing automatically, reads CSRF tokens from pages. */
 export class Browser {
   private readonly cookies = new Map<string, string>()
-  constructor(readonly base: string) {}
+  constructor(
+    readonly base: string,
+    private readonly defaultHeaders: Record<string, string> = {}
+  ) {}
 
   async request(path: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers)
+    for (const [k, v] of Object.entries(this.defaultHeaders)) headers.set(k, v)
     if (this.cookies.size) headers.set("cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "))
     const res = await fetch(this.base + path, { ...init, headers, redirect: "manual" })
     for (const c of res.headers.getSetCookie()) {

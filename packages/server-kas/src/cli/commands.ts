@@ -1,7 +1,8 @@
 import type { Command } from "./Command.js"
 import { importEskatMockupData } from "./importEskatMockupData.js"
+import { createUser } from "./createUser.js"
 import { migrate } from "./migrate.js"
 import { web } from "./web.js"
 
 /** Every `kas` sub-command. Add new commands here. */
-export const commands: ReadonlyArray<Command> = [migrate, web, importEskatMockupData]
+export const commands: ReadonlyArray<Command> = [migrate, web, createUser, importEskatMockupData]

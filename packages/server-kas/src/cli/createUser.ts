@@ -1,0 +1,77 @@
+import { Effect } from "effect"
+import { createInterface } from "node:readline"
+import { Database, KasConfig } from "@kas/core"
+import { StaffUsers } from "../auth/StaffUsers.js"
+import { findGroup, GROUPS, type GroupName } from "../auth/Permissions.js"
+import { type Command, parse, UsageError } from "./Command.js"
+import { runMain } from "./runMain.js"
+
+/** Reads the password: a hidden prompt on a terminal, otherwise the first line of stdin. */
+const readPassword = async (): Promise<string> => {
+  if (!process.stdin.isTTY) {
+    const rl = createInterface({ input: process.stdin })
+    for await (const line of rl) {
+      rl.close()
+      return line
+    }
+    return ""
+  }
+  process.stdout.write("Password: ")
+  return new Promise((resolve) => {
+    let value = ""
+    process.stdin.setRawMode(true)
+    process.stdin.resume()
+    const onData = (b: Buffer) => {
+      for (const ch of b.toString("utf8")) {
+        if (ch === "\r" || ch === "\n") {
+          process.stdin.setRawMode(false)
+          process.stdin.pause()
+          process.stdin.off("data", onData)
+          process.stdout.write("\n")
+          return resolve(value)
+        }
+        if (ch === "\u0003") process.exit(130)
+        value = ch === "\u007f" ? value.slice(0, -1) : value + ch
+      }
+    }
+    process.stdin.on("data", onData)
+  })
+}
+
+/** `kas create-user --username U --group G [--group G2] [--superuser]`: creates a staff user (password from a prompt or stdin). */
+export const createUser: Command = {
+  name: "create-user",
+  summary: "create a staff user (password from a prompt or stdin)",
+  usage: "create-user --username <name> --group <group> [--group …] [--superuser]",
+  run: async (argv) => {
+    const { values } = parse(argv, {
+      username: { type: "string" },
+      group: { type: "string", multiple: true },
+      superuser: { type: "boolean" }
+    })
+    const username = values.username?.trim()
+    if (!username) throw new UsageError("--username is required")
+    if (!/^[\w.@+-]{1,150}$/.test(username)) throw new UsageError("--username may only hold letters, digits and . @ + - _")
+    const groups: Array<GroupName> = []
+    for (const g of values.group ?? []) {
+      const found = findGroup(g)
+      if (!found) throw new UsageError(`unknown group '${g}' (one of: ${GROUPS.join(", ")})`)
+      groups.push(found)
+    }
+    if (groups.length === 0 && !values.superuser) throw new UsageError("give at least one --group (or --superuser)")
+    const settings = KasConfig.loadOrExit("kas create-user", KasConfig.BackOfficeConfig.common)
+    const password = await readPassword()
+    if (password.length < 8) {
+      process.stderr.write("kas create-user: the password must have at least 8 characters\n")
+      return 2
+    }
+    return runMain(
+      Effect.gen(function* () {
+        const users = yield* StaffUsers
+        yield* users.ensureGroups()
+        yield* users.upsertUser({ username, password, groups, isSuperuser: values.superuser ?? false })
+        yield* Effect.sync(() => console.log(`User ${username} saved (${values.superuser ? "superuser" : groups.join(", ")}).`))
+      }).pipe(Effect.provide(StaffUsers.Default), Effect.provide(Database.layer(settings)))
+    )
+  }
+}
