@@ -240,6 +240,13 @@ describe("Calculation.perform: validation (exact messages, in the spec's order)"
       .message).toBe("Foreign paid amount must be zero or higher")
   })
 
+  it("performOrThrow returns the result or throws the tagged error", () => {
+    expect(Calculation.performOrThrow({ initialAmount: 1000 }).taxToPay).toBe(153)
+    expect(() => Calculation.performOrThrow({ initialAmount: 1, foreignPaidAmount: -1 })).toThrow(
+      "Foreign paid amount must be zero or higher"
+    )
+  })
+
   it("366 taxable days are fine in a leap year, and 0 days are valid", () => {
     expect(ok({ initialAmount: 10, daysInYear: 366, taxableDaysInYear: 366 }).yearAdjustedAmount).toBe(10)
     expect(ok({ initialAmount: 10, taxableDaysInYear: 0 }).yearAdjustedAmount).toBe(0)

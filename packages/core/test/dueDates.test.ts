@@ -23,6 +23,14 @@ describe("DueDates.dueDate (domain.md §5.4)", () => {
   it("keeps the stored codes and labels", () => {
     expect(DueDates.paymentTextCodes).toEqual({ BULK: 1, DUE_ON_DATE: 2, DUE: 3, PREV_AMOUNT_DUE: 4, REFUND: 5 })
     expect(DueDates.paymentTextLabels.DUE_ON_DATE).toBe("Beløbet forfalder på dato X")
+    expect([1, 2, 3, 4, 5, 6].map(DueDates.paymentTextFromCode)).toEqual([
+      "BULK",
+      "DUE_ON_DATE",
+      "DUE",
+      "PREV_AMOUNT_DUE",
+      "REFUND",
+      undefined
+    ])
   })
 
   it("refuses a date that is not YYYY-MM-DD", () => {

@@ -200,6 +200,16 @@ describe("LossCarryForward.overUseCorrection (§4.3)", () => {
     expect(result.recalculate).toEqual([2016, 2017, 2018])
   })
 
+  it("can be limited to the loss years §4.1 reported", () => {
+    const years = [year(2014, -1), year(2015, -500)]
+    expect(LossCarryForward.overUseCorrection(years, cells, { onlyLossYears: [2015] }).writes).toEqual([
+      { fromYear: 2015, toYear: 2017, value: 50, reason }
+    ])
+    expect(LossCarryForward.overUseCorrection(years, cells, { onlyLossYears: [2014] }).writes).toEqual([
+      { fromYear: 2014, toYear: 2016, value: 1, reason }
+    ])
+  })
+
   it("a loss that became a gain frees every cell; an intact loss is left alone", () => {
     const result = LossCarryForward.overUseCorrection([year(2014, -5), year(2015, 100)], cells)
     expect(result.writes.map((w) => [w.toYear, w.value])).toEqual([[2017, 0], [2018, 0], [2016, 0]])

@@ -24,6 +24,10 @@ export const paymentTextLabels: Readonly<Record<PaymentText, string>> = {
   REFUND: "Tilbagebetaling"
 }
 
+/** The `PaymentText` of a stored code (1–5), or undefined for an unknown code. */
+export const paymentTextFromCode = (code: number): PaymentText | undefined =>
+  (Object.keys(paymentTextCodes) as Array<PaymentText>).find((text) => paymentTextCodes[text] === code)
+
 const pad = (n: number, width: number) => String(n).padStart(width, "0")
 
 /** A calendar date as "YYYY-MM-DD". */

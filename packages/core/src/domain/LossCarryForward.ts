@@ -238,15 +238,19 @@ export interface OverUseCorrection {
 
 /**
  * §4.3: for every loss year whose cells use more than its loss, reduce its cells into later years — unprotected ones
- * first, then protected ones, each group by ascending later year — until nothing is over-used.
+ * first, then protected ones, each group by ascending later year — until nothing is over-used. `onlyLossYears`
+ * limits it to some loss years (§4.1: "for the affected loss years", i.e. `overUsedLossYears`).
  */
 export const overUseCorrection = (
   years: ReadonlyArray<LossYear>,
-  cells: ReadonlyArray<LossCell>
+  cells: ReadonlyArray<LossCell>,
+  options?: { readonly onlyLossYears?: ReadonlyArray<number> | undefined }
 ): OverUseCorrection => {
   const writes: Array<CellWrite> = []
   const recalculate = new Set<number>()
+  const only = options?.onlyLossYears
   for (const x of [...years].sort((a, b) => a.year - b.year)) {
+    if (only !== undefined && !only.includes(x.year)) continue
     const fromCells = cells.filter((c) => c.fromYear === x.year && c.toYear > x.year)
     let excess = sum(cells.filter((c) => c.fromYear === x.year).map((c) => c.value)) - lossOf(x)
     if (excess <= 0) continue
