@@ -1,0 +1,408 @@
+import { PgClient } from "@effect/sql-pg"
+import { Deferred, Duration, Effect, Exit, Fiber, Queue, Schedule, type Scope, Stream } from "effect"
+import { hostname } from "node:os"
+import type { JobContext } from "./JobContext.js"
+import type { JobType } from "./JobDefinition.js"
+import { ClaimLost, JobStoreError } from "./JobError.js"
+import type { JobStatus } from "./JobRecord.js"
+import type { JobRegistry } from "./JobRegistry.js"
+import { JobStore } from "./JobStore.js"
+import { describe, JobTimedOut } from "./internal/failure.js"
+import * as Q from "./internal/sql.js"
+
+/** How a worker runs. Every duration has a production default; tests shorten them. */
+export interface WorkerOptions<R> {
+  readonly registry: JobRegistry<R>
+  /** Jobs run at the same time (default 1). */
+  readonly concurrency?: number
+  /** Identifies this process in `worker_id` (default `hostname/pid`: a restarted container recovers its own jobs). */
+  readonly workerId?: string
+  /** Most jobs claimed by one statement (default: the concurrency). */
+  readonly batchSize?: number
+  /** How often to look for work when nothing woke the worker (default 2 s). */
+  readonly pollInterval?: Duration.DurationInput
+  /** How often running jobs' leases are extended (default 10 s). */
+  readonly heartbeatInterval?: Duration.DurationInput
+  /** How long a job's claim lasts without a heartbeat (default 60 s). */
+  readonly lease?: Duration.DurationInput
+  /** How often expired leases and deferred jobs are checked (default 30 s). */
+  readonly recoveryInterval?: Duration.DurationInput
+  /** Least time between two progress writes (default 250 ms). */
+  readonly progressInterval?: Duration.DurationInput
+  /** Timeout of job types without their own (default 3 hours). */
+  readonly defaultTimeout?: Duration.DurationInput
+  /** Listen for NOTIFY wake-ups (default true). */
+  readonly listen?: boolean
+  /** Called after a job ended (finished or failed), e.g. to push a metric; its failures are only logged. */
+  readonly onJobEnd?: (job: { readonly id: string; readonly type: string; readonly status: JobStatus }) => Effect.Effect<void>
+}
+
+/** A started worker. */
+export interface WorkerHandle {
+  readonly workerId: string
+  /** Jobs running now. */
+  readonly active: Effect.Effect<number>
+  /**
+   * Graceful stop: claims nothing more, lets running jobs finish within `grace`, then interrupts the rest and puts
+   * them back in the queue. Completes when every result is written.
+   */
+  readonly drain: (grace: Duration.DurationInput) => Effect.Effect<void>
+}
+
+/** The failure recorded when a worker stopped heartbeating. */
+export const WORKER_LOST = "Jobbet blev afbrudt, fordi arbejdsprocessen stoppede uventet (worker lost)"
+
+interface Entry {
+  readonly id: string
+  readonly token: string
+  readonly key: string
+  readonly timeout: Duration.Duration | undefined
+  readonly execute: (args: unknown, ctx: JobContext) => Effect.Effect<unknown, unknown>
+  readonly controller: AbortController
+  fiber: Fiber.RuntimeFiber<void, never> | undefined
+  /** The run returned; its completion is queued. */
+  done: boolean
+  lost: boolean
+  released: boolean
+  pendingProgress: { progress: number; done: number | null; total: number | null } | undefined
+}
+
+interface Completion {
+  readonly entry: Entry
+  readonly status: "finished" | "failed" | "queued"
+  readonly result: string | null
+  readonly failure: string | null
+  readonly delayMs: number
+}
+
+interface ClaimRow {
+  readonly id: string
+  readonly type: string
+  readonly arguments: unknown
+  readonly claim_token: string
+  readonly attempts: number
+  readonly max_attempts: number
+  readonly created_by: string
+}
+
+const millis = (d: Duration.DurationInput) => Duration.toMillis(Duration.decode(d))
+
+/** Starts a worker in the current scope; closing the scope drains it with no grace. */
+export const start = <R>(
+  options: WorkerOptions<R>
+): Effect.Effect<WorkerHandle, JobStoreError, Scope.Scope | JobStore | PgClient.PgClient | R> =>
+  Effect.gen(function* () {
+    const store = yield* JobStore
+    const pg = yield* PgClient.PgClient
+    const context = yield* Effect.context<R>()
+    const q = store.query
+    const workerId = options.workerId ?? `${hostname()}/${process.pid}`
+    const concurrency = Math.max(1, options.concurrency ?? 1)
+    const batchSize = Math.max(1, options.batchSize ?? concurrency)
+    const pollMs = millis(options.pollInterval ?? "2 seconds")
+    const heartbeatMs = millis(options.heartbeatInterval ?? "10 seconds")
+    const leaseMs = Math.round(millis(options.lease ?? "60 seconds"))
+    const recoveryMs = millis(options.recoveryInterval ?? "30 seconds")
+    const progressMs = millis(options.progressInterval ?? "250 millis")
+    const defaultTimeout = Duration.decode(options.defaultTimeout ?? "3 hours")
+    const types = options.registry.keys
+
+    const entries = new Map<string, Entry>()
+    let active = 0
+    let stopping = false
+    const wake = yield* Queue.sliding<void>(1)
+    const slotFree = yield* Queue.sliding<void>(1)
+    const completions = yield* Queue.unbounded<Completion>()
+    const log = (message: string, extra: Record<string, unknown> = {}) =>
+      Effect.logInfo(message).pipe(Effect.annotateLogs({ worker: workerId, ...extra }))
+    const dbRetry = Schedule.exponential("100 millis", 2).pipe(Schedule.union(Schedule.spaced("5 seconds")))
+
+    /** Marks jobs whose claim is gone and interrupts them (their rows belong to someone else now). */
+    const lose = (ids: ReadonlyArray<string>) =>
+      Effect.forEach(ids, (id) => {
+        const entry = entries.get(id)
+        if (!entry || entry.done || entry.lost || entry.released) return Effect.void
+        entry.lost = true
+        return log("claim lost: interrupting the job", { job: id }).pipe(
+          Effect.zipRight(entry.fiber ? Fiber.interruptFork(entry.fiber) : Effect.void)
+        )
+      }, { discard: true })
+
+    /** Runs a token-guarded batch write for `list`; the entries not returned have lost their claim. */
+    const guarded = (list: ReadonlyArray<Entry>, write: Effect.Effect<ReadonlyArray<{ id: string }>, JobStoreError>) =>
+      write.pipe(
+        Effect.flatMap((rows) => {
+          const held = new Set(rows.map((r) => r.id))
+          return lose(list.filter((e) => !held.has(e.id)).map((e) => e.id))
+        })
+      )
+
+    const live = () => [...entries.values()].filter((e) => !e.done && !e.lost && !e.released)
+
+    const heartbeat = (list: ReadonlyArray<Entry>) =>
+      list.length === 0
+        ? Effect.void
+        : guarded(list, q<{ id: string }>(Q.heartbeat, [list.map((e) => e.id), list.map((e) => e.token), leaseMs]))
+
+    const flushProgress = Effect.suspend(() => {
+      const list = live().filter((e) => e.pendingProgress !== undefined)
+      if (list.length === 0) return Effect.void
+      const values = list.map((e) => {
+        const p = e.pendingProgress!
+        e.pendingProgress = undefined
+        return p
+      })
+      return guarded(
+        list,
+        q<{ id: string }>(Q.progress, [
+          list.map((e) => e.id),
+          list.map((e) => e.token),
+          values.map((v) => v.progress),
+          values.map((v) => v.done),
+          values.map((v) => v.total)
+        ])
+      )
+    })
+
+    const makeContext = (entry: Entry, row: ClaimRow): JobContext => {
+      const progress = (a: number, b?: number): Effect.Effect<void> =>
+        Effect.sync(() => {
+          if (b === undefined) {
+            entry.pendingProgress = { progress: clampPercent(a), done: null, total: null }
+          } else {
+            const total = Math.max(0, Math.floor(b))
+            const done = Math.max(0, Math.floor(a))
+            entry.pendingProgress = { progress: total === 0 ? 0 : clampPercent((done / total) * 100), done, total }
+          }
+        })
+      return {
+        jobId: entry.id,
+        attempt: row.attempts,
+        createdBy: row.created_by,
+        signal: entry.controller.signal,
+        progress,
+        setTitle: (title) =>
+          q<{ id: string }>(Q.setTitle, [entry.id, entry.token, title.slice(0, 255)]).pipe(
+            Effect.flatMap((rows) => (rows.length === 0 ? Effect.fail(new ClaimLost({ jobId: entry.id })) : Effect.void))
+          ),
+        spawnChild: (job, params, opts) =>
+          job.encodeParams(params).pipe(
+            Effect.flatMap((args) =>
+              store.insert(
+                job,
+                args,
+                { createdBy: row.created_by, title: opts?.title, dependsOn: opts?.dependsOn },
+                { parentId: entry.id, token: entry.token }
+              )
+            ),
+            Effect.tap(() => wake.offer(undefined))
+          ),
+        awaitJobs: (ids) => store.awaitEnded(ids)
+      }
+    }
+
+    const runJob = (entry: Entry, row: ClaimRow) =>
+      Effect.gen(function* () {
+        const timeout = entry.timeout ?? defaultTimeout
+        const exit = yield* entry.execute(row.arguments, makeContext(entry, row)).pipe(
+          Effect.timeoutFail({
+            duration: timeout,
+            onTimeout: () => new JobTimedOut({ seconds: Math.round(Duration.toSeconds(timeout)) })
+          }),
+          Effect.exit
+        )
+        let completion: Completion
+        if (Exit.isSuccess(exit)) {
+          completion = { entry, status: "finished", result: JSON.stringify(exit.value ?? {}), failure: null, delayMs: 0 }
+        } else {
+          const f = describe(exit.cause)
+          const retry = f.retryable && row.attempts < row.max_attempts
+          completion = {
+            entry,
+            status: retry ? "queued" : "failed",
+            result: f.result === undefined ? null : JSON.stringify(f.result),
+            failure: f.failure,
+            delayMs: retry ? Math.round(Math.min(2 ** row.attempts, 3600) * 1000) : 0
+          }
+        }
+        entry.done = true
+        yield* completions.offer(completion)
+      }).pipe(
+        Effect.onInterrupt(() => Effect.sync(() => entry.controller.abort())),
+        Effect.ensuring(
+          Effect.suspend(() => {
+            active--
+            if (!entry.done) entries.delete(entry.id) // lost or released: no completion will come
+            return slotFree.offer(undefined)
+          })
+        ),
+        Effect.annotateLogs({ job: entry.id, type: entry.key })
+      )
+
+    const scope = yield* Effect.scope
+    const launch = (row: ClaimRow) =>
+      Effect.gen(function* () {
+        const found = options.registry.get(row.type)
+        if (found._tag === "None") return // filtered by the claim; cannot happen
+        const type: JobType<R> = found.value
+        const entry: Entry = {
+          id: row.id,
+          token: row.claim_token,
+          key: type.key,
+          timeout: type.timeout,
+          execute: (args, ctx) => type.execute(args, ctx).pipe(Effect.provide(context)),
+          controller: new AbortController(),
+          fiber: undefined,
+          done: false,
+          lost: false,
+          released: false,
+          pendingProgress: undefined
+        }
+        entries.set(entry.id, entry)
+        active++
+        // Forked inside the uninterruptible claim: make the job itself interruptible again.
+        entry.fiber = yield* Effect.forkIn(Effect.interruptible(runJob(entry, row)), scope)
+      })
+
+    const claim = (n: number) =>
+      q<ClaimRow>(Q.claim, [types, n, workerId, leaseMs]).pipe(
+        Effect.tap((rows) => Effect.forEach(rows, launch, { discard: true })),
+        Effect.uninterruptible
+      )
+
+    const fetchLoop = Effect.gen(function* () {
+      while (!stopping) {
+        const free = concurrency - active
+        if (free <= 0) {
+          yield* slotFree.take
+          continue
+        }
+        const n = Math.min(free, batchSize)
+        const rows = yield* claim(n).pipe(
+          Effect.catchAll((e) => Effect.logWarning("claim failed", e.message).pipe(Effect.as(null)))
+        )
+        if (rows === null) {
+          yield* Effect.sleep(pollMs)
+        } else if (rows.length < n) {
+          yield* wake.take.pipe(Effect.timeout(pollMs), Effect.ignore)
+        }
+      }
+    })
+
+    const flushCompletions = Effect.gen(function* () {
+      const batch = [...(yield* completions.takeBetween(1, 1000))]
+      const rows = yield* q<{ id: string; status: JobStatus; parent_id: string | null; has_dependants: boolean }>(Q.complete, [
+        batch.map((c) => c.entry.id),
+        batch.map((c) => c.entry.token),
+        batch.map((c) => c.status),
+        batch.map((c) => c.result),
+        batch.map((c) => c.failure),
+        batch.map((c) => c.delayMs)
+      ]).pipe(Effect.tapError((e) => Effect.logWarning("writing results failed; retrying", e.message)), Effect.retry(dbRetry))
+      const written = new Set(rows.map((r) => r.id))
+      for (const c of batch) {
+        entries.delete(c.entry.id)
+        if (!written.has(c.entry.id)) {
+          yield* log("result not written: the claim was lost (cancelled or taken over)", { job: c.entry.id })
+        }
+      }
+      const failedChildren = rows.filter((r) => r.status === "failed" && r.parent_id !== null).map((r) => r.id)
+      if (failedChildren.length > 0 || rows.some((r) => r.has_dependants)) {
+        yield* store.resolve(failedChildren).pipe(Effect.retry(dbRetry))
+      }
+      if (rows.some((r) => r.status === "queued")) yield* wake.offer(undefined)
+      if (options.onJobEnd) {
+        const hook = options.onJobEnd
+        const ended = rows.filter((r) => r.status !== "queued")
+        const byId = new Map(batch.map((c) => [c.entry.id, c.entry.key]))
+        yield* Effect.forkDaemon(
+          Effect.forEach(ended, (r) => hook({ id: r.id, type: byId.get(r.id) ?? "", status: r.status }), { discard: true }).pipe(
+            Effect.catchAllCause((c) => Effect.logWarning("onJobEnd failed", c))
+          )
+        )
+      }
+    })
+
+    const recover = (own: boolean) =>
+      q<{ id: string; status: JobStatus; parent_id: string | null }>(Q.recoverExpired, [WORKER_LOST, own ? workerId : null]).pipe(
+        Effect.tap((rows) =>
+          rows.length === 0
+            ? Effect.void
+            : log(`recovered ${rows.length} job(s) whose worker was lost`, { jobs: rows.map((r) => `${r.id}:${r.status}`).join(",") })
+        ),
+        Effect.flatMap((rows) =>
+          store.resolve(rows.filter((r) => r.status === "failed" && r.parent_id !== null).map((r) => r.id)).pipe(
+            Effect.zipRight(rows.some((r) => r.status === "queued") ? wake.offer(undefined) : Effect.void)
+          )
+        )
+      )
+
+    const every = (ms: number, effect: Effect.Effect<void, JobStoreError>, name: string) =>
+      effect.pipe(
+        Effect.catchAll((e) => Effect.logWarning(`${name} failed`, e.message)),
+        Effect.repeat(Schedule.spaced(Duration.millis(ms))),
+        Effect.forkScoped
+      )
+
+    // A previous life of this worker (same id) may have left jobs running: recover them before claiming anything.
+    yield* recover(true)
+
+    yield* Effect.forkScoped(Effect.forever(flushCompletions))
+    yield* every(heartbeatMs, Effect.suspend(() => heartbeat(live())), "heartbeat")
+    yield* every(progressMs, flushProgress, "progress")
+    yield* every(recoveryMs, recover(false), "recovery")
+    if (options.listen ?? true) {
+      const listen = (channel: string, f: (payload: string) => Effect.Effect<void, JobStoreError>) =>
+        pg.listen(channel).pipe(
+          Stream.mapError((e) => new JobStoreError({ reason: "listen", message: e.message, cause: e })),
+          Stream.runForEach(f),
+          Effect.tapError((e) => Effect.logWarning(`LISTEN ${channel} failed; polling until it is back`, e.message)),
+          Effect.retry(Schedule.spaced("5 seconds")),
+          Effect.forkScoped
+        )
+      yield* listen("jobs_wake", () => wake.offer(undefined))
+      yield* listen("jobs_cancel", (payload) => {
+        const ids = payload.split(",").filter((id) => entries.has(id))
+        return heartbeat(ids.map((id) => entries.get(id)!).filter((e) => !e.done))
+      })
+    }
+    const fetchFiber = yield* Effect.forkScoped(fetchLoop)
+    const drained = yield* Deferred.make<void>()
+
+    const drain = (grace: Duration.DurationInput) =>
+      Effect.gen(function* () {
+        if (stopping) return yield* Deferred.await(drained)
+        stopping = true
+        yield* Fiber.interrupt(fetchFiber)
+        yield* log(`stopping: ${active} job(s) running, grace ${Duration.format(Duration.decode(grace))}`)
+        const idle = Effect.suspend(() => (active === 0 ? Effect.void : Effect.fail("busy" as const))).pipe(
+          Effect.retry(Schedule.spaced("20 millis"))
+        )
+        yield* idle.pipe(Effect.timeout(grace), Effect.ignore)
+        const rest = live()
+        if (rest.length > 0) {
+          for (const e of rest) e.released = true
+          yield* Effect.forEach(rest, (e) => (e.fiber ? Fiber.interrupt(e.fiber) : Effect.void), { discard: true })
+          const released = yield* q<{ id: string }>(Q.release, [rest.map((e) => e.id), rest.map((e) => e.token)]).pipe(
+            Effect.retry({ schedule: dbRetry, times: 5 }),
+            Effect.catchAll((e) => Effect.logWarning("releasing jobs failed; their leases will expire", e.message).pipe(Effect.as([])))
+          )
+          yield* log(`interrupted and released ${released.length} job(s)`)
+          if (released.length > 0) yield* pg.notify("jobs_wake", "").pipe(Effect.ignore)
+        }
+        // Wait for the results of the jobs that finished to be written.
+        yield* Effect.suspend(() => (entries.size === 0 ? Effect.void : Effect.fail("pending" as const))).pipe(
+          Effect.retry(Schedule.spaced("20 millis")),
+          Effect.timeout("30 seconds"),
+          Effect.ignore
+        )
+        yield* Deferred.succeed(drained, undefined)
+      })
+
+    // Runs before the background fibers above are interrupted (finalizers run in reverse order).
+    yield* Effect.addFinalizer(() => drain(Duration.zero))
+    yield* log(`worker started: concurrency ${concurrency}, types ${types.join(", ")}`)
+    return { workerId, active: Effect.sync(() => active), drain } satisfies WorkerHandle
+  })
+
+const clampPercent = (p: number) => Math.max(0, Math.min(100, Math.trunc(Number.isFinite(p) ? p : 0)))

@@ -1,0 +1,11 @@
+/** @kas/jobs: a PostgreSQL job runtime (definitions, store, worker, scheduler). Knows nothing of KAS. */
+export { defineJob, type JobDefinition, type JobOptions, type JobType } from "./JobDefinition.js"
+export type { JobContext } from "./JobContext.js"
+export * from "./JobError.js"
+export * from "./JobRecord.js"
+export * as JobRegistry from "./JobRegistry.js"
+export { JobStore, type EnqueueOptions, type ListOptions } from "./JobStore.js"
+export * as Params from "./Params.js"
+export * as Worker from "./Worker.js"
+export * as Scheduler from "./Scheduler.js"
+export { jobsMigrations, type JobsMigrationSet } from "./migrations/index.js"

@@ -1,0 +1,160 @@
+/**
+ * The SQL of the job runtime, one statement per operation (after graphile-worker: the job row is the truth).
+ * Every write to a running job names its claim token: a worker that lost the claim writes nothing.
+ * Batched statements take parallel arrays and `unnest` them, so one round trip serves many jobs.
+ */
+
+/** Claims up to $2 runnable jobs of the types $1 for worker $3 with a lease of $4 ms; a fresh token per job. */
+export const claim = `
+with next as (
+  select id from jobs.job
+  where status = 'queued' and run_at <= now() and type = any($1::text[])
+  order by run_at, created_at
+  limit $2
+  for update skip locked
+)
+update jobs.job j
+set status = 'running', claim_token = gen_random_uuid(), worker_id = $3, attempts = j.attempts + 1,
+    started_at = now(), heartbeat_at = now(), lease_expires_at = now() + $4 * interval '1 millisecond',
+    progress = 0, ended_at = null
+from next
+where j.id = next.id
+returning j.id, j.type, j.arguments, j.claim_token, j.attempts, j.max_attempts, j.created_by`
+
+/**
+ * Ends a batch of jobs: status finished/failed, or queued again after $6 ms (a retry). Only rows whose token still
+ * matches are written; `has_dependants` tells whether deferred jobs wait for it.
+ */
+export const complete = `
+update jobs.job j
+set status = c.status,
+    result = coalesce(c.result, j.result),
+    failure = coalesce(c.failure, j.failure),
+    progress = case when c.status = 'finished' then 100 else j.progress end,
+    current_count = case when c.status = 'finished' then coalesce(j.total_count, j.current_count) else j.current_count end,
+    ended_at = case when c.status = 'queued' then null else now() end,
+    run_at = case when c.status = 'queued' then now() + c.delay * interval '1 millisecond' else j.run_at end,
+    claim_token = null, lease_expires_at = null
+from unnest($1::uuid[], $2::uuid[], $3::text[], $4::jsonb[], $5::text[], $6::int[])
+  as c(id, token, status, result, failure, delay)
+where j.id = c.id and j.claim_token = c.token
+returning j.id, j.status, j.parent_id,
+  exists (select 1 from jobs.job d where d.status = 'deferred' and d.depends_on @> array[j.id]) as has_dependants`
+
+/** Extends the leases of the jobs ($1 ids, $2 tokens) by $3 ms; returns the ids still held. */
+export const heartbeat = `
+update jobs.job j
+set heartbeat_at = now(), lease_expires_at = now() + $3 * interval '1 millisecond'
+from unnest($1::uuid[], $2::uuid[]) as c(id, token)
+where j.id = c.id and j.claim_token = c.token
+returning j.id`
+
+/** Writes the latest progress of several jobs (null counts keep the stored ones); returns the ids still held. */
+export const progress = `
+update jobs.job j
+set progress = c.progress, current_count = coalesce(c.done, j.current_count), total_count = coalesce(c.total, j.total_count)
+from unnest($1::uuid[], $2::uuid[], $3::int[], $4::bigint[], $5::bigint[]) as c(id, token, progress, done, total)
+where j.id = c.id and j.claim_token = c.token
+returning j.id`
+
+/** Sets the title of a running job (token required). */
+export const setTitle = `update jobs.job set title = $3 where id = $1 and claim_token = $2 returning id`
+
+/**
+ * Recovers running jobs whose lease expired (or, with $2, every running job of worker $2 from a previous life of
+ * this worker): queued again with backoff while attempts remain, else failed with the cause $1.
+ */
+export const recoverExpired = `
+update jobs.job j
+set status = case when j.attempts < j.max_attempts then 'queued' else 'failed' end,
+    run_at = case when j.attempts < j.max_attempts
+      then now() + least(power(2, j.attempts), 3600) * interval '1 second' else j.run_at end,
+    ended_at = case when j.attempts < j.max_attempts then null else now() end,
+    failure = $1 || E'\\n(worker ' || coalesce(j.worker_id, '?') || ', last heartbeat '
+      || coalesce(to_char(j.heartbeat_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), '-') || ')',
+    claim_token = null, lease_expires_at = null
+where j.status = 'running' and (j.lease_expires_at < now() or j.worker_id = $2)
+returning j.id, j.status, j.parent_id`
+
+/** Puts running jobs ($1 ids, $2 tokens) back in the queue untouched (graceful shutdown after the grace period). */
+export const release = `
+update jobs.job j
+set status = 'queued', claim_token = null, worker_id = null, lease_expires_at = null, heartbeat_at = null,
+    started_at = null, attempts = j.attempts - 1, progress = 0, run_at = now()
+from unnest($1::uuid[], $2::uuid[]) as c(id, token)
+where j.id = c.id and j.claim_token = c.token
+returning j.id`
+
+/**
+ * Resolves deferred jobs in one statement: those waiting for a failed or cancelled job fail (naming it), those whose
+ * dependencies all finished are queued. Run until `failed` is 0 to follow chains.
+ */
+export const resolveDeferred = `
+with doomed as (
+  select distinct on (j.id) j.id, d.id as cause_id, coalesce(d.title, d.type) as cause_label
+  from jobs.job j join jobs.job d on d.id = any(j.depends_on)
+  where j.status = 'deferred' and d.status in ('failed', 'cancelled')
+  order by j.id, d.id
+), failed as (
+  update jobs.job j
+  set status = 'failed', ended_at = now(),
+      failure = 'Afhængigt job ' || doomed.cause_id || ' (' || doomed.cause_label || ') fejlede'
+  from doomed where j.id = doomed.id
+  returning j.id, j.parent_id
+), ready as (
+  update jobs.job j set status = 'queued', run_at = now()
+  where j.status = 'deferred' and j.id not in (select id from doomed)
+    and not exists (select 1 from jobs.job d where d.id = any(j.depends_on) and d.status <> 'finished')
+  returning j.id
+)
+select (select count(*) from ready)::int as ready, coalesce((select array_agg(id) from failed), '{}') as failed_ids,
+  case when exists (select 1 from ready) then pg_notify('jobs_wake', '') end as notified`
+
+/** Fails the parents of the failed jobs $1 with the child's failure and result; returns the parents failed now. */
+export const failParents = `
+update jobs.job p
+set status = 'failed', failure = c.failure, result = c.result, ended_at = coalesce(p.ended_at, now()),
+    claim_token = null, lease_expires_at = null
+from jobs.job c
+where c.id = any($1::uuid[]) and p.id = c.parent_id and p.status not in ('failed', 'cancelled')
+returning p.id`
+
+/** Cancels job $1 and its unfinished descendants; a running one loses its claim (its worker interrupts it). */
+export const cancel = `
+with recursive tree as (
+  select id from jobs.job where id = $1
+  union
+  select c.id from jobs.job c join tree t on c.parent_id = t.id
+), cancelled as (
+  update jobs.job j
+  set status = 'cancelled', ended_at = now(), claim_token = null, lease_expires_at = null,
+      failure = case when j.failure = '' then $2 else j.failure end
+  from tree where j.id = tree.id and j.status in ('queued', 'deferred', 'running')
+  returning j.id, j.status
+)
+select array_agg(id) as ids, pg_notify('jobs_cancel', coalesce(string_agg(id::text, ','), '')) as notified
+from cancelled`
+
+/** Inserts one job. The status is computed from its dependencies by the caller ($7). */
+export const insert = `
+insert into jobs.job (type, title, arguments, created_by, parent_id, depends_on, status, max_attempts)
+values ($1, $2, $3::jsonb, $4, $5, $6::uuid[], $7, $8)
+returning id, status`
+
+/** Inserts a child of the running job $5, only while its token $9 is held. */
+export const insertChild = `
+insert into jobs.job (type, title, arguments, created_by, parent_id, depends_on, status, max_attempts)
+select $1, $2, $3::jsonb, $4, $5, $6::uuid[], $7, $8
+where exists (select 1 from jobs.job where id = $5 and claim_token = $9)
+returning id, status`
+
+/** Inserts many jobs of one type with the same creator ($1 type, $2 arguments[], $3 creator, $4 attempts). */
+export const insertMany = `
+insert into jobs.job (type, arguments, created_by, max_attempts)
+select $1, a, $3, $4 from unnest($2::jsonb[]) as a
+returning id`
+
+/** The columns of a job record. */
+export const recordColumns = `id, type, title, arguments, status, progress, current_count, total_count, result,
+  failure, created_by, parent_id, depends_on, attempts, max_attempts, run_at, created_at, started_at, ended_at,
+  heartbeat_at, worker_id`

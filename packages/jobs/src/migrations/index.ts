@@ -1,0 +1,17 @@
+import type { SqlClient } from "@effect/sql"
+import type { Effect } from "effect"
+import m0001 from "./0001_jobs_schema.js"
+
+/** A package's ordered migrations (structurally the `MigrationSet` of @kas/core, which this package does not know). */
+export interface JobsMigrationSet {
+  readonly name: string
+  readonly migrations: Record<string, Effect.Effect<unknown, unknown, SqlClient.SqlClient>>
+}
+
+/** The migrations of @kas/jobs (schema `jobs`), in order. Only ever append. */
+export const jobsMigrations: JobsMigrationSet = {
+  name: "jobs",
+  migrations: {
+    "0001_jobs_schema": m0001
+  }
+}
