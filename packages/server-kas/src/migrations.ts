@@ -1,7 +1,6 @@
 import { coreMigrations, type Migrations } from "@kas/core"
 import { webMigrations } from "./database/migrations/index.js"
 import { jobsMigrations } from "@kas/jobs"
-import { jobsMigrations } from "@kas/jobs"
 import { eskatMigrations } from "@kas/eskat"
 
 /**
