@@ -19,6 +19,7 @@ import {
 } from "@kas/core/web"
 import { StaffUsers } from "./auth/StaffUsers.js"
 import { authRoutes } from "./routes/auth.js"
+import { restApi } from "./routes/rest.js"
 import { areaRoutes } from "./routes/index.js"
 import type { AppContext } from "./web/AppContext.js"
 import { currentUser, hasPermission } from "./web/StaffAuth.js"
@@ -61,6 +62,7 @@ export const makeApp = (settings: KasConfig.BackOfficeConfig.KasWebSettings, run
   app.use(allowedHosts(settings.allowedHosts))
   app.use(staticFiles(path.join(VIEWS_DIR, "..", "static")))
   app.use(bodyParser({ enableTypes: ["json", "form"], formLimit: "1mb", jsonLimit: "5mb" }))
+  app.use(restApi(appContext)) // token-authenticated, before sessions: no cookies under /rest/, /token/, /final_settlement/
   app.use(
     sessions({
       store: pgSessionStore(runtime, "web.sessions"),

@@ -1,8 +1,9 @@
 import type { Command } from "./Command.js"
 import { importEskatMockupData } from "./importEskatMockupData.js"
 import { createUser } from "./createUser.js"
+import { createRestToken } from "./createRestToken.js"
 import { migrate } from "./migrate.js"
 import { web } from "./web.js"
 
 /** Every `kas` sub-command. Add new commands here. */
-export const commands: ReadonlyArray<Command> = [migrate, web, createUser, importEskatMockupData]
+export const commands: ReadonlyArray<Command> = [migrate, web, createUser, importEskatMockupData, createRestToken]

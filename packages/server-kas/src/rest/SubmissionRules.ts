@@ -1,0 +1,82 @@
+import { I18n, Rest } from "@kas/core"
+import type { UploadedFile } from "@kas/core/web"
+
+const { Uploads } = Rest
+const t = I18n.translator("da")
+
+/** What the rules need to know about the person-year being changed. */
+export interface SubmissionContext {
+  readonly policies: ReadonlyArray<{ readonly id: number; readonly pensionCompanyId: number; readonly policyNumber: string; readonly active: boolean; readonly documentIds: ReadonlyArray<number> }>
+  readonly companyIds: ReadonlySet<number>
+}
+
+/** Field path → Danish messages (selvbetjening.md §16.5). */
+export type Errors = Record<string, Array<string>>
+
+const add = (errors: Errors, path: string, message: string) => {
+  ;(errors[path] ??= []).push(message)
+}
+
+const checkFiles = (
+  errors: Errors,
+  path: string,
+  refs: ReadonlyArray<{ readonly part: string; readonly description: string }>,
+  files: ReadonlyMap<string, UploadedFile>,
+  kept: number
+) => {
+  refs.forEach((ref, j) => {
+    const file = files.get(ref.part)
+    if (!file) return add(errors, `${path}.new_files[${j}]`, Uploads.uploadMessages.missing)
+    const problem = Uploads.checkUpload({ name: file.filename, content: file.content, truncated: file.truncated })
+    if (problem) add(errors, `${path}.new_files[${j}]`, problem)
+    if (ref.description.length > Uploads.MAX_DESCRIPTION) add(errors, `${path}.new_files[${j}].description`, t("descriptionTooLong"))
+  })
+  if (kept + refs.length > Uploads.MAX_FILES_PER_POLICY) add(errors, `${path}.new_files`, Uploads.uploadMessages.tooMany)
+}
+
+/**
+ * The field rules of a submission (§7.4, §8, §16.5), checked before anything is written. Unknown policy or document
+ * ids are not field errors: the caller answers 404 for them first.
+ */
+export const validateSubmission = (
+  data: Rest.Contract.Submission,
+  context: SubmissionContext,
+  files: ReadonlyMap<string, UploadedFile>
+): Errors => {
+  const errors: Errors = {}
+  const notes = data.person_tax_year
+  if ((notes.general_notes ?? "").length > Uploads.MAX_NOTES) add(errors, "person_tax_year.general_notes", t("notesTooLong"))
+  if ((notes.foreign_pension_notes ?? "").length > Uploads.MAX_NOTES) add(errors, "person_tax_year.foreign_pension_notes", t("notesTooLong"))
+
+  data.policies.forEach((p, i) => {
+    const path = `policies[${i}]`
+    p.documents.forEach((d, j) => {
+      if (d.description.length > Uploads.MAX_DESCRIPTION) add(errors, `${path}.documents[${j}].description`, t("descriptionTooLong"))
+    })
+    const existing = context.policies.find((x) => x.id === p.id)
+    const removed = new Set(p.documents.filter((d) => !d.keep).map((d) => d.id))
+    const kept = (existing?.documentIds ?? []).filter((id) => !removed.has(id)).length
+    checkFiles(errors, path, p.new_files, files, kept)
+  })
+
+  const taken = new Set(context.policies.map((p) => `${p.pensionCompanyId}|${p.policyNumber}`))
+  data.new_policies.forEach((p, i) => {
+    const path = `new_policies[${i}]`
+    const number = p.policy_number.trim()
+    const name = (p.pension_company_name ?? "").trim()
+    if (number === "") add(errors, `${path}.policy_number`, t("required"))
+    else if (number.length > 40) add(errors, `${path}.policy_number`, "Policenummeret må højst være 40 tegn")
+    if (p.self_reported_amount === null) add(errors, `${path}.self_reported_amount`, t("required"))
+    if (p.pension_company_id === null && name === "") add(errors, `${path}.pension_company_id`, t("required"))
+    else if (p.pension_company_id !== null && !context.companyIds.has(p.pension_company_id)) {
+      add(errors, `${path}.pension_company_id`, "Ukendt pensionsselskab")
+    } else if (p.pension_company_id === null && name.length > 255) {
+      add(errors, `${path}.pension_company_name`, "Navnet må højst være 255 tegn")
+    }
+    const key = p.pension_company_id !== null ? `${p.pension_company_id}|${number}` : `name:${name.toLowerCase()}|${number}`
+    if (number !== "" && taken.has(key)) add(errors, `${path}.policy_number`, t("duplicatePolicy"))
+    taken.add(key)
+    checkFiles(errors, path, p.new_files, files, 0)
+  })
+  return errors
+}

@@ -1,0 +1,164 @@
+import Router from "@koa/router"
+import { Effect, Either, Option, ParseResult, Schema } from "effect"
+import type { Context, Middleware } from "koa"
+import { Rest } from "@kas/core"
+import { parseMultipart, isMultipart, type UploadedFile } from "@kas/core/web"
+import { StaffUsers } from "../auth/StaffUsers.js"
+import { CitizenData, type CitizenFilter } from "../rest/CitizenData.js"
+import { RepresentationTokens } from "../rest/RepresentationTokens.js"
+import { SelfAssessment, SubmissionRefused } from "../rest/SelfAssessment.js"
+import type { AppContext } from "../web/AppContext.js"
+import { FileStore } from "@kas/core"
+
+const C = Rest.Contract
+const PREFIXES = ["/rest/", "/token/", "/final_settlement/"]
+
+/** Field path of a parse issue, like `new_policies[0].policy_number`. */
+const pathOf = (path: ReadonlyArray<PropertyKey>): string =>
+  path.reduce<string>((acc, k) => (typeof k === "number" ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)), "")
+
+const fieldErrors = (error: ParseResult.ParseError): Record<string, Array<string>> => {
+  const out: Record<string, Array<string>> = {}
+  for (const issue of ParseResult.ArrayFormatter.formatErrorSync(error)) (out[pathOf(issue.path) || "data"] ??= []).push(issue.message)
+  return out
+}
+
+const json = (ctx: Context, status: number, body: unknown) => {
+  ctx.status = status
+  ctx.body = body
+}
+
+const cprOf = (ctx: Context): string | null => {
+  const v = ctx.get(C.CPR_HEADER)
+  return /^[0-9]{10}$/.test(v) ? v : null
+}
+
+/**
+ * The back-office REST API (selvbetjening.md §16) under `/rest/`, `/token/` and `/final_settlement/`: token
+ * authentication for every method, CPR scoping, filters decoded with the contract Schemas, the atomic submission and
+ * the representation token exchange. Mounted before the session middleware: no cookies are read or written here.
+ */
+export const restApi = (app: AppContext): Middleware => {
+  const router = new Router()
+  const run = app.run
+  const cache = new Map<string, { userId: number; until: number }>()
+
+  const authenticate: Middleware = async (ctx, next) => {
+    const m = /^Token\s+(\S+)$/.exec(ctx.get("Authorization"))
+    const hit = m ? cache.get(m[1]!) : undefined
+    if (m && hit && hit.until > Date.now()) return next()
+    const user = m ? await run(ctx, Effect.flatMap(StaffUsers, (u) => u.byRestToken(m[1]!))) : Option.none()
+    if (Option.isNone(user)) return json(ctx, 401, { detail: "Invalid token." })
+    if (cache.size > 1000) cache.clear()
+    cache.set(m![1]!, { userId: user.value.id, until: Date.now() + 5000 })
+    await next()
+  }
+  const scoped: Middleware = async (ctx, next) => {
+    if (cprOf(ctx) === null) return json(ctx, 400, { detail: "Missing or invalid X-KAS-CPR header" })
+    await next()
+  }
+
+  const filterOf = <A extends object, I>(schema: Schema.Schema<A, I>, ctx: Context): Either.Either<A, string> =>
+    Schema.decodeUnknownEither(schema)(ctx.query).pipe(Either.mapLeft((e) => `Invalid filter: ${Object.keys(fieldErrors(e)).join(", ")}`))
+
+  const resource = <A extends object, I, O, OI>(
+    name: string,
+    filter: Schema.Schema<A, I>,
+    item: Schema.Schema<O, OI>,
+    load: (cpr: string, f: CitizenFilter) => Effect.Effect<ReadonlyArray<O>, unknown, CitizenData>,
+    citizen: boolean
+  ) => {
+    const encode = Schema.encode(Schema.Array(item))
+    const mw: Array<Middleware> = citizen ? [scoped] : []
+    router.get(`/rest/${name}/`, ...mw, async (ctx) => {
+      const f = filterOf(filter, ctx)
+      if (Either.isLeft(f)) return json(ctx, 400, { detail: f.left })
+      json(ctx, 200, await run(ctx, load(cprOf(ctx) ?? "", f.right as CitizenFilter).pipe(Effect.flatMap(encode))))
+    })
+    router.get(`/rest/${name}/:id/`, ...mw, async (ctx) => {
+      const id = Number(ctx.params.id)
+      if (!Number.isSafeInteger(id)) return json(ctx, 404, { detail: "Ikke fundet." })
+      const rows = await run(ctx, load(cprOf(ctx) ?? "", { id }).pipe(Effect.flatMap(encode)))
+      return rows[0] === undefined ? json(ctx, 404, { detail: "Ikke fundet." }) : json(ctx, 200, rows[0])
+    })
+  }
+  const data = <A, E>(f: (d: CitizenData) => Effect.Effect<A, E>) => Effect.flatMap(CitizenData, f)
+  resource("tax_year", C.YearFilter, C.TaxYearOut, (_, f) => data((d) => d.taxYears(f)), false)
+  resource("pension_company", C.PensionCompanyFilter, C.PensionCompanyOut, (_, f) => data((d) => d.pensionCompanies(f)), false)
+  resource("person", Schema.Struct({}), C.PersonOut, (cpr, f) => data((d) => d.persons(cpr, f)), true)
+  resource("person_tax_year", C.YearFilter, C.PersonTaxYearOut, (cpr, f) => data((d) => d.personTaxYears(cpr, f)), true)
+  resource("policy_tax_year", C.PolicyFilter, C.PolicyTaxYearOut, (cpr, f) => data((d) => d.policies(cpr, f)), true)
+  resource("policy_document", C.DocumentFilter, C.PolicyDocumentOut, (cpr, f) => data((d) => d.documents(cpr, f)), true)
+
+  router.post("/rest/submission/", scoped, async (ctx) => {
+    if (!isMultipart(ctx.req)) return json(ctx, 400, { errors: { data: ["Forventede multipart/form-data"] } })
+    const body = await parseMultipart(ctx.req, {
+      maxFileBytes: Rest.Uploads.MAX_FILE_BYTES,
+      maxTotalBytes: Rest.Uploads.MAX_REQUEST_BYTES,
+      tooLargeMessage: Rest.Uploads.uploadMessages.requestTooLarge
+    })
+    let raw: unknown
+    try {
+      raw = JSON.parse(body.fields.data?.[0] ?? "")
+    } catch {
+      return json(ctx, 400, { errors: { data: ["Ugyldig JSON"] } })
+    }
+    const decoded = Schema.decodeUnknownEither(C.Submission)(raw, { errors: "all" })
+    if (Either.isLeft(decoded)) return json(ctx, 400, { errors: fieldErrors(decoded.left) })
+    const files = new Map<string, UploadedFile>(body.files.map((f) => [f.field, { ...f, filename: Rest.Uploads.shortenFileName(f.filename) }]))
+    const result = await run(ctx, Effect.either(Effect.flatMap(SelfAssessment, (s) => s.submit(cprOf(ctx)!, decoded.right, files))))
+    if (Either.isRight(result)) return json(ctx, 200, Schema.encodeSync(C.SubmissionResult)(result.right))
+    if (result.left instanceof SubmissionRefused) return json(ctx, result.left.status, result.left.body)
+    throw result.left
+  })
+
+  router.post("/token/", async (ctx) => {
+    const body = (ctx.request.body ?? {}) as Record<string, unknown>
+    const token = typeof body.token === "string" && body.token !== "" ? body.token : undefined
+    const maxAge = app.settings.representationTokenMaxAge
+    const result = await run(ctx, Effect.flatMap(RepresentationTokens, (r) => r.exchange(token, maxAge)))
+    if (Either.isRight(result)) return json(ctx, 200, result.right)
+    ctx.status = 400
+    ctx.type = "text/plain; charset=utf-8"
+    ctx.body = result.left
+  })
+
+  const statement = async (ctx: Context) => {
+    const year = Number(ctx.params.year)
+    const cpr = String(ctx.params.cpr)
+    if (cprOf(ctx) !== cpr || !Number.isSafeInteger(year)) return null
+    return run(ctx, data((d) => d.finalStatement(cpr, year)))
+  }
+  router.get("/final_settlement/:year/:cpr/exists/", async (ctx) => {
+    if ((await statement(ctx)) === null) return json(ctx, 404, { detail: "Ikke fundet." })
+    ctx.type = "text/plain"
+    ctx.body = "local"
+  })
+  router.get("/final_settlement/:year/:cpr/", async (ctx) => {
+    const fileId = await statement(ctx)
+    if (fileId === null) return json(ctx, 404, { detail: "Ikke fundet." })
+    const file = await run(ctx, Effect.flatMap(FileStore, (s) => s.get(String(fileId))))
+    ctx.type = "application/pdf"
+    ctx.set("Content-Disposition", `inline; filename="${ctx.params.year}_${ctx.params.cpr}.pdf"`)
+    ctx.body = Buffer.from(file.content)
+  })
+
+  const routes = router.routes()
+  const methods = router.allowedMethods()
+  const openapi = JSON.stringify(Rest.OpenApi.document())
+  return async (ctx, next) => {
+    if (!PREFIXES.some((p) => ctx.path.startsWith(p))) return next()
+    if (ctx.path === "/rest/openapi.json" && ctx.method === "GET") {
+      ctx.type = "application/json"
+      ctx.body = openapi
+      return
+    }
+    await authenticate(ctx, async () => {
+      const routed = ctx as Parameters<typeof routes>[0]
+      await routes(routed, async () => {
+        await methods(routed as Parameters<typeof methods>[0], async () => undefined)
+      })
+      if (ctx.status === 404 && (ctx.body === undefined || ctx.body === null)) json(ctx, 404, { detail: "Ikke fundet." })
+    })
+  }
+}

@@ -1,0 +1,216 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { KasConfig } from "@kas/core"
+import { Browser, startKasWeb, type KasWeb } from "./support.js"
+import { CPR_A, CPR_B, PDF, query, seedCitizens, type Fixture } from "./restFixtures.js"
+
+const TOKEN = KasConfig.BackOfficeConfig.DEV_REST_TOKEN
+const YEAR = new Date().getFullYear() - 1
+let kas: KasWeb
+let fx: Fixture
+
+const api = (path: string, init: RequestInit & { cpr?: string; token?: string | null } = {}) => {
+  const headers = new Headers(init.headers)
+  if (init.token !== null) headers.set("Authorization", `Token ${init.token ?? TOKEN}`)
+  if (init.cpr) headers.set("X-KAS-CPR", init.cpr)
+  return fetch(kas.url + path, { ...init, headers })
+}
+
+const submission = (cpr: string, data: unknown, files: Record<string, { name: string; content: Uint8Array; type?: string }> = {}) => {
+  const form = new FormData()
+  form.set("data", JSON.stringify(data))
+  for (const [part, f] of Object.entries(files)) form.set(part, new Blob([f.content], { type: f.type ?? "application/pdf" }), f.name)
+  return api("/rest/submission/", { method: "POST", body: form, cpr })
+}
+
+const base = (over: Record<string, unknown> = {}) => ({
+  year: YEAR,
+  updated_by: CPR_A,
+  person_tax_year: { general_notes: "Noter", foreign_pension_notes: null },
+  policies: [],
+  new_policies: [],
+  ...over
+})
+
+const snapshot = async () => ({
+  policies: await query(kas.databaseUrl, "select id, self_reported_amount::text, policy_number from kas.policy_tax_year order by id"),
+  documents: await query(kas.databaseUrl, "select id, name, description from kas.policy_document order by id"),
+  files: await query(kas.databaseUrl, "select count(*)::int as n from kas.file"),
+  notes: await query(kas.databaseUrl, "select id, general_notes from kas.person_tax_year order by id"),
+  companies: await query(kas.databaseUrl, "select count(*)::int as n from kas.pension_company")
+})
+
+beforeAll(async () => {
+  kas = await startKasWeb()
+  fx = await seedCitizens(kas.databaseUrl, YEAR)
+})
+afterAll(async () => kas?.stop())
+
+describe("REST authentication and scope", () => {
+  it("refuses a missing or wrong token with 401, for every method, and ignores staff cookies", async () => {
+    for (const [path, method] of [["/rest/tax_year/", "GET"], ["/rest/submission/", "POST"], ["/token/", "POST"], ["/rest/nothing/", "DELETE"]] as const) {
+      const res = await api(path, { method, token: null })
+      expect(res.status).toBe(401)
+      expect(await res.json()).toEqual({ detail: "Invalid token." })
+    }
+    expect((await api("/rest/tax_year/", { token: "wrong" })).status).toBe(401)
+    const staff = await new Browser(kas.url).login("admin")
+    expect((await staff.get("/rest/tax_year/")).status).toBe(401)
+  })
+
+  it("requires X-KAS-CPR on citizen resources and never answers with another person's data", async () => {
+    expect(await (await api("/rest/person_tax_year/")).json()).toEqual({ detail: "Missing or invalid X-KAS-CPR header" })
+    expect((await api("/rest/policy_tax_year/", { cpr: "12345" })).status).toBe(400)
+    const years = (await (await api("/rest/person_tax_year/", { cpr: CPR_A })).json()) as Array<{ id: number; person: string }>
+    expect(years.map((y) => y.id).sort()).toEqual([fx.ptyA, fx.ptyAOld].sort())
+    expect(years.every((y) => y.person === CPR_A)).toBe(true)
+    for (const path of [`/rest/person_tax_year/${fx.ptyB}/`, `/rest/policy_tax_year/${fx.policyB}/`, `/rest/policy_document/${fx.docB}/`, `/rest/person/${fx.personB}/`]) {
+      expect((await api(path, { cpr: CPR_A })).status).toBe(404)
+    }
+    const filtered = await (await api(`/rest/policy_tax_year/?person_tax_year=${fx.ptyB}`, { cpr: CPR_A })).json()
+    expect(filtered).toEqual([])
+    const persons = await (await api("/rest/person/", { cpr: CPR_A })).json()
+    expect(persons).toEqual([{ id: fx.personA, cpr: CPR_A }])
+  })
+
+  it("lists policies with only citizen documents, validates filters and offers only GET", async () => {
+    const policies = (await (await api(`/rest/policy_tax_year/?year=${YEAR}&active=true`, { cpr: CPR_A })).json()) as Array<Record<string, unknown>>
+    expect(policies).toHaveLength(1)
+    expect(policies[0]).toMatchObject({ id: fx.policyA, prefilled_amount: 10000, pension_company_pays: false })
+    expect((policies[0]!.documents as Array<{ name: string }>).map((d) => d.name)).toEqual(["a.pdf"])
+    expect(policies[0]!.prefilled_adjusted_amount).toBe(Math.trunc((10000 * 200) / (YEAR % 4 === 0 ? 366 : 365)))
+    expect((await api("/rest/tax_year/?year=abc")).status).toBe(400)
+    expect((await api("/rest/policy_tax_year/?active=maybe", { cpr: CPR_A })).status).toBe(400)
+    expect((await api("/rest/tax_year/", { method: "POST" })).status).toBe(405)
+    const companies = (await (await api("/rest/pension_company/?res=19999")).json()) as Array<{ name: string }>
+    expect(companies.map((c) => c.name)).toEqual(["PFA Pension"])
+    const doc = await api("/rest/openapi.json")
+    expect(Object.keys(((await doc.json()) as { paths: object }).paths)).toContain("/rest/submission/")
+  })
+
+  it("answers 404 for final statements of another CPR or without a sent statement", async () => {
+    expect((await api(`/final_settlement/${YEAR}/${CPR_B}/exists/`, { cpr: CPR_A })).status).toBe(404)
+    expect((await api(`/final_settlement/${YEAR}/${CPR_A}/exists/`, { cpr: CPR_A })).status).toBe(404)
+  })
+})
+
+describe("POST /rest/submission/", () => {
+  it("refuses another person's policy or document with 404 and writes nothing", async () => {
+    const before = await snapshot()
+    const res1 = await submission(CPR_A, base({ policies: [{ id: fx.policyB, self_reported_amount: 1 }] }))
+    expect(res1.status).toBe(404)
+    const res2 = await submission(CPR_A, base({ policies: [{ id: fx.policyA, documents: [{ id: fx.docB, keep: false, description: "" }] }] }))
+    expect(res2.status).toBe(404)
+    expect(await snapshot()).toEqual(before)
+  })
+
+  it("refuses a year outside selvangivelse with 409", async () => {
+    const res = await submission(CPR_A, base({ year: YEAR - 1 }))
+    expect(res.status).toBe(409)
+    expect(await res.json()).toEqual({ detail: `Selvangivelsesperioden er lukket for ${YEAR - 1}` })
+  })
+
+  it("answers 400 with field paths for bad files and missing groups, storing nothing", async () => {
+    const before = await snapshot()
+    const eleven = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`f${i}`, { name: `f${i}.pdf`, content: PDF }]))
+    const res = await submission(
+      CPR_A,
+      base({
+        policies: [{ id: fx.policyA, new_files: Object.keys(eleven).map((part) => ({ part, description: "" })) }],
+        new_policies: [
+          { pension_company_id: null, pension_company_name: "", policy_number: "X", self_reported_amount: null, new_files: [{ part: "bad", description: "" }] }
+        ]
+      }),
+      { ...eleven, bad: { name: "virus.exe", content: new TextEncoder().encode("MZ...") } }
+    )
+    expect(res.status).toBe(400)
+    const { errors } = (await res.json()) as { errors: Record<string, Array<string>> }
+    expect(errors["policies[0].new_files"]).toEqual(["Der kan højst vedhæftes 10 filer pr. police"])
+    expect(errors["new_policies[0].self_reported_amount"]).toEqual(["Dette felt er påkrævet."])
+    expect(errors["new_policies[0].pension_company_id"]).toEqual(["Dette felt er påkrævet."])
+    expect(errors["new_policies[0].new_files[0]"]).toEqual(["Filen virus.exe har en filtype, der ikke er tilladt (kun PDF, JPEG og PNG)"])
+    expect(await snapshot()).toEqual(before)
+    const bad = await submission(CPR_A, { year: "x" })
+    expect(bad.status).toBe(400)
+  })
+
+  it("leaves nothing half-written when a write fails in the middle", async () => {
+    await query(kas.databaseUrl, `create function kas.test_boom() returns trigger language plpgsql as $$
+      begin if new.name = 'boom.pdf' then raise exception 'injected failure'; end if; return new; end $$;
+      create trigger test_boom before insert on kas.policy_document for each row execute function kas.test_boom()`)
+    const before = await snapshot()
+    const res = await submission(
+      CPR_A,
+      base({
+        policies: [{ id: fx.policyA, self_reported_amount: 777, documents: [{ id: fx.docA, keep: false, description: "" }] }],
+        new_policies: [{ pension_company_id: null, pension_company_name: "Nyt Selskab", policy_number: "N-1", self_reported_amount: 5, new_files: [{ part: "f", description: "d" }] }]
+      }),
+      { f: { name: "boom.pdf", content: PDF } }
+    )
+    expect(res.status).toBe(500)
+    expect(await snapshot()).toEqual(before)
+    await query(kas.databaseUrl, "drop trigger test_boom on kas.policy_document")
+  })
+
+  it("applies amounts, new policies, documents and notes in one go and recalculates", async () => {
+    const res = await submission(
+      CPR_A,
+      base({
+        policies: [{ id: fx.policyA, self_reported_amount: 5000, documents: [{ id: fx.docA, keep: true, description: "ny tekst" }], new_files: [{ part: "file_0", description: "kvittering" }] }],
+        new_policies: [{ pension_company_id: null, pension_company_name: "Udenlandsk Pension", policy_number: "U-7", self_reported_amount: 1200, new_files: [] }]
+      }),
+      { file_0: { name: "kvittering.pdf", content: PDF } }
+    )
+    expect(res.status).toBe(200)
+    const body = (await res.json()) as { person_tax_year: { general_notes: string; updated_by: string }; policies: Array<Record<string, unknown>> }
+    expect(body.person_tax_year).toMatchObject({ general_notes: "Noter", updated_by: CPR_A })
+    const own = body.policies.find((p) => p.id === fx.policyA)!
+    expect(own.self_reported_amount).toBe(5000)
+    expect(own.year_adjusted_amount).toBe(5000)
+    expect((own.documents as Array<{ description: string }>).map((d) => d.description).sort()).toEqual(["kvittering", "ny tekst"])
+    const created = body.policies.find((p) => p.policy_number === "U-7")!
+    expect(created).toMatchObject({ self_reported_amount: 1200, year_adjusted_amount: 1200, updated_by: CPR_A })
+    const history = await query<{ history_user: string; change_reason: string }>(
+      kas.databaseUrl,
+      "select history_user, change_reason from kas.history where entity_type = 'PolicyTaxYear' and entity_id = $1 order by history_id desc limit 1",
+      [String(fx.policyA)]
+    )
+    expect(history[0]).toEqual({ history_user: "rest", change_reason: "Selvangivelse indsendt" })
+    const [c] = await query<{ res: number | null }>(kas.databaseUrl, "select res from kas.pension_company where name = 'Udenlandsk Pension'")
+    expect(c).toEqual({ res: null })
+  })
+})
+
+describe("representation tokens", () => {
+  const start = async (staff: Browser, personId: number) => {
+    const page = await staff.post(`/person/${personId}/represent/`, {}, { from: "/" })
+    expect(page.status).toBe(200)
+    const html = await page.text()
+    expect(html).toContain('action="http://localhost:8080/represent-start/"')
+    return /name="token" value="([A-Za-z0-9]{64})"/.exec(html)![1]!
+  }
+  const exchange = (token?: string) =>
+    api("/token/", { method: "POST", body: new URLSearchParams(token === undefined ? {} : { token }), headers: { "content-type": "application/x-www-form-urlencoded" } })
+
+  it("is created only with persontaxyear.add", async () => {
+    const viewer = await new Browser(kas.url).login("borgerservice")
+    expect((await viewer.post(`/person/${fx.personA}/represent/`, {}, { from: "/" })).status).toBe(403)
+  })
+
+  it("is exchanged once, within the max age, one at a time per staff user", async () => {
+    const staff = await new Browser(kas.url).login("sagsbehandler")
+    const token = await start(staff, fx.personA)
+    const ok = await exchange(token)
+    expect(ok.status).toBe(200)
+    expect(await ok.json()).toMatchObject({ CPR: CPR_A, PersonName: "Anna Testesen", AdminUsername: "sagsbehandler" })
+    expect(await (await exchange(token)).text()).toBe("Token already used")
+    const second = await start(staff, fx.personB)
+    const refused = await exchange(second)
+    expect([refused.status, await refused.text()]).toEqual([400, "User already is using another token"])
+    expect(await (await exchange()).text()).toBe("Token not set")
+    expect(await (await exchange("x".repeat(64))).text()).toBe("Invalid token")
+    expect((await staff.get("/represent-stop/")).status).toBe(302)
+    const late = await start(staff, fx.personB)
+    await query(kas.databaseUrl, "update kas.representation_token set created = now() - interval '2 minutes' where token = $1", [late])
+    expect(await (await exchange(late)).text()).toBe("Token expired")
+  })
+})
