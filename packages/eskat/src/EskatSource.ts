@@ -23,6 +23,10 @@ export interface EskatSourceService {
   readonly r75: (query: ReadQuery) => Stream.Stream<Page<R75Row>, EskatError>
   /** `kas_beregninger_x` rows of a year (and a CPR). */
   readonly beregningerX: (query: ReadQuery) => Stream.Stream<Page<BeregningXRow>, EskatError>
+  /** How many rows the census reader will return for `query` (valid or not), for progress. */
+  readonly countCensus: (query: ReadQuery) => Effect.Effect<number, EskatError>
+  /** How many rows the R75 reader will return for `query`, for progress. */
+  readonly countR75: (query: ReadQuery) => Effect.Effect<number, EskatError>
 }
 
 /** The eSkat source port; `layerMock` (PostgreSQL `eskat_mock`) and `layerLive` (Oracle) implement it. */
@@ -64,8 +68,19 @@ export const make = (options: {
         )
       )
     }
+  const counter =
+    <A>(view: Views.View<A>) =>
+    (query: ReadQuery): Effect.Effect<number, EskatError> =>
+      options
+        .execute(
+          Views.countQuery(view, { cpr: query.cpr !== undefined, after: false }, options.bind),
+          query.cpr !== undefined ? [query.year, query.cpr] : [query.year]
+        )
+        .pipe(Effect.map((rows) => Number(rows[0]?.[0] ?? 0)))
   return {
     kind: options.kind,
+    countCensus: counter(Views.census),
+    countR75: counter(Views.r75),
     census: reader(Views.census),
     r75: reader(Views.r75),
     beregningerX: reader(Views.beregningerX)

@@ -104,19 +104,27 @@ export const pageQuery = (
   pageSize: number,
   bind: (i: number) => string
 ): string => {
+  return [
+    `SELECT ${view.columns.map((c) => c.sql).join(", ")}`,
+    `FROM ${view.name}`,
+    `WHERE ${whereOf(view, filter, bind)}`,
+    `ORDER BY ${view.key}`,
+    `FETCH FIRST ${Math.trunc(pageSize)} ROWS ONLY`
+  ].join(" ")
+}
+
+const whereOf = (view: View<unknown>, filter: PageFilter, bind: (i: number) => string) => {
   let i = 1
   const where = [`(${view.year} = ${bind(i++)} OR ${view.year} IS NULL)`]
   if (view.where) where.push(view.where)
   if (filter.cpr) where.push(`cpr = ${bind(i++)}`)
   if (filter.after) where.push(`${view.key} > ${bind(i++)}`)
-  return [
-    `SELECT ${view.columns.map((c) => c.sql).join(", ")}`,
-    `FROM ${view.name}`,
-    `WHERE ${where.join(" AND ")}`,
-    `ORDER BY ${view.key}`,
-    `FETCH FIRST ${Math.trunc(pageSize)} ROWS ONLY`
-  ].join(" ")
+  return where.join(" AND ")
 }
+
+/** The number of rows `pageQuery` pages through (same filter, same dialect subset). */
+export const countQuery = (view: View<unknown>, filter: PageFilter, bind: (i: number) => string): string =>
+  `SELECT COUNT(*) FROM ${view.name} WHERE ${whereOf(view, filter, bind)}`
 
 /** The reasons a row failed to decode, as "column: message" lines joined with "; ". */
 export const reasonOf = (error: ParseResult.ParseError): string =>

@@ -1,0 +1,95 @@
+import { SqlClient } from "@effect/sql"
+import { Recalculation, TaxYears, type AuditAuthor } from "@kas/core"
+import { Effect } from "effect"
+import { randomUUID } from "node:crypto"
+import { EskatSource } from "../EskatSource.js"
+import { ImportError } from "./ImportError.js"
+import { group, InvalidRows, type ImportResult } from "./ImportResult.js"
+import { mapCensus } from "./mapCensus.js"
+import { importRawCensus } from "./rawCensus.js"
+
+/** What to import: a tax year, optionally one person. */
+export interface MandtalRequest {
+  readonly year: number
+  readonly cpr?: string | undefined
+  /** The audit author: the job's creator. */
+  readonly author: AuditAuthor
+  /** Progress in percent (0–100). */
+  readonly progress?: (percent: number) => Effect.Effect<void>
+}
+
+/** The title of a census import (jobs.md §8.3). */
+export const mandtalTitle = (year: number, cpr?: string) =>
+  `Import af mandtal - ${year}${cpr === undefined ? "" : ` for cpr nr ${cpr}`}`
+
+/**
+ * "Import af mandtal" (eskat.md §7.1, §8.1, §9): raw copy of the census of a year from eSkat, then the mapping to
+ * persons, person-years and census entries with recalculation. Idempotent: a second run on unchanged data changes and
+ * counts nothing.
+ */
+export class ImportMandtal extends Effect.Service<ImportMandtal>()("@kas/eskat/ImportMandtal", {
+  dependencies: [Recalculation.Default, TaxYears.Default],
+  effect: Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
+    const source = yield* EskatSource
+    const taxYears = yield* TaxYears
+    const recalculation = yield* Recalculation
+    return {
+      run: Effect.fn("ImportMandtal.run")(function* (request: MandtalRequest) {
+        const progress = request.progress ?? (() => Effect.void)
+        const taxYear = yield* taxYears
+          .getByYear(request.year)
+          .pipe(Effect.mapError(() => new ImportError({ message: `Skatteår ${request.year} findes ikke` })))
+        const runId = randomUUID()
+        const invalid = new InvalidRows()
+        const work = Effect.gen(function* () {
+          const raw = yield* importRawCensus({
+            source,
+            runId,
+            year: request.year,
+            cpr: request.cpr,
+            author: request.author,
+            invalid,
+            progress: (f) => progress(f * 50)
+          })
+          const mapped = yield* mapCensus({
+            runId,
+            year: request.year,
+            taxYearId: taxYear.id,
+            cpr: request.cpr,
+            author: request.author,
+            progress: (f) => progress(50 + f * 50)
+          }).pipe(Effect.provideService(Recalculation, recalculation))
+          const result: ImportResult = {
+            title: mandtalTitle(request.year, request.cpr),
+            summary: [
+              group("Rå Mandtal-objekter", [
+                ["Tilføjet", raw.created],
+                ["Opdateret", raw.updated],
+                ["Nulstillet", raw.cleared]
+              ]),
+              group("Person-objekter", [
+                ["Tilføjet", mapped.personsCreated],
+                ["Opdateret", mapped.personsUpdated]
+              ]),
+              group("Personskatteår-objekter", [
+                ["Tilføjet", mapped.personYearsCreated],
+                ["Opdateret", mapped.personYearsUpdated]
+              ]),
+              group("Personskatteår-mandtal-objekter", [
+                ["Tilføjet", mapped.entriesCreated],
+                ["Opdateret", mapped.entriesUpdated]
+              ]),
+              ...(invalid.count > 0 ? [group("Ulæselige rækker fra eSkat", [["Sprunget over", invalid.count]])] : [])
+            ],
+            errors: invalid.texts
+          }
+          return result
+        })
+        return yield* work.pipe(
+          Effect.ensuring(Effect.ignore(sql`delete from eskat.import_seen where run_id = ${runId} or created_at < now() - interval '2 days'`))
+        )
+      })
+    }
+  })
+}) {}

@@ -1,0 +1,145 @@
+import { SqlClient } from "@effect/sql"
+import { Reasons, Recalculation, setAuditContext, type AuditAuthor } from "@kas/core"
+import { Effect } from "effect"
+import { ImportError } from "./ImportError.js"
+
+/** Counts of the R75 mapping (eskat.md §8.2, §9). */
+export interface R75MapCounts {
+  created: number
+  updated: number
+  skippedNoCensus: number
+  skippedNoPolicyNumber: number
+}
+
+const CPRS_PER_CHUNK = 2000
+const DATE = `'^[0-9]{4}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])$'`
+
+/**
+ * The groups (cpr, res, ktd) of the chunk's persons with their sum, flags and target person-year and company, as a
+ * temporary table the statements of the chunk share. `$1` year, `$2` CPRs, `$3` tax year id.
+ */
+const GROUPS = `
+  create temporary table r75_groups on commit drop as
+  with lines as (
+    select cpr, res, ktd, r75_dato, nullif(trim(renteindtaegt), '')::bigint as amount
+    from eskat.imported_r75_row where tax_year = $1 and cpr = any($2::text[])
+  ), corrected as (
+    select distinct a.cpr, a.res, a.ktd from lines a join lines b
+      on a.cpr = b.cpr and a.res = b.res and a.ktd is not distinct from b.ktd and a.amount <> 0 and a.amount = -b.amount
+  )
+  select l.cpr, l.res, coalesce(l.ktd, '') as ktd, sum(l.amount)::bigint as amount,
+    (c.cpr is not null) as corrected,
+    coalesce(max(l.r75_dato) filter (where l.r75_dato ~ ${DATE}) >= ($1 + 1)::text || '0901', false) as future,
+    pty.id as pty_id, pc.id as company_id
+  from lines l
+  left join corrected c on c.cpr = l.cpr and c.res = l.res and c.ktd is not distinct from l.ktd
+  left join kas.person p on p.cpr = l.cpr
+  left join kas.person_tax_year pty on pty.person_id = p.id and pty.tax_year_id = $3
+  left join kas.pension_company pc on pc.res = l.res::int
+  group by l.cpr, l.res, l.ktd, c.cpr, pty.id, pc.id`
+
+/**
+ * §8.2: sums the raw R75 rows of a year per (cpr, res, ktd) and writes companies, policy-years (with recalculation)
+ * and the person-year flags, set-based, a chunk of persons per transaction.
+ */
+export const mapR75 = (o: {
+  readonly year: number
+  readonly taxYearId: number
+  readonly author: AuditAuthor
+  readonly progress: (fraction: number) => Effect.Effect<void>
+}) =>
+  Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
+    const recalculation = yield* Recalculation
+    const c: R75MapCounts = { created: 0, updated: 0, skippedNoCensus: 0, skippedNoPolicyNumber: 0 }
+    const bad = yield* sql.unsafe<{ k: string; v: string | null; res: string | null }>(
+      `select r75_ctl_sekvens_guid::text as k, renteindtaegt as v, res from eskat.imported_r75_row
+       where tax_year = $1 and ((nullif(trim(renteindtaegt), '') is not null and trim(renteindtaegt) !~ '^-?[0-9]{1,15}$')
+         or res !~ '^[0-9]{1,9}$') limit 1`,
+      [o.year]
+    )
+    if (bad.length > 0) {
+      return yield* Effect.fail(
+        new ImportError({
+          message: `R75-række ${bad[0].k}: ${bad[0].res !== null && !/^\d{1,9}$/.test(bad[0].res) ? `res '${bad[0].res}' er ikke et tal` : `renteindtægt '${bad[0].v}' er ikke et heltal`}`
+        })
+      )
+    }
+    const [{ n: total }] = yield* sql.unsafe<{ n: number }>(
+      `select count(distinct cpr)::int as n from eskat.imported_r75_row where tax_year = $1`,
+      [o.year]
+    )
+    let after = ""
+    let done = 0
+    for (;;) {
+      const chunk = yield* sql.unsafe<{ cpr: string }>(
+        `select distinct cpr from eskat.imported_r75_row where tax_year = $1 and cpr > $2 order by cpr limit ${CPRS_PER_CHUNK}`,
+        [o.year, after]
+      )
+      if (chunk.length === 0) break
+      after = chunk[chunk.length - 1].cpr
+      const cprs = chunk.map((r) => r.cpr)
+      yield* sql.withTransaction(
+        Effect.gen(function* () {
+          yield* sql.unsafe(GROUPS, [o.year, cprs, o.taxYearId])
+          const [skips] = yield* sql.unsafe<{ census: number; ktd: number }>(
+            `select count(*) filter (where pty_id is null)::int as census,
+               count(*) filter (where pty_id is not null and ktd = '')::int as ktd from r75_groups`
+          )
+          c.skippedNoCensus += skips.census
+          c.skippedNoPolicyNumber += skips.ktd
+          const missing = yield* sql.unsafe<{ res: string }>(
+            `insert into kas.pension_company (res, name)
+             select distinct res::int, 'Pensionsselskab med identifikationsnummer ' || res from r75_groups
+             where company_id is null and pty_id is not null and ktd <> ''
+             on conflict (res) do nothing returning res::text`
+          )
+          yield* sql.unsafe(
+            `update kas.pension_company set name = 'Pensionsselskab med identifikationsnummer ' || res
+             where (name is null or name = '') and res in (select res::int from r75_groups where pty_id is not null)`
+          )
+          if (missing.length > 0) {
+            yield* sql.unsafe(
+              `update r75_groups g set company_id = pc.id from kas.pension_company pc
+               where g.company_id is null and pc.res = g.res::int`
+            )
+          }
+          yield* setAuditContext(o.author, Reasons.updatedByImport)
+          const updated = yield* sql.unsafe<{ id: number }>(
+            `update kas.policy_tax_year p set prefilled_amount = g.amount from r75_groups g
+             where g.pty_id is not null and g.ktd <> '' and p.person_tax_year_id = g.pty_id
+               and p.pension_company_id = g.company_id and p.policy_number = g.ktd
+               and p.prefilled_amount is distinct from g.amount
+             returning p.id`
+          )
+          yield* setAuditContext(o.author, Reasons.createdByImport)
+          const created = yield* sql.unsafe<{ id: number }>(
+            `insert into kas.policy_tax_year (person_tax_year_id, pension_company_id, policy_number, prefilled_amount)
+             select pty_id, company_id, ktd, amount from r75_groups where pty_id is not null and ktd <> ''
+             on conflict (person_tax_year_id, pension_company_id, policy_number) do nothing returning id`
+          )
+          c.updated += updated.length
+          c.created += created.length
+          const ids = (rows: ReadonlyArray<{ id: number }>) => rows.map((r) => r.id).sort((a, b) => a - b)
+          if (created.length > 0) {
+            yield* recalculation.recalculatePolicies(ids(created), Reasons.recalcR75, { policyReason: Reasons.createdByImport })
+          }
+          if (updated.length > 0) {
+            yield* setAuditContext(o.author, Reasons.updatedByImport)
+            yield* recalculation.recalculatePolicies(ids(updated), Reasons.recalcR75, { policyReason: Reasons.updatedByImport })
+          }
+          yield* setAuditContext(o.author, Reasons.updatedByImport)
+          yield* sql.unsafe(
+            `update kas.person_tax_year pty set corrected_r75_data = f.corrected, future_r75_data = f.future
+             from (select pty_id, bool_or(corrected) as corrected, bool_or(future) as future from r75_groups
+                   where pty_id is not null group by pty_id) f
+             where pty.id = f.pty_id
+               and (pty.corrected_r75_data, pty.future_r75_data) is distinct from (f.corrected, f.future)`
+          )
+        })
+      )
+      done += chunk.length
+      yield* o.progress(Math.min(1, done / Math.max(1, total)))
+    }
+    return c
+  })

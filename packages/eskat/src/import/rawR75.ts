@@ -1,0 +1,69 @@
+import { SqlClient } from "@effect/sql"
+import { Reasons, setAuditContext, type AuditAuthor } from "@kas/core"
+import { Effect, Stream } from "effect"
+import type { EskatSourceService } from "../EskatSource.js"
+import { type Col, tuple, unnestOf } from "../internal/bulk.js"
+import type { R75Row } from "../Rows.js"
+import type { InvalidRows } from "./ImportResult.js"
+
+const text = (name: keyof R75Row & string): Col<R75Row> => ({ name, type: "text" })
+const COLS: ReadonlyArray<Col<R75Row>> = [
+  { name: "r75_ctl_sekvens_guid", type: "uuid" },
+  { name: "pt_census_guid", type: "uuid" },
+  { name: "tax_year", type: "int" },
+  text("cpr"),
+  { name: "r75_ctl_indeks_guid", type: "uuid" },
+  { name: "idx_nr", type: "int" },
+  ...(["res", "ktd", "ktt", "kontotype", "ibn", "esk", "ejerstatuskode"] as const).map(text),
+  ...(["indestaaende", "renteindtaegt", "r75_dato"] as const).map(text)
+]
+const NAMES = COLS.map((c) => c.name)
+const VALUES = NAMES.slice(1)
+
+/**
+ * §7.2: copies the R75 rows of a year into `eskat.imported_r75_row`, page by page, set-based: changed rows are
+ * overwritten ("Updated by import"), new ones inserted ("Created by import"); rows that left eSkat are kept.
+ */
+export const importRawR75 = (o: {
+  readonly source: EskatSourceService
+  readonly year: number
+  readonly author: AuditAuthor
+  readonly invalid: InvalidRows
+  readonly progress: (fraction: number) => Effect.Effect<void>
+}) =>
+  Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
+    const counts = { created: 0, updated: 0 }
+    const total = Math.max(1, yield* o.source.countR75({ year: o.year }))
+    let done = 0
+    yield* o.source.r75({ year: o.year }).pipe(
+      Stream.runForEach((page) =>
+        sql.withTransaction(
+          Effect.gen(function* () {
+            o.invalid.add(page.invalid)
+            const u = unnestOf(COLS, page.rows, "s")
+            yield* setAuditContext(o.author, Reasons.updatedByImport)
+            const updated = yield* sql.unsafe(
+              `update eskat.imported_r75_row t set (${VALUES.join(", ")}) = ${tuple("s", VALUES)}
+               from ${u.text}
+               where t.r75_ctl_sekvens_guid = s.r75_ctl_sekvens_guid
+                 and ${tuple("t", VALUES)} is distinct from ${tuple("s", VALUES)}
+               returning 1`,
+              u.params
+            )
+            yield* setAuditContext(o.author, Reasons.createdByImport)
+            const created = yield* sql.unsafe(
+              `insert into eskat.imported_r75_row (${NAMES.join(", ")}) select * from ${u.text}
+               on conflict (r75_ctl_sekvens_guid) do nothing returning 1`,
+              u.params
+            )
+            counts.updated += updated.length
+            counts.created += created.length
+            done += page.rows.length + page.invalid.length
+            yield* o.progress(Math.min(1, done / total))
+          })
+        )
+      )
+    )
+    return counts
+  })

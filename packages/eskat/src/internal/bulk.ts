@@ -1,0 +1,19 @@
+/** A column of a set-based write: its name and PostgreSQL type (for the `unnest` casts). */
+export interface Col<R> {
+  readonly name: keyof R & string
+  readonly type: string
+}
+
+/**
+ * `unnest($n::t[], …) AS alias(c, …)` over `rows`, with the parameters starting at `$offset+1`: one statement writes
+ * a whole chunk (design.md §3).
+ */
+export const unnestOf = <R>(cols: ReadonlyArray<Col<R>>, rows: ReadonlyArray<R>, alias: string, offset = 0) => ({
+  text: `unnest(${cols.map((c, i) => `$${offset + i + 1}::${c.type}[]`).join(", ")}) as ${alias}(${cols
+    .map((c) => c.name)
+    .join(", ")})`,
+  params: cols.map((c) => rows.map((r) => r[c.name] as unknown))
+})
+
+/** `(a.x, a.y, …)` for a row comparison. */
+export const tuple = (alias: string, names: ReadonlyArray<string>) => `(${names.map((n) => `${alias}.${n}`).join(", ")})`
