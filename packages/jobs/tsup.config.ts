@@ -6,5 +6,7 @@ export default defineConfig({
   dts: true,
   clean: true,
   sourcemap: true,
-  target: "node20"
+  target: "node20",
+  // dependencies (workspace packages too) stay imports: bundling them breaks pg and import.meta.url
+  skipNodeModulesBundle: true
 })

@@ -16,7 +16,13 @@ export class UsageError extends Error {
 }
 
 /** `parseArgs` that turns unknown options and missing values into a `UsageError`. */
-export const parse = <T extends ParseArgsConfig["options"]>(argv: ReadonlyArray<string>, options: T, allowPositionals = false) => {
+type Options = NonNullable<ParseArgsConfig["options"]>
+/** What `parse` returns: the typed option values and the positionals. */
+export type Parsed<T extends Options> = ReturnType<
+  typeof parseArgs<{ args: Array<string>; options: T; strict: true; allowPositionals: boolean }>
+>
+
+export const parse = <T extends Options>(argv: ReadonlyArray<string>, options: T, allowPositionals = false): Parsed<T> => {
   try {
     return parseArgs({ args: [...argv], options, strict: true, allowPositionals })
   } catch (e) {

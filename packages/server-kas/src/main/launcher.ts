@@ -3,7 +3,6 @@ import path from "node:path"
 import { fileURLToPath } from "node:url"
 import { Effect } from "effect"
 import { Database, EmbeddedPostgres, Migrations } from "@kas/core"
-import { selvbetjeningMigrations } from "@kas/server-selvbetjening"
 import { commands } from "../cli/commands.js"
 import { allMigrationSets } from "../migrations.js"
 
@@ -14,6 +13,7 @@ const SELVBETJENING_BIN = path.resolve(here, "..", "..", "..", "server-selvbetje
 interface ProcessSpec {
   readonly name: string
   readonly args: ReadonlyArray<string>
+  readonly env?: Record<string, string>
 }
 
 const log = (line: string) => process.stdout.write(`[start] ${line}\n`)
@@ -36,7 +36,7 @@ const run = (spec: ProcessSpec, env: NodeJS.ProcessEnv, watch: boolean): ChildPr
   const nodeArgs = watch
     ? ["--import", "tsx", "--conditions=source", "--watch", ...spec.args]
     : ["--import", "tsx", "--conditions=source", ...spec.args]
-  const child = spawn(process.execPath, nodeArgs, { env, stdio: ["ignore", "pipe", "pipe"] })
+  const child = spawn(process.execPath, nodeArgs, { env: { ...env, ...spec.env }, stdio: ["ignore", "pipe", "pipe"] })
   pipeLines(spec.name, child.stdout, process.stdout)
   pipeLines(spec.name, child.stderr, process.stderr)
   return child
@@ -62,7 +62,6 @@ export const start = async (options: { readonly watch: boolean }) => {
   log("applying migrations …")
   try {
     await migrate(env.DATABASE_URL!, allMigrationSets)
-    await migrate(env.SELVBETJENING_DATABASE_URL!, [selvbetjeningMigrations])
   } catch (e) {
     process.stderr.write(`[start] migrations failed: ${String((e as Error)?.message ?? e)}\n`)
     await stopDatabase()
@@ -82,7 +81,8 @@ export const start = async (options: { readonly watch: boolean }) => {
 
   const specs: Array<ProcessSpec> = [
     { name: "kas-web", args: [KAS_BIN, "web"] },
-    { name: "selvbetjening", args: [SELVBETJENING_BIN] }
+    // selvbetjening applies its own (small) migrations at start in development (MIGRATE defaults to true there)
+    { name: "selvbetjening", args: [SELVBETJENING_BIN], env: { MIGRATE: "true" } }
   ]
   if (has("worker")) specs.push({ name: "worker", args: [KAS_BIN, "worker"] })
   if (has("scheduler")) specs.push({ name: "scheduler", args: [KAS_BIN, "scheduler"] })
