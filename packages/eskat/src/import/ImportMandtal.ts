@@ -59,7 +59,7 @@ export class ImportMandtal extends Effect.Service<ImportMandtal>()("@kas/eskat/I
             cpr: request.cpr,
             author: request.author,
             progress: (f) => progress(50 + f * 50)
-          }).pipe(Effect.provideService(Recalculation, recalculation))
+          })
           const result: ImportResult = {
             title: mandtalTitle(request.year, request.cpr),
             summary: [
@@ -87,7 +87,9 @@ export class ImportMandtal extends Effect.Service<ImportMandtal>()("@kas/eskat/I
           return result
         })
         return yield* work.pipe(
-          Effect.ensuring(Effect.ignore(sql`delete from eskat.import_seen where run_id = ${runId} or created_at < now() - interval '2 days'`))
+          Effect.ensuring(Effect.ignore(sql`delete from eskat.import_seen where run_id = ${runId} or created_at < now() - interval '2 days'`)),
+          Effect.provideService(Recalculation, recalculation),
+          Effect.provideService(SqlClient.SqlClient, sql)
         )
       })
     }

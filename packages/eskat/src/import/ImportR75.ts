@@ -1,3 +1,4 @@
+import { SqlClient } from "@effect/sql"
 import { Recalculation, TaxYears, type AuditAuthor } from "@kas/core"
 import { Effect } from "effect"
 import { EskatSource } from "../EskatSource.js"
@@ -25,6 +26,7 @@ export const r75Title = (year: number) => `Import af data fra R75 - ${year}`
 export class ImportR75 extends Effect.Service<ImportR75>()("@kas/eskat/ImportR75", {
   dependencies: [Recalculation.Default, TaxYears.Default],
   effect: Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
     const source = yield* EskatSource
     const taxYears = yield* TaxYears
     const recalculation = yield* Recalculation
@@ -41,13 +43,13 @@ export class ImportR75 extends Effect.Service<ImportR75>()("@kas/eskat/ImportR75
           author: request.author,
           invalid,
           progress: (f) => progress(f * 50)
-        })
+        }).pipe(Effect.provideService(SqlClient.SqlClient, sql))
         const mapped = yield* mapR75({
           year: request.year,
           taxYearId: taxYear.id,
           author: request.author,
           progress: (f) => progress(50 + f * 50)
-        }).pipe(Effect.provideService(Recalculation, recalculation))
+        }).pipe(Effect.provideService(Recalculation, recalculation), Effect.provideService(SqlClient.SqlClient, sql))
         const result: ImportResult = {
           title: r75Title(request.year),
           summary: [
