@@ -1,3 +1,5 @@
+import { SqlClient } from "@effect/sql"
+import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { Browser, type KasWeb, startKasWeb } from "./support.js"
 
@@ -38,6 +40,17 @@ describe("staff authentication", () => {
     expect((await b.post("/login/", { username: "admin", password: "admin" }, { csrf: false })).status).toBe(403)
     expect((await b.post("/login/", { username: "admin", password: "admin" }, { csrf: "forged" })).status).toBe(403)
     expect((await b.get("/")).status).toBe(302)
+  })
+
+  it("a session that has been idle longer than SESSION_IDLE_SECONDS is over", async () => {
+    const b = await new Browser(web.url).login("admin")
+    expect((await b.get("/")).status).toBe(200)
+    await web.runtime.runPromise(
+      Effect.flatMap(SqlClient.SqlClient, (sql) => sql`update web.sessions set expires_at = now() - interval '1 second'`)
+    )
+    const res = await b.get("/")
+    expect(res.status).toBe(302)
+    expect(res.headers.get("location")).toContain("/login/")
   })
 
   it("login only follows local next URLs", async () => {

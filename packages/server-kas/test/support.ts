@@ -5,13 +5,13 @@ import { KasConfig } from "@kas/core"
 import { TestDatabase } from "@kas/core/testing"
 import { makeApp } from "../src/app.js"
 import { StaffUsers } from "../src/auth/StaffUsers.js"
-import { makeLayer } from "../src/runtime.js"
+import { type AppRuntime, makeLayer } from "../src/runtime.js"
 
 /** A started kas web on a fresh test database. */
 export interface KasWeb {
   readonly url: string
   readonly databaseUrl: string
-  readonly runtime: ManagedRuntime.ManagedRuntime<never, unknown> & ReturnType<typeof ManagedRuntime.make>
+  readonly runtime: AppRuntime
   readonly settings: KasConfig.BackOfficeConfig.KasWebSettings
   readonly stop: () => Promise<void>
 }
@@ -43,7 +43,7 @@ export const startKasWeb = async (env: Record<string, string> = {}): Promise<Kas
   return {
     url: `http://127.0.0.1:${port}`,
     databaseUrl: db.url,
-    runtime: runtime as never,
+    runtime,
     settings,
     stop: async () => {
       server.closeAllConnections()
