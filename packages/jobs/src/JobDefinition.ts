@@ -16,10 +16,8 @@ export interface JobOptions<P, PI, A, AI, E, R> {
   readonly result?: Schema.Schema<A, AI, never>
   /** Longest run before the fiber is interrupted and the job failed (default: the worker's `defaultTimeout`). */
   readonly timeout?: Duration.DurationInput
-  /** Extra attempts after a failure or a lost worker (default 0: the job fails). */
+  /** Extra attempts after a failure or a lost worker, after 2^attempt seconds (default 0: the job fails). */
   readonly retries?: number
-  /** Delay before retry n (1-based); default 2^n seconds. */
-  readonly backoff?: (attempt: number) => Duration.DurationInput
   readonly run: (params: P, ctx: JobContext) => Effect.Effect<A, E, R>
 }
 
@@ -30,7 +28,6 @@ export interface JobType<R = never> {
   readonly paramsSchema: Schema.Schema.AnyNoContext
   readonly timeout: Duration.Duration | undefined
   readonly maxAttempts: number
-  readonly backoff: (attempt: number) => Duration.Duration
   /** The parameter fields (for forms and the command line). */
   readonly fields: ReadonlyArray<Params.ParamField>
   /** Validates structured input; returns the encoded arguments to store. */
@@ -52,8 +49,6 @@ export interface JobDefinition<P, PI, A, AI, E, R> extends JobType<R> {
   readonly encodeParams: (params: P) => Effect.Effect<PI, JobFailed>
 }
 
-const defaultBackoff = (attempt: number) => Duration.seconds(Math.min(2 ** attempt, 3600))
-
 const Json = Schema.Unknown as unknown as Schema.Schema<never, unknown, never>
 
 /** Defines a job type. */
@@ -62,7 +57,6 @@ export const defineJob = <P, PI, A = unknown, AI = unknown, E = never, R = never
 ): JobDefinition<P, PI, A, AI, E, R> => {
   const result = options.result ?? (Json as unknown as Schema.Schema<A, AI, never>)
   const encodeArgs = (p: P) => Schema.encodeEither(options.params)(p)
-  const backoff = options.backoff
   return {
     key: options.key,
     label: options.label,
@@ -72,7 +66,6 @@ export const defineJob = <P, PI, A = unknown, AI = unknown, E = never, R = never
     paramsSchema: options.params as Schema.Schema.AnyNoContext,
     timeout: options.timeout === undefined ? undefined : Duration.decode(options.timeout),
     maxAttempts: 1 + Math.max(0, Math.floor(options.retries ?? 0)),
-    backoff: backoff ? (n) => Duration.decode(backoff(n)) : defaultBackoff,
     fields: Params.fields(options.params as Schema.Schema.AnyNoContext),
     validate: (input) =>
       Params.decode(options.params, input).pipe(Either.flatMap((p) => encodeArgs(p).pipe(Either.mapLeft(encodeErrors)))),

@@ -31,6 +31,8 @@ export interface WorkerOptions<R> {
   readonly progressInterval?: Duration.DurationInput
   /** Timeout of job types without their own (default 3 hours). */
   readonly defaultTimeout?: Duration.DurationInput
+  /** Grace period of the drain that runs when the worker's scope closes (e.g. on SIGTERM; default 30 s). */
+  readonly gracePeriod?: Duration.DurationInput
   /** Listen for NOTIFY wake-ups (default true). */
   readonly listen?: boolean
   /** Called after a job ended (finished or failed), e.g. to push a metric; its failures are only logged. */
@@ -87,7 +89,7 @@ interface ClaimRow {
 
 const millis = (d: Duration.DurationInput) => Duration.toMillis(Duration.decode(d))
 
-/** Starts a worker in the current scope; closing the scope drains it with no grace. */
+/** Starts a worker in the current scope; closing the scope drains it (`gracePeriod`). */
 export const start = <R>(
   options: WorkerOptions<R>
 ): Effect.Effect<WorkerHandle, JobStoreError, Scope.Scope | JobStore | PgClient.PgClient | R> =>
@@ -239,7 +241,6 @@ export const start = <R>(
         Effect.annotateLogs({ job: entry.id, type: entry.key })
       )
 
-    const scope = yield* Effect.scope
     const launch = (row: ClaimRow) =>
       Effect.gen(function* () {
         const found = options.registry.get(row.type)
@@ -260,8 +261,9 @@ export const start = <R>(
         }
         entries.set(entry.id, entry)
         active++
-        // Forked inside the uninterruptible claim: make the job itself interruptible again.
-        entry.fiber = yield* Effect.forkIn(Effect.interruptible(runJob(entry, row)), scope)
+        // Forked inside the uninterruptible claim: make the job itself interruptible again. A daemon: only `drain`
+        // (also run when the worker's scope closes) decides when a running job is interrupted and released.
+        entry.fiber = yield* Effect.forkDaemon(Effect.interruptible(runJob(entry, row)))
       })
 
     const claim = (n: number) =>
@@ -375,10 +377,8 @@ export const start = <R>(
         stopping = true
         yield* Fiber.interrupt(fetchFiber)
         yield* log(`stopping: ${active} job(s) running, grace ${Duration.format(Duration.decode(grace))}`)
-        const idle = Effect.suspend(() => (active === 0 ? Effect.void : Effect.fail("busy" as const))).pipe(
-          Effect.retry(Schedule.spaced("20 millis"))
-        )
-        yield* idle.pipe(Effect.timeout(grace), Effect.ignore)
+        // Polling, not Effect.timeout: drain also runs as a finalizer, where nothing can be interrupted.
+        yield* waitUntil(() => active === 0, Duration.toMillis(Duration.decode(grace)))
         const rest = live()
         if (rest.length > 0) {
           for (const e of rest) e.released = true
@@ -391,18 +391,20 @@ export const start = <R>(
           if (released.length > 0) yield* pg.notify("jobs_wake", "").pipe(Effect.ignore)
         }
         // Wait for the results of the jobs that finished to be written.
-        yield* Effect.suspend(() => (entries.size === 0 ? Effect.void : Effect.fail("pending" as const))).pipe(
-          Effect.retry(Schedule.spaced("20 millis")),
-          Effect.timeout("30 seconds"),
-          Effect.ignore
-        )
+        yield* waitUntil(() => entries.size === 0, 30_000)
         yield* Deferred.succeed(drained, undefined)
       })
 
     // Runs before the background fibers above are interrupted (finalizers run in reverse order).
-    yield* Effect.addFinalizer(() => drain(Duration.zero))
+    yield* Effect.addFinalizer(() => drain(options.gracePeriod ?? "30 seconds"))
     yield* log(`worker started: concurrency ${concurrency}, types ${types.join(", ")}`)
     return { workerId, active: Effect.sync(() => active), drain } satisfies WorkerHandle
+  })
+
+const waitUntil = (done: () => boolean, ms: number) =>
+  Effect.gen(function* () {
+    const end = Date.now() + ms
+    while (!done() && Date.now() < end) yield* Effect.sleep("20 millis")
   })
 
 const clampPercent = (p: number) => Math.max(0, Math.min(100, Math.trunc(Number.isFinite(p) ? p : 0)))

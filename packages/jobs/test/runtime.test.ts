@@ -20,7 +20,8 @@ const withWorker = <A, E, R>(body: Effect.Effect<A, E, R>) =>
       heartbeatInterval: "200 millis",
       lease: "2 seconds",
       recoveryInterval: "300 millis",
-      progressInterval: "50 millis"
+      progressInterval: "50 millis",
+      gracePeriod: "1 second"
     })
     return yield* body
   }).pipe(Effect.scoped)
