@@ -1,29 +1,57 @@
 import { SqlClient } from "@effect/sql"
 import { bodyParser } from "@koa/bodyparser"
-import Router from "@koa/router"
 import { Effect } from "effect"
 import Koa from "koa"
 import path from "node:path"
-import type { KasConfig } from "@kas/core"
-import { allowedHosts, csrf, errorPages, health, packageDir, pgSessionStore, requestLog, securityHeaders, sessions, staticFiles, views } from "@kas/core/web"
+import { fileURLToPath } from "node:url"
+import { I18n, type KasConfig, Rest } from "@kas/core"
+import {
+  allowedHosts,
+  csrf,
+  errorPages,
+  health,
+  HttpError,
+  isMultipart,
+  parseMultipart,
+  pgSessionStore,
+  requestLog,
+  securityHeaders,
+  sessions,
+  staticFiles,
+  views
+} from "@kas/core/web"
+import { editRoutes } from "./routes/edit.js"
+import { loginRoutes } from "./routes/login.js"
+import { policyRoutes } from "./routes/policy.js"
+import { representRoutes } from "./routes/represent.js"
 import type { AppRuntime, AppServices } from "./runtime.js"
+import type { SamlLogin } from "./saml/SamlLogin.js"
+import { citizenOf, displayName, language, requireCitizen } from "./web/Citizen.js"
+import { makeRest } from "./web/Portal.js"
 
-
+const here = path.dirname(fileURLToPath(import.meta.url))
 /** The EJS views of selvbetjening. */
-export const VIEWS_DIR = path.join(packageDir(import.meta.url), "views")
+export const VIEWS_DIR = path.resolve(here, "..", "views")
 
-/** Builds the selvbetjening Koa app on a ready runtime. */
-export const makeApp = (settings: KasConfig.SelvbetjeningConfig.SelvbetjeningSettings, runtime: AppRuntime): Koa => {
+/** Builds the selvbetjening Koa app on a ready runtime; `saml` is the service provider when LOGIN_PROVIDER=saml. */
+export const makeApp = (
+  settings: KasConfig.SelvbetjeningConfig.SelvbetjeningSettings,
+  runtime: AppRuntime,
+  options: { readonly saml?: SamlLogin | null; readonly log?: (m: string) => void } = {}
+): Koa => {
   const development = settings.environment === "development"
+  const log = options.log ?? ((m: string) => process.stdout.write(`selvbetjening: ${m}\n`))
   const app = new Koa({ proxy: !development })
   const runP = <A, E>(effect: Effect.Effect<A, E, AppServices>) => runtime.runPromise(effect)
+  const rest = makeRest(runtime, log)
   app.use(requestLog("selvbetjening"))
   app.use(securityHeaders({ secure: !development }))
+  app.use(language)
   app.use(
     views({
       dirs: [VIEWS_DIR],
       cache: !development,
-      globals: { environment: settings.environment, commitTag: settings.commitTag }
+      globals: { environment: settings.environment, commitTag: settings.commitTag, formatAmount: I18n.formatAmount, displayName }
     })
   )
   app.use(errorPages({}))
@@ -39,16 +67,35 @@ export const makeApp = (settings: KasConfig.SelvbetjeningConfig.SelvbetjeningSet
   app.use(
     sessions({
       store: pgSessionStore(runtime, "selvbetjening.sessions"),
-      cookieName: "selvbetjening_sessionid",
+      cookieName: "sessionid",
       idleSeconds: settings.sessionExpireSeconds,
       secure: !development
     })
   )
-  app.use(csrf())
-  const router = new Router()
-  router.get("/", async (ctx) => {
-    await ctx.render("index", { title: "Kapitalafkastskat" })
+  app.use(requireCitizen)
+  // The form's files are read (with the §8 limits) before the CSRF check, which needs the form's fields.
+  app.use(async (ctx, next) => {
+    if (ctx.method === "POST" && ctx.path === "/policy/edit/" && isMultipart(ctx.req) && citizenOf(ctx)) {
+      const body = await parseMultipart(ctx.req, {
+        maxFileBytes: Rest.Uploads.MAX_FILE_BYTES,
+        maxTotalBytes: Rest.Uploads.MAX_REQUEST_BYTES,
+        tooLargeMessage: ctx.state.t!("requestTooLarge")
+      })
+      ctx.request.body = Object.fromEntries(Object.entries(body.fields).map(([k, v]) => [k, v[0] ?? ""]))
+      ctx.state.uploads = body.files
+    }
+    await next()
   })
-  app.use(router.routes()).use(router.allowedMethods())
+  app.use(csrf({ exempt: ["/represent-start/", "/login/callback/", "/logout/callback/"] }))
+  const routers = [
+    loginRoutes({ saml: options.saml ?? null, development, log }),
+    representRoutes(settings, rest),
+    editRoutes(settings, rest, log),
+    policyRoutes(settings, rest)
+  ]
+  for (const router of routers) app.use(router.routes()).use(router.allowedMethods())
+  app.use(() => {
+    throw new HttpError(404)
+  })
   return app
 }

@@ -1,15 +1,17 @@
-import { Layer, ManagedRuntime } from "effect"
-import { Database, type KasConfig } from "@kas/core"
+import { Layer, ManagedRuntime, Option } from "effect"
+import { readFileSync } from "node:fs"
+import { Database, type KasConfig, Rest } from "@kas/core"
 
-/** The services of selvbetjening, built once at start. Its database holds only sessions and caches. */
+/** The services of selvbetjening, built once at start: its own database (sessions, caches) and the REST client. */
 export const makeLayer = (settings: KasConfig.SelvbetjeningConfig.SelvbetjeningSettings) => {
-  const database = Database.layer({
-    environment: settings.environment,
-    databaseUrl: settings.databaseUrl,
-    databaseWaitSeconds: settings.databaseWaitSeconds,
-    database: "selvbetjening"
+  const database = Database.layer({ environment: settings.environment, databaseUrl: settings.databaseUrl, database: "selvbetjening" })
+  const rest = Rest.KasRestClient.layer({
+    baseUrl: settings.restHost,
+    token: settings.restToken,
+    timeoutSeconds: settings.restRequestTimeoutSeconds,
+    ca: Option.getOrUndefined(Option.map(settings.restCaCert, (file) => readFileSync(file, "utf8")))
   })
-  return Layer.mergeAll(Layer.empty).pipe(Layer.provideMerge(database))
+  return Layer.mergeAll(rest).pipe(Layer.provideMerge(database))
 }
 
 /** Everything a route effect may require. */

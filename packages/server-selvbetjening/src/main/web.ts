@@ -4,6 +4,7 @@ import { listen, ListenError, shutdownOnSignals } from "@kas/core/web"
 import { makeApp } from "../app.js"
 import { selvbetjeningMigrations } from "../database/migrations/index.js"
 import { makeLayer } from "../runtime.js"
+import { buildSaml } from "../saml/RequestStore.js"
 
 /** Starts selvbetjening: configuration (every problem at once, before connecting), database, listen, graceful stop. */
 export const startSelvbetjening = async (): Promise<void> => {
@@ -23,7 +24,8 @@ export const startSelvbetjening = async (): Promise<void> => {
   const exit = await runtime.runPromiseExit(migrate)
   if (exit._tag === "Failure") return fail(messageOf(exit.cause))
   try {
-    const server = await listen(makeApp(settings, runtime), settings.port)
+    const saml = await buildSaml(settings, runtime)
+    const server = await listen(makeApp(settings, runtime, { saml }), settings.port)
     console.log(`selvbetjening listening on http://localhost:${settings.port}/`)
     shutdownOnSignals(server, () => runtime.dispose())
   } catch (e) {

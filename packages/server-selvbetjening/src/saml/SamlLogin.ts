@@ -1,0 +1,138 @@
+import { type CacheProvider, type Profile, SAML, ValidateInResponseTo } from "@node-saml/node-saml"
+import { readFileSync } from "node:fs"
+import type { KasConfig } from "@kas/core"
+import type { IdpMetadata } from "./IdpMetadata.js"
+
+/** The attributes NemLog-in sends (selvbetjening.md §3.2). */
+export const ATTR = {
+  specVersion: "https://data.gov.dk/model/core/specVersion",
+  loa: "https://data.gov.dk/concept/core/nsis/loa",
+  orgName: "https://data.gov.dk/model/core/eid/professional/orgName",
+  cpr: "https://data.gov.dk/model/core/eid/cprNumber",
+  fullName: "https://data.gov.dk/model/core/eid/fullName",
+  cvr: "https://data.gov.dk/model/core/eid/professional/cvr"
+} as const
+
+/** Issued request ids, kept server-side (PostgreSQL in production). */
+export interface RequestStore {
+  readonly save: (id: string) => Promise<void>
+  /** When an unexpired id was issued (ISO time), or null. */
+  readonly issuedAt: (id: string) => Promise<string | null>
+  /** Marks an unanswered, unexpired id answered; false when it was unknown, expired or already answered. */
+  readonly consume: (id: string) => Promise<boolean>
+}
+
+/** The SAML data kept in the session for single logout. */
+export interface SamlSessionData {
+  readonly nameID: string
+  readonly nameIDFormat: string
+  readonly sessionIndex?: string | undefined
+}
+
+/** The outcome of a login callback (§3.3): the error page to show, or the citizen. */
+export type LoginOutcome =
+  | { readonly _tag: "Refused"; readonly page: "login-repeat" | "login-timeout" | "login_assurance" | "login-nocpr" | "refused"; readonly reason: string }
+  | { readonly _tag: "Ok"; readonly cpr: string; readonly name: string; readonly loa: string; readonly responseId: string; readonly saml: SamlSessionData }
+
+const attribute = (profile: Profile, name: string): string | undefined => {
+  const v = (profile.attributes as Record<string, unknown> | undefined)?.[name] ?? profile[name]
+  const first = Array.isArray(v) ? v[0] : v
+  return typeof first === "string" ? first : undefined
+}
+
+const pem = (value: string) => (value.includes("-----BEGIN") ? value : readFileSync(value, "utf8"))
+
+/** The service provider: signed AuthnRequests, signed assertions required, the callback checks of §3.3 in order. */
+export const makeSamlLogin = (settings: KasConfig.SelvbetjeningConfig.SamlSettings, idp: IdpMetadata, store: RequestStore) => {
+  const cacheProvider: CacheProvider = {
+    saveAsync: async (key, value) => {
+      await store.save(key)
+      return { value, createdAt: Date.now() }
+    },
+    getAsync: (key) => store.issuedAt(key),
+    removeAsync: async (key) => key
+  }
+  const key = pem(settings.spKey)
+  const cert = pem(settings.spCertificate)
+  const saml = new SAML({
+    entryPoint: idp.ssoUrl,
+    logoutUrl: idp.sloUrl ?? idp.ssoUrl,
+    issuer: settings.spEntityId,
+    callbackUrl: settings.spLoginCallbackUri,
+    logoutCallbackUrl: settings.spLogoutCallbackUri,
+    idpCert: [...idp.certificates],
+    idpIssuer: settings.idpEntityId,
+    privateKey: key,
+    publicCert: cert,
+    decryptionPvk: key,
+    signatureAlgorithm: "sha256",
+    digestAlgorithm: "sha256",
+    wantAssertionsSigned: true,
+    wantAuthnResponseSigned: false,
+    audience: settings.spEntityId,
+    identifierFormat: "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent",
+    disableRequestedAuthnContext: true,
+    validateInResponseTo: ValidateInResponseTo.always,
+    requestIdExpirationPeriodMs: 7_200_000,
+    acceptedClockSkewMs: 0,
+    cacheProvider
+  })
+
+  /** The IdP URL of a new signed AuthnRequest; `back` travels as RelayState. */
+  const loginUrl = (back: string) => saml.getAuthorizeUrlAsync(back, undefined, {})
+
+  /** Runs the checks of §3.3 on a posted SAMLResponse. */
+  const callback = async (samlResponse: string): Promise<LoginOutcome> => {
+    const xml = Buffer.from(samlResponse, "base64").toString("utf8")
+    const responseTag = /<(?:[\w-]+:)?Response\b[^>]*>/.exec(xml)?.[0] ?? ""
+    const inResponseTo = /\bInResponseTo="([^"]+)"/.exec(responseTag)?.[1]
+    const responseId = /\bID="([^"]+)"/.exec(responseTag)?.[1] ?? ""
+    if (!inResponseTo || !(await store.consume(inResponseTo))) return { _tag: "Refused", page: "login-repeat", reason: "unknown or answered InResponseTo" }
+    let profile: Profile | null
+    try {
+      profile = (await saml.validatePostResponseAsync({ SAMLResponse: samlResponse })).profile
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e)
+      // Which page to show only: the response is refused either way.
+      const passed = [...xml.matchAll(/\bNotOnOrAfter="([^"]+)"/g)].some((m) => Date.parse(m[1]!) <= Date.now())
+      const expired = passed || /expired|too old/i.test(message)
+      return { _tag: "Refused", page: expired ? "login-timeout" : "refused", reason: message }
+    }
+    if (!profile) return { _tag: "Refused", page: "refused", reason: "no profile" }
+    const loa = attribute(profile, ATTR.loa) ?? ""
+    if (!/(^|\/)(Substantial|High)$/.test(loa)) return { _tag: "Refused", page: "login_assurance", reason: `level of assurance ${loa || "missing"}` }
+    const cpr = attribute(profile, ATTR.cpr) ?? ""
+    if (!/^[0-9]{10}$/.test(cpr)) return { _tag: "Refused", page: "login-nocpr", reason: "no CPR" }
+    return {
+      _tag: "Ok",
+      cpr,
+      name: attribute(profile, ATTR.fullName) ?? "",
+      loa,
+      responseId,
+      saml: { nameID: profile.nameID, nameIDFormat: profile.nameIDFormat, sessionIndex: profile.sessionIndex }
+    }
+  }
+
+  /** The IdP URL of a signed LogoutRequest for the session's SAML data. */
+  const logoutUrl = (data: SamlSessionData) =>
+    saml.getLogoutUrlAsync({ issuer: settings.idpEntityId, nameID: data.nameID, nameIDFormat: data.nameIDFormat, sessionIndex: data.sessionIndex } as Profile, "", {})
+
+  /**
+   * Validates a redirect-bound LogoutResponse or IdP-started LogoutRequest. For a request, returns the URL of the
+   * signed LogoutResponse to send back.
+   */
+  const logoutCallback = async (query: Record<string, string>, originalQuery: string): Promise<{ readonly respondTo: string | null }> => {
+    const { profile, loggedOut } = await saml.validateRedirectAsync(query, originalQuery)
+    if (query.SAMLRequest && profile) return { respondTo: await saml.getLogoutResponseUrlAsync(profile, query.RelayState ?? "", {}, true) }
+    if (!loggedOut) throw new Error("not a logout message")
+    return { respondTo: null }
+  }
+
+  /** SP metadata (§3.2). */
+  const metadata = () => saml.generateServiceProviderMetadata(cert, cert)
+
+  return { loginUrl, callback, logoutUrl, logoutCallback, metadata }
+}
+
+/** The SP built from settings. */
+export type SamlLogin = ReturnType<typeof makeSamlLogin>

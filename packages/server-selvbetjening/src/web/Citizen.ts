@@ -1,0 +1,89 @@
+import type { Context, Middleware } from "koa"
+import { I18n } from "@kas/core"
+
+/** The citizen of a session (selvbetjening.md §4): CPR and name, plus the staff member while representing. */
+export interface UserInfo {
+  readonly cpr: string
+  readonly personname: string
+  readonly adminusername?: string
+  readonly adminuserid?: number
+}
+
+declare module "koa" {
+  interface DefaultState {
+    lang?: I18n.Language
+    t?: I18n.Translate
+    citizen?: UserInfo
+  }
+}
+
+/** The session's citizen, when logged in with a CPR. */
+export const citizenOf = (ctx: Context): UserInfo | undefined => {
+  const info = ctx.session.data.user_info as UserInfo | undefined
+  return info && typeof info.cpr === "string" && /^[0-9]{10}$/.test(info.cpr) ? info : undefined
+}
+
+/** Who a submission is written by: the representing staff member, else the citizen's CPR (§9.2). */
+export const updatedBy = (u: UserInfo): string => u.adminusername ?? u.cpr
+
+/** The name in the header: the person's name, or the first six CPR digits and "xxxx" (§5). */
+export const displayName = (u: UserInfo): string => u.personname || `${u.cpr.slice(0, 6)}xxxx`
+
+/** Reads the language cookie into `ctx.state.lang` and a translator into `ctx.state.t` (§12). */
+export const language: Middleware = async (ctx, next) => {
+  const lang = I18n.languageOf(ctx.cookies.get(I18n.LANGUAGE_COOKIE))
+  ctx.state.lang = lang
+  ctx.state.t = I18n.translator(lang)
+  await next()
+}
+
+const PUBLIC = new Set([
+  "/represent-start",
+  "/represent-stop",
+  "/i18n/setlang",
+  "/error/login-timeout",
+  "/error/login-repeat",
+  "/error/login-nocpr",
+  "/error/login_assurance",
+  "/error",
+  "/login",
+  "/login/callback",
+  "/logout",
+  "/logout/callback",
+  "/saml/metadata",
+  "/health/storage",
+  "/health/database",
+  "/favicon.ico"
+])
+
+/** Whether a path is public (§2): exact match with or without a trailing slash, or under /static/. */
+export const isPublic = (path: string): boolean => path.startsWith("/static/") || PUBLIC.has(path.replace(/\/$/, "") || "/")
+
+/** Every non-public path needs a session with a CPR; otherwise → `/login/?back=<path and query>`. */
+export const requireCitizen: Middleware = async (ctx, next) => {
+  const citizen = citizenOf(ctx)
+  if (citizen) ctx.state.citizen = citizen
+  if (citizen || isPublic(ctx.path)) return next()
+  ctx.redirect(`/login/?back=${encodeURIComponent(ctx.originalUrl)}`)
+}
+
+/** A `back` value that stays on this site (a local path), else `/`. */
+export const safeBack = (back: unknown): string =>
+  typeof back === "string" && back.startsWith("/") && !back.startsWith("//") && !back.startsWith("/\\") ? back : "/"
+
+/** Today's date in the configured time zone. */
+export const today = (timeZone: string, now = new Date()) => {
+  const parts = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "numeric", day: "numeric" }).formatToParts(now)
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value)
+  return { year: get("year"), month: get("month"), day: get("day") }
+}
+
+/** The year citizens can edit: the current calendar year − 1 (§1). */
+export const editYearOf = (timeZone: string, now = new Date()) => today(timeZone, now).year - 1
+
+/** Whether the close date has passed this year (§10); 0 in either setting disables it. */
+export const closedByDate = (closeMonth: number, closeDate: number, timeZone: string, now = new Date()) => {
+  if (closeMonth === 0 || closeDate === 0) return false
+  const d = today(timeZone, now)
+  return d.month > closeMonth || (d.month === closeMonth && d.day >= closeDate)
+}
