@@ -115,8 +115,21 @@ const toFieldErrors = (error: ParseResult.ParseError): ReadonlyArray<FieldError>
 const options = { errors: "all", onExcessProperty: "error" } as const
 
 /** Decodes an already-structured input (JSON from an API) with the schema; field errors on failure. */
-export const decode = <A, I>(schema: Schema.Schema<A, I, never>, input: unknown): Either.Either<A, ReadonlyArray<FieldError>> =>
-  Schema.decodeUnknownEither(schema, options)(input).pipe(Either.mapLeft(toFieldErrors))
+export const decode = <A, I>(schema: Schema.Schema<A, I, never>, input: unknown): Either.Either<A, ReadonlyArray<FieldError>> => {
+  // An empty Struct accepts any object in Effect; parameters must not, so unknown keys are checked here too.
+  const known = new Set(propertiesOf(schema.ast).map((p) => String(p.name)))
+  const extra: ReadonlyArray<FieldError> =
+    typeof input === "object" && input !== null && !Array.isArray(input)
+      ? Object.keys(input)
+          .filter((k) => !known.has(k))
+          .map((k) => ({ field: k, kind: "unexpected", message: "is unexpected" }))
+      : []
+  return Schema.decodeUnknownEither(schema, options)(input).pipe(
+    Either.mapLeft(toFieldErrors),
+    Either.mapLeft((errors) => [...extra.filter((e) => !errors.some((x) => x.field === e.field)), ...errors]),
+    Either.flatMap((a) => (extra.length > 0 ? Either.left(extra) : Either.right(a)))
+  )
+}
 
 /**
  * Decodes text input (a form or `--name value` options): each value is first converted to what its field

@@ -33,6 +33,8 @@ export interface WorkerOptions<R> {
   readonly defaultTimeout?: Duration.DurationInput
   /** Grace period of the drain that runs when the worker's scope closes (e.g. on SIGTERM; default 30 s). */
   readonly gracePeriod?: Duration.DurationInput
+  /** Run only these jobs and their descendants (e.g. `kas execute-job --wait` running one job inline). */
+  readonly onlyJobs?: ReadonlyArray<string>
   /** Listen for NOTIFY wake-ups (default true). */
   readonly listen?: boolean
   /** Called after a job ended (finished or failed), e.g. to push a metric; its failures are only logged. */
@@ -266,9 +268,13 @@ export const start = <R>(
         entry.fiber = yield* Effect.forkDaemon(Effect.interruptible(runJob(entry, row)))
       })
 
+    const only = options.onlyJobs ? new Set(options.onlyJobs) : undefined
     const claim = (n: number) =>
-      q<ClaimRow>(Q.claim, [types, n, workerId, leaseMs]).pipe(
-        Effect.tap((rows) => Effect.forEach(rows, launch, { discard: true })),
+      q<ClaimRow>(Q.claim, [types, n, workerId, leaseMs, only ? [...only] : null]).pipe(
+        Effect.tap((rows) => {
+          if (only) for (const r of rows) only.add(r.id)
+          return Effect.forEach(rows, launch, { discard: true })
+        }),
         Effect.uninterruptible
       )
 

@@ -4,11 +4,15 @@
  * Batched statements take parallel arrays and `unnest` them, so one round trip serves many jobs.
  */
 
-/** Claims up to $2 runnable jobs of the types $1 for worker $3 with a lease of $4 ms; a fresh token per job. */
+/**
+ * Claims up to $2 runnable jobs of the types $1 for worker $3 with a lease of $4 ms; a fresh token per job.
+ * With $5, only those jobs and their children.
+ */
 export const claim = `
 with next as (
   select id from jobs.job
   where status = 'queued' and run_at <= now() and type = any($1::text[])
+    and ($5::uuid[] is null or id = any($5::uuid[]) or parent_id = any($5::uuid[]))
   order by run_at, created_at
   limit $2
   for update skip locked

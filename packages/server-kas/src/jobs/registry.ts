@@ -1,0 +1,44 @@
+import type { KasConfig } from "@kas/core"
+import { type JobType, JobRegistry } from "@kas/jobs"
+import type { ImportMandtal, ImportR75 } from "@kas/eskat"
+import { DemoFailingJob, DemoJobWithChildren, DemoSlowJob } from "./demoJobs.js"
+import { ImportMandtalJob, ImportR75Job } from "./importJobs.js"
+
+/** How the detail page renders a job type's result (jobs.md §7). */
+export type SummaryKind = "summary" | "autoligning" | "prepayments" | "status" | "raw"
+
+/** Everything the `run` effects of the registered job types may require; the worker provides it (jobs/layer.ts). */
+export type KasJobServices = ImportMandtal | ImportR75
+
+/** A job type of KAS: the runtime's definition plus where it exists and how the pages show it (jobs.md §1, §8). */
+export interface KasJobType {
+  readonly job: JobType<KasJobServices>
+  readonly summary: SummaryKind
+  readonly environments: ReadonlyArray<KasConfig.Environment>
+  /** Offered in the "Start nyt job" dropdown (others are started from their own pages). */
+  readonly inDropdown: boolean
+}
+
+const all: ReadonlyArray<KasConfig.Environment> = ["development", "staging", "production"]
+const notProduction: ReadonlyArray<KasConfig.Environment> = ["development", "staging"]
+
+/** Every job type of server-kas, in the order of the dropdown. Append new types here. */
+export const kasJobTypes: ReadonlyArray<KasJobType> = [
+  { job: ImportMandtalJob, summary: "summary", environments: all, inDropdown: true },
+  { job: ImportR75Job, summary: "summary", environments: all, inDropdown: true },
+  { job: DemoSlowJob, summary: "status", environments: notProduction, inDropdown: true },
+  { job: DemoJobWithChildren, summary: "status", environments: notProduction, inDropdown: true },
+  { job: DemoFailingJob, summary: "status", environments: notProduction, inDropdown: true }
+]
+
+/** The job types that exist in `environment`. */
+export const typesFor = (environment: KasConfig.Environment): ReadonlyArray<KasJobType> =>
+  kasJobTypes.filter((t) => t.environments.includes(environment))
+
+/** The runtime registry of `environment` (what its workers run and its CLI and pages accept). */
+export const registryFor = (environment: KasConfig.Environment): JobRegistry.JobRegistry<KasJobServices> =>
+  JobRegistry.make(typesFor(environment).map((t) => t.job))
+
+/** The KAS view of a registered key in `environment`, if any. */
+export const findType = (environment: KasConfig.Environment, key: string): KasJobType | undefined =>
+  typesFor(environment).find((t) => t.job.key === key)
