@@ -1,12 +1,3 @@
-import { defineConfig } from "tsup"
+import { packageBuild } from "../../tsup.base.js"
 
-export default defineConfig({
-  entry: ["src/index.ts"],
-  format: ["esm"],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: "node20",
-  // dependencies (workspace packages too) stay imports: bundling them breaks pg and import.meta.url
-  skipNodeModulesBundle: true
-})
+export default packageBuild(["src/index.ts"])

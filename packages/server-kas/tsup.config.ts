@@ -1,12 +1,3 @@
-import { defineConfig } from "tsup"
+import { packageBuild } from "../../tsup.base.js"
 
-export default defineConfig({
-  entry: ["src/index.ts", "src/bin/kas.ts", "src/bin/start.ts"],
-  format: ["esm"],
-  dts: { entry: "src/index.ts" },
-  clean: true,
-  sourcemap: true,
-  target: "node20",
-  // dependencies (workspace packages too) stay imports: bundling them breaks pg and import.meta.url
-  skipNodeModulesBundle: true
-})
+export default packageBuild(["src/index.ts", "src/bin/kas.ts", "src/bin/start.ts"], ["src/index.ts"])
