@@ -1,5 +1,5 @@
 import { SqlClient } from "@effect/sql"
-import { Recalculation, TaxYears, type AuditAuthor } from "@kas/core"
+import { Persons, Recalculation, TaxYears, type AuditAuthor } from "@kas/core"
 import { Effect } from "effect"
 import { randomUUID } from "node:crypto"
 import { EskatSource } from "../EskatSource.js"
@@ -28,12 +28,13 @@ export const mandtalTitle = (year: number, cpr?: string) =>
  * counts nothing.
  */
 export class ImportMandtal extends Effect.Service<ImportMandtal>()("@kas/eskat/ImportMandtal", {
-  dependencies: [Recalculation.Default, TaxYears.Default],
+  dependencies: [Persons.Default, Recalculation.Default, TaxYears.Default],
   effect: Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
     const source = yield* EskatSource
     const taxYears = yield* TaxYears
     const recalculation = yield* Recalculation
+    const persons = yield* Persons
     return {
       run: Effect.fn("ImportMandtal.run")(function* (request: MandtalRequest) {
         const progress = request.progress ?? (() => Effect.void)
@@ -89,6 +90,7 @@ export class ImportMandtal extends Effect.Service<ImportMandtal>()("@kas/eskat/I
         return yield* work.pipe(
           Effect.ensuring(Effect.ignore(sql`delete from eskat.import_seen where run_id = ${runId} or created_at < now() - interval '2 days'`)),
           Effect.provideService(Recalculation, recalculation),
+          Effect.provideService(Persons, persons),
           Effect.provideService(SqlClient.SqlClient, sql)
         )
       })

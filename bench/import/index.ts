@@ -1,0 +1,120 @@
+/**
+ * bench/import: the census and R75 imports end to end through the job runtime (issue 5).
+ * Fills the mock tables with 60 000 persons × 1 year (census) and trims R75 to 100 000 rows, starts a worker process,
+ * enqueues "Import af mandtal" then "Import af data fra R75" and times them; then times a bare `INSERT … SELECT` of
+ * the same rows into empty copies of the target tables, and a re-import of the unchanged data. Reports rows/s, total
+ * time and the worker's peak RSS. Options: --persons N (default 60 000), --r75 N (default 100 000), --seed S.
+ */
+import { SqlClient } from "@effect/sql"
+import { Database, EmbeddedPostgres, Migrations, TaxYears } from "@kas/core"
+import { MockData } from "@kas/eskat"
+import { JobStore, type JobRecord } from "@kas/jobs"
+import { allMigrationSets, ImportJobs } from "@kas/server-kas"
+import { Effect, Layer } from "effect"
+import { spawn } from "node:child_process"
+import { randomBytes } from "node:crypto"
+import path from "node:path"
+import { fileURLToPath } from "node:url"
+import { bareCopy } from "./baseline.js"
+
+const YEAR = 2024
+const here = path.dirname(fileURLToPath(import.meta.url))
+
+const option = (argv: ReadonlyArray<string>, name: string, fallback: number): number => {
+  const i = argv.indexOf(`--${name}`)
+  const n = i >= 0 ? Number(argv[i + 1]) : fallback
+  return Number.isFinite(n) ? n : fallback
+}
+
+const startWorker = (url: string) => {
+  const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", path.join(here, "worker.ts"), url], {
+    cwd: path.resolve(here, "../.."),
+    stdio: ["ignore", "pipe", "inherit"]
+  })
+  let out = ""
+  const ready = new Promise<void>((resolve, reject) => {
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString()
+      if (out.includes("WORKER_READY")) resolve()
+    })
+    child.on("exit", (code) => reject(new Error(`worker exited with ${code}: ${out}`)))
+  })
+  const stop = () =>
+    new Promise<number>((resolve) => {
+      child.on("exit", () => resolve(Number(/PEAK_RSS_KB (\d+)/.exec(out)?.[1] ?? NaN)))
+      child.kill("SIGTERM")
+    })
+  return { ready, stop }
+}
+
+const runJobs = Effect.gen(function* () {
+  const store = yield* JobStore
+  const start = process.hrtime.bigint()
+  const census = yield* store.enqueue(ImportJobs.ImportMandtalJob, { year: YEAR }, { createdBy: "bench" })
+  const r75 = yield* store.enqueue(ImportJobs.ImportR75Job, { year: YEAR }, { createdBy: "bench", dependsOn: [census] })
+  const jobs = (yield* store.awaitEnded([census, r75], "100 millis")) as ReadonlyArray<JobRecord>
+  const total = Number(process.hrtime.bigint() - start) / 1e9
+  for (const j of jobs) if (j.status !== "finished") throw new Error(`${j.type} ${j.status}: ${j.failure}`)
+  const secs = (j: JobRecord) => (j.endedAt!.getTime() - j.startedAt!.getTime()) / 1000
+  const c = jobs.find((j) => j.id === census)!
+  const r = jobs.find((j) => j.id === r75)!
+  return { total, census: c, r75: r, censusSeconds: secs(c), r75Seconds: secs(r) }
+})
+
+const summary = (j: JobRecord) =>
+  (j.result as { summary: ReadonlyArray<{ label: string; value: ReadonlyArray<{ label: string; value: number }> }> }).summary
+    .map((g) => `${g.label}: ${g.value.map((i) => `${i.label} ${i.value}`).join(", ")}`)
+    .join("; ")
+
+/** Runs the benchmark and prints its figures. */
+export const runImportBench = async (argv: ReadonlyArray<string>): Promise<void> => {
+  const persons = option(argv, "persons", 60_000)
+  const r75Rows = option(argv, "r75", 100_000)
+  const seed = option(argv, "seed", 1)
+  const server = await EmbeddedPostgres.startEmbedded({ dataDir: `.kas/bench-${process.pid}`, persistent: false })
+  const url = await EmbeddedPostgres.ensureDatabase(server.adminUrl, `kas_bench_import_${randomBytes(3).toString("hex")}`)
+  const layer = Layer.mergeAll(JobStore.Default, TaxYears.Default).pipe(
+    Layer.provideMerge(Database.layerFromUrl(url, { maxConnections: 4 }))
+  )
+  try {
+    const program = Effect.gen(function* () {
+      const sql = yield* SqlClient.SqlClient
+      yield* Migrations.migrate(allMigrationSets)
+      const t0 = process.hrtime.bigint()
+      // The 18 scenario persons count towards the total.
+      const filled = yield* MockData.fillMockTables({ persons: persons - 18, seed, fromYear: YEAR, toYear: YEAR })
+      yield* sql.unsafe(`delete from eskat_mock.mock_r75_idx_4500230 where r75_ctl_sekvens_guid not in
+        (select r75_ctl_sekvens_guid from eskat_mock.mock_r75_idx_4500230 order by r75_ctl_sekvens_guid limit $1)`, [r75Rows])
+      yield* MockData.ensureTaxYearsAndCompanies([YEAR], YEAR)
+      yield* sql`analyze`
+      const [{ c, r }] = yield* sql<{ c: number; r: number }>`select (select count(*)::int from eskat_mock.kas_mandtal) as c,
+        (select count(*)::int from eskat_mock.mock_r75_idx_4500230) as r`
+      console.log(`mock data: ${filled.persons} persons, ${c} census rows, ${r} R75 rows in ${(Number(process.hrtime.bigint() - t0) / 1e9).toFixed(1)} s`)
+
+      const worker = startWorker(url)
+      yield* Effect.promise(() => worker.ready)
+      const first = yield* runJobs
+      yield* sql`analyze`
+      const again = yield* runJobs
+      const rss = yield* Effect.promise(() => worker.stop())
+      const bare = yield* bareCopy(YEAR)
+
+      const rows = c + r
+      console.log(`first import:  census ${first.censusSeconds.toFixed(1)} s, R75 ${first.r75Seconds.toFixed(1)} s, ` +
+        `total ${first.total.toFixed(1)} s (enqueue → both ended), ${Math.round(rows / first.total)} rows/s`)
+      console.log(`  ${summary(first.census)}`)
+      console.log(`  ${summary(first.r75)}`)
+      console.log(`re-import:     census ${again.censusSeconds.toFixed(1)} s, R75 ${again.r75Seconds.toFixed(1)} s, ` +
+        `total ${again.total.toFixed(1)} s = ${((again.total / first.total) * 100).toFixed(0)} % of the first`)
+      console.log(`  ${summary(again.census)}`)
+      console.log(`  ${summary(again.r75)}`)
+      console.log(`bare INSERT … SELECT of the same rows: ${bare.toFixed(2)} s; import/bare = ${(first.total / bare).toFixed(1)}×`)
+      console.log(`worker peak RSS: ${(rss / 1024).toFixed(0)} MB`)
+      console.log(`goals: total < 30 s ${first.total < 30 ? "✓" : "✗"}, < 5× bare ${first.total < 5 * bare ? "✓" : "✗"}, ` +
+        `RSS < 300 MB ${rss / 1024 < 300 ? "✓" : "✗"}, re-import < half ${again.total < first.total / 2 ? "✓" : "✗"}`)
+    })
+    await Effect.runPromise(program.pipe(Effect.provide(layer), Effect.scoped))
+  } finally {
+    await server.stop().catch(() => undefined)
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * The worker process of bench/import: runs the two import job types against the mock source until SIGTERM, then
+ * prints its peak resident set size as `PEAK_RSS_KB <n>` and exits.
+ */
+import { Database } from "@kas/core"
+import { ImportMandtal, ImportR75, layerMock } from "@kas/eskat"
+import { JobRegistry, JobStore, Worker } from "@kas/jobs"
+import { ImportJobs } from "@kas/server-kas"
+import { Effect, Layer } from "effect"
+
+const url = process.argv[2]
+if (!url) throw new Error("usage: worker.ts <database url>")
+
+const registry = JobRegistry.make<ImportMandtal | ImportR75>([ImportJobs.ImportMandtalJob, ImportJobs.ImportR75Job])
+const layer = Layer.mergeAll(ImportMandtal.Default, ImportR75.Default, JobStore.Default).pipe(
+  Layer.provideMerge(layerMock),
+  Layer.provideMerge(Database.layerFromUrl(url, { maxConnections: 4 }))
+)
+
+const program = Effect.gen(function* () {
+  yield* Worker.start({ registry, pollInterval: "50 millis", progressInterval: "500 millis" })
+  yield* Effect.sync(() => console.log("WORKER_READY"))
+  yield* Effect.never
+}).pipe(Effect.scoped, Effect.provide(layer))
+
+process.on("SIGTERM", () => {
+  console.log(`PEAK_RSS_KB ${process.resourceUsage().maxRSS}`)
+  process.exit(0)
+})
+Effect.runPromise(program).catch((e) => {
+  console.error(e)
+  process.exit(1)
+})
