@@ -394,7 +394,7 @@ export const start = <R>(
             Effect.catchAll((e) => Effect.logWarning("releasing jobs failed; their leases will expire", e.message).pipe(Effect.as([])))
           )
           yield* log(`interrupted and released ${released.length} job(s)`)
-          if (released.length > 0) yield* pg.notify("jobs_wake", "").pipe(Effect.ignore)
+          if (released.length > 0) yield* pg.notify("jobs_wake", "released").pipe(Effect.ignore)
         }
         // Wait for the results of the jobs that finished to be written.
         yield* waitUntil(() => entries.size === 0, 30_000)

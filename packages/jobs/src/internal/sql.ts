@@ -112,7 +112,7 @@ with doomed as (
   returning j.id
 )
 select (select count(*) from ready)::int as ready, coalesce((select array_agg(id) from failed), '{}') as failed_ids,
-  case when exists (select 1 from ready) then pg_notify('jobs_wake', '') end as notified`
+  case when exists (select 1 from ready) then pg_notify('jobs_wake', 'ready') end as notified`
 
 /** Fails the parents of the failed jobs $1 with the child's failure and result; returns the parents failed now. */
 export const failParents = `

@@ -1,6 +1,7 @@
 import type { SqlClient } from "@effect/sql"
 import type { Effect } from "effect"
 import m0001 from "./0001_jobs_schema.js"
+import m0002 from "./0002_jobs_notify_payload.js"
 
 /** A package's ordered migrations (structurally the `MigrationSet` of @kas/core, which this package does not know). */
 export interface JobsMigrationSet {
@@ -12,6 +13,7 @@ export interface JobsMigrationSet {
 export const jobsMigrations: JobsMigrationSet = {
   name: "jobs",
   migrations: {
-    "0001_jobs_schema": m0001
+    "0001_jobs_schema": m0001,
+    "0002_jobs_notify_payload": m0002
   }
 }
