@@ -38,12 +38,14 @@ interface CellRow {
   readonly protected_against_recalculations: boolean
 }
 
-const membersSql = `
+const familiesCte = `
 with t as (
   select distinct pty.person_id, p.pension_company_id, p.policy_number
   from kas.policy_tax_year p join kas.person_tax_year pty on pty.id = p.person_tax_year_id
   where p.id = any($1::int[])
-)
+)`
+
+const membersSql = `${familiesCte}
 select f.id, ty.year, t.person_id || ':' || t.pension_company_id || ':' || t.policy_number as family, f.active,
   fpty.number_of_days, f.assessed_amount, f.self_reported_amount, f.prefilled_amount, f.prefilled_amount_edited,
   f.base_calculation_amount, f.year_adjusted_amount, f.calculated_full_tax, f.calculated_result,
@@ -57,12 +59,13 @@ join kas.policy_tax_year f on f.person_tax_year_id = fpty.id and f.pension_compa
 join kas.tax_year ty on ty.id = fpty.tax_year_id
 join kas.pension_company pc on pc.id = f.pension_company_id`
 
-const cellsSql = `
-select id, used_from_id, used_for_id, transferred_negative_payout, protected_against_recalculations
-from kas.loss_transfer where used_for_id = any($1::int[])
-union
-select id, used_from_id, used_for_id, transferred_negative_payout, protected_against_recalculations
-from kas.loss_transfer where used_from_id = any($1::int[])`
+const cellsSql = `${familiesCte}
+select c.id, c.used_from_id, c.used_for_id, c.transferred_negative_payout, c.protected_against_recalculations
+from t
+join kas.person_tax_year fpty on fpty.person_id = t.person_id
+join kas.policy_tax_year f on f.person_tax_year_id = fpty.id and f.pension_company_id = t.pension_company_id
+  and f.policy_number = t.policy_number
+join kas.loss_transfer c on c.used_for_id = f.id`
 
 const toMember = (r: MemberRow): Member => {
   const state = {
@@ -105,8 +108,7 @@ export const loadFamilies = (sql: SqlClient.SqlClient, policyIds: ReadonlyArray<
   Effect.gen(function* () {
     if (policyIds.length === 0) return { families: [], byPolicy: new Map() } satisfies Loaded
     const rows = yield* sql.unsafe<MemberRow>(membersSql, [policyIds])
-    const ids = rows.map((r) => r.id)
-    const cellRows = yield* sql.unsafe<CellRow>(cellsSql, [ids])
+    const cellRows = yield* sql.unsafe<CellRow>(cellsSql, [policyIds])
     const groups = new Map<string, Array<Member>>()
     const yearOf = new Map<number, { family: string; year: number }>()
     for (const r of rows) {

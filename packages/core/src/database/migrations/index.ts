@@ -2,6 +2,7 @@ import type { MigrationSet } from "../Migrations.js"
 import m0001 from "./0001_kas_schema.js"
 import m0002 from "./0002_kas_domain.js"
 import m0003 from "./0003_kas_history.js"
+import m0004 from "./0004_kas_history_hash_join.js"
 
 /** The migrations of @kas/core (schema `kas`), in order. Only ever append. */
 export const coreMigrations: MigrationSet = {
@@ -9,6 +10,7 @@ export const coreMigrations: MigrationSet = {
   migrations: {
     "0001_kas_schema": m0001,
     "0002_kas_domain": m0002,
-    "0003_kas_history": m0003
+    "0003_kas_history": m0003,
+    "0004_kas_history_hash_join": m0004
   }
 }
