@@ -50,7 +50,7 @@ export const makeApp = (
   app.use(
     views({
       dirs: [VIEWS_DIR],
-      cache: !development,
+      cache: !(development && settings.debug), // templates re-read per request only with DEBUG in development
       globals: { environment: settings.environment, commitTag: settings.commitTag, formatAmount: I18n.formatAmount, displayName }
     })
   )

@@ -81,7 +81,8 @@ export class KasRestClient extends Context.Tag("@kas/core/KasRestClient")<
         effect.pipe(
           Effect.retry({
             schedule: Schedule.exponential("100 millis").pipe(Schedule.intersect(Schedule.recurs(2))),
-            while: (e) => e.reason === "unreachable" || e.reason === "timeout" || (e.status ?? 0) >= 500
+            // Not after a timeout: under overload a retry only adds load (the caller shows the error page instead).
+            while: (e) => e.reason === "unreachable" || (e.status ?? 0) >= 500
           })
         )
 

@@ -4,7 +4,7 @@ import { Effect } from "effect"
 import { HttpError } from "@kas/core/web"
 import type { KasConfig } from "@kas/core"
 import { closedByDate, editYearOf } from "../web/Citizen.js"
-import { companyNames, type RestRunner, sortPolicies, summaryOf, tabsOf } from "../web/Portal.js"
+import { companyNames, referenceCache, type RestRunner, sortPolicies, summaryOf, tabsOf } from "../web/Portal.js"
 
 /**
  * The citizen's read-only pages (selvbetjening.md §6, §9–§11): year overview and older years, receipt, closed,
@@ -13,21 +13,25 @@ import { companyNames, type RestRunner, sortPolicies, summaryOf, tabsOf } from "
 export const policyRoutes = (settings: KasConfig.SelvbetjeningConfig.SelvbetjeningSettings, rest: RestRunner) => {
   const router = new Router()
   const editYear = () => editYearOf(settings.timezone)
+  const cached = referenceCache(10_000)
 
   const overview = (prior: boolean) => async (ctx: Context & { params: Record<string, string | undefined> }) => {
     const year = Number(ctx.params.year)
     if (!/^\d{4}$/.test(String(ctx.params.year))) throw new HttpError(404)
     const cpr = ctx.state.citizen!.cpr
-    const years = await rest(ctx, (c) => c.personTaxYears(cpr))
-    if (!years) return
+    // One round of calls: the person's years, the year's policies and statement, and cached reference data.
+    const loaded = await rest(ctx, (c) =>
+      Effect.all(
+        [c.personTaxYears(cpr), c.policies(cpr, { year, active: true }), c.finalStatementExists(cpr, year), cached("taxYears", c.taxYears()), cached("companies", c.pensionCompanies())],
+        { concurrency: "unbounded" }
+      )
+    )
+    if (!loaded) return
+    const [years, policies, hasStatement, allTaxYears, companies] = loaded
     if (years.length === 0) return ctx.render("policy/unknown", { title: ctx.state.t!("notKnown") })
     const pty = years.find((y) => y.tax_year === year)
     if (!pty) throw new HttpError(404)
-    const loaded = await rest(ctx, (c) =>
-      Effect.all([c.taxYears({ year }), c.policies(cpr, { year, active: true }), c.pensionCompanies(), c.finalStatementExists(cpr, year)], { concurrency: "unbounded" })
-    )
-    if (!loaded) return
-    const [taxYears, policies, companies, hasStatement] = loaded
+    const taxYears = allTaxYears.filter((t) => t.year === year)
     const names = companyNames(companies)
     const canEdit = year === editYear() && taxYears[0]?.year_part === "selvangivelse" && !closedByDate(settings.closeAtMonth, settings.closeAtDate, settings.timezone)
     await ctx.render("policy/overview", {

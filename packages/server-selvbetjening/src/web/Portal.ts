@@ -40,3 +40,17 @@ export const tabsOf = (years: ReadonlyArray<number>) => {
   const sorted = [...years].sort((a, b) => b - a)
   return { tabs: sorted.slice(0, 3), prior: sorted[3] ?? null, older: sorted.slice(3) }
 }
+
+/**
+ * A short-lived memo for reference data that needs no CPR (tax years, pension companies, §16.3), so that a page view
+ * costs fewer back-office calls. Citizen data is never cached.
+ */
+export const referenceCache = (ttlMs: number) => {
+  const entries = new Map<string, { readonly at: number; readonly value: unknown }>()
+  return <A, E>(key: string, effect: Effect.Effect<A, E>): Effect.Effect<A, E> =>
+    Effect.suspend(() => {
+      const hit = entries.get(key)
+      if (hit && Date.now() - hit.at < ttlMs) return Effect.succeed(hit.value as A)
+      return Effect.tap(effect, (value) => Effect.sync(() => entries.set(key, { at: Date.now(), value })))
+    })
+}

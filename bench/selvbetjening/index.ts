@@ -1,0 +1,156 @@
+/**
+ * bench/selvbetjening (issue 6): 100 concurrent logged-in citizens load their year overview through selvbetjening →
+ * REST → PostgreSQL for 30 s, against a bare Koa endpoint with a constant page in the same run. kas web, selvbetjening
+ * and the bare server run as their own processes (as in production); data: 60 000 persons with two person-years each
+ * and two policies per person-year, written set-based into the domain tables. Options: --persons N, --duration S,
+ * --connections C.
+ */
+import autocannon, { type Request, type Result } from "autocannon"
+import { spawn, type ChildProcess } from "node:child_process"
+import { createHash, randomBytes } from "node:crypto"
+import path from "node:path"
+import { fileURLToPath } from "node:url"
+import pg from "pg"
+import { EmbeddedPostgres, KasConfig } from "@kas/core"
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+const root = path.resolve(here, "../..")
+const option = (argv: ReadonlyArray<string>, name: string, fallback: number): number => {
+  const i = argv.indexOf(`--${name}`)
+  const n = i >= 0 ? Number(argv[i + 1]) : fallback
+  return Number.isFinite(n) ? n : fallback
+}
+
+const start = (name: string, args: ReadonlyArray<string>, env: Record<string, string>, ready: RegExp): Promise<ChildProcess> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", ...args], {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"]
+    })
+    let out = ""
+    const onData = (d: Buffer) => {
+      if (out.length < 20_000) out += d.toString()
+      if (ready.test(out)) resolve(child)
+    }
+    child.stdout!.on("data", onData)
+    child.stderr!.on("data", onData)
+    child.on("exit", (code) => reject(new Error(`${name} exited with ${code}:\n${out}`)))
+  })
+
+const stop = (child: ChildProcess) =>
+  new Promise<void>((resolve) => {
+    if (child.exitCode !== null) return resolve()
+    child.once("exit", () => resolve())
+    child.kill("SIGTERM")
+  })
+
+const sql = async (url: string, text: string, values: ReadonlyArray<unknown> = []) => {
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  try {
+    return (await client.query(text, [...values])).rows
+  } finally {
+    await client.end()
+  }
+}
+
+/** 60 000 persons × (edit year, year before) × 2 policies, 20 companies; the edit year is in selvangivelse. */
+const seed = async (url: string, persons: number, year: number) => {
+  await sql(url, `insert into kas.tax_year (year, year_part) values ($1, 'selvangivelse'), ($2, 'ligning')`, [year, year - 1])
+  await sql(url, `insert into kas.pension_company (name, res) select 'Pensionsselskab ' || g, 1000 + g from generate_series(1, 20) g`)
+  await sql(url, `insert into kas.person (cpr, name) select lpad(g::text, 10, '0'), 'Borger ' || g from generate_series(1, $1::int) g`, [persons])
+  await sql(url, `insert into kas.person_tax_year (tax_year_id, person_id, number_of_days)
+    select ty.id, p.id, case when p.id % 7 = 0 then 200 else null end from kas.person p cross join kas.tax_year ty`)
+  await sql(url, `insert into kas.policy_tax_year (person_tax_year_id, pension_company_id, policy_number, prefilled_amount, year_adjusted_amount, preliminary_paid_amount)
+    select pty.id, (select min(id) from kas.pension_company) + (pty.id + k) % 20, 'P-' || pty.id || '-' || k, (pty.id * 37 + k) % 100000, (pty.id * 37 + k) % 100000, 0
+    from kas.person_tax_year pty cross join generate_series(1, 2) k`)
+  await sql(url, "analyze")
+}
+
+/** Logged-in citizen sessions written straight into selvbetjening's session table; returns their cookies. */
+const sessions = async (url: string, count: number, persons: number) => {
+  const cookies: Array<string> = []
+  for (let i = 0; i < count; i++) {
+    const token = randomBytes(32).toString("base64url")
+    const cpr = String(1 + Math.floor((i * persons) / count)).padStart(10, "0")
+    await sql(url, "insert into selvbetjening.sessions (id, data, expires_at) values ($1, $2::jsonb, now() + interval '1 hour')", [
+      createHash("sha256").update(token).digest("hex"),
+      JSON.stringify({ user_info: { cpr, personname: `Borger ${Number(cpr)}` }, _csrf: "bench" })
+    ])
+    cookies.push(`sessionid=${token}`)
+  }
+  return cookies
+}
+
+const report = (label: string, r: Result) =>
+  `${label.padEnd(28)} ${r.requests.average.toFixed(0).padStart(6)} req/s   p50 ${String(r.latency.p50).padStart(4)} ms   p99 ${String(r.latency.p99).padStart(4)} ms   errors ${r.errors + r.timeouts}   non-2xx ${r.non2xx}   total ${r.requests.total}`
+
+/** Runs the benchmark and prints its figures. */
+export const runSelvbetjeningBench = async (argv: ReadonlyArray<string>): Promise<void> => {
+  const persons = option(argv, "persons", 60_000)
+  const duration = option(argv, "duration", 30)
+  const connections = option(argv, "connections", 100)
+  const year = new Date().getFullYear() - 1
+  const server = await EmbeddedPostgres.startEmbedded({ dataDir: `.kas/bench-sb-${process.pid}`, persistent: false })
+  const suffix = randomBytes(3).toString("hex")
+  const kasUrl = await EmbeddedPostgres.ensureDatabase(server.adminUrl, `kas_bench_sb_${suffix}`)
+  const portalUrl = await EmbeddedPostgres.ensureDatabase(server.adminUrl, `sb_bench_${suffix}`)
+  const children: Array<ChildProcess> = []
+  try {
+    const common = { ENVIRONMENT: "development", DEBUG: "false" }
+    children.push(await start("kas web", ["packages/server-kas/src/bin/kas.ts", "web"], { ...common, DATABASE_URL: kasUrl, PORT: "18000" }, /listening/))
+    const t0 = Date.now()
+    await seed(kasUrl, persons, year)
+    console.log(`seeded ${persons} persons in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
+    children.push(
+      await start("selvbetjening", ["packages/server-selvbetjening/src/bin/selvbetjening.ts"], {
+        ...common,
+        SELVBETJENING_DATABASE_URL: portalUrl,
+        REST_HOST: "http://127.0.0.1:18000",
+        REST_TOKEN: KasConfig.BackOfficeConfig.DEV_REST_TOKEN,
+        PORT: "18080"
+      }, /listening/)
+    )
+    children.push(await start("bare koa", [path.join(here, "bare.ts"), "18090"], {}, /listening/))
+    const cookies = await sessions(portalUrl, connections, persons)
+    let next = 0
+    const overview: Request = {
+      method: "GET",
+      path: `/policy/${year}/`,
+      setupRequest: (req, context) => {
+        context.cookie ??= cookies[next++ % cookies.length]
+        return { ...req, headers: { ...req.headers, cookie: String(context.cookie) } }
+      }
+    }
+    const timed = async (label: string, url: string, headers: Record<string, string>) => {
+      const t = Date.now()
+      const res = await fetch(url, { headers })
+      await res.text()
+      console.log(`  single ${label}: ${res.status} in ${Date.now() - t} ms`)
+      if (res.status !== 200) throw new Error(`${label} answered ${res.status}`)
+    }
+    const rest = { Authorization: `Token ${KasConfig.BackOfficeConfig.DEV_REST_TOKEN}`, "X-KAS-CPR": "0000000001" }
+    for (const p of ["person_tax_year/", `tax_year/?year=${year}`, `policy_tax_year/?year=${year}&active=true`, "pension_company/"]) {
+      await timed(`REST ${p}`, `http://127.0.0.1:18000/rest/${p}`, rest)
+    }
+    await timed("overview", `http://127.0.0.1:18080/policy/${year}/`, { cookie: cookies[0]! })
+    await timed("overview again", `http://127.0.0.1:18080/policy/${year}/`, { cookie: cookies[0]! })
+    if (argv.includes("--diagnose")) {
+      for (const p of [`tax_year/?year=${year}`, `policy_tax_year/?year=${year}&active=true`]) {
+        const r = await autocannon({ url: `http://127.0.0.1:18000/rest/${p}`, connections, duration: 5, headers: rest })
+        console.log(report(`REST ${p.slice(0, 20)}`, r))
+      }
+    }
+    await autocannon({ url: "http://127.0.0.1:18080", connections, duration: 5, requests: [overview] }) // warm-up
+    const portal = await autocannon({ url: "http://127.0.0.1:18080", connections, duration, requests: [overview] })
+    const bare = await autocannon({ url: "http://127.0.0.1:18090/", connections, duration })
+    console.log(report("selvbetjening overview", portal))
+    console.log(report("bare Koa constant page", bare))
+    const ratio = portal.requests.average / bare.requests.average
+    console.log(`ratio ${(ratio * 100).toFixed(1)} % of bare (goal ≥ 25 %); p99 goal < 250 ms: ${portal.latency.p99 < 250 ? "met" : "missed"}; errors: ${portal.errors + portal.non2xx}`)
+  } finally {
+    for (const c of children.reverse()) await stop(c)
+    await server.stop()
+  }
+}
