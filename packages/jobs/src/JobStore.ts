@@ -156,6 +156,17 @@ export class JobStore extends Effect.Service<JobStore>()("@kas/jobs/JobStore", {
       return rows.map(fromRow)
     })
 
+    /** Of `ids`, the jobs that have a child not yet ended (`has_running_subjobs`). */
+    const withActiveChildren = Effect.fn("JobStore.withActiveChildren")(function* (ids: ReadonlyArray<string>) {
+      if (ids.length === 0) return new Set<string>()
+      const rows = yield* q<{ parent_id: string }>(
+        `select distinct parent_id from jobs.job
+         where parent_id = any($1::uuid[]) and status in ('queued', 'deferred', 'running')`,
+        [ids]
+      )
+      return new Set(rows.map((r) => r.parent_id))
+    })
+
     /** Cancels a queued, deferred or running job and its unfinished children. Returns whether anything changed. */
     const cancel = Effect.fn("JobStore.cancel")(function* (id: string, reason = "Annulleret") {
       yield* get(id)
@@ -174,7 +185,20 @@ export class JobStore extends Effect.Service<JobStore>()("@kas/jobs/JobStore", {
       }
     })
 
-    return { insert, enqueue, submit, enqueueMany, get, listTopLevel, children, cancel, resolve, awaitEnded, query: q } as const
+    return {
+      insert,
+      enqueue,
+      submit,
+      enqueueMany,
+      get,
+      listTopLevel,
+      children,
+      withActiveChildren,
+      cancel,
+      resolve,
+      awaitEnded,
+      query: q
+    } as const
   })
 }) {}
 

@@ -2,13 +2,14 @@ import { Layer, ManagedRuntime } from "effect"
 import { Database, type KasConfig } from "@kas/core"
 import { StaffUsers } from "./auth/StaffUsers.js"
 import { restServices } from "./rest/layer.js"
+import { JobStore } from "@kas/jobs"
 
 /**
  * The services of kas web, built once at start into one ManagedRuntime. Add an area's services to `services`.
  */
 export const makeLayer = (settings: KasConfig.BackOfficeConfig.CommonSettings) => {
   const database = Database.layer(settings)
-  const services = Layer.mergeAll(StaffUsers.Default, restServices)
+  const services = Layer.mergeAll(StaffUsers.Default, JobStore.Default, restServices)
   return services.pipe(Layer.provideMerge(database))
 }
 

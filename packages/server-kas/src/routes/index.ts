@@ -2,6 +2,7 @@ import Router from "@koa/router"
 import type { AppContext } from "../web/AppContext.js"
 import { requireLogin } from "../web/StaffAuth.js"
 import { representRoutes } from "./represent.js"
+import { workerRoutes } from "./worker.js"
 
 /** The front page: the areas this user may open. */
 const home = () => {
@@ -16,4 +17,4 @@ const home = () => {
  * Every route module of kas web. An area adds its factory here (it gets the AppContext and returns a Router
  * whose routes each use `requirePermission`).
  */
-export const areaRoutes: ReadonlyArray<(app: AppContext) => Router> = [home, representRoutes]
+export const areaRoutes: ReadonlyArray<(app: AppContext) => Router> = [home, representRoutes, workerRoutes]
