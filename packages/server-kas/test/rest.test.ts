@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { KasConfig } from "@kas/core"
+import { purgeRepresentationTokens } from "../src/rest/TokenCleanup.js"
+import { kasSchedules } from "../src/jobs/schedules.js"
 import { Browser, startKasWeb, type KasWeb } from "./support.js"
 import { CPR_A, CPR_B, PDF, query, seedCitizens, type Fixture } from "./restFixtures.js"
 
@@ -212,5 +214,15 @@ describe("representation tokens", () => {
     const late = await start(staff, fx.personB)
     await query(kas.databaseUrl, "update kas.representation_token set created = now() - interval '2 minutes' where token = $1", [late])
     expect(await (await exchange(late)).text()).toBe("Token expired")
+  })
+
+  it("are purged by the every-minute scheduled clean-up once older than the max age", async () => {
+    const fresh = await start(await new Browser(kas.url).login("sagsbehandler"), fx.personA)
+    const old = await start(await new Browser(kas.url).login("administrator"), fx.personB)
+    await query(kas.databaseUrl, "update kas.representation_token set created = now() - interval '2 minutes' where token = $1", [old])
+    expect(kasSchedules.some((s) => s.name === "representation-token-cleanup" && s.cron === "* * * * *")).toBe(true)
+    expect(await kas.runtime.runPromise(purgeRepresentationTokens(60) as never)).toBe(1)
+    const left = await query<{ token: string }>(kas.databaseUrl, "select token from kas.representation_token where token in ($1, $2)", [fresh, old])
+    expect(left).toEqual([{ token: fresh }])
   })
 })

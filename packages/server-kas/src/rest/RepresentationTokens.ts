@@ -1,6 +1,7 @@
 import { SqlClient } from "@effect/sql"
 import { Effect, Either } from "effect"
 import { randomInt } from "node:crypto"
+import { purgeRepresentationTokens } from "./TokenCleanup.js"
 
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
@@ -63,10 +64,7 @@ export class RepresentationTokens extends Effect.Service<RepresentationTokens>()
     })
 
     /** The clean-up (jobs.md §9): deletes tokens older than `maxAgeSeconds`, consumed or not; returns how many. */
-    const purgeExpired = Effect.fn("RepresentationTokens.purgeExpired")(function* (maxAgeSeconds: number) {
-      const rows = yield* sql`delete from kas.representation_token where created < now() - make_interval(secs => ${maxAgeSeconds}) returning id`
-      return rows.length
-    })
+    const purgeExpired = (maxAgeSeconds: number) => Effect.provideService(purgeRepresentationTokens(maxAgeSeconds), SqlClient.SqlClient, sql)
 
     return { create, exchange, stop, active, purgeExpired } as const
   })
