@@ -1,6 +1,7 @@
-import type { KasConfig } from "@kas/core"
+import type { Assessment, KasConfig } from "@kas/core"
 import { type JobType, JobRegistry } from "@kas/jobs"
 import type { ImportMandtal, ImportR75 } from "@kas/eskat"
+import { AutoligningJob, ForceFinalizeJob } from "./assessmentJobs.js"
 import { DemoFailingJob, DemoJobWithChildren, DemoSlowJob } from "./demoJobs.js"
 import { ImportMandtalJob, ImportR75Job } from "./importJobs.js"
 
@@ -8,7 +9,7 @@ import { ImportMandtalJob, ImportR75Job } from "./importJobs.js"
 export type SummaryKind = "summary" | "autoligning" | "prepayments" | "status" | "raw"
 
 /** Everything the `run` effects of the registered job types may require; the worker provides it (jobs/layer.ts). */
-export type KasJobServices = ImportMandtal | ImportR75
+export type KasJobServices = ImportMandtal | ImportR75 | Assessment
 
 /** A job type of KAS: the runtime's definition plus where it exists and how the pages show it (jobs.md §1, §8). */
 export interface KasJobType {
@@ -26,6 +27,8 @@ const notProduction: ReadonlyArray<KasConfig.Environment> = ["development", "sta
 export const kasJobTypes: ReadonlyArray<KasJobType> = [
   { job: ImportMandtalJob, summary: "summary", environments: all, inDropdown: true },
   { job: ImportR75Job, summary: "summary", environments: all, inDropdown: true },
+  { job: AutoligningJob, summary: "autoligning", environments: all, inDropdown: true },
+  { job: ForceFinalizeJob, summary: "status", environments: all, inDropdown: true },
   { job: DemoSlowJob, summary: "status", environments: notProduction, inDropdown: true },
   { job: DemoJobWithChildren, summary: "status", environments: notProduction, inDropdown: true },
   { job: DemoFailingJob, summary: "status", environments: notProduction, inDropdown: true }

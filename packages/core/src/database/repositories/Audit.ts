@@ -16,9 +16,13 @@ export type AuditAuthor = string | null
  * differs.
  */
 export const setAuditContext = (author: AuditAuthor, reason: string | null) =>
-  Effect.flatMap(SqlClient.SqlClient, (sql) =>
-    sql`select set_config('kas.audit_user', ${author ?? ""}, true), set_config('kas.audit_reason', ${reason ?? ""}, true)`
-  ).pipe(Effect.asVoid)
+  Effect.flatMap(SqlClient.SqlClient, (sql) => setAuditContextOn(sql, author, reason))
+
+/** `setAuditContext` on a given client (inside services, so that their methods need nothing). */
+export const setAuditContextOn = (sql: SqlClient.SqlClient, author: AuditAuthor, reason: string | null) =>
+  sql`select set_config('kas.audit_user', ${author ?? ""}, true), set_config('kas.audit_reason', ${reason ?? ""}, true)`.pipe(
+    Effect.asVoid
+  )
 
 /** Runs `effect` in a transaction (or savepoint) whose writes are audited with `author` and `reason`. */
 export const withAudit =

@@ -2,7 +2,7 @@ import { SqlClient } from "@effect/sql"
 import { Effect, Schema } from "effect"
 import { NotFound } from "../../domain/DomainError.js"
 import { Note, PolicyDocument } from "../../domain/Note.js"
-import { type AuditAuthor, setAuditContext } from "./Audit.js"
+import { type AuditAuthor, setAuditContextOn } from "./Audit.js"
 import { FileStore } from "./FileStore.js"
 
 const decodeNotes = Schema.decodeUnknown(Schema.Array(Note))
@@ -48,7 +48,7 @@ export class Notes extends Effect.Service<Notes>()("@kas/core/Notes", {
       addNote: Effect.fn("Notes.addNote")(function* (target: Attachment, authorId: number, content: string, author: AuditAuthor) {
         return yield* sql.withTransaction(
           Effect.gen(function* () {
-            yield* setAuditContext(author, null)
+            yield* setAuditContextOn(sql, author, null)
             const pty = yield* personTaxYearOf(target)
             const rows = yield* sql`insert into kas.note (person_tax_year_id, policy_tax_year_id, author_id, content)
               values (${pty}, ${target.policy_tax_year_id ?? null}, ${authorId}, ${content}) returning *`
@@ -61,7 +61,7 @@ export class Notes extends Effect.Service<Notes>()("@kas/core/Notes", {
       editNote: Effect.fn("Notes.editNote")(function* (id: number, editorId: number, content: string, author: AuditAuthor) {
         return yield* sql.withTransaction(
           Effect.gen(function* () {
-            yield* setAuditContext(author, null)
+            yield* setAuditContextOn(sql, author, null)
             yield* sql`update kas.note set content = ${content}, author_id = ${editorId}, date = now()
               where id = ${id} and content <> ${content}`
             const rows = yield* decodeNotes(yield* sql`select * from kas.note where id = ${id}`).pipe(Effect.orDie)
@@ -83,7 +83,7 @@ export class Notes extends Effect.Service<Notes>()("@kas/core/Notes", {
       ) {
         return yield* sql.withTransaction(
           Effect.gen(function* () {
-            yield* setAuditContext(author, null)
+            yield* setAuditContextOn(sql, author, null)
             const pty = yield* personTaxYearOf(target)
             const fileId = yield* files.put({ kind: "policy_document", year: file.year, name: file.name, content: file.content })
             const rows = yield* sql`insert into kas.policy_document
@@ -99,7 +99,7 @@ export class Notes extends Effect.Service<Notes>()("@kas/core/Notes", {
       removeDocument: Effect.fn("Notes.removeDocument")(function* (id: number, author: AuditAuthor) {
         return yield* sql.withTransaction(
           Effect.gen(function* () {
-            yield* setAuditContext(author, null)
+            yield* setAuditContextOn(sql, author, null)
             const rows = yield* sql<{ file_id: string }>`delete from kas.policy_document where id = ${id} returning file_id`
             if (rows[0] === undefined) return yield* Effect.fail(NotFound.of("Bilag", id))
             yield* files.remove(rows[0].file_id)
@@ -110,7 +110,7 @@ export class Notes extends Effect.Service<Notes>()("@kas/core/Notes", {
       markHandled: Effect.fn("Notes.markHandled")(function* (personTaxYearId: number, author: AuditAuthor) {
         return yield* sql.withTransaction(
           Effect.zipRight(
-            setAuditContext(author, null),
+            setAuditContextOn(sql, author, null),
             sql`update kas.person_tax_year set all_documents_and_notes_handled = true
               where id = ${personTaxYearId} and not all_documents_and_notes_handled`
           )

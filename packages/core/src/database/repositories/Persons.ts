@@ -4,7 +4,7 @@ import { NotFound } from "../../domain/DomainError.js"
 import { Reasons } from "../../domain/History.js"
 import { Person } from "../../domain/Person.js"
 import { CensusEntry, PersonTaxYear } from "../../domain/PersonTaxYear.js"
-import { type AuditAuthor, setAuditContext } from "./Audit.js"
+import { type AuditAuthor, setAuditContextOn } from "./Audit.js"
 
 const decodePersons = Schema.decodeUnknown(Schema.Array(Person))
 const decodeYears = Schema.decodeUnknown(Schema.Array(PersonTaxYear))
@@ -90,13 +90,13 @@ export class Persons extends Effect.Service<Persons>()("@kas/core/Persons", {
           as u(cpr, ${personColumns.join(", ")})`
         return yield* sql.withTransaction(
           Effect.gen(function* () {
-            yield* setAuditContext(author, Reasons.createdByImport)
+            yield* setAuditContextOn(sql, author, Reasons.createdByImport)
             const created = yield* sql.unsafe<{ cpr: string }>(
               `insert into kas.person (cpr, ${personColumns.join(", ")}) select * from ${unnest}
                on conflict (cpr) do nothing returning cpr`,
               params
             )
-            yield* setAuditContext(author, Reasons.updatedByImport)
+            yield* setAuditContextOn(sql, author, Reasons.updatedByImport)
             const updated = yield* sql.unsafe<{ cpr: string }>(
               `update kas.person p set ${personColumns.map((c) => `${c} = u.${c}`).join(", ")} from ${unnest}
                where p.cpr = u.cpr and (${personColumns.map((c) => `p.${c}`).join(", ")})
@@ -115,7 +115,7 @@ export class Persons extends Effect.Service<Persons>()("@kas/core/Persons", {
       ) {
         return yield* sql.withTransaction(
           Effect.gen(function* () {
-            yield* setAuditContext(author, Reasons.createdByImport)
+            yield* setAuditContextOn(sql, author, Reasons.createdByImport)
             const created = yield* sql.unsafe<{ id: number }>(
               `insert into kas.person_tax_year (person_id, tax_year_id) select * from unnest($1::int[], $2::int[])
                on conflict (tax_year_id, person_id) do nothing returning id`,
@@ -145,14 +145,14 @@ export class Persons extends Effect.Service<Persons>()("@kas/core/Persons", {
         const unnest = `unnest($1::int[], $2::uuid[], $3::int[], $4::bool[]) as u(pty, guid, days, liable)`
         return yield* sql.withTransaction(
           Effect.gen(function* () {
-            yield* setAuditContext(author, Reasons.createdByImport)
+            yield* setAuditContextOn(sql, author, Reasons.createdByImport)
             const created = yield* sql.unsafe<{ person_tax_year_id: number }>(
               `insert into kas.census_entry (person_tax_year_id, imported_census_id, number_of_days, fully_tax_liable)
                select * from ${unnest} on conflict (person_tax_year_id, imported_census_id) do nothing
                returning person_tax_year_id`,
               params
             )
-            yield* setAuditContext(author, Reasons.updatedByImport)
+            yield* setAuditContextOn(sql, author, Reasons.updatedByImport)
             const updated = yield* sql.unsafe<{ person_tax_year_id: number }>(
               `update kas.census_entry c set number_of_days = u.days, fully_tax_liable = u.liable from ${unnest}
                where c.person_tax_year_id = u.pty and c.imported_census_id = u.guid
@@ -174,7 +174,7 @@ export class Persons extends Effect.Service<Persons>()("@kas/core/Persons", {
       ) {
         return yield* sql.withTransaction(
           Effect.gen(function* () {
-            yield* setAuditContext(author, reason)
+            yield* setAuditContextOn(sql, author, reason)
             yield* sql`update kas.person_tax_year set foreign_pension_notes = ${fields.foreign_pension_notes},
               general_notes = ${fields.general_notes}, updated_by = ${author}
               where id = ${personTaxYearId} and (foreign_pension_notes, general_notes)

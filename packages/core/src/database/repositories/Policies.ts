@@ -3,7 +3,7 @@ import { Effect, Schema } from "effect"
 import { DomainRuleError, NotFound } from "../../domain/DomainError.js"
 import { Reasons } from "../../domain/History.js"
 import { LossTransfer, PolicyTaxYear } from "../../domain/PolicyTaxYear.js"
-import { type AuditAuthor, setAuditContext } from "./Audit.js"
+import { type AuditAuthor, setAuditContextOn } from "./Audit.js"
 import { Recalculation } from "./Recalculation.js"
 import { TaxYears } from "./TaxYears.js"
 
@@ -63,7 +63,7 @@ export class Policies extends Effect.Service<Policies>()("@kas/core/Policies", {
         where p.id = ${id} order by fty.year`.pipe(Effect.map((rows) => rows.map((r) => r.id)))
 
     const edit = <A, E, R>(author: AuditAuthor, reason: string, effect: Effect.Effect<A, E, R>) =>
-      sql.withTransaction(Effect.zipRight(setAuditContext(author, reason), effect))
+      sql.withTransaction(Effect.zipRight(setAuditContextOn(sql, author, reason), effect))
 
     return {
       get,
