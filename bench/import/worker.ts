@@ -5,7 +5,8 @@
 import { Database } from "@kas/core"
 import { ImportMandtal, ImportR75, layerMock } from "@kas/eskat"
 import { JobRegistry, JobStore, Worker } from "@kas/jobs"
-import { ImportJobs } from "@kas/server-kas"
+// The job module itself, not the package index: a worker needs the job types, not the staff web app.
+import * as ImportJobs from "../../packages/server-kas/src/jobs/importJobs.js"
 import { Effect, Layer } from "effect"
 
 const url = process.argv[2]

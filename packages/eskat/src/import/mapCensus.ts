@@ -51,68 +51,78 @@ export const mapCensus = (o: {
       `select count(*)::int as n from eskat.imported_census_row where skatteaar = $1 and ($2::text is null or cpr = $2)`,
       [o.year, o.cpr ?? null]
     )
-    let after = "00000000-0000-0000-0000-000000000000"
+    // Chunks of whole CPRs (a person's rows never straddle two chunks), so the chunks are independent and two run
+    // side by side.
+    const starts = yield* sql.unsafe<{ cpr: string }>(
+      `select cpr from (select cpr, row_number() over (order by cpr) as rn from (select distinct cpr
+         from eskat.imported_census_row where skatteaar = $1 and ($2::text is null or cpr = $2)) d) x
+       where rn % ${CHUNK} = 1 order by cpr`,
+      [o.year, o.cpr ?? null]
+    )
     let done = 0
-    for (;;) {
-      const rows = yield* sql.unsafe<ChunkRow>(
-        `select r.pt_census_guid::text as guid, r.cpr, r.navn as name, r.kommune_no as municipality_code,
-           r.kommune as municipality_name, r.adresselinje1 as address_line_1, r.adresselinje2 as address_line_2,
-           r.adresselinje3 as address_line_3, r.adresselinje4 as address_line_4, r.adresselinje5 as address_line_5,
-           r.fuld_adresse as full_address, r.skattedage as days,
-           coalesce(lower(r.skatteomfang) = 'fuld skattepligtig', false) as liable,
-           (coalesce(s.changed, false) or p.id is null) as write_person
-         from eskat.imported_census_row r
-         left join eskat.import_seen s on s.run_id = $4 and s.key = r.pt_census_guid
-         left join kas.person p on p.cpr = r.cpr
-         where r.skatteaar = $1 and ($2::text is null or r.cpr = $2) and r.pt_census_guid > $3
-         order by r.pt_census_guid limit ${CHUNK}`,
-        [o.year, o.cpr ?? null, after, o.runId]
-      )
-      if (rows.length === 0) break
-      after = rows[rows.length - 1].guid
-      yield* sql.withTransaction(
+    yield* Effect.forEach(
+      starts.map((s, i) => [s.cpr, starts[i + 1]?.cpr ?? null] as const),
+      ([lo, hi]) =>
         Effect.gen(function* () {
-          // Existing persons change only from raw rows created or changed in this run (eskat.md §8.1.1); the first
-          // row of a CPR in the chunk wins.
-          const byCpr = new Map<string, ImportedPerson>()
-          for (const r of rows) if (r.write_person && !byCpr.has(r.cpr)) byCpr.set(r.cpr, r)
-          const written = yield* persons.upsertImported([...byCpr.values()], o.author)
-          c.personsCreated += written.created.length
-          c.personsUpdated += written.updated.length
-          const ids = yield* sql.unsafe<{ id: number; cpr: string }>(
-            `select id, cpr from kas.person where cpr = any($1::text[])`,
-            [[...new Set(rows.map((r) => r.cpr))]]
+          const rows = yield* sql.unsafe<ChunkRow>(
+            `select r.pt_census_guid::text as guid, r.cpr, r.navn as name, r.kommune_no as municipality_code,
+               r.kommune as municipality_name, r.adresselinje1 as address_line_1, r.adresselinje2 as address_line_2,
+               r.adresselinje3 as address_line_3, r.adresselinje4 as address_line_4, r.adresselinje5 as address_line_5,
+               r.fuld_adresse as full_address, r.skattedage as days,
+               coalesce(lower(r.skatteomfang) = 'fuld skattepligtig', false) as liable,
+               (coalesce(s.changed, false) or p.id is null) as write_person
+             from eskat.imported_census_row r
+             left join eskat.import_seen s on s.run_id = $4 and s.key = r.pt_census_guid
+             left join kas.person p on p.cpr = r.cpr
+             where r.skatteaar = $1 and ($2::text is null or r.cpr = $2) and r.cpr >= $3 and ($5::text is null or r.cpr < $5)
+             order by r.cpr, r.pt_census_guid`,
+            [o.year, o.cpr ?? null, lo, o.runId, hi]
           )
-          const years = yield* persons.ensurePersonTaxYears(
-            ids.map((p) => ({ person_id: p.id, tax_year_id: o.taxYearId })),
-            o.author
+          yield* sql.withTransaction(
+            Effect.gen(function* () {
+              // Existing persons change only from raw rows created or changed in this run (eskat.md §8.1.1); the first
+              // row of a CPR in the chunk wins.
+              const byCpr = new Map<string, ImportedPerson>()
+              for (const r of rows) if (r.write_person && !byCpr.has(r.cpr)) byCpr.set(r.cpr, r)
+              const written = yield* persons.upsertImported([...byCpr.values()], o.author)
+              c.personsCreated += written.created.length
+              c.personsUpdated += written.updated.length
+              const ids = yield* sql.unsafe<{ id: number; cpr: string }>(
+                `select id, cpr from kas.person where cpr = any($1::text[])`,
+                [[...new Set(rows.map((r) => r.cpr))]]
+              )
+              const years = yield* persons.ensurePersonTaxYears(
+                ids.map((p) => ({ person_id: p.id, tax_year_id: o.taxYearId })),
+                o.author
+              )
+              c.personYearsCreated += years.created.length
+              const yearOf = new Map(years.all.map((y) => [y.person_id, y.id] as const))
+              const personYear = new Map(ids.map((p) => [p.cpr, yearOf.get(p.id)!] as const))
+              const entries = yield* persons.upsertCensusEntries(
+                rows.map((r) => ({
+                  person_tax_year_id: personYear.get(r.cpr)!,
+                  imported_census_id: r.guid,
+                  number_of_days: r.days,
+                  fully_tax_liable: r.liable
+                })),
+                o.author
+              )
+              c.entriesCreated += entries.created
+              c.entriesUpdated += entries.updated
+              const createdYears = new Set(years.created)
+              const touched = [...new Set([...years.created, ...entries.personTaxYearIds])]
+              if (touched.length > 0) {
+                // The person-year is saved "Updated by import"; its policies get the census recalculation reason.
+                yield* setAuditContext(o.author, Reasons.updatedByImport)
+                const recomputed = yield* recalculation.recalculatePersonTaxYears(touched, Reasons.recalcCensus)
+                c.personYearsUpdated += recomputed.changedPersonTaxYears.filter((id) => !createdYears.has(id)).length
+              }
+            })
           )
-          c.personYearsCreated += years.created.length
-          const yearOf = new Map(years.all.map((y) => [y.person_id, y.id] as const))
-          const personYear = new Map(ids.map((p) => [p.cpr, yearOf.get(p.id)!] as const))
-          const entries = yield* persons.upsertCensusEntries(
-            rows.map((r) => ({
-              person_tax_year_id: personYear.get(r.cpr)!,
-              imported_census_id: r.guid,
-              number_of_days: r.days,
-              fully_tax_liable: r.liable
-            })),
-            o.author
-          )
-          c.entriesCreated += entries.created
-          c.entriesUpdated += entries.updated
-          const createdYears = new Set(years.created)
-          const touched = [...new Set([...years.created, ...entries.personTaxYearIds])]
-          if (touched.length > 0) {
-            // The person-year is saved "Updated by import"; its policies get the census recalculation reason.
-            yield* setAuditContext(o.author, Reasons.updatedByImport)
-            const recomputed = yield* recalculation.recalculatePersonTaxYears(touched, Reasons.recalcCensus)
-            c.personYearsUpdated += recomputed.changedPersonTaxYears.filter((id) => !createdYears.has(id)).length
-          }
-        })
-      )
-      done += rows.length
-      yield* o.progress(Math.min(1, done / Math.max(1, total)))
-    }
+          done += rows.length
+          yield* o.progress(Math.min(1, done / Math.max(1, total)))
+        }),
+      { concurrency: 2, discard: true }
+    )
     return c
   })

@@ -16,13 +16,14 @@ const DATE = `'^[0-9]{4}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])$'`
 
 /**
  * The groups (cpr, res, ktd) of the chunk's persons with their sum, flags and target person-year and company, as a
- * temporary table the statements of the chunk share. `$1` year, `$2` CPRs, `$3` tax year id.
+ * temporary table the statements of the chunk share. `$1` year, CPRs from `$2` to before `$4` (null: no end), `$3`
+ * tax year id.
  */
 const GROUPS = `
   create temporary table r75_groups on commit drop as
   with lines as (
     select cpr, res, ktd, r75_dato, nullif(trim(renteindtaegt), '')::bigint as amount
-    from eskat.imported_r75_row where tax_year = $1 and cpr = any($2::text[])
+    from eskat.imported_r75_row where tax_year = $1 and cpr >= $2 and ($4::text is null or cpr < $4)
   ), corrected as (
     select distinct a.cpr, a.res, a.ktd from lines a join lines b
       on a.cpr = b.cpr and a.res = b.res and a.ktd is not distinct from b.ktd and a.amount <> 0 and a.amount = -b.amount
@@ -65,81 +66,88 @@ export const mapR75 = (o: {
         })
       )
     }
-    const [{ n: total }] = yield* sql.unsafe<{ n: number }>(
-      `select count(distinct cpr)::int as n from eskat.imported_r75_row where tax_year = $1`,
+    // Companies first, in one statement, so that the parallel chunks below never insert the same one.
+    yield* sql.unsafe(
+      `insert into kas.pension_company (res, name)
+       select distinct r.res::int, 'Pensionsselskab med identifikationsnummer ' || r.res
+       from eskat.imported_r75_row r join kas.person p on p.cpr = r.cpr
+       join kas.person_tax_year pty on pty.person_id = p.id and pty.tax_year_id = $2
+       where r.tax_year = $1 and coalesce(r.ktd, '') <> ''
+       on conflict (res) do nothing`,
+      [o.year, o.taxYearId]
+    )
+    yield* sql.unsafe(
+      `update kas.pension_company set name = 'Pensionsselskab med identifikationsnummer ' || res
+       where (name is null or name = '') and res in (select distinct res::int from eskat.imported_r75_row where tax_year = $1)`,
       [o.year]
     )
-    let after = ""
+    // Chunks of CPRs: a policy's whole family belongs to one CPR, so the chunks are independent and run side by side.
+    const starts = yield* sql.unsafe<{ cpr: string }>(
+      `select cpr from (select cpr, row_number() over (order by cpr) as rn
+         from (select distinct cpr from eskat.imported_r75_row where tax_year = $1) d) x
+       where rn % ${CPRS_PER_CHUNK} = 1 order by cpr`,
+      [o.year]
+    )
+    const ranges = starts.map((s, i) => [s.cpr, starts[i + 1]?.cpr ?? null] as const)
     let done = 0
-    for (;;) {
-      const chunk = yield* sql.unsafe<{ cpr: string }>(
-        `select distinct cpr from eskat.imported_r75_row where tax_year = $1 and cpr > $2 order by cpr limit ${CPRS_PER_CHUNK}`,
-        [o.year, after]
-      )
-      if (chunk.length === 0) break
-      after = chunk[chunk.length - 1].cpr
-      const cprs = chunk.map((r) => r.cpr)
-      yield* sql.withTransaction(
-        Effect.gen(function* () {
-          yield* sql.unsafe(GROUPS, [o.year, cprs, o.taxYearId])
-          const [skips] = yield* sql.unsafe<{ census: number; ktd: number }>(
-            `select count(*) filter (where pty_id is null)::int as census,
-               count(*) filter (where pty_id is not null and ktd = '')::int as ktd from r75_groups`
-          )
-          c.skippedNoCensus += skips.census
-          c.skippedNoPolicyNumber += skips.ktd
-          const missing = yield* sql.unsafe<{ res: string }>(
-            `insert into kas.pension_company (res, name)
-             select distinct res::int, 'Pensionsselskab med identifikationsnummer ' || res from r75_groups
-             where company_id is null and pty_id is not null and ktd <> ''
-             on conflict (res) do nothing returning res::text`
-          )
-          yield* sql.unsafe(
-            `update kas.pension_company set name = 'Pensionsselskab med identifikationsnummer ' || res
-             where (name is null or name = '') and res in (select res::int from r75_groups where pty_id is not null)`
-          )
-          if (missing.length > 0) {
-            yield* sql.unsafe(
-              `update r75_groups g set company_id = pc.id from kas.pension_company pc
-               where g.company_id is null and pc.res = g.res::int`
+    yield* Effect.forEach(
+      ranges,
+      ([lo, hi]) =>
+        sql.withTransaction(
+          Effect.gen(function* () {
+            yield* sql.unsafe(GROUPS, [o.year, lo, o.taxYearId, hi])
+            const [skips] = yield* sql.unsafe<{ census: number; ktd: number }>(
+              `select count(*) filter (where pty_id is null)::int as census,
+                 count(*) filter (where pty_id is not null and ktd = '')::int as ktd from r75_groups`
             )
-          }
-          yield* setAuditContext(o.author, Reasons.updatedByImport)
-          const updated = yield* sql.unsafe<{ id: number }>(
-            `update kas.policy_tax_year p set prefilled_amount = g.amount from r75_groups g
-             where g.pty_id is not null and g.ktd <> '' and p.person_tax_year_id = g.pty_id
-               and p.pension_company_id = g.company_id and p.policy_number = g.ktd
-               and p.prefilled_amount is distinct from g.amount
-             returning p.id`
-          )
-          yield* setAuditContext(o.author, Reasons.createdByImport)
-          const created = yield* sql.unsafe<{ id: number }>(
-            `insert into kas.policy_tax_year (person_tax_year_id, pension_company_id, policy_number, prefilled_amount)
-             select pty_id, company_id, ktd, amount from r75_groups where pty_id is not null and ktd <> ''
-             on conflict (person_tax_year_id, pension_company_id, policy_number) do nothing returning id`
-          )
-          c.updated += updated.length
-          c.created += created.length
-          const ids = (rows: ReadonlyArray<{ id: number }>) => rows.map((r) => r.id).sort((a, b) => a - b)
-          if (created.length > 0) {
-            yield* recalculation.recalculatePolicies(ids(created), Reasons.recalcR75, { policyReason: Reasons.createdByImport })
-          }
-          if (updated.length > 0) {
+            c.skippedNoCensus += skips.census
+            c.skippedNoPolicyNumber += skips.ktd
             yield* setAuditContext(o.author, Reasons.updatedByImport)
-            yield* recalculation.recalculatePolicies(ids(updated), Reasons.recalcR75, { policyReason: Reasons.updatedByImport })
-          }
-          yield* setAuditContext(o.author, Reasons.updatedByImport)
-          yield* sql.unsafe(
-            `update kas.person_tax_year pty set corrected_r75_data = f.corrected, future_r75_data = f.future
-             from (select pty_id, bool_or(corrected) as corrected, bool_or(future) as future from r75_groups
-                   where pty_id is not null group by pty_id) f
-             where pty.id = f.pty_id
-               and (pty.corrected_r75_data, pty.future_r75_data) is distinct from (f.corrected, f.future)`
+            const updated = yield* sql.unsafe<{ id: number }>(
+              `update kas.policy_tax_year p set prefilled_amount = g.amount from r75_groups g
+               where g.pty_id is not null and g.ktd <> '' and p.person_tax_year_id = g.pty_id
+                 and p.pension_company_id = g.company_id and p.policy_number = g.ktd
+                 and p.prefilled_amount is distinct from g.amount
+               returning p.id`
+            )
+            yield* setAuditContext(o.author, Reasons.createdByImport)
+            const created = yield* sql.unsafe<{ id: number }>(
+              `insert into kas.policy_tax_year (person_tax_year_id, pension_company_id, policy_number, prefilled_amount)
+               select pty_id, company_id, ktd, amount from r75_groups where pty_id is not null and ktd <> ''
+               on conflict (person_tax_year_id, pension_company_id, policy_number) do nothing returning id`
+            )
+            c.updated += updated.length
+            c.created += created.length
+            const ids = (rows: ReadonlyArray<{ id: number }>) => rows.map((r) => r.id).sort((a, b) => a - b)
+            if (created.length > 0) {
+              yield* recalculation.recalculatePolicies(ids(created), Reasons.recalcR75, {
+                policyReason: Reasons.createdByImport
+              })
+            }
+            if (updated.length > 0) {
+              yield* setAuditContext(o.author, Reasons.updatedByImport)
+              yield* recalculation.recalculatePolicies(ids(updated), Reasons.recalcR75, {
+                policyReason: Reasons.updatedByImport
+              })
+            }
+            yield* setAuditContext(o.author, Reasons.updatedByImport)
+            yield* sql.unsafe(
+              `update kas.person_tax_year pty set corrected_r75_data = f.corrected, future_r75_data = f.future
+               from (select pty_id, bool_or(corrected) as corrected, bool_or(future) as future from r75_groups
+                     where pty_id is not null group by pty_id) f
+               where pty.id = f.pty_id
+                 and (pty.corrected_r75_data, pty.future_r75_data) is distinct from (f.corrected, f.future)`
+            )
+          })
+        ).pipe(
+          Effect.zipRight(
+            Effect.suspend(() => {
+              done += 1
+              return o.progress(done / ranges.length)
+            })
           )
-        })
-      )
-      done += chunk.length
-      yield* o.progress(Math.min(1, done / Math.max(1, total)))
-    }
+        ),
+      { concurrency: 2, discard: true }
+    )
     return c
   })

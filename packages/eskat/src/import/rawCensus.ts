@@ -49,6 +49,8 @@ export const importRawCensus = (o: {
     const total = Math.max(1, yield* o.source.countCensus({ year: o.year, cpr: o.cpr }))
     let done = 0
     yield* o.source.census({ year: o.year, cpr: o.cpr }).pipe(
+      // The next page is read while this one is written.
+      Stream.buffer({ capacity: 1 }),
       Stream.runForEach((page) =>
         sql.withTransaction(
           Effect.gen(function* () {

@@ -37,6 +37,8 @@ export const importRawR75 = (o: {
     const total = Math.max(1, yield* o.source.countR75({ year: o.year }))
     let done = 0
     yield* o.source.r75({ year: o.year }).pipe(
+      // The next page is read while this one is written.
+      Stream.buffer({ capacity: 1 }),
       Stream.runForEach((page) =>
         sql.withTransaction(
           Effect.gen(function* () {
