@@ -1,8 +1,8 @@
 import { SqlClient } from "@effect/sql"
-import { Effect, Either } from "effect"
+import { Effect, Either, Fiber } from "effect"
 import { NotFound } from "../../domain/DomainError.js"
 import { recalculate, type Member } from "../internal/Family.js"
-import { loadFamilies, writeFamilies } from "../internal/FamilyStore.js"
+import { type Loaded, loadFamilies, writeFamilies } from "../internal/FamilyStore.js"
 import * as PersonYearRules from "../../domain/PersonYearRules.js"
 import { daysInYear } from "../../domain/PolicyCalculation.js"
 import { SystemUsers } from "./SystemUsers.js"
@@ -78,9 +78,16 @@ export class Recalculation extends Effect.Service<Recalculation>()("@kas/core/Re
       })
 
     const run = (policyIds: ReadonlyArray<number>, reason: string, options?: RecalculationOptions) =>
+      Effect.flatMap(loadFamilies(sql, policyIds), (loaded) => computeAndWrite(loaded, policyIds, reason, options))
+
+    const computeAndWrite = (
+      loaded: Loaded,
+      policyIds: ReadonlyArray<number>,
+      reason: string,
+      options?: RecalculationOptions
+    ) =>
       Effect.gen(function* () {
         const restore = yield* currentReason
-        const loaded = yield* loadFamilies(sql, policyIds)
         const changes: Array<ResultChange> = []
         for (const id of policyIds) {
           const at = loaded.byPolicy.get(id)
@@ -177,7 +184,8 @@ export class Recalculation extends Effect.Service<Recalculation>()("@kas/core/Re
 
       /**
        * Recalculates every active policy of a tax year (autoligning, benchmark): chunks of 5 000 policy-years by id,
-       * each loaded with its whole policy, computed in memory and written back with `UPDATE … FROM unnest(…)`.
+       * each loaded with its whole policy (the next chunk while this one is computed), computed in memory and written
+       * back with `UPDATE … FROM unnest(…)`.
        */
       recalculateYear: Effect.fn("Recalculation.recalculateYear")(function* (
         taxYearId: number,
@@ -188,19 +196,23 @@ export class Recalculation extends Effect.Service<Recalculation>()("@kas/core/Re
           join kas.person_tax_year pty on pty.id = p.person_tax_year_id
           where pty.tax_year_id = ${taxYearId} and p.active`
         const total = Number(n)
-        let last = 0
-        let done = 0
-        let changed = 0
-        for (;;) {
-          const ids = yield* sql<{ id: number }>`select p.id from kas.policy_tax_year p
+        const idsAfter = (last: number) =>
+          sql<{ id: number }>`select p.id from kas.policy_tax_year p
             join kas.person_tax_year pty on pty.id = p.person_tax_year_id
             where pty.tax_year_id = ${taxYearId} and p.active and p.id > ${last}
-            order by p.id limit ${CHUNK}`
-          if (ids.length === 0) break
-          const chunk = ids.map((r) => r.id)
-          changed += (yield* sql.withTransaction(run(chunk, reason, options))).length
-          last = chunk[chunk.length - 1]!
+            order by p.id limit ${CHUNK}`.pipe(Effect.map((rows) => rows.map((r) => r.id)))
+        // Chunks are disjoint policies, so the next chunk is loaded while this one is computed and written.
+        let done = 0
+        let changed = 0
+        let chunk = yield* idsAfter(0)
+        let loading = yield* Effect.fork(loadFamilies(sql, chunk))
+        while (chunk.length > 0) {
+          const loaded = yield* Fiber.join(loading)
+          const next = yield* idsAfter(chunk[chunk.length - 1]!)
+          loading = yield* Effect.fork(loadFamilies(sql, next))
+          changed += (yield* sql.withTransaction(computeAndWrite(loaded, chunk, reason, options))).length
           done += chunk.length
+          chunk = next
           if (options?.onProgress) yield* options.onProgress(done, total)
         }
         return { policies: done, resultsChanged: changed }
