@@ -74,7 +74,10 @@ export const runCalculationBench = async (argv: ReadonlyArray<string>): Promise<
       console.log(`seeded ${n} persons × 11 years in ${seeded.seconds.toFixed(1)} s`)
       const years = yield* sql<{ id: number; year: number }>`select id, year from kas.tax_year order by year`
       const history = yield* timed(
-        Effect.forEach(years.filter((y) => y.year < YEAR), (y) => recalculation.recalculateYear(y.id, Reasons.recalculation))
+        Effect.forEach(years.filter((y) => y.year < YEAR), (y) =>
+          timed(recalculation.recalculateYear(y.id, Reasons.recalculation)).pipe(
+            Effect.tap((t) => Effect.sync(() => console.log(`  ${y.year}: ${t.seconds.toFixed(1)} s`)))
+          ))
       )
       console.log(`loss history: 10 earlier years recalculated in ${history.seconds.toFixed(1)} s`)
       const target = years.find((y) => y.year === YEAR)!
