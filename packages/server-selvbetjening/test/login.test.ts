@@ -95,6 +95,9 @@ describe("SAML login", () => {
 
   it("serves SP metadata", async () => {
     const res = await new Browser(portal.url).get("/saml/metadata/")
-    expect(await res.text()).toContain("AssertionConsumerService")
+    const xml = await res.text()
+    expect(xml).toContain("AssertionConsumerService")
+    expect(xml).toContain("Skattestyrelsen")
+    expect(xml).toContain("support@example.gl")
   })
 })

@@ -92,8 +92,12 @@ export class KasRestClient extends Context.Tag("@kas/core/KasRestClient")<
           Effect.mapError((cause) => new RestError({ reason: "decode", status: res.status, message: `Undecodable answer: ${String(cause)}`, cause }))
         )
 
+      // A body must always be read to the end, or its keep-alive socket is never returned to the agent.
+      const drain = (res: HttpClientResponse.HttpClientResponse) => Effect.ignore(res.text)
       const expectOk = (res: HttpClientResponse.HttpClientResponse): Effect.Effect<HttpClientResponse.HttpClientResponse, RestError> =>
-        res.status === 200 ? Effect.succeed(res) : Effect.fail(new RestError({ reason: "status", status: res.status, message: `Unexpected status ${res.status}` }))
+        res.status === 200
+          ? Effect.succeed(res)
+          : Effect.zipRight(drain(res), Effect.fail(new RestError({ reason: "status", status: res.status, message: `Unexpected status ${res.status}` })))
 
       const getList = <A, I>(path: string, schema: Schema.Schema<A, I>, cpr?: string, filter: Filter = {}) => {
         const params = Object.entries(filter).filter((e): e is [string, string | number | boolean] => e[1] !== undefined)
@@ -132,7 +136,7 @@ export class KasRestClient extends Context.Tag("@kas/core/KasRestClient")<
           idempotent(
             send(HttpClientRequest.get(`${statementPath(cpr, year)}exists/`).pipe(HttpClientRequest.setHeader(C.CPR_HEADER, cpr))).pipe(
               Effect.flatMap((res) =>
-                res.status === 200 ? Effect.succeed(true) : res.status === 404 ? Effect.succeed(false) : expectOk(res).pipe(Effect.as(false))
+                res.status === 200 || res.status === 404 ? Effect.as(drain(res), res.status === 200) : expectOk(res).pipe(Effect.as(false))
               )
             )
           ),
@@ -141,7 +145,7 @@ export class KasRestClient extends Context.Tag("@kas/core/KasRestClient")<
             send(HttpClientRequest.get(statementPath(cpr, year)).pipe(HttpClientRequest.setHeader(C.CPR_HEADER, cpr)), Duration.seconds(30)).pipe(
               Effect.flatMap((res) =>
                 res.status === 404
-                  ? Effect.succeed(Option.none<Uint8Array>())
+                  ? Effect.as(drain(res), Option.none<Uint8Array>())
                   : expectOk(res).pipe(
                       Effect.flatMap((r) => r.arrayBuffer),
                       Effect.map((b) => Option.some(new Uint8Array(b))),

@@ -75,7 +75,16 @@ export const makeSamlLogin = (settings: KasConfig.SelvbetjeningConfig.SamlSettin
     validateInResponseTo: ValidateInResponseTo.always,
     requestIdExpirationPeriodMs: 7_200_000,
     acceptedClockSkewMs: 0,
-    cacheProvider
+    cacheProvider,
+    metadataOrganization: {
+      OrganizationName: [{ "@xml:lang": "da", "#text": "Skattestyrelsen" }],
+      OrganizationDisplayName: [{ "@xml:lang": "da", "#text": `${settings.spName} – ${settings.spDescription}` }],
+      OrganizationURL: [{ "@xml:lang": "da", "#text": "https://nanoq.gl" }]
+    },
+    metadataContactPerson: [
+      { "@contactType": "technical", GivenName: settings.contactTechnicalName, EmailAddress: [settings.contactTechnicalEmail] },
+      { "@contactType": "support", GivenName: settings.contactSupportName, EmailAddress: [settings.contactSupportEmail] }
+    ]
   })
 
   /** The IdP URL of a new signed AuthnRequest; `back` travels as RelayState. */
