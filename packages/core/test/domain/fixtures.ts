@@ -1,6 +1,6 @@
 import { SqlClient } from "@effect/sql"
 import { Effect, Layer } from "effect"
-import { Assessment, FileStore, History, StatementInputs, Notes, Persons, Policies, Recalculation, SystemUsers, TaxYears } from "../../src/index.js"
+import { Assessment, Companies, FileStore, History, StatementInputs, Notes, Persons, Policies, Recalculation, SystemUsers, TaxYears } from "../../src/index.js"
 import { TestDatabase } from "../../src/testing/index.js"
 
 /** Every domain service on a fresh test database. */
@@ -14,7 +14,8 @@ export const domainLayer = Layer.mergeAll(
   Notes.Default,
   Persons.Default,
   Assessment.Default,
-  StatementInputs.Default
+  StatementInputs.Default,
+  Companies.Default
 ).pipe(Layer.provideMerge(TestDatabase.layer))
 
 /** Tax year ids by calendar year, creating the missing ones. */
