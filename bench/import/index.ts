@@ -41,7 +41,10 @@ const startWorker = (url: string) => {
   })
   const stop = () =>
     new Promise<number>((resolve) => {
-      child.on("exit", () => resolve(Number(/PEAK_RSS_KB (\d+)/.exec(out)?.[1] ?? NaN)))
+      child.on("exit", () => {
+        console.log(`worker at exit: ${/MEMORY_NOW (.*)/.exec(out)?.[1] ?? "?"}`)
+        resolve(Number(/PEAK_RSS_KB (\d+)/.exec(out)?.[1] ?? NaN))
+      })
       child.kill("SIGTERM")
     })
   return { ready, stop }

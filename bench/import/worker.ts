@@ -25,7 +25,10 @@ const program = Effect.gen(function* () {
 }).pipe(Effect.scoped, Effect.provide(layer))
 
 process.on("SIGTERM", () => {
+  const m = process.memoryUsage()
+  const mb = (n: number) => `${Math.round(n / 1048576)} MB`
   console.log(`PEAK_RSS_KB ${process.resourceUsage().maxRSS}`)
+  console.log(`MEMORY_NOW rss ${mb(m.rss)}, heap used ${mb(m.heapUsed)} of ${mb(m.heapTotal)}, external ${mb(m.external)}`)
   process.exit(0)
 })
 Effect.runPromise(program).catch((e) => {
