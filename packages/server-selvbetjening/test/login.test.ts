@@ -93,6 +93,14 @@ describe("SAML login", () => {
     expect((await browser.get("/policy/edit/")).status).toBe(302)
   })
 
+  it("ends a session after the idle timeout", async () => {
+    const browser = new Browser(portal.url)
+    await loginAs(portal, browser)
+    expect((await browser.get("/policy/edit/")).status).toBe(200)
+    await query(portal.portalDatabaseUrl, "update selvbetjening.sessions set expires_at = now() - interval '1 second' where data ? 'user_info'")
+    expect((await browser.get("/policy/edit/")).headers.get("location")).toBe("/login/?back=%2Fpolicy%2Fedit%2F")
+  })
+
   it("serves SP metadata", async () => {
     const res = await new Browser(portal.url).get("/saml/metadata/")
     const xml = await res.text()
