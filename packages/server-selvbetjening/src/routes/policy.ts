@@ -52,6 +52,7 @@ export const policyRoutes = (settings: KasConfig.SelvbetjeningConfig.Selvbetjeni
   router.get("/policy/submitted/", async (ctx) => ctx.render("policy/submitted", { title: ctx.state.t!("submitted") }))
   router.get("/policy/closed/", async (ctx) => ctx.render("policy/closed", { title: ctx.state.t!("closed"), editYear: editYear() }))
   router.get("/policy/no_person_data/", async (ctx) => ctx.render("message", { title: ctx.state.t!("noPersonData"), text: ctx.state.t!("noPersonData") }))
+  router.get("/policy/prior/", (ctx) => ctx.redirect(/^\d{4}$/.test(String(ctx.query.year)) ? `/policy/prior/${String(ctx.query.year)}/` : "/"))
   router.get("/policy/prior/:year/", overview(true))
   router.get("/policy/:year/", async (ctx, next) => (/^\d+$/.test(ctx.params.year ?? "") ? overview(false)(ctx) : next()))
 
