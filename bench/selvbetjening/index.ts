@@ -141,6 +141,19 @@ export const runSelvbetjeningBench = async (argv: ReadonlyArray<string>): Promis
     await timed("overview", `http://127.0.0.1:18080/policy/${year}/`, { cookie: cookies[0]! })
     await timed("overview again", `http://127.0.0.1:18080/policy/${year}/`, { cookie: cookies[0]! })
     if (argv.includes("--diagnose")) {
+      const seq = async (label: string, url: string, headers: Record<string, string>) => {
+        const times: Array<number> = []
+        for (let i = 0; i < 20; i++) {
+          const t = performance.now()
+          await (await fetch(url, { headers })).text()
+          times.push(Math.round(performance.now() - t))
+        }
+        console.log(`  20 sequential ${label}: ${times.join(" ")} ms`)
+      }
+      await seq("REST tax_year", `http://127.0.0.1:18000/rest/tax_year/?year=${year}`, rest)
+      await seq("REST person_tax_year", "http://127.0.0.1:18000/rest/person_tax_year/", rest)
+      await seq("overviews", `http://127.0.0.1:18080/policy/${year}/`, { cookie: cookies[0]! })
+      await seq("bare", "http://127.0.0.1:18090/", {})
       const t = Date.now()
       const results = await Promise.all(
         Array.from({ length: 20 }, (_, i) =>
