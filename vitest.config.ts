@@ -6,7 +6,7 @@ export default defineConfig({
   test: {
     include: ["packages/*/test/**/*.test.ts", "examples/test/**/*.test.ts"],
     globalSetup: ["./test/globalSetup.ts"],
-    testTimeout: 60_000,
+    testTimeout: 120_000,
     hookTimeout: 180_000,
     pool: "forks",
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },

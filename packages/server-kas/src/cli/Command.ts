@@ -1,13 +1,18 @@
 import { parseArgs, type ParseArgsConfig } from "node:util"
 
-/** One `kas` sub-command. `run` returns the exit code. */
+/** One `kas` sub-command's behaviour. `run` returns the exit code. */
 export interface Command {
+  readonly run: (argv: ReadonlyArray<string>) => Promise<number>
+}
+
+/** A sub-command as the CLI lists it; `load` imports its module only when it runs. */
+export interface CommandInfo {
   readonly name: string
   /** One line for the command list. */
   readonly summary: string
   /** The usage line(s) after `kas `, e.g. `migrate`. */
   readonly usage: string
-  readonly run: (argv: ReadonlyArray<string>) => Promise<number>
+  readonly load: () => Promise<Command>
 }
 
 /** Bad command-line input: printed with the usage text, exit code 2. */

@@ -10,9 +10,6 @@ import { runMain } from "./runMain.js"
  * without a password when missing (it cannot log in to the staff pages); older keys of that user stop working.
  */
 export const createRestToken: Command = {
-  name: "create-rest-token",
-  summary: "create a REST API key for a (system) user and print it",
-  usage: "create-rest-token <username>",
   run: async (argv) => {
     const { positionals } = parse(argv, {}, true)
     const username = positionals[0]

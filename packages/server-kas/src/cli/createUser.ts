@@ -40,9 +40,6 @@ const readPassword = async (): Promise<string> => {
 
 /** `kas create-user --username U --group G [--group G2] [--superuser]`: creates a staff user (password from a prompt or stdin). */
 export const createUser: Command = {
-  name: "create-user",
-  summary: "create a staff user (password from a prompt or stdin)",
-  usage: "create-user --username <name> --group <group> [--group …] [--superuser]",
   run: async (argv) => {
     const { values } = parse(argv, {
       username: { type: "string" },

@@ -38,9 +38,6 @@ const bar = (job: JobRecord) => {
 
 /** `kas execute-job <type> [--param value …] [--wait]`: validates, enqueues, and with --wait runs it here. */
 export const executeJob: Command = {
-  name: "execute-job",
-  summary: "enqueue a job (validated like the start form); --wait runs it here and prints its result",
-  usage: "execute-job <type> [--<param> <value> …] [--created-by <user>] [--wait]",
   run: async (argv) => {
     const [key, ...rest] = argv
     const settings = KasConfig.loadOrExit("kas execute-job", KasConfig.BackOfficeConfig.worker)

@@ -26,9 +26,6 @@ const yearRange = (raw: string | undefined, currentYear: number): readonly [numb
  * years and pension companies they use. Running it twice with the same options gives the same rows.
  */
 export const importEskatMockupData: Command = {
-  name: "import-eskat-mockup-data",
-  summary: "fill the eSkat mock tables with scenario and generated persons (development)",
-  usage: "import-eskat-mockup-data [--persons N] [--years 2018-2024] [--seed S] [--if-empty]",
   run: async (argv) => {
     const { values } = parse(argv, {
       persons: { type: "string" },

@@ -19,7 +19,7 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
     return 2
   }
   try {
-    return await command.run(rest)
+    return await (await command.load()).run(rest)
   } catch (e) {
     if (e instanceof UsageError) {
       process.stderr.write(`kas ${name}: ${e.message}\n\nUsage: kas ${command.usage}\n`)

@@ -6,9 +6,6 @@ import { runMain } from "./runMain.js"
 
 /** `kas migrate`: applies every pending migration (the one owner of migrations, design.md §3). */
 export const migrate: Command = {
-  name: "migrate",
-  summary: "apply pending database migrations",
-  usage: "migrate",
   run: async (argv) => {
     parse(argv, {})
     const settings = KasConfig.loadOrExit("kas migrate", KasConfig.BackOfficeConfig.common)

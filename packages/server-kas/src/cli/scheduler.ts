@@ -9,9 +9,6 @@ import { runUntilSignal } from "./longRunning.js"
 
 /** `kas scheduler`: enqueues the cron-scheduled jobs (jobs.md §9) until SIGTERM/SIGINT. Never runs jobs itself. */
 export const scheduler: Command = {
-  name: "scheduler",
-  summary: "enqueue the scheduled jobs (cron, UTC) until stopped",
-  usage: "scheduler",
   run: async (argv) => {
     parse(argv, {})
     const settings = KasConfig.loadOrExit("kas scheduler", KasConfig.BackOfficeConfig.scheduler)

@@ -3,9 +3,6 @@ import { type Command, parse } from "./Command.js"
 
 /** `kas web`: runs the staff web server (port PORT, default 8000). */
 export const web: Command = {
-  name: "web",
-  summary: "run the staff web server (kas web)",
-  usage: "web",
   run: async (argv) => {
     parse(argv, {})
     await startWeb()

@@ -16,9 +16,6 @@ const positiveInt = (name: string, value: string | undefined, fallback: number) 
 
 /** `kas worker`: claims and runs jobs until SIGTERM/SIGINT, then lets running jobs finish within the grace period. */
 export const worker: Command = {
-  name: "worker",
-  summary: "run jobs (WORKER_CONCURRENCY at a time) until stopped",
-  usage: "worker [--concurrency <n>] [--grace <seconds>]",
   run: async (argv) => {
     const { values } = parse(argv, { concurrency: { type: "string" }, grace: { type: "string" } })
     const settings = KasConfig.loadOrExit("kas worker", KasConfig.BackOfficeConfig.worker)
