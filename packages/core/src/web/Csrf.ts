@@ -15,21 +15,24 @@ const SAFE = new Set(["GET", "HEAD", "OPTIONS"])
  */
 export const csrf = (options: { readonly exempt?: ReadonlyArray<string> } = {}): Middleware => async (ctx, next) => {
   const exempt = options.exempt?.some((p) => ctx.path.startsWith(p)) ?? false
-  let token = ctx.session.data._csrf
-  if (typeof token !== "string") {
-    token = randomBytes(24).toString("base64url")
-    ctx.session.data._csrf = token
-    // only persisted when a page actually uses it (login form etc.) — cheap either way
+  // The token is made (and the session written) only when something uses it: a page with a form, or a check.
+  const token = (): string => {
+    const existing = ctx.session.data._csrf
+    if (typeof existing === "string") return existing
+    const fresh = randomBytes(24).toString("base64url")
+    ctx.session.data._csrf = fresh
     ctx.session.changed()
+    return fresh
   }
-  ctx.state.csrfToken = token
+  Object.defineProperty(ctx.state, "csrfToken", { get: token, enumerable: true, configurable: true })
   if (!SAFE.has(ctx.method) && !exempt) {
     const body = (ctx.request as { body?: unknown }).body
     const sent =
       (body && typeof body === "object" && typeof (body as Record<string, unknown>)[CSRF_FIELD] === "string"
         ? ((body as Record<string, unknown>)[CSRF_FIELD] as string)
         : undefined) ?? ctx.get(CSRF_HEADER)
-    if (!sent || !equal(sent, token as string)) throw new HttpError(403, "CSRF-kontrol fejlede. Genindlæs siden og prøv igen.")
+    const expected = ctx.session.data._csrf
+    if (!sent || typeof expected !== "string" || !equal(sent, expected)) throw new HttpError(403, "CSRF-kontrol fejlede. Genindlæs siden og prøv igen.")
   }
   await next()
 }

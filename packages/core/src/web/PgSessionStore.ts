@@ -19,7 +19,6 @@ export const pgSessionStore = <R>(runtime: ManagedRuntime.ManagedRuntime<R | Sql
           Effect.zipRight(Math.random() < 0.01 ? Effect.asVoid(sql`delete from ${t(sql)} where expires_at < now()`) : Effect.void)
         )
       ).then(() => undefined),
-    touch: (id, expiresAt) => run((sql) => sql`update ${t(sql)} set expires_at = ${expiresAt} where id = ${id}`).then(() => undefined),
     destroy: (id) => run((sql) => sql`delete from ${t(sql)} where id = ${id}`).then(() => undefined)
   }
 }

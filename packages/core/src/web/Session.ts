@@ -8,7 +8,6 @@ export type SessionData = Record<string, unknown>
 export interface SessionStore {
   readonly load: (id: string) => Promise<SessionData | undefined>
   readonly save: (id: string, data: SessionData, expiresAt: Date) => Promise<void>
-  readonly touch: (id: string, expiresAt: Date) => Promise<void>
   readonly destroy: (id: string) => Promise<void>
 }
 
@@ -82,12 +81,17 @@ export const sessions = (options: {
       ctx.cookies.set(options.cookieName, "", { ...cookie, maxAge: 0 })
       return
     }
+    // The idle expiry is pushed forward at most once a minute, not written on every request.
+    const lastExpiry = typeof state.data._exp === "number" ? state.data._exp : 0
+    const stale = expires.getTime() - lastExpiry > 60_000
     if (dirty || (id === undefined && Object.keys(state.data).length > 0)) {
       id ??= randomBytes(32).toString("base64url")
+      state.data._exp = expires.getTime()
       await options.store.save(key(id), state.data, expires)
       ctx.cookies.set(options.cookieName, id, cookie)
-    } else if (id) {
-      await options.store.touch(key(id), expires)
+    } else if (id && stale) {
+      state.data._exp = expires.getTime()
+      await options.store.save(key(id), state.data, expires)
     }
     data = undefined
   }

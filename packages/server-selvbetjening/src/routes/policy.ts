@@ -22,7 +22,7 @@ export const policyRoutes = (settings: KasConfig.SelvbetjeningConfig.Selvbetjeni
     // One round of calls: the person's years, the year's policies and statement, and cached reference data.
     const loaded = await rest(ctx, (c) =>
       Effect.all(
-        [c.personTaxYears(cpr), c.policies(cpr, { year, active: true }), c.finalStatementExists(cpr, year), cached("taxYears", c.taxYears()), cached("companies", c.pensionCompanies())],
+        [c.personTaxYears(cpr), c.policies(cpr, { year, active: true }), c.finalStatementExists(cpr, year), c.taxYears(), cached("companies", c.pensionCompanies())],
         { concurrency: "unbounded" }
       )
     )

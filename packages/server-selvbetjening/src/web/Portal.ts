@@ -42,7 +42,8 @@ export const tabsOf = (years: ReadonlyArray<number>) => {
 }
 
 /**
- * A short-lived memo for reference data that needs no CPR (tax years, pension companies, §16.3), so that a page view
+ * A short-lived memo for reference data that needs no CPR and may lag a little (pension companies, §16.3; never the
+ * tax years, whose period decides whether the form is open), so that a page view
  * costs fewer back-office calls. Citizen data is never cached.
  */
 export const referenceCache = (ttlMs: number) => {
