@@ -283,6 +283,8 @@ export const start = <R>(
         const free = concurrency - active
         if (free <= 0) {
           yield* slotFree.take
+          // Let the other jobs finishing in this tick free their slots too: one claim for all of them.
+          yield* Effect.yieldNow()
           continue
         }
         const n = Math.min(free, batchSize)
