@@ -27,7 +27,7 @@ import { currentUser, hasPermission } from "./web/StaffAuth.js"
 import type { AppRuntime, AppServices } from "./runtime.js"
 import type { KasConfig } from "@kas/core"
 
-/** The EJS views of kas web (src/../views in development, dist/../views when built). */
+/** The EJS views of kas web (beside src/ and dist/ in the package). */
 export const VIEWS_DIR = path.join(packageDir(import.meta.url), "views")
 
 /** Builds the kas web Koa app on a ready runtime. */
@@ -56,7 +56,7 @@ export const makeApp = (settings: KasConfig.BackOfficeConfig.KasWebSettings, run
   app.use(
     health({
       database: () => runP(Effect.flatMap(SqlClient.SqlClient, (sql) => sql`select 1`)).then(() => undefined),
-      storage: () => runP(Effect.flatMap(SqlClient.SqlClient, (sql) => sql`select 1 from pg_tables limit 1`)).then(() => undefined)
+      storage: () => runP(Effect.flatMap(SqlClient.SqlClient, (sql) => sql`select 1 from kas.file limit 1`)).then(() => undefined)
     })
   )
   app.use(allowedHosts(settings.allowedHosts))

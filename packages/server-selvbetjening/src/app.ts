@@ -3,7 +3,6 @@ import { bodyParser } from "@koa/bodyparser"
 import { Effect } from "effect"
 import Koa from "koa"
 import path from "node:path"
-import { fileURLToPath } from "node:url"
 import { I18n, type KasConfig, Rest } from "@kas/core"
 import {
   allowedHosts,
@@ -12,6 +11,7 @@ import {
   health,
   HttpError,
   isMultipart,
+  packageDir,
   parseMultipart,
   pgSessionStore,
   requestLog,
@@ -29,9 +29,8 @@ import type { SamlLogin } from "./saml/SamlLogin.js"
 import { citizenOf, displayName, language, requireCitizen } from "./web/Citizen.js"
 import { makeRest } from "./web/Portal.js"
 
-const here = path.dirname(fileURLToPath(import.meta.url))
 /** The EJS views of selvbetjening. */
-export const VIEWS_DIR = path.resolve(here, "..", "views")
+export const VIEWS_DIR = path.join(packageDir(import.meta.url), "views")
 
 /** Builds the selvbetjening Koa app on a ready runtime; `saml` is the service provider when LOGIN_PROVIDER=saml. */
 export const makeApp = (
