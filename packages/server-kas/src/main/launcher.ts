@@ -3,6 +3,7 @@ import path from "node:path"
 import { fileURLToPath } from "node:url"
 import { Effect } from "effect"
 import { Database, EmbeddedPostgres, Migrations } from "@kas/core"
+import { packageDir } from "@kas/core/web"
 import { commands } from "../cli/commands.js"
 import { allMigrationSets } from "../migrations.js"
 
@@ -15,6 +16,44 @@ interface ProcessSpec {
   readonly args: ReadonlyArray<string>
   readonly env?: Record<string, string>
 }
+
+// src/main/databaseHolder.ts when run from source (npm start), dist/main/databaseHolder.js when built
+const HOLDER = import.meta.url.endsWith(".ts")
+  ? path.resolve(here, "databaseHolder.ts")
+  : path.join(packageDir(import.meta.url), "dist", "main", "databaseHolder.js")
+
+/** Starts the embedded database in its own process group (see databaseHolder.ts); `stop` ends it. */
+const startDatabaseHolder = () =>
+  new Promise<{ adminUrl: string; stop: () => Promise<void> }>((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", "--conditions=source", HOLDER], {
+      detached: true,
+      stdio: ["pipe", "pipe", "inherit"]
+    })
+    let buffer = ""
+    const onData = (chunk: Buffer) => {
+      buffer += chunk.toString()
+      const line = buffer.split("\n")[0]
+      if (buffer.includes("\n")) {
+        child.stdout!.off("data", onData)
+        try {
+          const { adminUrl } = JSON.parse(line!) as { adminUrl: string }
+          resolve({
+            adminUrl,
+            stop: () =>
+              new Promise<void>((done) => {
+                if (child.exitCode !== null) return done()
+                child.once("exit", () => done())
+                child.stdin!.end()
+              })
+          })
+        } catch (e) {
+          reject(e)
+        }
+      }
+    }
+    child.stdout!.on("data", onData)
+    child.once("exit", (code) => reject(new Error(`the embedded PostgreSQL did not start (exit ${code})`)))
+  })
 
 const log = (line: string) => process.stdout.write(`[start] ${line}\n`)
 
@@ -53,10 +92,10 @@ export const start = async (options: { readonly watch: boolean }) => {
       process.exit(78)
     }
     log("starting the embedded PostgreSQL (data in .kas/postgres) …")
-    const server = await EmbeddedPostgres.startEmbedded({ dataDir: Database.EMBEDDED_DATA_DIR, port: Database.EMBEDDED_PORT })
-    stopDatabase = server.stop
-    env.DATABASE_URL = await EmbeddedPostgres.ensureDatabase(server.adminUrl, "kas")
-    env.SELVBETJENING_DATABASE_URL ??= await EmbeddedPostgres.ensureDatabase(server.adminUrl, "selvbetjening")
+    const holder = await startDatabaseHolder()
+    stopDatabase = holder.stop
+    env.DATABASE_URL = await EmbeddedPostgres.ensureDatabase(holder.adminUrl, "kas")
+    env.SELVBETJENING_DATABASE_URL ??= await EmbeddedPostgres.ensureDatabase(holder.adminUrl, "selvbetjening")
   }
   env.SELVBETJENING_DATABASE_URL ??= env.DATABASE_URL
   log("applying migrations …")
