@@ -56,9 +56,8 @@ export const Timestamp = Schema.Union(Schema.DateFromSelf, Schema.Date)
 
 const N = Schema.NullOr
 
-/** One row of `kas_mandtal`, the census of tax-liable persons (eskat.md §4.1). */
-export class CensusRow extends Schema.Class<CensusRow>("CensusRow")({
-  pt_census_guid: Uuid,
+/** The person and address columns the census and calculation views share, in view order. */
+const PersonColumns = {
   cpr: Cpr,
   bank_reg_nr: N(Text),
   bank_konto_nr: N(Text),
@@ -72,7 +71,13 @@ export class CensusRow extends Schema.Class<CensusRow>("CensusRow")({
   adresselinje4: N(Text),
   adresselinje5: N(Text),
   fuld_adresse: N(Text),
-  cpr_dashed: N(Text),
+  cpr_dashed: N(Text)
+}
+
+/** One row of `kas_mandtal`, the census of tax-liable persons (eskat.md §4.1). */
+export class CensusRow extends Schema.Class<CensusRow>("CensusRow")({
+  pt_census_guid: Uuid,
+  ...PersonColumns,
   skatteomfang: N(Text),
   skattedage: N(Int)
 }) {}
@@ -104,20 +109,7 @@ export class R75Row extends Schema.Class<R75Row>("R75Row")({
 export class BeregningXRow extends Schema.Class<BeregningXRow>("BeregningXRow")({
   pension_crt_calc_guid: Uuid,
   pt_census_guid: N(Uuid),
-  cpr: Cpr,
-  bank_reg_nr: N(Text),
-  bank_konto_nr: N(Text),
-  kommune_no: N(Int),
-  kommune: N(Text),
-  skatteaar: Int,
-  navn: N(Text),
-  adresselinje1: N(Text),
-  adresselinje2: N(Text),
-  adresselinje3: N(Text),
-  adresselinje4: N(Text),
-  adresselinje5: N(Text),
-  fuld_adresse: N(Text),
-  cpr_dashed: N(Text),
+  ...PersonColumns,
   pension_crt_lock_batch_guid: N(Uuid),
   reg_date: N(Timestamp),
   is_locked: N(Text),
