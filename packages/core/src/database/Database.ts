@@ -87,13 +87,28 @@ export const resolveUrl = (options: {
           )
   })
 
-/** A `PgClient` (and `SqlClient`) for `url`, after waiting for the server. */
-export const layerFromUrl = (url: string, options?: { readonly waitSeconds?: number; readonly maxConnections?: number }) =>
+/**
+ * `url` with the session setting `kas.timezone` (configuration.md `TIMEZONE`) added to its startup options, so that
+ * `kas.today()` (new locks, due dates) is "today" in the process's time zone on every pooled connection.
+ */
+export const withTimeZone = (url: string, timeZone: string): string => {
+  const parsed = new URL(url)
+  const existing = parsed.searchParams.get("options")
+  const setting = `-c kas.timezone=${timeZone}`
+  parsed.searchParams.set("options", existing === null || existing === "" ? setting : `${existing} ${setting}`)
+  return parsed.toString()
+}
+
+/** A `PgClient` (and `SqlClient`) for `url`, after waiting for the server; `timeZone` sets `kas.timezone`. */
+export const layerFromUrl = (
+  url: string,
+  options?: { readonly waitSeconds?: number; readonly maxConnections?: number; readonly timeZone?: string }
+) =>
   Layer.unwrapEffect(
     waitFor(url, options?.waitSeconds).pipe(
       Effect.as(
         PgClient.layer({
-          url: Redacted.make(url),
+          url: Redacted.make(options?.timeZone === undefined ? url : withTimeZone(url, options.timeZone)),
           maxConnections: options?.maxConnections ?? 10,
           // bigint and numeric stay strings; repositories decode them with a range check.
           transformJson: false
@@ -118,13 +133,16 @@ export const layer = (options: {
   readonly database?: string
   readonly databaseWaitSeconds?: number
   readonly maxConnections?: number
+  /** `TIMEZONE` (every process's settings carry it): "today" of the database session (`kas.today()`). */
+  readonly timezone?: string
 }) =>
   Layer.unwrapScoped(
     resolveUrl(options).pipe(
       Effect.map((url) =>
         layerFromUrl(url, {
           ...(options.databaseWaitSeconds !== undefined ? { waitSeconds: options.databaseWaitSeconds } : {}),
-          ...(options.maxConnections !== undefined ? { maxConnections: options.maxConnections } : {})
+          ...(options.maxConnections !== undefined ? { maxConnections: options.maxConnections } : {}),
+          ...(options.timezone !== undefined ? { timeZone: options.timezone } : {})
         })
       )
     )

@@ -1,6 +1,9 @@
 import { SqlClient } from "@effect/sql"
 import { Effect, Layer } from "effect"
-import { Assessment, Companies, FileStore, History, StatementInputs, Notes, Persons, Policies, Recalculation, SystemUsers, TaxYears } from "../../src/index.js"
+import {
+  Assessment, Companies, FileStore, FinalStatements, History, Locks, Notes, Persons, Policies, Prisme10QBatches, Recalculation,
+  StatementInputs, SystemUsers, TaxYears, Transactions
+} from "../../src/index.js"
 import { TestDatabase } from "../../src/testing/index.js"
 
 /** Every domain service on a fresh test database. */
@@ -15,7 +18,11 @@ export const domainLayer = Layer.mergeAll(
   Persons.Default,
   Assessment.Default,
   StatementInputs.Default,
-  Companies.Default
+  Companies.Default,
+  Transactions.Default,
+  Prisme10QBatches.Default,
+  Locks.Default,
+  FinalStatements.Default.pipe(Layer.provide(FileStore.layerPostgres))
 ).pipe(Layer.provideMerge(TestDatabase.layer))
 
 /** Tax year ids by calendar year, creating the missing ones. */

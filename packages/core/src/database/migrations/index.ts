@@ -4,6 +4,7 @@ import m0002 from "./0002_kas_domain.js"
 import m0003 from "./0003_kas_history.js"
 import m0004 from "./0004_kas_history_hash_join.js"
 import m0005 from "./0005_kas_history_one_per_transaction.js"
+import m0006 from "./0006_kas_statements_today.js"
 
 /** The migrations of @kas/core (schema `kas`), in order. Only ever append. */
 export const coreMigrations: MigrationSet = {
@@ -13,6 +14,7 @@ export const coreMigrations: MigrationSet = {
     "0002_kas_domain": m0002,
     "0003_kas_history": m0003,
     "0004_kas_history_hash_join": m0004,
-    "0005_kas_history_one_per_transaction": m0005
+    "0005_kas_history_one_per_transaction": m0005,
+    "0006_kas_statements_today": m0006
   }
 }

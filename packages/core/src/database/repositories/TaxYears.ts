@@ -85,15 +85,30 @@ export class TaxYears extends Effect.Service<TaxYears>()("@kas/core/TaxYears", {
         ).pipe(Effect.orDie)
         return locks[0] ?? (yield* Effect.fail(NotFound.of("Lås", taxYearId)))
       }),
-      /** Closes the open lock today and opens a new one from today, in one step (domain.md §6.3). */
+      /**
+       * "Opret ny lås" (domain.md §6.3): closes the open lock today and opens a new one from today, in one step; refused
+       * while the open lock has outstanding transactions ("Kan ikke oprette ny lås da der mangler at blive overført
+       * {N} kr. til prisme!"). "Today" is `kas.today()`, in the process's TIMEZONE.
+       */
       closeLock: Effect.fn("TaxYears.closeLock")(function* (taxYearId: number) {
         return yield* sql.withTransaction(
           Effect.gen(function* () {
-            const today = sql`(now() at time zone coalesce(nullif(current_setting('kas.timezone', true), ''), 'America/Nuuk'))::date`
-            const closed = yield* sql`update kas.lock set interval_to = ${today}
-              where tax_year_id = ${taxYearId} and interval_to is null returning id`
-            if (closed.length === 0) return yield* Effect.fail(NotFound.of("Lås", taxYearId))
-            const rows = yield* sql`insert into kas.lock (tax_year_id, interval_from) values (${taxYearId}, ${today})
+            const [open] = yield* sql<{ id: number }>`select id from kas.lock
+              where tax_year_id = ${taxYearId} and interval_to is null for update`
+            if (open === undefined) return yield* Effect.fail(NotFound.of("Lås", taxYearId))
+            const [{ outstanding }] = yield* sql<{ outstanding: string }>`select coalesce(sum(t.amount), 0)::text as outstanding
+              from kas.final_statement s join kas.transaction t on t.final_statement_uuid = s.uuid
+              where s.lock_id = ${open.id} and not s.invalid and t.status in ('created', 'ready')`
+            if (Number(outstanding) !== 0) {
+              return yield* Effect.fail(
+                new DomainRuleError({
+                  rule: "lock-outstanding",
+                  message: `Kan ikke oprette ny lås da der mangler at blive overført ${outstanding} kr. til prisme!`
+                })
+              )
+            }
+            yield* sql`update kas.lock set interval_to = kas.today() where id = ${open.id}`
+            const rows = yield* sql`insert into kas.lock (tax_year_id, interval_from) values (${taxYearId}, kas.today())
               returning id, tax_year_id, interval_from::text, interval_to::text`
             return (yield* decodeLocks(rows).pipe(Effect.orDie))[0]!
           })

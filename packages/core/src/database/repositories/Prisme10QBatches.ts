@@ -1,0 +1,147 @@
+import { SqlClient } from "@effect/sql"
+import { Effect, Schema } from "effect"
+import { INDIFFERENCE_LIMIT } from "../../domain/Calculation.js"
+import { DomainRuleError, NotFound } from "../../domain/DomainError.js"
+import { Prisme10QBatch, Transaction } from "../../domain/FinalStatement.js"
+
+const decodeBatches = Schema.decodeUnknown(Schema.Array(Prisme10QBatch))
+const decodeTransactions = Schema.decodeUnknown(Schema.Array(Transaction))
+
+/** Where a batch was sent (integrations.md §2.7); the development destination leaves the batch `created`. */
+export type Destination = "10q_production" | "10q_development" | "10q_mocking"
+
+/** The indifference limit L (`TRANSACTION_INDIFFERENCE_LIMIT`, default 100). */
+export interface LimitOptions {
+  readonly indifferenceLimit?: number | undefined
+}
+
+const batchColumns = `id, tax_year_id, created, created_by_id, collect_date::text as collect_date, status, delivered,
+  delivered_by_id, delivery_error`
+const transactionColumns = `uuid, person_tax_year_id, amount::text as amount, status, type, created_at, final_statement_uuid,
+  prepayment_file_id, prepayment_id, prisme10q_batch_id, summary, prisme10q_content`
+
+/**
+ * Prisme 10Q batches (domain.md §2.15, integrations.md §2.2–§2.10): creation, the active transactions and the file
+ * content, and the status transitions of sending (created/failed → delivering → delivered | created | failed), each
+ * in one transaction and refused from any other status.
+ */
+export class Prisme10QBatches extends Effect.Service<Prisme10QBatches>()("@kas/core/Prisme10QBatches", {
+  effect: Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
+
+    const one = (rows: ReadonlyArray<unknown>, id: number) =>
+      decodeBatches(rows).pipe(
+        Effect.orDie,
+        Effect.flatMap((bs) => (bs[0] ? Effect.succeed(bs[0]) : Effect.fail(NotFound.of("Prisme 10Q bunke", id))))
+      )
+
+    const get = Effect.fn("Prisme10QBatches.get")(function* (id: number) {
+      return yield* one(yield* sql.unsafe(`select ${batchColumns} from kas.prisme10q_batch where id = $1`, [id]), id)
+    })
+
+    /** Moves a batch from one of `from` to `to` (locking the row); fails with a clear message otherwise. */
+    const transition = (id: number, from: ReadonlyArray<string>, set: string, params: ReadonlyArray<unknown>) =>
+      Effect.gen(function* () {
+        const [row] = yield* sql<{ status: string }>`select status from kas.prisme10q_batch where id = ${id} for update`
+        if (row === undefined) return yield* Effect.fail(NotFound.of("Prisme 10Q bunke", id))
+        if (!from.includes(row.status)) {
+          return yield* Effect.fail(
+            new DomainRuleError({
+              rule: "batch-status",
+              message: `Bunken har status "${row.status}"; det kræver status ${from.map((s) => `"${s}"`).join(" eller ")}`
+            })
+          )
+        }
+        return yield* one(
+          yield* sql.unsafe(`update kas.prisme10q_batch set ${set} where id = $1 returning ${batchColumns}`, [id, ...params]),
+          id
+        )
+      })
+
+    const active = (batchId: number, limit: number) =>
+      sql.unsafe<{ readonly prisme10q_content: string }>(
+        `select ${transactionColumns} from kas.transaction
+         where prisme10q_batch_id = $1 and status not in ('cancelled', 'indifferent') and abs(amount) >= $2
+         order by created_at, uuid`,
+        [batchId, limit]
+      )
+
+    return {
+      get,
+      /** Creates a batch (status `created`). */
+      create: Effect.fn("Prisme10QBatches.create")(function* (input: {
+        readonly taxYearId: number
+        readonly createdById: number | null
+        readonly collectDate: string | null
+      }) {
+        const rows = yield* sql.unsafe(
+          `insert into kas.prisme10q_batch (tax_year_id, created_by_id, collect_date) values ($1, $2, $3::date)
+           returning ${batchColumns}`,
+          [input.taxYearId, input.createdById, input.collectDate]
+        )
+        return yield* one(rows, input.taxYearId)
+      }),
+      /** Batches, newest first, 15 per page (page 1 first). */
+      list: Effect.fn("Prisme10QBatches.list")(function* (page = 1, pageSize = 15) {
+        return yield* decodeBatches(
+          yield* sql.unsafe(`select ${batchColumns} from kas.prisme10q_batch order by created desc, id desc
+            limit $1 offset $2`, [pageSize, (Math.max(1, page) - 1) * pageSize])
+        ).pipe(Effect.orDie)
+      }),
+      /**
+       * The active transactions (§2.4): neither cancelled nor indifferent and |amount| ≥ L, by creation time then
+       * uuid. Only these are written to the file and listed.
+       */
+      activeTransactions: Effect.fn("Prisme10QBatches.activeTransactions")(function* (
+        batchId: number,
+        options?: LimitOptions
+      ) {
+        yield* get(batchId)
+        return yield* decodeTransactions(yield* active(batchId, options?.indifferenceLimit ?? INDIFFERENCE_LIMIT)).pipe(
+          Effect.orDie
+        )
+      }),
+      /** The 10Q file content (§2.5): the active transactions' stored lines joined with CRLF, no trailing CRLF. */
+      content: Effect.fn("Prisme10QBatches.content")(function* (batchId: number, options?: LimitOptions) {
+        yield* get(batchId)
+        const rows = yield* active(batchId, options?.indifferenceLimit ?? INDIFFERENCE_LIMIT)
+        return rows.map((r) => r.prisme10q_content).join("\r\n")
+      }),
+      /** The send page: created or failed → delivering, delivery fields cleared (staff-web.md §12). */
+      startSending: Effect.fn("Prisme10QBatches.startSending")(function* (id: number) {
+        return yield* sql.withTransaction(
+          transition(id, ["created", "failed"], "status = 'delivering', delivered = null, delivered_by_id = null, delivery_error = ''", [])
+        )
+      }),
+      /**
+       * The upload succeeded (§2.6 step 6–7): production and mocking → `delivered`, development → back to `created`;
+       * `delivered`/`delivered_by` are set in every case. When delivered, the active transactions become
+       * `transferred` and those below the limit (not cancelled) `indifferent`.
+       */
+      markSent: Effect.fn("Prisme10QBatches.markSent")(function* (
+        id: number,
+        input: { readonly destination: Destination; readonly deliveredById: number | null } & LimitOptions
+      ) {
+        const limit = input.indifferenceLimit ?? INDIFFERENCE_LIMIT
+        const status = input.destination === "10q_development" ? "created" : "delivered"
+        return yield* sql.withTransaction(
+          Effect.gen(function* () {
+            const batch = yield* transition(id, ["delivering"], "status = $2, delivered = now(), delivered_by_id = $3", [
+              status,
+              input.deliveredById
+            ])
+            if (status === "delivered") {
+              yield* sql`update kas.transaction set status = case when abs(amount) >= ${limit} then 'transferred' else 'indifferent' end
+                where prisme10q_batch_id = ${id} and status in ('created', 'ready')`
+            }
+            return batch
+          })
+        )
+      }),
+      /** Any error while building or uploading (§2.6 step 8): delivering → failed with the error text. */
+      markFailed: Effect.fn("Prisme10QBatches.markFailed")(function* (id: number, error: string) {
+        return yield* sql.withTransaction(transition(id, ["delivering"], "status = 'failed', delivery_error = $2", [error]))
+      })
+    }
+  })
+}) {}
