@@ -1,7 +1,7 @@
 import { SqlClient } from "@effect/sql"
 import { Effect, Layer } from "effect"
 import {
-  Assessment, Companies, FileStore, FinalStatements, History, Locks, Notes, Persons, Policies, Prisme10QBatches, Recalculation,
+  Assessment, Companies, CompanyMerge, FileStore, FinalStatements, History, Locks, Notes, Persons, Policies, PolicyChanges, Prisme10QBatches, Recalculation,
   StatementInputs, SystemUsers, TaxYears, Transactions
 } from "../../src/index.js"
 import { TestDatabase } from "../../src/testing/index.js"
@@ -22,6 +22,8 @@ export const domainLayer = Layer.mergeAll(
   Transactions.Default,
   Prisme10QBatches.Default,
   Locks.Default,
+  PolicyChanges.Default,
+  CompanyMerge.Default,
   FinalStatements.Default.pipe(Layer.provide(FileStore.layerPostgres))
 ).pipe(Layer.provideMerge(TestDatabase.layer))
 

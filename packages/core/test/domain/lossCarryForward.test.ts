@@ -1,7 +1,7 @@
 import { SqlClient } from "@effect/sql"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { History, Policies, Reasons, Recalculation } from "../../src/index.js"
+import { History, Policies, Reasons, Recalculation, withAudit } from "../../src/index.js"
 import { cellMap, company, domainLayer, personWithYears, policyOverYears } from "./fixtures.js"
 
 const results = (ids: ReadonlyMap<number, number>) =>
@@ -33,15 +33,30 @@ describe("loss carry-forward in the database", () => {
         assert.strictEqual((yield* policies.get(a.get(2018)!)).indifference_limited, true)
         assert.strictEqual((yield* policies.get(a.get(2018)!)).available_negative_return, 200)
 
-        // A protected cell above what is available is cut back to what 2018 can use (W < S).
-        yield* policies.saveCell({ usedFromId: a.get(2015)!, usedForId: a.get(2018)!, value: 400, protect: true }, "staff")
-        assert.deepStrictEqual(yield* cellMap(a), { "2015→2016": 300, "2015→2017": 500, "2015→2018": 200 })
+        // Staff may only save a value within the cell's limit (§4.4): 2015 has 200 kr. left for 2018.
+        const cell = { usedFromId: a.get(2015)!, usedForId: a.get(2018)!, protect: true }
+        const tooMuch = yield* Effect.flip(policies.saveCell({ ...cell, value: 400 }, "staff"))
+        assert.strictEqual(tooMuch.message, "Værdien skal være mellem 0 og 200")
+        // A protected cell above what 2018 then wants is cut back to the wanted amount (W < S).
+        yield* policies.saveCell({ ...cell, value: 200 }, "staff")
+        yield* sql`update kas.policy_tax_year set self_reported_amount = 150 where id = ${a.get(2018)!}`
+        yield* recalculation.recalculatePolicy(a.get(2018)!, Reasons.recalcSelfReported).pipe(
+          withAudit("staff", Reasons.recalcSelfReported)
+        )
+        assert.deepStrictEqual(yield* cellMap(a), { "2015→2016": 300, "2015→2017": 500, "2015→2018": 150 })
         const history = yield* (yield* History).historyOf("LossTransfer", String((yield* sql<{ id: number }>`
           select id from kas.loss_transfer where used_from_id = ${a.get(2015)!} and used_for_id = ${a.get(2018)!}`)[0]!.id))
         assert.deepStrictEqual(history.map((h) => [h.history_type, h.change_reason, h.history_user]).slice(-2), [
           ["~", Reasons.manualCorrection, "staff"],
-          ["~", Reasons.protectedOver(200), "staff"]
+          ["~", Reasons.protectedOver(150), "staff"]
         ])
+        // Back to the R75 amount; the protected cell keeps 150 until staff give 2018 the whole remaining 200 again.
+        yield* sql`update kas.policy_tax_year set self_reported_amount = null where id = ${a.get(2018)!}`
+        yield* recalculation.recalculatePolicy(a.get(2018)!, Reasons.recalcSelfReported)
+        assert.deepStrictEqual(yield* cellMap(a), { "2015→2016": 300, "2015→2017": 500, "2015→2018": 150 })
+        yield* policies.saveCell({ ...cell, value: 200 }, "staff")
+        assert.deepStrictEqual(yield* cellMap(a), { "2015→2016": 300, "2015→2017": 500, "2015→2018": 200 })
+        assert.deepStrictEqual((yield* results(a))[2018], [800, 91])
 
         // The loss of 2015 shrinks to 600: later cells are reduced, unprotected first by year, and recalculated.
         yield* sql`update kas.policy_tax_year set prefilled_amount = -600 where id = ${a.get(2015)!}`

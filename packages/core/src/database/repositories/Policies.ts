@@ -3,6 +3,7 @@ import { Effect, Schema } from "effect"
 import { DomainRuleError, NotFound } from "../../domain/DomainError.js"
 import { Reasons } from "../../domain/History.js"
 import { LossTransfer, PolicyTaxYear } from "../../domain/PolicyTaxYear.js"
+import { cellLimit } from "../internal/CellLimit.js"
 import { type AuditAuthor, setAuditContextOn } from "./Audit.js"
 import { Recalculation } from "./Recalculation.js"
 import { TaxYears } from "./TaxYears.js"
@@ -173,7 +174,11 @@ export class Policies extends Effect.Service<Policies>()("@kas/core/Policies", {
           })
         )
       }),
-      /** Staff save a matrix cell ("Manuel rettelse"); its `used_for` year is then recalculated. */
+      /**
+       * Staff save a matrix cell ("Manuel rettelse"); its `used_for` year is then recalculated. Refused unless both
+       * ends are active years of the same policy, the giving year earlier and within ten years, and the value within
+       * 0 … the cell's limit (domain.md §4.4, staff-web.md §9: "Værdien skal være mellem 0 og {limit}").
+       */
       saveCell: Effect.fn("Policies.saveCell")(function* (
         cell: { readonly usedFromId: number; readonly usedForId: number; readonly value: number; readonly protect: boolean },
         author: AuditAuthor
@@ -190,9 +195,20 @@ export class Policies extends Effect.Service<Policies>()("@kas/core/Policies", {
               join kas.person_tax_year b_pty on b_pty.id = b.person_tax_year_id
               join kas.tax_year b_ty on b_ty.id = b_pty.tax_year_id
               where a.id = ${cell.usedFromId} and b.id = ${cell.usedForId}`
-            if (cell.value < 0 || same[0]?.ok !== true) {
+            if (same[0]?.ok !== true) {
               return yield* Effect.fail(
                 new DomainRuleError({ rule: "loss-cell", message: "Cellen skal gå fra et tidligere år af samme police" })
+              )
+            }
+            const limit = yield* cellLimit(sql, cell.usedFromId, cell.usedForId)
+            if (limit === undefined || !limit.editable) {
+              return yield* Effect.fail(
+                new DomainRuleError({ rule: "loss-cell", message: "Cellen kan ikke redigeres: der er intet negativt afkast at overføre" })
+              )
+            }
+            if (!Number.isSafeInteger(cell.value) || cell.value < 0 || cell.value > limit.limit) {
+              return yield* Effect.fail(
+                new DomainRuleError({ rule: "loss-cell-range", message: `Værdien skal være mellem 0 og ${limit.limit}` })
               )
             }
             yield* sql`insert into kas.loss_transfer (used_from_id, used_for_id, transferred_negative_payout,
