@@ -2,7 +2,8 @@
  * Job runtime benchmark (issue 3): no-op throughput (20 000 jobs) and enqueue-to-start latency (p50/p99) with 1 and
  * 2 worker processes at equal concurrency, for @kas/jobs, graphile-worker and pg-boss on the same PostgreSQL.
  * Options: --jobs <n> (20000), --concurrency <n> (10), --latency-jobs <n> (200), --url <postgres admin url>,
- * --systems kas,graphile,pgboss.
+ * --systems kas,graphile,pgboss, --workers 1,2, --cpu-prof <dir> (V8 CPU profiles of the worker processes, for
+ * `node --cpu-prof`-style analysis).
  */
 import { EmbeddedPostgres, Migrations, Database } from "@kas/core"
 import { jobsMigrations } from "@kas/jobs"
@@ -29,12 +30,12 @@ interface WorkerProc {
   count: number
 }
 
-const startWorkers = async (system: System, url: string, n: number, concurrency: number) => {
+const startWorkers = async (system: System, url: string, n: number, concurrency: number, cpuProf: string) => {
   const procs: Array<WorkerProc> = []
   await Promise.all(
     Array.from({ length: n }, async () => {
       const child = fork(path.join(here, "worker.ts"), [system, url, String(concurrency)], {
-        execArgv: ["--conditions=source", "--import", "tsx"],
+        execArgv: ["--conditions=source", "--import", "tsx", ...(cpuProf ? ["--cpu-prof", `--cpu-prof-dir=${cpuProf}`] : [])],
         stdio: ["ignore", "ignore", "inherit", "ipc"]
       })
       const proc: WorkerProc = { child, latencies: [], count: 0 }
@@ -112,6 +113,8 @@ export const runJobsBench = async (argv: ReadonlyArray<string>) => {
   const jobs = Number(option(argv, "jobs", "20000"))
   const concurrency = Number(option(argv, "concurrency", "10"))
   const latencyJobs = Number(option(argv, "latency-jobs", "200"))
+  const workerCounts = option(argv, "workers", "1,2").split(",").map(Number)
+  const cpuProf = option(argv, "cpu-prof", "")
   let adminUrl = option(argv, "url", "")
   let stopServer = async () => {}
   if (!adminUrl) {
@@ -141,10 +144,10 @@ export const runJobsBench = async (argv: ReadonlyArray<string>) => {
       const client = new pg.Client({ connectionString: url })
       await client.connect()
       const a = adapters(client, boss)[system]
-      for (const workers of [1, 2]) {
+      for (const workers of workerCounts) {
         // Throughput: idle workers, then `jobs` no-op jobs in one insert; time until all are done.
         await a.reset()
-        const w = await startWorkers(system, url, workers, concurrency)
+        const w = await startWorkers(system, url, workers, concurrency, cpuProf)
         const t0 = performance.now()
         await a.bulk(jobs)
         // pg-boss polls at most every 0.5 s per worker: give it a minute and report the rate reached.

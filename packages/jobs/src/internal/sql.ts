@@ -6,24 +6,10 @@
 
 /**
  * Claims up to $2 runnable jobs of the types $1 for worker $3 with a lease of $4 ms; a fresh token per job.
- * With $5, only those jobs and their children.
+ * With $5, only those jobs and their children. The statement is the function `jobs.claim` (migration 0003), whose
+ * plan is the ordered scan of the queued-jobs index whatever the table statistics say.
  */
-export const claim = `
-with next as (
-  select id from jobs.job
-  where status = 'queued' and run_at <= now() and type = any($1::text[])
-    and ($5::uuid[] is null or id = any($5::uuid[]) or parent_id = any($5::uuid[]))
-  order by run_at, created_at
-  limit $2
-  for update skip locked
-)
-update jobs.job j
-set status = 'running', claim_token = gen_random_uuid(), worker_id = $3, attempts = j.attempts + 1,
-    started_at = now(), heartbeat_at = now(), lease_expires_at = now() + $4 * interval '1 millisecond',
-    progress = 0, ended_at = null
-from next
-where j.id = next.id
-returning j.id, j.type, j.arguments, j.claim_token, j.attempts, j.max_attempts, j.created_by`
+export const claim = `select * from jobs.claim($1::text[], $2::int, $3::text, $4::int, $5::uuid[])`
 
 /**
  * Ends a batch of jobs: status finished/failed, or queued again after $6 ms (a retry). Only rows whose token still

@@ -2,6 +2,7 @@ import type { SqlClient } from "@effect/sql"
 import type { Effect } from "effect"
 import m0001 from "./0001_jobs_schema.js"
 import m0002 from "./0002_jobs_notify_payload.js"
+import m0003 from "./0003_jobs_claim_function.js"
 
 /** A package's ordered migrations (structurally the `MigrationSet` of @kas/core, which this package does not know). */
 export interface JobsMigrationSet {
@@ -14,6 +15,7 @@ export const jobsMigrations: JobsMigrationSet = {
   name: "jobs",
   migrations: {
     "0001_jobs_schema": m0001,
-    "0002_jobs_notify_payload": m0002
+    "0002_jobs_notify_payload": m0002,
+    "0003_jobs_claim_function": m0003
   }
 }
