@@ -3,7 +3,8 @@
  * Fills the mock tables with 60 000 persons × 1 year (census) and trims R75 to 100 000 rows, starts a worker process,
  * enqueues "Import af mandtal" then "Import af data fra R75" and times them; then times a bare `INSERT … SELECT` of
  * the same rows into empty copies of the target tables, and a re-import of the unchanged data. Reports rows/s, total
- * time and the worker's peak RSS. Options: --persons N (default 60 000), --r75 N (default 100 000), --seed S.
+ * time and the worker's peak RSS. Options: --persons N (default 60 000), --r75 N (default 100 000), --seed S,
+ * --profile (the worker prints the time per span and SQL statement after each import).
  */
 import { SqlClient } from "@effect/sql"
 import { Database, EmbeddedPostgres, Migrations, TaxYears } from "@kas/core"
@@ -26,8 +27,9 @@ const option = (argv: ReadonlyArray<string>, name: string, fallback: number): nu
   return Number.isFinite(n) ? n : fallback
 }
 
-const startWorker = (url: string) => {
-  const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", path.join(here, "worker.ts"), url], {
+const startWorker = (url: string, profile: boolean) => {
+  const args = [path.join(here, "worker.ts"), url, ...(profile ? ["--profile"] : [])]
+  const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", ...args], {
     cwd: path.resolve(here, "../.."),
     stdio: ["ignore", "pipe", "inherit"]
   })
@@ -47,7 +49,13 @@ const startWorker = (url: string) => {
       })
       child.kill("SIGTERM")
     })
-  return { ready, stop }
+  /** With --profile: has the worker print its span times since the last call (to the inherited stderr). */
+  const printProfile = () =>
+    new Promise<void>((resolve) => {
+      child.kill("SIGUSR2")
+      setTimeout(resolve, 500)
+    })
+  return { ready, stop, printProfile }
 }
 
 const runJobs = Effect.gen(function* () {
@@ -74,6 +82,7 @@ export const runImportBench = async (argv: ReadonlyArray<string>): Promise<void>
   const persons = option(argv, "persons", 60_000)
   const r75Rows = option(argv, "r75", 100_000)
   const seed = option(argv, "seed", 1)
+  const profile = argv.includes("--profile")
   const server = await EmbeddedPostgres.startEmbedded({ dataDir: `.kas/bench-${process.pid}`, persistent: false })
   const url = await EmbeddedPostgres.ensureDatabase(server.adminUrl, `kas_bench_import_${randomBytes(3).toString("hex")}`)
   const layer = Layer.mergeAll(JobStore.Default, TaxYears.Default).pipe(
@@ -94,11 +103,13 @@ export const runImportBench = async (argv: ReadonlyArray<string>): Promise<void>
         (select count(*)::int from eskat_mock.mock_r75_idx_4500230) as r`
       console.log(`mock data: ${filled.persons} persons, ${c} census rows, ${r} R75 rows in ${(Number(process.hrtime.bigint() - t0) / 1e9).toFixed(1)} s`)
 
-      const worker = startWorker(url)
+      const worker = startWorker(url, profile)
       yield* Effect.promise(() => worker.ready)
       const first = yield* runJobs
+      if (profile) yield* Effect.promise(() => worker.printProfile())
       yield* sql`analyze`
       const again = yield* runJobs
+      if (profile) yield* Effect.promise(() => worker.printProfile())
       const rss = yield* Effect.promise(() => worker.stop())
       const bare = yield* bareCopy(YEAR)
 

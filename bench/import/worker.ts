@@ -8,14 +8,17 @@ import { JobRegistry, JobStore, Worker } from "@kas/jobs"
 // The job module itself, not the package index: a worker needs the job types, not the staff web app.
 import * as ImportJobs from "../../packages/server-kas/src/jobs/importJobs.js"
 import { Effect, Layer } from "effect"
+import { layerProfiler, report } from "./profile.js"
 
 const url = process.argv[2]
-if (!url) throw new Error("usage: worker.ts <database url>")
+if (!url) throw new Error("usage: worker.ts <database url> [--profile]")
+const profile = process.argv.includes("--profile")
 
 const registry = JobRegistry.make<ImportMandtal | ImportR75>([ImportJobs.ImportMandtalJob, ImportJobs.ImportR75Job])
 const layer = Layer.mergeAll(ImportMandtal.Default, ImportR75.Default, JobStore.Default).pipe(
   Layer.provideMerge(layerMock),
-  Layer.provideMerge(Database.layerFromUrl(url, { maxConnections: 4 }))
+  Layer.provideMerge(Database.layerFromUrl(url, { maxConnections: 4 })),
+  Layer.provideMerge(profile ? layerProfiler : Layer.empty)
 )
 
 const program = Effect.gen(function* () {
@@ -24,6 +27,8 @@ const program = Effect.gen(function* () {
   yield* Effect.never
 }).pipe(Effect.scoped, Effect.provide(layer))
 
+// --profile: SIGUSR2 prints where the time went since the last report (to stderr, which the bench inherits).
+process.on("SIGUSR2", () => console.error(["where the time went (inclusive, summed over spans):", ...report()].join("\n")))
 process.on("SIGTERM", () => {
   const m = process.memoryUsage()
   const mb = (n: number) => `${Math.round(n / 1048576)} MB`

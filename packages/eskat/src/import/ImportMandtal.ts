@@ -52,7 +52,7 @@ export class ImportMandtal extends Effect.Service<ImportMandtal>()("@kas/eskat/I
             author: request.author,
             invalid,
             progress: (f) => progress(f * 50)
-          })
+          }).pipe(Effect.withSpan("ImportMandtal.raw"))
           const mapped = yield* mapCensus({
             runId,
             year: request.year,
@@ -60,7 +60,7 @@ export class ImportMandtal extends Effect.Service<ImportMandtal>()("@kas/eskat/I
             cpr: request.cpr,
             author: request.author,
             progress: (f) => progress(50 + f * 50)
-          })
+          }).pipe(Effect.withSpan("ImportMandtal.map"))
           const result: ImportResult = {
             title: mandtalTitle(request.year, request.cpr),
             summary: [

@@ -43,13 +43,15 @@ export class ImportR75 extends Effect.Service<ImportR75>()("@kas/eskat/ImportR75
           author: request.author,
           invalid,
           progress: (f) => progress(f * 50)
-        }).pipe(Effect.provideService(SqlClient.SqlClient, sql))
+        }).pipe(Effect.provideService(SqlClient.SqlClient, sql), Effect.withSpan("ImportR75.raw"))
         const mapped = yield* mapR75({
           year: request.year,
           taxYearId: taxYear.id,
           author: request.author,
           progress: (f) => progress(50 + f * 50)
-        }).pipe(Effect.provideService(Recalculation, recalculation), Effect.provideService(SqlClient.SqlClient, sql))
+        }).pipe(Effect.provideService(Recalculation, recalculation), Effect.provideService(SqlClient.SqlClient, sql),
+          Effect.withSpan("ImportR75.map")
+        )
         const result: ImportResult = {
           title: r75Title(request.year),
           summary: [

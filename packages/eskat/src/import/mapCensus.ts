@@ -1,6 +1,7 @@
 import { SqlClient } from "@effect/sql"
 import { Persons, Reasons, Recalculation, setAuditContext, type AuditAuthor, type ImportedPerson } from "@kas/core"
 import { Effect } from "effect"
+import { analyzeAfterBulk } from "../internal/bulk.js"
 
 /** Counts of the mapping step (eskat.md §8.1, §9). */
 export interface MapCounts {
@@ -123,6 +124,12 @@ export const mapCensus = (o: {
           yield* o.progress(Math.min(1, done / Math.max(1, total)))
         }),
       { concurrency: 2, discard: true }
+    )
+    // The R75 import and the recalculations join these tables next.
+    yield* analyzeAfterBulk(
+      sql,
+      ["kas.person", "kas.person_tax_year", "kas.census_entry", "kas.history"],
+      c.personsCreated + c.personYearsCreated + c.entriesCreated + c.entriesUpdated
     )
     return c
   })

@@ -2,7 +2,7 @@ import { SqlClient } from "@effect/sql"
 import { Reasons, setAuditContext, type AuditAuthor } from "@kas/core"
 import { Effect, Stream } from "effect"
 import type { EskatSourceService } from "../EskatSource.js"
-import { type Col, tuple, unnestOf } from "../internal/bulk.js"
+import { analyzeAfterBulk, type Col, tuple, unnestOf } from "../internal/bulk.js"
 import type { CensusRow } from "../Rows.js"
 import type { InvalidRows } from "./ImportResult.js"
 
@@ -108,6 +108,8 @@ export const importRawCensus = (o: {
         )
       })
     )
+    yield* analyzeAfterBulk(sql, ["eskat.import_seen"], done)
+    yield* analyzeAfterBulk(sql, ["eskat.imported_census_row"], counts.created + counts.updated + counts.cleared)
     return counts
   })
 

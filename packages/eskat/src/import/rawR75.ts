@@ -2,7 +2,7 @@ import { SqlClient } from "@effect/sql"
 import { Reasons, setAuditContext, type AuditAuthor } from "@kas/core"
 import { Effect, Stream } from "effect"
 import type { EskatSourceService } from "../EskatSource.js"
-import { type Col, tuple, unnestOf } from "../internal/bulk.js"
+import { analyzeAfterBulk, type Col, tuple, unnestOf } from "../internal/bulk.js"
 import type { R75Row } from "../Rows.js"
 import type { InvalidRows } from "./ImportResult.js"
 
@@ -67,5 +67,6 @@ export const importRawR75 = (o: {
         )
       )
     )
+    yield* analyzeAfterBulk(sql, ["eskat.imported_r75_row"], counts.created + counts.updated)
     return counts
   })

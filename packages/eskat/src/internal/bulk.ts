@@ -1,3 +1,6 @@
+import type { SqlClient } from "@effect/sql"
+import { Effect } from "effect"
+
 /** A column of a set-based write: its name and PostgreSQL type (for the `unnest` casts). */
 export interface Col<R> {
   readonly name: keyof R & string
@@ -17,3 +20,13 @@ export const unnestOf = <R>(cols: ReadonlyArray<Col<R>>, rows: ReadonlyArray<R>,
 
 /** `(a.x, a.y, …)` for a row comparison. */
 export const tuple = (alias: string, names: ReadonlyArray<string>) => `(${names.map((n) => `${alias}.${n}`).join(", ")})`
+
+/** Below this many written rows a bulk step leaves the statistics to autovacuum. */
+const ANALYZE_THRESHOLD = 1000
+
+/**
+ * `ANALYZE`s `tables` when a bulk step wrote at least a thousand rows: the next steps join against them, and with the
+ * statistics of before the load (autovacuum lags minutes behind) the planner picks nested loops over the new rows.
+ */
+export const analyzeAfterBulk = (sql: SqlClient.SqlClient, tables: ReadonlyArray<string>, written: number) =>
+  written >= ANALYZE_THRESHOLD ? Effect.asVoid(sql.unsafe(`analyze ${tables.join(", ")}`)) : Effect.void
