@@ -4,7 +4,8 @@
  * enqueues "Import af mandtal" then "Import af data fra R75" and times them; then times a bare `INSERT … SELECT` of
  * the same rows into empty copies of the target tables, and a re-import of the unchanged data. Reports rows/s, total
  * time and the worker's peak RSS. Options: --persons N (default 60 000), --r75 N (default 100 000), --seed S,
- * --profile (the worker prints the time per span and SQL statement after each import).
+ * --profile (the worker prints the time per span and SQL statement after each import), --source (run the worker's
+ * TypeScript through tsx instead of a bundle).
  */
 import { SqlClient } from "@effect/sql"
 import { Database, EmbeddedPostgres, Migrations, TaxYears } from "@kas/core"
@@ -12,8 +13,10 @@ import { MockData } from "@kas/eskat"
 import { JobStore, type JobRecord } from "@kas/jobs"
 import { allMigrationSets, ImportJobs } from "@kas/server-kas"
 import { Effect, Layer } from "effect"
+import { build } from "esbuild"
 import { spawn } from "node:child_process"
 import { randomBytes } from "node:crypto"
+import { rm } from "node:fs/promises"
 import path from "node:path"
 import { fileURLToPath } from "node:url"
 import { bareCopy } from "./baseline.js"
@@ -27,17 +30,50 @@ const option = (argv: ReadonlyArray<string>, name: string, fallback: number): nu
   return Number.isFinite(n) ? n : fallback
 }
 
-const startWorker = (url: string, profile: boolean) => {
-  const args = [path.join(here, "worker.ts"), url, ...(profile ? ["--profile"] : [])]
-  const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", ...args], {
-    cwd: path.resolve(here, "../.."),
-    stdio: ["ignore", "pipe", "inherit"]
+const root = path.resolve(here, "../..")
+
+/**
+ * The worker as production runs it: plain JavaScript under node (the Dockerfile runs the tsup build). The worker and
+ * the @kas packages are bundled into one module under `.kas/`; other packages stay imports from node_modules. Under
+ * tsx the same process needs some 100 MB more just to load (the transformer and the TypeScript sources), which would
+ * hide what the import itself uses. `--source` runs worker.ts through tsx instead.
+ */
+const bundleWorker = async (): Promise<string> => {
+  const outfile = path.join(root, ".kas", `bench-import-worker-${process.pid}.mjs`)
+  await build({
+    entryPoints: [path.join(here, "worker.ts")],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    conditions: ["source"],
+    outfile,
+    logLevel: "warning",
+    plugins: [
+      {
+        name: "node-modules-external",
+        setup: (b) => b.onResolve({ filter: /^[^./]/ }, (a) => (a.path.startsWith("@kas/") ? undefined : { external: true }))
+      }
+    ]
   })
+  return outfile
+}
+
+const startWorker = (url: string, options: { readonly profile: boolean; readonly bundle: string | null }) => {
+  const args = [url, ...(options.profile ? ["--profile"] : [])]
+  const command =
+    options.bundle === null
+      ? ["--conditions=source", "--import", "tsx", path.join(here, "worker.ts"), ...args]
+      : [options.bundle, ...args]
+  const child = spawn(process.execPath, command, { cwd: root, stdio: ["ignore", "pipe", "inherit"] })
   let out = ""
   const ready = new Promise<void>((resolve, reject) => {
     child.stdout.on("data", (d: Buffer) => {
       out += d.toString()
-      if (out.includes("WORKER_READY")) resolve()
+      if (out.includes("WORKER_READY")) {
+        console.log(`worker at start: ${/MEMORY_READY (.*)/.exec(out)?.[1] ?? "?"}`)
+        resolve()
+      }
     })
     child.on("exit", (code) => reject(new Error(`worker exited with ${code}: ${out}`)))
   })
@@ -83,6 +119,7 @@ export const runImportBench = async (argv: ReadonlyArray<string>): Promise<void>
   const r75Rows = option(argv, "r75", 100_000)
   const seed = option(argv, "seed", 1)
   const profile = argv.includes("--profile")
+  const bundle = argv.includes("--source") ? null : await bundleWorker()
   const server = await EmbeddedPostgres.startEmbedded({ dataDir: `.kas/bench-${process.pid}`, persistent: false })
   const url = await EmbeddedPostgres.ensureDatabase(server.adminUrl, `kas_bench_import_${randomBytes(3).toString("hex")}`)
   const layer = Layer.mergeAll(JobStore.Default, TaxYears.Default).pipe(
@@ -103,7 +140,7 @@ export const runImportBench = async (argv: ReadonlyArray<string>): Promise<void>
         (select count(*)::int from eskat_mock.mock_r75_idx_4500230) as r`
       console.log(`mock data: ${filled.persons} persons, ${c} census rows, ${r} R75 rows in ${(Number(process.hrtime.bigint() - t0) / 1e9).toFixed(1)} s`)
 
-      const worker = startWorker(url, profile)
+      const worker = startWorker(url, { profile, bundle })
       yield* Effect.promise(() => worker.ready)
       const first = yield* runJobs
       if (profile) yield* Effect.promise(() => worker.printProfile())
@@ -129,6 +166,7 @@ export const runImportBench = async (argv: ReadonlyArray<string>): Promise<void>
     })
     await Effect.runPromise(program.pipe(Effect.provide(layer), Effect.scoped))
   } finally {
+    if (bundle !== null) await rm(bundle, { force: true })
     await server.stop().catch(() => undefined)
   }
 }

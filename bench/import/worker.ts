@@ -1,6 +1,7 @@
 /**
  * The worker process of bench/import: runs the two import job types against the mock source until SIGTERM, then
- * prints its peak resident set size as `PEAK_RSS_KB <n>` and exits.
+ * prints its peak resident set size as `PEAK_RSS_KB <n>` and exits. The benchmark bundles it to plain JavaScript
+ * first (as production runs built code, not TypeScript through tsx).
  */
 import { Database } from "@kas/core"
 import { ImportMandtal, ImportR75, layerMock } from "@kas/eskat"
@@ -21,19 +22,23 @@ const layer = Layer.mergeAll(ImportMandtal.Default, ImportR75.Default, JobStore.
   Layer.provideMerge(profile ? layerProfiler : Layer.empty)
 )
 
+function memory() {
+  const m = process.memoryUsage()
+  const mb = (n: number) => `${Math.round(n / 1048576)} MB`
+  return `rss ${mb(m.rss)}, heap used ${mb(m.heapUsed)} of ${mb(m.heapTotal)}, external ${mb(m.external)}`
+}
+
 const program = Effect.gen(function* () {
   yield* Worker.start({ registry, pollInterval: "50 millis", progressInterval: "500 millis" })
-  yield* Effect.sync(() => console.log("WORKER_READY"))
+  yield* Effect.sync(() => console.log(`MEMORY_READY ${memory()}\nWORKER_READY`))
   yield* Effect.never
 }).pipe(Effect.scoped, Effect.provide(layer))
 
 // --profile: SIGUSR2 prints where the time went since the last report (to stderr, which the bench inherits).
 process.on("SIGUSR2", () => console.error(["where the time went (inclusive, summed over spans):", ...report()].join("\n")))
 process.on("SIGTERM", () => {
-  const m = process.memoryUsage()
-  const mb = (n: number) => `${Math.round(n / 1048576)} MB`
   console.log(`PEAK_RSS_KB ${process.resourceUsage().maxRSS}`)
-  console.log(`MEMORY_NOW rss ${mb(m.rss)}, heap used ${mb(m.heapUsed)} of ${mb(m.heapTotal)}, external ${mb(m.external)}`)
+  console.log(`MEMORY_NOW ${memory()}`)
   process.exit(0)
 })
 Effect.runPromise(program).catch((e) => {

@@ -1,5 +1,14 @@
 import { SqlClient } from "@effect/sql"
-import { Persons, Reasons, Recalculation, setAuditContext, type AuditAuthor, type ImportedPerson } from "@kas/core"
+import {
+  Persons,
+  PersonYearRules,
+  PolicyCalculation,
+  Reasons,
+  Recalculation,
+  setAuditContext,
+  type AuditAuthor,
+  type ImportedPerson
+} from "@kas/core"
 import { Effect } from "effect"
 import { analyzeAfterBulk } from "../internal/bulk.js"
 
@@ -60,6 +69,7 @@ export const mapCensus = (o: {
        where rn % ${CHUNK} = 1 order by cpr`,
       [o.year, o.cpr ?? null]
     )
+    const yearDays = PolicyCalculation.daysInYear(o.year)
     let done = 0
     yield* Effect.forEach(
       starts.map((s, i) => [s.cpr, starts[i + 1]?.cpr ?? null] as const),
@@ -92,8 +102,20 @@ export const mapCensus = (o: {
                 `select id, cpr from kas.person where cpr = any($1::text[])`,
                 [[...new Set(rows.map((r) => r.cpr))]]
               )
+              // A created person-year's census entries are exactly this chunk's rows of its CPR (a person's rows never
+              // straddle chunks), so it is created with the days and liability §7.1 derives from them.
+              const entriesOf = new Map<string, Array<PersonYearRules.CensusEntryDays>>()
+              for (const r of rows) {
+                const list = entriesOf.get(r.cpr) ?? []
+                list.push({ numberOfDays: r.days, fullyTaxLiable: r.liable })
+                entriesOf.set(r.cpr, list)
+              }
               const years = yield* persons.ensurePersonTaxYears(
-                ids.map((p) => ({ person_id: p.id, tax_year_id: o.taxYearId })),
+                ids.map((p) => ({
+                  person_id: p.id,
+                  tax_year_id: o.taxYearId,
+                  census: PersonYearRules.fromCensus(entriesOf.get(p.cpr) ?? [], yearDays)
+                })),
                 o.author
               )
               c.personYearsCreated += years.created.length

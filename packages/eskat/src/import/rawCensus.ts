@@ -2,7 +2,7 @@ import { SqlClient } from "@effect/sql"
 import { Reasons, setAuditContext, type AuditAuthor } from "@kas/core"
 import { Effect, Stream } from "effect"
 import type { EskatSourceService } from "../EskatSource.js"
-import { analyzeAfterBulk, type Col, tuple, unnestOf } from "../internal/bulk.js"
+import { analyzeAfterBulk, type Col, stage, tuple } from "../internal/bulk.js"
 import type { CensusRow } from "../Rows.js"
 import type { InvalidRows } from "./ImportResult.js"
 
@@ -56,20 +56,20 @@ export const importRawCensus = (o: {
           Effect.gen(function* () {
             o.invalid.add(page.invalid)
             const rows = page.rows.filter((r) => r.skatteaar === o.year)
-            const u = unnestOf(COLS, rows, "s")
+            yield* stage(sql, "raw_page", COLS, rows)
             yield* setAuditContext(o.author, Reasons.updatedByImport)
             const updated = yield* sql.unsafe<{ k: string }>(
               `update eskat.imported_census_row t set (${VALUES.join(", ")}) = ${tuple("s", VALUES)}
-               from ${u.text}
+               from raw_page s
                where t.pt_census_guid = s.pt_census_guid and ${tuple("t", VALUES)} is distinct from ${tuple("s", VALUES)}
                returning t.pt_census_guid as k`,
-              u.params
+              []
             )
             yield* setAuditContext(o.author, Reasons.createdByImport)
             const created = yield* sql.unsafe<{ k: string }>(
-              `insert into eskat.imported_census_row (${NAMES.join(", ")}) select * from ${u.text}
+              `insert into eskat.imported_census_row (${NAMES.join(", ")}) select * from raw_page
                on conflict (pt_census_guid) do nothing returning pt_census_guid as k`,
-              u.params
+              []
             )
             counts.updated += updated.length
             counts.created += created.length

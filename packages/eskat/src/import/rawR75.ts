@@ -2,7 +2,7 @@ import { SqlClient } from "@effect/sql"
 import { Reasons, setAuditContext, type AuditAuthor } from "@kas/core"
 import { Effect, Stream } from "effect"
 import type { EskatSourceService } from "../EskatSource.js"
-import { analyzeAfterBulk, type Col, tuple, unnestOf } from "../internal/bulk.js"
+import { analyzeAfterBulk, type Col, stage, tuple } from "../internal/bulk.js"
 import type { R75Row } from "../Rows.js"
 import type { InvalidRows } from "./ImportResult.js"
 
@@ -43,21 +43,21 @@ export const importRawR75 = (o: {
         sql.withTransaction(
           Effect.gen(function* () {
             o.invalid.add(page.invalid)
-            const u = unnestOf(COLS, page.rows, "s")
+            yield* stage(sql, "raw_page", COLS, page.rows)
             yield* setAuditContext(o.author, Reasons.updatedByImport)
             const updated = yield* sql.unsafe(
               `update eskat.imported_r75_row t set (${VALUES.join(", ")}) = ${tuple("s", VALUES)}
-               from ${u.text}
+               from raw_page s
                where t.r75_ctl_sekvens_guid = s.r75_ctl_sekvens_guid
                  and ${tuple("t", VALUES)} is distinct from ${tuple("s", VALUES)}
                returning 1`,
-              u.params
+              []
             )
             yield* setAuditContext(o.author, Reasons.createdByImport)
             const created = yield* sql.unsafe(
-              `insert into eskat.imported_r75_row (${NAMES.join(", ")}) select * from ${u.text}
+              `insert into eskat.imported_r75_row (${NAMES.join(", ")}) select * from raw_page
                on conflict (r75_ctl_sekvens_guid) do nothing returning 1`,
-              u.params
+              []
             )
             counts.updated += updated.length
             counts.created += created.length

@@ -18,6 +18,15 @@ export const unnestOf = <R>(cols: ReadonlyArray<Col<R>>, rows: ReadonlyArray<R>,
   params: cols.map((c) => rows.map((r) => r[c.name] as unknown))
 })
 
+/**
+ * Sends `rows` once, into the temporary table `name` (dropped at commit; call it inside a transaction), so that the
+ * update and the insert of an upsert read them from there instead of each decoding the parameter arrays again.
+ */
+export const stage = <R>(sql: SqlClient.SqlClient, name: string, cols: ReadonlyArray<Col<R>>, rows: ReadonlyArray<R>) => {
+  const u = unnestOf(cols, rows, "s")
+  return Effect.asVoid(sql.unsafe(`create temporary table ${name} on commit drop as select * from ${u.text}`, u.params))
+}
+
 /** `(a.x, a.y, …)` for a row comparison. */
 export const tuple = (alias: string, names: ReadonlyArray<string>) => `(${names.map((n) => `${alias}.${n}`).join(", ")})`
 

@@ -108,18 +108,32 @@ export class Persons extends Effect.Service<Persons>()("@kas/core/Persons", {
           })
         )
       }),
-      /** Person-years for (person, tax year) pairs, created when missing; returns all ids and the created ones. */
+      /**
+       * Person-years for (person, tax year) pairs, created when missing; returns all ids and the created ones. A pair's
+       * `census` is what a created person-year starts with (days and liability from its census entries, §7.1), so that
+       * an import does not create it and then update it; without it the days are null and the person liable.
+       */
       ensurePersonTaxYears: Effect.fn("Persons.ensurePersonTaxYears")(function* (
-        pairs: ReadonlyArray<{ readonly person_id: number; readonly tax_year_id: number }>,
+        pairs: ReadonlyArray<{
+          readonly person_id: number
+          readonly tax_year_id: number
+          readonly census?: { readonly numberOfDays: number; readonly fullyTaxLiable: boolean } | undefined
+        }>,
         author: AuditAuthor
       ) {
         return yield* sql.withTransaction(
           Effect.gen(function* () {
             yield* setAuditContextOn(sql, author, Reasons.createdByImport)
             const created = yield* sql.unsafe<{ id: number }>(
-              `insert into kas.person_tax_year (person_id, tax_year_id) select * from unnest($1::int[], $2::int[])
+              `insert into kas.person_tax_year (person_id, tax_year_id, number_of_days, fully_tax_liable)
+               select p, t, d, coalesce(l, true) from unnest($1::int[], $2::int[], $3::int[], $4::bool[]) as u(p, t, d, l)
                on conflict (tax_year_id, person_id) do nothing returning id`,
-              [pairs.map((p) => p.person_id), pairs.map((p) => p.tax_year_id)]
+              [
+                pairs.map((p) => p.person_id),
+                pairs.map((p) => p.tax_year_id),
+                pairs.map((p) => p.census?.numberOfDays ?? null),
+                pairs.map((p) => p.census?.fullyTaxLiable ?? null)
+              ]
             )
             const all = yield* sql.unsafe<{ id: number; person_id: number; tax_year_id: number }>(
               `select pty.id, pty.person_id, pty.tax_year_id from kas.person_tax_year pty
