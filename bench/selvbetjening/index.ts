@@ -8,6 +8,7 @@
 import autocannon, { type Request, type Result } from "autocannon"
 import { spawn, type ChildProcess } from "node:child_process"
 import { createHash, randomBytes } from "node:crypto"
+import { readdirSync, readFileSync } from "node:fs"
 import os from "node:os"
 import path from "node:path"
 import { fileURLToPath } from "node:url"
@@ -72,6 +73,43 @@ const seed = async (url: string, persons: number, year: number) => {
   await sql(url, "analyze")
 }
 
+/** EXPLAIN ANALYZE of the queries behind one overview (the SQL of CitizenData and the session store). */
+const explain = async (kasUrl: string, portalUrl: string, year: number) => {
+  const cpr = "0000030001"
+  const queries: ReadonlyArray<readonly [string, string, string, ReadonlyArray<unknown>]> = [
+    ["person_tax_year", kasUrl, `select pty.id, ty.year as tax_year, p.cpr as person, pty.fully_tax_liable, pty.number_of_days,
+      pty.foreign_pension_notes, pty.general_notes, pty.updated_by
+      from kas.person_tax_year pty join kas.person p on p.id = pty.person_id join kas.tax_year ty on ty.id = pty.tax_year_id
+      where p.cpr = $1 order by ty.year desc`, [cpr]],
+    ["tax_year", kasUrl, "select id, year, year_part from kas.tax_year where year = $1 order by year desc", [year]],
+    ["policy_tax_year", kasUrl, `select pt.id, pt.policy_number,
+      ((pc.agreement_present or pt.company_pay_override) and not pt.citizen_pay_override) as pension_company_pays,
+      coalesce((select sum(lt.transferred_negative_payout) from kas.loss_transfer lt where lt.used_for_id = pt.id), 0)::text as applied,
+      pty.number_of_days, ty.year,
+      coalesce((select json_agg(json_build_object('id', d.id, 'name', d.name, 'description', d.description,
+        'uploaded_at', d.uploaded_at) order by d.id) from kas.policy_document d
+        where d.policy_tax_year_id = pt.id and d.uploaded_by_id is null), '[]'::json) as documents
+      from kas.policy_tax_year pt
+      join kas.person_tax_year pty on pty.id = pt.person_tax_year_id
+      join kas.person p on p.id = pty.person_id
+      join kas.tax_year ty on ty.id = pty.tax_year_id
+      join kas.pension_company pc on pc.id = pt.pension_company_id
+      where p.cpr = $1 and ty.year = $2 and pt.active = true
+      order by ty.year desc, pc.name, pt.policy_number, pt.id`, [cpr, year]],
+    ["final_statement", kasUrl, `select fs.pdf_file_id from kas.final_statement fs
+      join kas.person_tax_year pty on pty.id = fs.person_tax_year_id
+      join kas.person p on p.id = pty.person_id join kas.tax_year ty on ty.id = pty.tax_year_id
+      join kas.file f on f.id = fs.pdf_file_id
+      where p.cpr = $1 and ty.year = $2 and not fs.invalid and fs.status = 'send' and f.size > 0
+      order by fs.created_at desc limit 1`, [cpr, year]],
+    ["session", portalUrl, "select data from selvbetjening.sessions where id = $1 and expires_at > now()", ["x".repeat(64)]]
+  ]
+  for (const [label, url, text, values] of queries) {
+    const rows = await sql(url, `explain (analyze, buffers, costs off) ${text}`, values)
+    console.log(`-- ${label}\n${rows.map((r) => `   ${String((r as Record<string, unknown>)["QUERY PLAN"])}`).join("\n")}`)
+  }
+}
+
 /** Logged-in citizen sessions written straight into selvbetjening's session table; returns their cookies. */
 const sessions = async (url: string, count: number, persons: number) => {
   const cookies: Array<string> = []
@@ -85,6 +123,30 @@ const sessions = async (url: string, count: number, persons: number) => {
     cookies.push(`sessionid=${token}`)
   }
   return cookies
+}
+
+/** CPU time (user + system, ms) a process has used so far, from /proc (Linux); 0 elsewhere. */
+const cpuMs = (pid: number | undefined): number => {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ")
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100 // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return 0
+  }
+}
+
+/** CPU time of the PostgreSQL backends serving the given databases (their process titles name the database). */
+const postgresCpuMs = (databases: ReadonlyArray<string>): number => {
+  let total = 0
+  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8")
+      if (cmd.startsWith("postgres:") && databases.some((d) => cmd.includes(` ${d} `))) total += cpuMs(Number(pid))
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return total
 }
 
 const report = (label: string, r: Result) =>
@@ -118,6 +180,7 @@ export const runSelvbetjeningBench = async (argv: ReadonlyArray<string>): Promis
     )
     children.push(await start("bare koa", [path.join(here, "bare.ts"), "18090"], {}, "http://127.0.0.1:18090/"))
     const cookies = await sessions(portalUrl, connections, persons)
+    if (argv.includes("--explain")) await explain(kasUrl, portalUrl, year)
     let next = 0
     const overview: Request = {
       method: "GET",
@@ -170,10 +233,22 @@ export const runSelvbetjeningBench = async (argv: ReadonlyArray<string>): Promis
       }
     }
     await autocannon({ url: "http://127.0.0.1:18080", connections, duration: 5, requests: [overview] }) // warm-up
+    // CPU used per request by each process: a figure that depends far less on what else the machine is doing.
+    const [sbChild, kasChild, bareChild] = [children[1], children[0], children[2]]
+    const databases = [kasUrl, portalUrl].map((u) => new URL(u).pathname.slice(1))
+    const cpu = () => ({ sb: cpuMs(sbChild?.pid), kas: cpuMs(kasChild?.pid), pg: postgresCpuMs(databases), bare: cpuMs(bareChild?.pid) })
+    const c0 = cpu()
     const portal = await autocannon({ url: "http://127.0.0.1:18080", connections, duration, requests: [overview] })
+    const c1 = cpu()
     const bare = await autocannon({ url: "http://127.0.0.1:18090/", connections, duration })
+    const c2 = cpu()
     console.log(report("selvbetjening overview", portal))
     console.log(report("bare Koa constant page", bare))
+    const per = (ms: number, r: Result) => (r.requests.total > 0 ? ((ms / r.requests.total) * 1000).toFixed(0) : "–")
+    console.log(
+      `CPU per overview (µs): selvbetjening ${per(c1.sb - c0.sb, portal)}, kas web ${per(c1.kas - c0.kas, portal)}, PostgreSQL ${per(c1.pg - c0.pg, portal)}; ` +
+        `per bare page: ${per(c2.bare - c1.bare, bare)} µs`
+    )
     const ratio = portal.requests.average / bare.requests.average
     console.log(`ratio ${(ratio * 100).toFixed(1)} % of bare (goal ≥ 25 %); p99 goal < 250 ms: ${portal.requests.total > 0 && portal.latency.p99 < 250 ? "met" : "missed"}; errors: ${portal.errors + portal.timeouts + portal.non2xx}; machine load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")} on ${os.cpus().length} CPUs`)
   } finally {

@@ -93,6 +93,58 @@ describe("REST authentication and scope", () => {
     expect((await api(`/final_settlement/${YEAR}/${CPR_B}/exists/`, { cpr: CPR_A })).status).toBe(404)
     expect((await api(`/final_settlement/${YEAR}/${CPR_A}/exists/`, { cpr: CPR_A })).status).toBe(404)
   })
+
+  it("answers the year overview with exactly what the separate resources answer, scoped to the CPR", async () => {
+    const get = async (path: string, cpr?: string) => (await api(path, cpr ? { cpr } : {})).json()
+    const overview = (await get(`/rest/overview/?year=${YEAR}`, CPR_A)) as { tax_year: unknown }
+    expect(overview).toEqual({
+      person_tax_years: await get("/rest/person_tax_year/", CPR_A),
+      tax_year: ((await get(`/rest/tax_year/?year=${YEAR}`)) as Array<unknown>)[0],
+      policies: await get(`/rest/policy_tax_year/?year=${YEAR}&active=true`, CPR_A),
+      final_statement_exists: false
+    })
+    const other = (await get(`/rest/overview/?year=${YEAR}`, CPR_B)) as { person_tax_years: Array<{ person: string }>; policies: Array<{ id: number }> }
+    expect(other.person_tax_years.map((y) => y.person)).toEqual([CPR_B])
+    expect(other.policies.map((p) => p.id)).toEqual([fx.policyB])
+    expect(await get("/rest/overview/?year=1999", CPR_A)).toEqual({ person_tax_years: await get("/rest/person_tax_year/", CPR_A), tax_year: null, policies: [], final_statement_exists: false })
+    expect(await get(`/rest/overview/?year=${YEAR}`, "0000000000")).toEqual({ person_tax_years: [], tax_year: overview.tax_year, policies: [], final_statement_exists: false })
+    expect(await (await api(`/rest/overview/?year=${YEAR}`)).json()).toEqual({ detail: "Missing or invalid X-KAS-CPR header" })
+    expect((await api("/rest/overview/", { cpr: CPR_A })).status).toBe(400)
+    expect((await api("/rest/overview/?year=x", { cpr: CPR_A })).status).toBe(400)
+    expect((await api("/rest/overview/", { method: "POST", cpr: CPR_A })).status).toBe(405)
+  })
+})
+
+describe("final statement download", () => {
+  it("serves a sent statement's PDF to its own CPR only, and tells the overview it exists", async () => {
+    const one = async (text: string, values: ReadonlyArray<unknown>) => (await query<{ id: string }>(kas.databaseUrl, text, values))[0]!.id
+    const lock = await one("select l.id::text as id from kas.lock l join kas.tax_year ty on ty.id = l.tax_year_id where ty.year = $1", [YEAR])
+    const file = async (content: Uint8Array) =>
+      one("insert into kas.file (kind, folder, name, content_type, size, content) values ('final_statement', 'final_statement', 's.pdf', 'application/pdf', $1, $2) returning id::text as id", [content.length, Buffer.from(content)])
+    const statement = (status: string, invalid: boolean, fileId: string, createdAt: string) =>
+      query(kas.databaseUrl, "insert into kas.final_statement (person_tax_year_id, lock_id, pdf_file_id, status, invalid, created_at) values ($1, $2, $3::uuid, $4, $5, $6::timestamptz)", [fx.ptyA, lock, fileId, status, invalid, createdAt])
+    // Only the newest valid, sent statement counts: an older sent one, a newer invalid one and a newer unsent one.
+    const older = new TextEncoder().encode("%PDF-1.4 older")
+    await statement("send", false, await file(older), "2020-01-01T00:00:00Z")
+    await statement("send", true, await file(PDF), "2030-01-01T00:00:00Z")
+    await statement("created", false, await file(PDF), "2030-01-02T00:00:00Z")
+    const newest = new TextEncoder().encode("%PDF-1.4 the newest sent statement")
+    await statement("send", false, await file(newest), "2021-01-01T00:00:00Z")
+
+    expect((await api(`/final_settlement/${YEAR}/${CPR_A}/exists/`, { cpr: CPR_A })).status).toBe(200)
+    const pdf = await api(`/final_settlement/${YEAR}/${CPR_A}/`, { cpr: CPR_A })
+    expect(pdf.status).toBe(200)
+    expect(pdf.headers.get("content-type")).toBe("application/pdf")
+    expect(pdf.headers.get("content-disposition")).toBe(`inline; filename="${YEAR}_${CPR_A}.pdf"`)
+    expect(new Uint8Array(await pdf.arrayBuffer())).toEqual(newest)
+    expect(((await (await api(`/rest/overview/?year=${YEAR}`, { cpr: CPR_A })).json()) as { final_statement_exists: boolean }).final_statement_exists).toBe(true)
+
+    // Another citizen, or a CPR in the path that is not the scoped one, gets 404; so does a year without one.
+    expect((await api(`/final_settlement/${YEAR}/${CPR_A}/`, { cpr: CPR_B })).status).toBe(404)
+    expect((await api(`/final_settlement/${YEAR}/${CPR_B}/`, { cpr: CPR_B })).status).toBe(404)
+    expect((await api(`/final_settlement/${YEAR - 1}/${CPR_A}/`, { cpr: CPR_A })).status).toBe(404)
+    expect(((await (await api(`/rest/overview/?year=${YEAR}`, { cpr: CPR_B })).json()) as { final_statement_exists: boolean }).final_statement_exists).toBe(false)
+  })
 })
 
 describe("POST /rest/submission/", () => {

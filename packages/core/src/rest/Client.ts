@@ -54,6 +54,8 @@ export class KasRestClient extends Context.Tag("@kas/core/KasRestClient")<
     readonly pensionCompanies: () => Effect.Effect<ReadonlyArray<C.PensionCompanyOut>, RestError>
     readonly personTaxYears: (cpr: string, filter?: { year?: number }) => Effect.Effect<ReadonlyArray<C.PersonTaxYearOut>, RestError>
     readonly policies: (cpr: string, filter?: { year?: number; active?: boolean }) => Effect.Effect<ReadonlyArray<C.PolicyTaxYearOut>, RestError>
+    /** `/rest/overview/`: the person's years, the tax year, its active policies and whether a statement exists. */
+    readonly overview: (cpr: string, year: number) => Effect.Effect<C.CitizenOverview, RestError>
     readonly submit: (cpr: string, data: C.Submission, files: ReadonlyArray<SubmissionFile>) => Effect.Effect<SubmitOutcome, RestError>
     readonly finalStatementExists: (cpr: string, year: number) => Effect.Effect<boolean, RestError>
     readonly finalStatement: (cpr: string, year: number) => Effect.Effect<Option.Option<Uint8Array>, RestError>
@@ -99,21 +101,29 @@ export class KasRestClient extends Context.Tag("@kas/core/KasRestClient")<
           ? Effect.succeed(res)
           : Effect.zipRight(drain(res), Effect.fail(new RestError({ reason: "status", status: res.status, message: `Unexpected status ${res.status}` })))
 
-      const getList = <A, I>(path: string, schema: Schema.Schema<A, I>, cpr?: string, filter: Filter = {}) => {
+      const get = <A, I>(path: string, schema: Schema.Schema<A, I>, cpr?: string, filter: Filter = {}) => {
         const params = Object.entries(filter).filter((e): e is [string, string | number | boolean] => e[1] !== undefined)
         let req = HttpClientRequest.get(path).pipe(HttpClientRequest.setUrlParams(Object.fromEntries(params.map(([k, v]) => [k, String(v)]))))
         if (cpr !== undefined) req = HttpClientRequest.setHeader(req, C.CPR_HEADER, cpr)
-        return idempotent(send(req).pipe(Effect.flatMap(expectOk), Effect.flatMap((res) => decode(Schema.Array(schema), res))))
+        return idempotent(send(req).pipe(Effect.flatMap(expectOk), Effect.flatMap((res) => decode(schema, res))))
+      }
+      // The array schemas are built once, not per call.
+      const lists = {
+        taxYears: Schema.Array(C.TaxYearOut),
+        companies: Schema.Array(C.PensionCompanyOut),
+        personTaxYears: Schema.Array(C.PersonTaxYearOut),
+        policies: Schema.Array(C.PolicyTaxYearOut)
       }
 
       const statementPath = (cpr: string, year: number) => `/final_settlement/${year}/${cpr}/`
       const encodeSubmission = Schema.encodeSync(C.Submission)
 
       return KasRestClient.of({
-        taxYears: (filter) => getList("/rest/tax_year/", C.TaxYearOut, undefined, filter),
-        pensionCompanies: () => getList("/rest/pension_company/", C.PensionCompanyOut),
-        personTaxYears: (cpr, filter) => getList("/rest/person_tax_year/", C.PersonTaxYearOut, cpr, filter),
-        policies: (cpr, filter) => getList("/rest/policy_tax_year/", C.PolicyTaxYearOut, cpr, filter),
+        taxYears: (filter) => get("/rest/tax_year/", lists.taxYears, undefined, filter),
+        pensionCompanies: () => get("/rest/pension_company/", lists.companies),
+        personTaxYears: (cpr, filter) => get("/rest/person_tax_year/", lists.personTaxYears, cpr, filter),
+        policies: (cpr, filter) => get("/rest/policy_tax_year/", lists.policies, cpr, filter),
+        overview: (cpr, year) => get("/rest/overview/", C.CitizenOverview, cpr, { year }),
         submit: (cpr, data, files) =>
           Effect.gen(function* () {
             const form = new FormData()

@@ -41,6 +41,12 @@ export const document = (): object => {
     paths[`/rest/${name}/`] = r.list
     paths[`/rest/${name}/{id}/`] = r.one
   }
+  paths["/rest/overview/"] = {
+    get: {
+      parameters: [cprHeader, { name: "year", in: "query", required: true, schema: { type: "integer" } }],
+      responses: { "200": json(C.CitizenOverview, "The citizen's year overview in one answer"), ...errors }
+    }
+  }
   paths["/rest/submission/"] = {
     post: {
       parameters: [cprHeader],

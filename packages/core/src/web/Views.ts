@@ -32,9 +32,20 @@ export const views = (options: {
 
 /** Renders a view to a string (used by the error pages and by job result templates). */
 export const renderView = (dirs: ReadonlyArray<string>, view: string, data: Record<string, unknown>, cache = true) =>
-  ejs.renderFile(resolveView(dirs, view), data, { cache, views: [...dirs], async: false, rmWhitespace: false })
+  ejs.renderFile(resolveView(dirs, view, cache), data, { cache, views: [...dirs], async: false, rmWhitespace: false })
 
-const resolveView = (dirs: ReadonlyArray<string>, view: string): string => {
+// With caching on, where a view was found is remembered too (no file-system lookups per page).
+const resolved = new Map<string, string>()
+const resolveView = (dirs: ReadonlyArray<string>, view: string, cache: boolean): string => {
+  const key = `${dirs.join("\0")}\0${view}`
+  const hit = cache ? resolved.get(key) : undefined
+  if (hit) return hit
+  const found = findView(dirs, view)
+  if (cache) resolved.set(key, found)
+  return found
+}
+
+const findView = (dirs: ReadonlyArray<string>, view: string): string => {
   const file = view.endsWith(".ejs") ? view : `${view}.ejs`
   for (const d of dirs) {
     const candidate = path.join(d, file)

@@ -185,6 +185,15 @@ export class CitizenData extends Effect.Service<CitizenData>()("@kas/server-kas/
       return rows[0]?.pdf_file_id ?? null
     })
 
-    return { taxYears, pensionCompanies, persons, personTaxYears, policies, documents, finalStatement } as const
+    /** The year overview (`/rest/overview/`): the same four answers as the separate resources, in one call. */
+    const overview = Effect.fn("CitizenData.overview")(function* (cpr: string, year: number) {
+      const [years, taxYear, active, statement] = yield* Effect.all(
+        [personTaxYears(cpr, {}), taxYears({ year }), policies(cpr, { year, active: true }), finalStatement(cpr, year)],
+        { concurrency: "unbounded" }
+      )
+      return { person_tax_years: years, tax_year: taxYear[0] ?? null, policies: active, final_statement_exists: statement !== null }
+    })
+
+    return { taxYears, pensionCompanies, persons, personTaxYears, policies, documents, finalStatement, overview } as const
   })
 }) {}

@@ -90,6 +90,13 @@ export const restApi = (app: AppContext): Middleware => {
   resource("policy_tax_year", C.PolicyFilter, C.PolicyTaxYearOut, (cpr, f) => data((d) => d.policies(cpr, f)), true)
   resource("policy_document", C.DocumentFilter, C.PolicyDocumentOut, (cpr, f) => data((d) => d.documents(cpr, f)), true)
 
+  const encodeOverview = Schema.encode(C.CitizenOverview)
+  router.get("/rest/overview/", scoped, async (ctx) => {
+    const f = filterOf(C.OverviewFilter, ctx)
+    if (Either.isLeft(f)) return json(ctx, 400, { detail: f.left })
+    json(ctx, 200, await run(ctx, data((d) => d.overview(cprOf(ctx)!, f.right.year)).pipe(Effect.flatMap(encodeOverview))))
+  })
+
   router.post("/rest/submission/", scoped, async (ctx) => {
     if (!isMultipart(ctx.req)) return json(ctx, 400, { errors: { data: ["Forventede multipart/form-data"] } })
     const body = await parseMultipart(ctx.req, {

@@ -19,21 +19,16 @@ export const policyRoutes = (settings: KasConfig.SelvbetjeningConfig.Selvbetjeni
     const year = Number(ctx.params.year)
     if (!/^\d{4}$/.test(String(ctx.params.year))) throw new HttpError(404)
     const cpr = ctx.state.citizen!.cpr
-    // One round of calls: the person's years, the year's policies and statement, and cached reference data.
-    const loaded = await rest(ctx, (c) =>
-      Effect.all(
-        [c.personTaxYears(cpr), c.policies(cpr, { year, active: true }), c.finalStatementExists(cpr, year), c.taxYears(), cached("companies", c.pensionCompanies())],
-        { concurrency: "unbounded" }
-      )
-    )
+    // One back-office call for the citizen's data (`/rest/overview/`: years, the tax year, active policies, statement)
+    // beside the cached reference data.
+    const loaded = await rest(ctx, (c) => Effect.all([c.overview(cpr, year), cached("companies", c.pensionCompanies())], { concurrency: "unbounded" }))
     if (!loaded) return
-    const [years, policies, hasStatement, allTaxYears, companies] = loaded
+    const [{ person_tax_years: years, tax_year: taxYear, policies, final_statement_exists: hasStatement }, companies] = loaded
     if (years.length === 0) return ctx.render("policy/unknown", { title: ctx.state.t!("notKnown") })
     const pty = years.find((y) => y.tax_year === year)
     if (!pty) throw new HttpError(404)
-    const taxYears = allTaxYears.filter((t) => t.year === year)
     const names = companyNames(companies)
-    const canEdit = year === editYear() && taxYears[0]?.year_part === "selvangivelse" && !closedByDate(settings.closeAtMonth, settings.closeAtDate, settings.timezone)
+    const canEdit = year === editYear() && taxYear?.year_part === "selvangivelse" && !closedByDate(settings.closeAtMonth, settings.closeAtDate, settings.timezone)
     await ctx.render("policy/overview", {
       title: `${year}`,
       year,

