@@ -22,6 +22,7 @@ import {
 } from "@kas/core/web"
 import { editRoutes } from "./routes/edit.js"
 import { loginRoutes } from "./routes/login.js"
+import { mitidTestRoutes } from "./routes/mitid.js"
 import { policyRoutes } from "./routes/policy.js"
 import { representRoutes } from "./routes/represent.js"
 import type { AppRuntime, AppServices } from "./runtime.js"
@@ -87,7 +88,9 @@ export const makeApp = (
   })
   app.use(csrf({ exempt: ["/represent-start/", "/login/callback/", "/logout/callback/"] }))
   const routers = [
-    loginRoutes({ saml: options.saml ?? null, development, log }),
+    loginRoutes({ saml: options.saml ?? null, development, bypass: { enabled: settings.loginBypassEnabled, defaultCpr: settings.defaultCpr }, log }),
+    // §14.4: never in production, even if the settings were built without the configuration's check.
+    ...(settings.mitidTestEnabled && settings.environment !== "production" ? [mitidTestRoutes({ saml: options.saml ?? null })] : []),
     representRoutes(settings, rest),
     editRoutes(settings, rest, log),
     policyRoutes(settings, rest)

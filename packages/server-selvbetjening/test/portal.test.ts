@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { Browser, CPR_A, loginAs, PDF, postMultipart, query, startPortal, YEAR, type Portal } from "./support.js"
+import { Browser, CPR_A, CPR_B, loginAs, PDF, postMultipart, query, startPortal, YEAR, type Portal } from "./support.js"
 
 let portal: Portal
 let anna: Browser
@@ -125,6 +125,27 @@ describe("citizen pages", () => {
     expect(page).toContain('<html lang="kl">')
     expect(page).toContain("Nassiuguk")
     expect(page).toContain("Anna Testesen-itut iserpoq")
+  })
+
+  it("serves a sent final statement to its owner only, with the download button on the overview", async () => {
+    const one = async (text: string, values: ReadonlyArray<unknown>) => (await query<{ id: string }>(portal.kas.databaseUrl, text, values))[0]!.id
+    const lock = await one("select l.id::text as id from kas.lock l join kas.tax_year ty on ty.id = l.tax_year_id where ty.year = $1", [YEAR])
+    const file = await one("insert into kas.file (kind, folder, name, content_type, size, content) values ('final_statement', 'final_statement', 's.pdf', 'application/pdf', $1, $2) returning id::text as id", [PDF.length, Buffer.from(PDF)])
+    await query(portal.kas.databaseUrl, "insert into kas.final_statement (person_tax_year_id, lock_id, pdf_file_id, status) values ($1, $2, $3::uuid, 'send')", [portal.fx.ptyA, lock, file])
+    expect(await html(await anna.get(`/policy/${YEAR}/`))).toContain(`href="/final_settlement/${YEAR}/"`)
+    const pdf = await anna.get(`/final_settlement/${YEAR}/`)
+    expect(pdf.status).toBe(200)
+    expect(pdf.headers.get("content-type")).toBe("application/pdf")
+    expect(pdf.headers.get("content-disposition")).toBe(`inline; filename="${YEAR}_${CPR_A}.pdf"`)
+    expect(new Uint8Array(await pdf.arrayBuffer())).toEqual(PDF)
+
+    const bent = new Browser(portal.url)
+    await loginAs(portal, bent, { cpr: CPR_B, name: "Bent Andersen" })
+    const overview = await html(await bent.get(`/policy/${YEAR}/`))
+    expect(overview).not.toContain("/final_settlement/")
+    const refused = await bent.get(`/final_settlement/${YEAR}/`)
+    expect(refused.status).toBe(404)
+    expect(await html(refused)).toContain("Ingen slutopgørelse for givet år")
   })
 
   it("tells a citizen without person-years that they are not known", async () => {

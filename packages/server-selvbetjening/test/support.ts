@@ -11,8 +11,9 @@ import { TestDatabase } from "@kas/core/testing"
 import { Browser, startKasWeb, type KasWeb } from "../../server-kas/test/support.js"
 import { seedCitizens, type Fixture } from "../../server-kas/test/restFixtures.js"
 import { makeApp } from "../src/app.js"
-import { makeLayer } from "../src/runtime.js"
+import { makeLayer, type AppRuntime } from "../src/runtime.js"
 import { buildSaml } from "../src/saml/RequestStore.js"
+import type { SamlLogin } from "../src/saml/SamlLogin.js"
 import { startTestIdp, type LoginOptions, type TestIdp } from "./TestIdp.js"
 
 export { Browser } from "../../server-kas/test/support.js"
@@ -28,6 +29,10 @@ export interface Portal {
   readonly idp: TestIdp
   readonly fx: Fixture
   readonly portalDatabaseUrl: string
+  /** The portal's settings, runtime and SAML SP (to build another app on them, e.g. with forged settings). */
+  readonly settings: KasConfig.SelvbetjeningConfig.SelvbetjeningSettings
+  readonly runtime: AppRuntime
+  readonly saml: SamlLogin | null
   readonly stop: () => Promise<void>
 }
 
@@ -77,6 +82,9 @@ export const startPortal = async (env: Record<string, string> = {}): Promise<Por
     idp,
     fx,
     portalDatabaseUrl: db.url,
+    settings,
+    runtime,
+    saml,
     stop: async () => {
       server.closeAllConnections()
       await new Promise<void>((r) => server.close(() => r()))

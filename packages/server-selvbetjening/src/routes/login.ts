@@ -4,6 +4,7 @@ import { MockScenarios } from "@kas/eskat"
 import { HttpError } from "@kas/core/web"
 import type { SamlLogin } from "../saml/SamlLogin.js"
 import { safeBack, type UserInfo } from "../web/Citizen.js"
+import { LOA_KEY } from "./mitid.js"
 
 const ERROR_PAGES = {
   "login-timeout": { text: "loginTimeout", button: "login", href: "/login/" },
@@ -19,6 +20,8 @@ const ERROR_PAGES = {
 export const loginRoutes = (options: {
   readonly saml: SamlLogin | null
   readonly development: boolean
+  /** LOGIN_BYPASS_ENABLED with its DEFAULT_CPR; honoured only in development, whatever the settings say. */
+  readonly bypass?: { readonly enabled: boolean; readonly defaultCpr: string }
   readonly log: (message: string) => void
 }) => {
   const router = new Router()
@@ -30,8 +33,18 @@ export const loginRoutes = (options: {
     ctx.session.changed()
   }
 
+  const bypass = options.development && options.bypass?.enabled === true && /^[0-9]{10}$/.test(options.bypass.defaultCpr) ? options.bypass.defaultCpr : null
+
   router.get("/login/", async (ctx) => {
     const back = safeBack(ctx.query.back)
+    // §3.1 login bypass (development only): a page offering the real login or `?login_bypass=1`, the dummy session.
+    if (bypass !== null && ctx.query.login_bypass === "1") {
+      startSession(ctx, { cpr: bypass, personname: "" })
+      return ctx.redirect(back)
+    }
+    if (bypass !== null && ctx.query.real !== "1") {
+      return ctx.render("login/bypass", { title: ctx.state.t!("bypassTitle"), back, cpr: bypass })
+    }
     if (saml) return ctx.redirect(await saml.loginUrl(back))
     if (!options.development) throw new HttpError(404)
     const persons = MockScenarios.scenarios(new Date().getFullYear()).map((p) => ({ cpr: p.cpr, name: p.name }))
@@ -57,7 +70,7 @@ export const loginRoutes = (options: {
       if (outcome.page === "refused") return ctx.render("login/error", { title: ctx.state.t!("accessDenied"), text: ctx.state.t!("loginRefused"), button: ctx.state.t!("login"), href: "/login/" }, 403)
       return ctx.redirect(`/error/${outcome.page}/`)
     }
-    startSession(ctx, { cpr: outcome.cpr, personname: outcome.name }, { saml: outcome.saml })
+    startSession(ctx, { cpr: outcome.cpr, personname: outcome.name }, { saml: outcome.saml, [LOA_KEY]: outcome.loa })
     options.log(`login: response ${outcome.responseId}, loa ${outcome.loa}, nameid ${outcome.saml.nameID}, cpr ${outcome.cpr}`)
     ctx.redirect(safeBack(body.RelayState))
   })

@@ -1,4 +1,4 @@
-import { type CacheProvider, type Profile, SAML, ValidateInResponseTo } from "@node-saml/node-saml"
+import { type CacheProvider, type Profile, SAML, type SamlConfig, ValidateInResponseTo } from "@node-saml/node-saml"
 import { readFileSync } from "node:fs"
 import type { KasConfig } from "@kas/core"
 import type { IdpMetadata } from "./IdpMetadata.js"
@@ -54,7 +54,7 @@ export const makeSamlLogin = (settings: KasConfig.SelvbetjeningConfig.SamlSettin
   }
   const key = pem(settings.spKey)
   const cert = pem(settings.spCertificate)
-  const saml = new SAML({
+  const config: SamlConfig = {
     entryPoint: idp.ssoUrl,
     logoutUrl: idp.sloUrl ?? idp.ssoUrl,
     issuer: settings.spEntityId,
@@ -85,10 +85,15 @@ export const makeSamlLogin = (settings: KasConfig.SelvbetjeningConfig.SamlSettin
       { "@contactType": "technical", GivenName: settings.contactTechnicalName, EmailAddress: [settings.contactTechnicalEmail] },
       { "@contactType": "support", GivenName: settings.contactSupportName, EmailAddress: [settings.contactSupportEmail] }
     ]
-  })
+  }
+  const saml = new SAML(config)
+  // ForceAuthn is a setting of node-saml, not of one request: a second SP (same key, same request store) for the
+  // MitID conformance page that re-authenticates (§14.4). Its responses are validated by `saml` like any other.
+  const forced = new SAML({ ...config, forceAuthn: true })
 
-  /** The IdP URL of a new signed AuthnRequest; `back` travels as RelayState. */
-  const loginUrl = (back: string) => saml.getAuthorizeUrlAsync(back, undefined, {})
+  /** The IdP URL of a new signed AuthnRequest; `back` travels as RelayState; `forceAuthn` asks for a fresh login. */
+  const loginUrl = (back: string, options: { readonly forceAuthn?: boolean } = {}) =>
+    (options.forceAuthn ? forced : saml).getAuthorizeUrlAsync(back, undefined, {})
 
   /** Runs the checks of §3.3 on a posted SAMLResponse. */
   const callback = async (samlResponse: string): Promise<LoginOutcome> => {
