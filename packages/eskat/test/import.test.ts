@@ -1,4 +1,5 @@
 import { assert, layer } from "@effect/vitest"
+import { Recalculation } from "@kas/core"
 import { Effect } from "effect"
 import { ImportMandtal } from "../src/import/ImportMandtal.js"
 import { ImportR75 } from "../src/import/ImportR75.js"
@@ -47,6 +48,24 @@ layer(importLayer, { timeout: "300 seconds" })("census and R75 imports (mock sou
       assert.strictEqual(first["Rå R75-objekter/Opdateret"], 0)
       const again = counts(yield* r75(2024))
       assert.deepStrictEqual(zero(again), [])
+      // Policy-years created as the only year of their policy are calculated before they are inserted: recalculating
+      // them changes and records nothing, and each has one "+" entry with the calculated snapshot.
+      const ids = yield* q<{ id: number }>(`select id from kas.policy_tax_year order by id`)
+      const [taxed] = yield* q<{ n: number }>(`select count(*)::int as n from kas.policy_tax_year where calculated_full_tax <> 0`)
+      assert.isTrue(taxed.n > 10)
+      const historyCount = q<{ n: number }>(`select count(*)::int as n from kas.history`)
+      const [before] = yield* historyCount
+      const changes = yield* Effect.flatMap(Recalculation, (r) => r.recalculatePolicies(ids.map((i) => i.id), "test")).pipe(
+        Effect.provide(Recalculation.Default)
+      )
+      assert.deepStrictEqual(changes, [])
+      assert.deepStrictEqual(yield* historyCount, [before])
+      const [entries] = yield* q<{ n: number; policies: number }>(
+        `select count(*)::int as n, count(distinct h.entity_id)::int as policies from kas.history h
+         join kas.policy_tax_year p on p.id::text = h.entity_id
+         where h.entity_type = 'PolicyTaxYear' and (h.snapshot ->> 'calculated_full_tax')::bigint = p.calculated_full_tax`
+      )
+      assert.deepStrictEqual(entries, { n: ids.length, policies: ids.length })
       yield* r75(2023)
       const flags = yield* q<{ cpr: string; year: number; c: boolean; f: boolean }>(
         `select p.cpr, ty.year, corrected_r75_data as c, future_r75_data as f from kas.person_tax_year pty

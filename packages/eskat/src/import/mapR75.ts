@@ -27,17 +27,37 @@ const GROUPS = `
   ), corrected as (
     select distinct a.cpr, a.res, a.ktd from lines a join lines b
       on a.cpr = b.cpr and a.res = b.res and a.ktd is not distinct from b.ktd and a.amount <> 0 and a.amount = -b.amount
+  ), groups as (
+    select l.cpr, l.res, coalesce(l.ktd, '') as ktd, sum(l.amount)::bigint as amount,
+      (c.cpr is not null) as corrected,
+      coalesce(max(l.r75_dato) filter (where l.r75_dato ~ ${DATE}) >= ($1 + 1)::text || '0901', false) as future,
+      pty.id as pty_id, pty.person_id, pty.number_of_days as days, pc.id as company_id,
+      coalesce(pc.agreement_present, false) as agreement
+    from lines l
+    left join corrected c on c.cpr = l.cpr and c.res = l.res and c.ktd is not distinct from l.ktd
+    left join kas.person p on p.cpr = l.cpr
+    left join kas.person_tax_year pty on pty.person_id = p.id and pty.tax_year_id = $3
+    left join kas.pension_company pc on pc.res = l.res::int
+    group by l.cpr, l.res, l.ktd, c.cpr, pty.id, pc.id
   )
-  select l.cpr, l.res, coalesce(l.ktd, '') as ktd, sum(l.amount)::bigint as amount,
-    (c.cpr is not null) as corrected,
-    coalesce(max(l.r75_dato) filter (where l.r75_dato ~ ${DATE}) >= ($1 + 1)::text || '0901', false) as future,
-    pty.id as pty_id, pc.id as company_id
-  from lines l
-  left join corrected c on c.cpr = l.cpr and c.res = l.res and c.ktd is not distinct from l.ktd
-  left join kas.person p on p.cpr = l.cpr
-  left join kas.person_tax_year pty on pty.person_id = p.id and pty.tax_year_id = $3
-  left join kas.pension_company pc on pc.res = l.res::int
-  group by l.cpr, l.res, l.ktd, c.cpr, pty.id, pc.id`
+  select g.*, cur.id as policy_id, cur.id is not null as present,
+    (cur.id is null and g.pty_id is not null and exists (
+      select 1 from kas.policy_tax_year q join kas.person_tax_year qpty on qpty.id = q.person_tax_year_id
+      where qpty.person_id = g.person_id and q.pension_company_id = g.company_id and q.policy_number = g.ktd
+        and qpty.id <> g.pty_id)) as other_years
+  from groups g
+  left join kas.policy_tax_year cur
+    on cur.person_tax_year_id = g.pty_id and cur.pension_company_id = g.company_id and cur.policy_number = g.ktd`
+
+/** A new policy-year without other years: calculated before it is inserted. */
+interface Single {
+  readonly pty_id: number
+  readonly company_id: number
+  readonly ktd: string
+  readonly amount: string | null
+  readonly days: number | null
+  readonly agreement: boolean
+}
 
 /**
  * §8.2: sums the raw R75 rows of a year per (cpr, res, ktd) and writes companies, policy-years (with recalculation)
@@ -105,19 +125,56 @@ export const mapR75 = (o: {
             yield* setAuditContext(o.author, Reasons.updatedByImport)
             const updated = yield* sql.unsafe<{ id: number }>(
               `update kas.policy_tax_year p set prefilled_amount = g.amount from r75_groups g
-               where g.pty_id is not null and g.ktd <> '' and p.person_tax_year_id = g.pty_id
-                 and p.pension_company_id = g.company_id and p.policy_number = g.ktd
-                 and p.prefilled_amount is distinct from g.amount
+               where p.id = g.policy_id and g.ktd <> '' and p.prefilled_amount is distinct from g.amount
                returning p.id`
             )
             yield* setAuditContext(o.author, Reasons.createdByImport)
+            // New policy-years of policies with other years: inserted, then recalculated with their family below.
             const created = yield* sql.unsafe<{ id: number }>(
               `insert into kas.policy_tax_year (person_tax_year_id, pension_company_id, policy_number, prefilled_amount)
-               select pty_id, company_id, ktd, amount from r75_groups where pty_id is not null and ktd <> ''
+               select pty_id, company_id, ktd, amount from r75_groups
+               where pty_id is not null and ktd <> '' and not present and other_years
                on conflict (person_tax_year_id, pension_company_id, policy_number) do nothing returning id`
             )
+            // New policy-years that are their policy's only year: calculated in memory and inserted with their results
+            // (what inserting and then recalculating them would store, without writing each row twice).
+            const singles = yield* sql.unsafe<Single>(
+              `select pty_id, company_id, ktd, amount::text as amount, days, agreement from r75_groups
+               where pty_id is not null and ktd <> '' and not present and not other_years`
+            )
+            const results = yield* recalculation.calculateNew(
+              singles.map((g) => ({
+                year: o.year,
+                numberOfDays: g.days,
+                prefilledAmount: g.amount === null ? null : Number(g.amount),
+                pensionCompanyPays: g.agreement
+              })),
+              Reasons.recalcR75
+            )
+            const inserted = singles.length === 0 ? [] : yield* sql.unsafe<{ id: number }>(
+              `insert into kas.policy_tax_year (person_tax_year_id, pension_company_id, policy_number, prefilled_amount,
+                 year_adjusted_amount, calculated_full_tax, calculated_result, available_negative_return,
+                 indifference_limited, base_calculation_amount, slutlignet, efterbehandling)
+               select * from unnest($1::int[], $2::int[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[],
+                 $7::bigint[], $8::bigint[], $9::bool[], $10::bigint[], $11::bool[], $12::bool[])
+               on conflict (person_tax_year_id, pension_company_id, policy_number) do nothing returning id`,
+              [
+                singles.map((g) => g.pty_id),
+                singles.map((g) => g.company_id),
+                singles.map((g) => g.ktd),
+                singles.map((g) => g.amount),
+                results.map((r) => r.yearAdjustedAmount),
+                results.map((r) => r.calculatedFullTax),
+                results.map((r) => r.calculatedResult),
+                results.map((r) => r.availableNegativeReturn),
+                results.map((r) => r.indifferenceLimited),
+                results.map((r) => r.baseCalculationAmount),
+                results.map((r) => r.slutlignet),
+                results.map((r) => r.efterbehandling)
+              ]
+            )
             c.updated += updated.length
-            c.created += created.length
+            c.created += created.length + inserted.length
             const ids = (rows: ReadonlyArray<{ id: number }>) => rows.map((r) => r.id).sort((a, b) => a - b)
             if (created.length > 0) {
               yield* recalculation.recalculatePolicies(ids(created), Reasons.recalcR75, {

@@ -1,9 +1,19 @@
 /** Loading families (all years and cells of some policies) and writing their changes back, set-based. */
 import type { SqlClient } from "@effect/sql"
-import { Effect } from "effect"
+import { Effect, Either } from "effect"
+import type { CalculationInputError } from "../../domain/CalculationInputError.js"
 import { kronerOf, kronerOrNullOf } from "../../domain/Kroner.js"
 import * as PolicyCalculation from "../../domain/PolicyCalculation.js"
-import { cellChanges, type Family, makeFamily, type Member, memberChanged, type StoredCell } from "./Family.js"
+import {
+  cellChanges,
+  type Family,
+  makeFamily,
+  type Member,
+  memberChanged,
+  type MemberState,
+  recalculate,
+  type StoredCell
+} from "./Family.js"
 
 type Money = string | number | null
 
@@ -95,6 +105,57 @@ const toMember = (r: MemberRow): Member => {
     state,
     reason: null
   }
+}
+
+/** A policy-year about to be created that has no other years (no family yet), with what its calculation reads. */
+export interface NewPolicyYear {
+  readonly year: number
+  /** The person-year's days. */
+  readonly numberOfDays: number | null
+  readonly prefilledAmount: number | null
+  /** The company's `agreement_present` (a new policy-year has no pay overrides). */
+  readonly pensionCompanyPays: boolean
+}
+
+/**
+ * The stored results a new policy-year gets when it is created and then recalculated as the only year of its policy
+ * (§4.2): the member is what `loadFamilies` would load for the new row (the column defaults of
+ * `kas.policy_tax_year`), recalculated in memory. A single year writes no loss cells. Lets an import insert such rows
+ * already calculated instead of inserting and then updating them.
+ */
+export const calculateNew = (
+  policy: NewPolicyYear,
+  reason: string
+): Either.Either<MemberState, CalculationInputError> => {
+  const state: MemberState = {
+    yearAdjustedAmount: 0,
+    calculatedFullTax: 0,
+    calculatedResult: 0,
+    availableNegativeReturn: null,
+    indifferenceLimited: false,
+    baseCalculationAmount: null,
+    slutlignet: false,
+    efterbehandling: false
+  }
+  const member: Member = {
+    id: 0,
+    year: policy.year,
+    active: true,
+    daysInYear: PolicyCalculation.daysInYear(policy.year),
+    numberOfDays: policy.numberOfDays,
+    assessedAmount: null,
+    selfReportedAmount: null,
+    prefilledAmount: policy.prefilledAmount,
+    prefilledAmountEdited: null,
+    foreignPaidAmountActual: 0,
+    preliminaryPaidAmount: 0,
+    pensionCompanyPays: policy.pensionCompanyPays,
+    original: { ...state },
+    state,
+    reason: null
+  }
+  const family = makeFamily([member], [])
+  return Either.map(recalculate(family, policy.year, reason, reason), () => member.state)
 }
 
 /** Loaded families, and for each given policy id the family and year it belongs to. */

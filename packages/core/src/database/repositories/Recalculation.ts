@@ -2,7 +2,7 @@ import { SqlClient } from "@effect/sql"
 import { Effect, Either, Fiber } from "effect"
 import { NotFound } from "../../domain/DomainError.js"
 import { recalculate, type Member } from "../internal/Family.js"
-import { type Loaded, loadFamilies, writeFamilies } from "../internal/FamilyStore.js"
+import { calculateNew, type Loaded, loadFamilies, type NewPolicyYear, writeFamilies } from "../internal/FamilyStore.js"
 import * as PersonYearRules from "../../domain/PersonYearRules.js"
 import { daysInYear } from "../../domain/PolicyCalculation.js"
 import { SystemUsers } from "./SystemUsers.js"
@@ -20,6 +20,8 @@ export interface ResultChange {
   readonly before: number
   readonly after: number
 }
+
+export type { NewPolicyYear } from "../internal/FamilyStore.js"
 
 /** Progress of a year recalculation: policies done and total. */
 export type Progress = (done: number, total: number) => Effect.Effect<void>
@@ -164,6 +166,12 @@ export class Recalculation extends Effect.Service<Recalculation>()("@kas/core/Re
 
     return {
       recalculatePolicies,
+      /**
+       * The stored results of policy-years not yet created that will be the only year of their policy: what
+       * `recalculatePolicies` would write right after inserting them (the R75 import inserts them calculated).
+       */
+      calculateNew: (policies: ReadonlyArray<NewPolicyYear>, reason: string) =>
+        Effect.forEach(policies, (p) => Either.match(calculateNew(p, reason), { onLeft: Effect.die, onRight: Effect.succeed })),
       /** Recalculates one policy-year (§4.2) and stores its results; returns the result change if any. */
       recalculatePolicy: Effect.fn("Recalculation.recalculatePolicy")(function* (
         policyId: number,
