@@ -2,13 +2,16 @@
  * bench/selvbetjening (issue 6): 100 concurrent logged-in citizens load their year overview through selvbetjening →
  * REST → PostgreSQL for 30 s, against a bare Koa endpoint with a constant page in the same run. kas web, selvbetjening
  * and the bare server run as their own processes (as in production); data: 60 000 persons with two person-years each
- * and two policies per person-year, written set-based into the domain tables. Options: --persons N, --duration S,
- * --connections C.
+ * and two policies per person-year, written set-based into the domain tables. The servers run as esbuild bundles under
+ * plain node (as production runs dist/), or from the sources with --tsx. Options: --persons N, --duration S,
+ * --connections C, --diagnose (sequential latencies), --explain (query plans), --profile / --profile-kas (CPU profiles).
  */
 import autocannon, { type Request, type Result } from "autocannon"
 import { spawn, type ChildProcess } from "node:child_process"
 import { createHash, randomBytes } from "node:crypto"
 import { readdirSync, readFileSync } from "node:fs"
+import { rm } from "node:fs/promises"
+import { build } from "esbuild"
 import os from "node:os"
 import path from "node:path"
 import { fileURLToPath } from "node:url"
@@ -23,9 +26,37 @@ const option = (argv: ReadonlyArray<string>, name: string, fallback: number): nu
   return Number.isFinite(n) ? n : fallback
 }
 
+/**
+ * Bundles a server's entry point with esbuild (our packages inlined, node_modules left as imports) into `.kas/` inside
+ * its package, so that it finds its views as from `dist/`, and runs under plain node as production does: no tsx
+ * loader, no source-map support (with `--tsx` the sources run as in development).
+ */
+const bundle = async (entry: string): Promise<string> => {
+  const pkg = path.resolve(root, entry.split("/src/")[0]!)
+  const outfile = path.join(pkg, ".kas", `bench-${path.basename(entry, ".ts")}-${process.pid}.mjs`)
+  await build({
+    entryPoints: [path.join(root, entry)],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    conditions: ["source"],
+    outfile,
+    logLevel: "warning",
+    plugins: [
+      {
+        name: "node-modules-external",
+        setup: (b) => b.onResolve({ filter: /^[^./]/ }, (a) => (a.path.startsWith("@kas/") ? undefined : { external: true }))
+      }
+    ]
+  })
+  return outfile
+}
+
 /** Starts a process and waits until `probe` answers over HTTP; stdout (the request log) is discarded. */
 const start = async (name: string, args: ReadonlyArray<string>, env: Record<string, string>, probe: string, node: ReadonlyArray<string> = []): Promise<ChildProcess> => {
-  const child = spawn(process.execPath, [...node, "--conditions=source", "--import", "tsx", ...args], {
+  const loader = args[0]?.endsWith(".mjs") ? [] : ["--conditions=source", "--import", "tsx"]
+  const child = spawn(process.execPath, [...node, ...loader, ...args], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ["ignore", "ignore", "pipe"]
@@ -163,14 +194,20 @@ export const runSelvbetjeningBench = async (argv: ReadonlyArray<string>): Promis
   const kasUrl = await EmbeddedPostgres.ensureDatabase(server.adminUrl, `kas_bench_sb_${suffix}`)
   const portalUrl = await EmbeddedPostgres.ensureDatabase(server.adminUrl, `sb_bench_${suffix}`)
   const children: Array<ChildProcess> = []
+  const bundles: Array<string> = []
   try {
     const common = { ENVIRONMENT: "development", DEBUG: "false" }
-    children.push(await start("kas web", ["packages/server-kas/src/bin/kas.ts", "web"], { ...common, DATABASE_URL: kasUrl, PORT: "18000" }, "http://127.0.0.1:18000/health/database", argv.includes("--profile-kas") ? ["--cpu-prof", "--cpu-prof-dir=/tmp/kas-prof"] : []))
+    const tsx = argv.includes("--tsx")
+    const kasEntry = tsx ? "packages/server-kas/src/bin/kas.ts" : await bundle("packages/server-kas/src/bin/kas.ts")
+    const portalEntry = tsx ? "packages/server-selvbetjening/src/bin/selvbetjening.ts" : await bundle("packages/server-selvbetjening/src/bin/selvbetjening.ts")
+    bundles.push(...[kasEntry, portalEntry].filter((f) => f.endsWith(".mjs")))
+    console.log(tsx ? "servers run from the TypeScript sources (tsx)" : "servers run as esbuild bundles under plain node")
+    children.push(await start("kas web", [kasEntry, "web"], { ...common, DATABASE_URL: kasUrl, PORT: "18000" }, "http://127.0.0.1:18000/health/database", argv.includes("--profile-kas") ? ["--cpu-prof", "--cpu-prof-dir=/tmp/kas-prof"] : []))
     const t0 = Date.now()
     await seed(kasUrl, persons, year)
     console.log(`seeded ${persons} persons in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
     children.push(
-      await start("selvbetjening", ["packages/server-selvbetjening/src/bin/selvbetjening.ts"], {
+      await start("selvbetjening", [portalEntry], {
         ...common,
         SELVBETJENING_DATABASE_URL: portalUrl,
         REST_HOST: "http://127.0.0.1:18000",
@@ -254,5 +291,6 @@ export const runSelvbetjeningBench = async (argv: ReadonlyArray<string>): Promis
   } finally {
     for (const c of children.reverse()) await stop(c)
     await server.stop()
+    for (const f of bundles) await rm(f, { force: true })
   }
 }

@@ -6,7 +6,10 @@ type C = typeof Rest.Contract
 type PolicyOut = C["PolicyTaxYearOut"]["Type"]
 type PersonTaxYearOut = C["PersonTaxYearOut"]["Type"]
 
-const num = (v: string | number | null): number | null => (v === null ? null : Number(v))
+const num = (v: Money | null): number | null => (v === null ? null : Number(v))
+
+/** Money is a string in a plain row (bigint) and a number in a row read through `json_agg` (the overview). */
+type Money = string | number
 
 interface PolicyRow {
   id: number
@@ -15,17 +18,17 @@ interface PolicyRow {
   person_tax_year: number
   active: boolean
   updated_by: string | null
-  prefilled_amount: string | null
-  prefilled_amount_edited: string | null
-  self_reported_amount: string | null
-  year_adjusted_amount: string
-  calculated_result: string
-  applied: string
-  available_negative_return: string | null
-  preliminary_paid_amount: string | null
+  prefilled_amount: Money | null
+  prefilled_amount_edited: Money | null
+  self_reported_amount: Money | null
+  year_adjusted_amount: Money
+  calculated_result: Money
+  applied: Money
+  available_negative_return: Money | null
+  preliminary_paid_amount: Money | null
   from_pension: boolean
-  foreign_paid_amount_self_reported: string
-  foreign_paid_amount_actual: string
+  foreign_paid_amount_self_reported: Money
+  foreign_paid_amount_actual: Money
   pension_company_pays: boolean
   number_of_days: number | null
   year: number
@@ -81,6 +84,12 @@ const toPersonTaxYear = (r: PtyRow): PersonTaxYearOut => ({
   days_in_year_factor: PolicyCalculation.daysInYearFactor(r.number_of_days, PolicyCalculation.daysInYear(r.tax_year))
 })
 
+interface TaxYearRow {
+  id: number
+  year: number
+  year_part: "selvangivelse" | "ligning" | "genoptagelsesperiode"
+}
+
 /** Optional list filters of the person-year and policy resources. */
 export interface CitizenFilter {
   readonly id?: number | undefined
@@ -105,7 +114,7 @@ export class CitizenData extends Effect.Service<CitizenData>()("@kas/server-kas/
 
     const taxYears = Effect.fn("CitizenData.taxYears")(function* (f: CitizenFilter) {
       const where = cond([[f.id, sql`id = ${f.id ?? 0}`], [f.year, sql`year = ${f.year ?? 0}`], [f.year_lt, sql`year < ${f.year_lt ?? 0}`]])
-      const rows = yield* sql<{ id: number; year: number; year_part: "selvangivelse" | "ligning" | "genoptagelsesperiode" }>`
+      const rows = yield* sql<TaxYearRow>`
         select id, year, year_part from kas.tax_year where ${sql.and(where)} order by year desc`
       return rows.map((r) => ({ ...r, days_in_year: PolicyCalculation.daysInYear(r.year) as 365 | 366 }))
     })
@@ -122,18 +131,14 @@ export class CitizenData extends Effect.Service<CitizenData>()("@kas/server-kas/
       return yield* sql<{ id: number; cpr: string }>`select id, cpr from kas.person where cpr = ${cpr} and ${sql.and(where)}`
     })
 
-    const personTaxYears = Effect.fn("CitizenData.personTaxYears")(function* (cpr: string, f: CitizenFilter) {
-      const where = cond([[f.id, sql`pty.id = ${f.id ?? 0}`], [f.year, sql`ty.year = ${f.year ?? 0}`], [f.year_lt, sql`ty.year < ${f.year_lt ?? 0}`]])
-      const rows = yield* sql<PtyRow>`
+    // The person-year and policy selects, shared by their resources and the overview (which reads them as JSON).
+    const personTaxYearSelect = (cpr: string, where: ReadonlyArray<Statement.Fragment>) => sql`
         select pty.id, ty.year as tax_year, p.cpr as person, pty.fully_tax_liable, pty.number_of_days,
           pty.foreign_pension_notes, pty.general_notes, pty.updated_by
         from kas.person_tax_year pty join kas.person p on p.id = pty.person_id join kas.tax_year ty on ty.id = pty.tax_year_id
-        where p.cpr = ${cpr} and ${sql.and(where)} order by ty.year desc`
-      return rows.map(toPersonTaxYear)
-    })
-
-    const policies = Effect.fn("CitizenData.policies")(function* (cpr: string, f: CitizenFilter) {
-      const where = cond([
+        where p.cpr = ${cpr} and ${sql.and(where)}`
+    const policyWhere = (f: CitizenFilter) =>
+      cond([
         [f.id, sql`pt.id = ${f.id ?? 0}`],
         [f.year, sql`ty.year = ${f.year ?? 0}`],
         [f.year_lt, sql`ty.year < ${f.year_lt ?? 0}`],
@@ -141,14 +146,14 @@ export class CitizenData extends Effect.Service<CitizenData>()("@kas/server-kas/
         [f.person_tax_year, sql`pt.person_tax_year_id = ${f.person_tax_year ?? 0}`],
         [f.pension_company, sql`pt.pension_company_id = ${f.pension_company ?? 0}`]
       ])
-      const rows = yield* sql<PolicyRow>`
+    const policySelect = (cpr: string, where: ReadonlyArray<Statement.Fragment>) => sql`
         select pt.id, pt.policy_number, pt.pension_company_id as pension_company, pt.person_tax_year_id as person_tax_year,
           pt.active, pt.updated_by, pt.prefilled_amount, pt.prefilled_amount_edited, pt.self_reported_amount,
           pt.year_adjusted_amount, pt.calculated_result, pt.available_negative_return, pt.preliminary_paid_amount,
           pt.from_pension, pt.foreign_paid_amount_self_reported, pt.foreign_paid_amount_actual,
           ((pc.agreement_present or pt.company_pay_override) and not pt.citizen_pay_override) as pension_company_pays,
           coalesce((select sum(lt.transferred_negative_payout) from kas.loss_transfer lt where lt.used_for_id = pt.id), 0)::text as applied,
-          pty.number_of_days, ty.year,
+          pty.number_of_days, ty.year, pc.name as company_name,
           coalesce((select json_agg(json_build_object('id', d.id, 'name', d.name, 'description', d.description,
             'uploaded_at', d.uploaded_at) order by d.id) from kas.policy_document d
             where d.policy_tax_year_id = pt.id and d.uploaded_by_id is null), '[]'::json) as documents
@@ -157,8 +162,23 @@ export class CitizenData extends Effect.Service<CitizenData>()("@kas/server-kas/
         join kas.person p on p.id = pty.person_id
         join kas.tax_year ty on ty.id = pty.tax_year_id
         join kas.pension_company pc on pc.id = pt.pension_company_id
-        where p.cpr = ${cpr} and ${sql.and(where)}
-        order by ty.year desc, pc.name, pt.policy_number, pt.id`
+        where p.cpr = ${cpr} and ${sql.and(where)}`
+    const finalStatementSelect = (cpr: string, year: number) => sql`
+        select fs.pdf_file_id from kas.final_statement fs
+        join kas.person_tax_year pty on pty.id = fs.person_tax_year_id
+        join kas.person p on p.id = pty.person_id join kas.tax_year ty on ty.id = pty.tax_year_id
+        join kas.file f on f.id = fs.pdf_file_id
+        where p.cpr = ${cpr} and ty.year = ${year} and not fs.invalid and fs.status = 'send' and f.size > 0
+        order by fs.created_at desc limit 1`
+
+    const personTaxYears = Effect.fn("CitizenData.personTaxYears")(function* (cpr: string, f: CitizenFilter) {
+      const where = cond([[f.id, sql`pty.id = ${f.id ?? 0}`], [f.year, sql`ty.year = ${f.year ?? 0}`], [f.year_lt, sql`ty.year < ${f.year_lt ?? 0}`]])
+      const rows = yield* sql<PtyRow>`${personTaxYearSelect(cpr, where)} order by ty.year desc`
+      return rows.map(toPersonTaxYear)
+    })
+
+    const policies = Effect.fn("CitizenData.policies")(function* (cpr: string, f: CitizenFilter) {
+      const rows = yield* sql<PolicyRow>`${policySelect(cpr, policyWhere(f))} order by ty.year desc, pc.name, pt.policy_number, pt.id`
       return rows.map(toPolicy)
     })
 
@@ -175,23 +195,28 @@ export class CitizenData extends Effect.Service<CitizenData>()("@kas/server-kas/
 
     /** The newest valid, sent final statement of a CPR and year with a non-empty PDF (§16.7). */
     const finalStatement = Effect.fn("CitizenData.finalStatement")(function* (cpr: string, year: number) {
-      const rows = yield* sql<{ pdf_file_id: string }>`
-        select fs.pdf_file_id from kas.final_statement fs
-        join kas.person_tax_year pty on pty.id = fs.person_tax_year_id
-        join kas.person p on p.id = pty.person_id join kas.tax_year ty on ty.id = pty.tax_year_id
-        join kas.file f on f.id = fs.pdf_file_id
-        where p.cpr = ${cpr} and ty.year = ${year} and not fs.invalid and fs.status = 'send' and f.size > 0
-        order by fs.created_at desc limit 1`
+      const rows = yield* sql<{ pdf_file_id: string }>`${finalStatementSelect(cpr, year)}`
       return rows[0]?.pdf_file_id ?? null
     })
 
-    /** The year overview (`/rest/overview/`): the same four answers as the separate resources, in one call. */
+    /**
+     * The year overview (`/rest/overview/`): the same four answers as the separate resources, read in one statement
+     * (one round trip and one pool checkout instead of four) through the very selects of those resources.
+     */
     const overview = Effect.fn("CitizenData.overview")(function* (cpr: string, year: number) {
-      const [years, taxYear, active, statement] = yield* Effect.all(
-        [personTaxYears(cpr, {}), taxYears({ year }), policies(cpr, { year, active: true }), finalStatement(cpr, year)],
-        { concurrency: "unbounded" }
-      )
-      return { person_tax_years: years, tax_year: taxYear[0] ?? null, policies: active, final_statement_exists: statement !== null }
+      const [row] = yield* sql<{ years: ReadonlyArray<PtyRow>; tax_year: { id: number; year: number; year_part: TaxYearRow["year_part"] } | null; policies: ReadonlyArray<PolicyRow>; statement: boolean }>`
+        select
+          (select coalesce(json_agg(y order by y.tax_year desc), '[]'::json) from (${personTaxYearSelect(cpr, [])}) y) as years,
+          (select json_build_object('id', id, 'year', year, 'year_part', year_part) from kas.tax_year where year = ${year}) as tax_year,
+          (select coalesce(json_agg(x order by x.company_name, x.policy_number, x.id), '[]'::json)
+            from (${policySelect(cpr, policyWhere({ year, active: true }))}) x) as policies,
+          exists (${finalStatementSelect(cpr, year)}) as statement`
+      return {
+        person_tax_years: (row?.years ?? []).map(toPersonTaxYear),
+        tax_year: row?.tax_year ? { ...row.tax_year, days_in_year: PolicyCalculation.daysInYear(row.tax_year.year) as 365 | 366 } : null,
+        policies: (row?.policies ?? []).map(toPolicy),
+        final_statement_exists: row?.statement === true
+      }
     })
 
     return { taxYears, pensionCompanies, persons, personTaxYears, policies, documents, finalStatement, overview } as const

@@ -82,11 +82,19 @@ const formatOf = (timeZone: string): Intl.DateTimeFormat => {
   return f
 }
 
+// formatToParts is not cheap either, and the date changes only at a minute boundary: remembered per zone and minute.
+const lastDay = new Map<string, { readonly minute: number; readonly day: { year: number; month: number; day: number } }>()
+
 /** Today's date in the configured time zone. */
 export const today = (timeZone: string, now = new Date()) => {
+  const minute = Math.floor(now.getTime() / 60_000)
+  const hit = lastDay.get(timeZone)
+  if (hit && hit.minute === minute) return hit.day
   const parts = formatOf(timeZone).formatToParts(now)
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value)
-  return { year: get("year"), month: get("month"), day: get("day") }
+  const day = { year: get("year"), month: get("month"), day: get("day") }
+  lastDay.set(timeZone, { minute, day })
+  return day
 }
 
 /** The year citizens can edit: the current calendar year − 1 (§1). */
