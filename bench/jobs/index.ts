@@ -11,6 +11,7 @@ import { Effect } from "effect"
 import { runMigrations } from "graphile-worker"
 import { type ChildProcess, fork } from "node:child_process"
 import { randomBytes } from "node:crypto"
+import { readFileSync } from "node:fs"
 import path from "node:path"
 import { fileURLToPath } from "node:url"
 import pg from "pg"
@@ -28,6 +29,7 @@ interface WorkerProc {
   readonly child: ChildProcess
   latencies: Array<number>
   count: number
+  cpuMs: number
 }
 
 const startWorkers = async (system: System, url: string, n: number, concurrency: number, cpuProf: string) => {
@@ -38,11 +40,12 @@ const startWorkers = async (system: System, url: string, n: number, concurrency:
         execArgv: ["--conditions=source", "--import", "tsx", ...(cpuProf ? ["--cpu-prof", `--cpu-prof-dir=${cpuProf}`] : [])],
         stdio: ["ignore", "ignore", "inherit", "ipc"]
       })
-      const proc: WorkerProc = { child, latencies: [], count: 0 }
+      const proc: WorkerProc = { child, latencies: [], count: 0, cpuMs: 0 }
       procs.push(proc)
       await new Promise<void>((resolve, reject) => {
-        child.on("message", (m: { ready?: boolean; latencies?: Array<number>; count?: number }) => {
+        child.on("message", (m: { ready?: boolean; latencies?: Array<number>; count?: number; cpuMs?: number }) => {
           if (m.ready) resolve()
+          if (m.cpuMs) proc.cpuMs = m.cpuMs
           if (m.latencies) proc.latencies.push(...m.latencies)
           if (m.count) proc.count += m.count
         })
@@ -52,6 +55,8 @@ const startWorkers = async (system: System, url: string, n: number, concurrency:
   )
   return {
     started: () => procs.reduce((a, p) => a + p.count, 0),
+    /** CPU time of all workers so far (reported every 200 ms). */
+    cpuMs: () => procs.reduce((a, p) => a + p.cpuMs, 0),
     latencies: () => procs.flatMap((p) => p.latencies),
     stop: () =>
       Promise.all(
@@ -66,6 +71,25 @@ const startWorkers = async (system: System, url: string, n: number, concurrency:
         )
       )
   }
+}
+
+/**
+ * CPU time (ms) of the PostgreSQL backends serving `client`'s database, other than `client`'s own (read from /proc:
+ * only for a server on this machine; 0 elsewhere). Backends that exit between two readings are not counted.
+ */
+const backendCpuMs = async (client: pg.Client) => {
+  const { rows } = await client.query<{ pid: number }>(
+    "select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()"
+  )
+  const ticks = rows.map((r) => {
+    try {
+      const fields = readFileSync(`/proc/${r.pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ")
+      return Number(fields[11]) + Number(fields[12]) // utime, stime (fields 14 and 15 of stat)
+    } catch {
+      return 0
+    }
+  })
+  return new Map(rows.map((r, i) => [r.pid, (ticks[i] * 1000) / 100])) // USER_HZ = 100
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -149,6 +173,8 @@ export const runJobsBench = async (argv: ReadonlyArray<string>) => {
         await a.reset()
         const w = await startWorkers(system, url, workers, concurrency, cpuProf)
         const t0 = performance.now()
+        const cpu0 = w.cpuMs()
+        const pg0 = await backendCpuMs(client)
         await a.bulk(jobs)
         // pg-boss polls at most every 0.5 s per worker: give it a minute and report the rate reached.
         const deadline = Date.now() + (system === "pgboss" ? 60_000 : 300_000)
@@ -157,6 +183,10 @@ export const runJobsBench = async (argv: ReadonlyArray<string>) => {
         while (w.started() < jobs && Date.now() < deadline) await sleep(20)
         while ((done = await a.done(jobs)) < jobs && Date.now() < deadline) await sleep(20)
         const seconds = (performance.now() - t0) / 1000
+        await sleep(250) // the workers' last CPU report
+        const cpuMs = w.cpuMs() - cpu0
+        const pg1 = await backendCpuMs(client)
+        const pgCpuMs = [...pg1].reduce((a, [pid, ms]) => a + ms - (pg0.get(pid) ?? 0), 0)
         // Latency: one job at a time, 25 ms apart, measured from just before the insert to the handler's start.
         await a.reset()
         await sleep(500)
@@ -176,6 +206,9 @@ export const runJobsBench = async (argv: ReadonlyArray<string>) => {
           concurrency,
           jobs: done,
           "jobs/s": Math.round(done / seconds),
+          // Worker CPU per job in the throughput run (independent of the machine's load, unlike jobs/s).
+          "worker cpu µs/job": Math.round((cpuMs * 1000) / Math.max(1, done)),
+          "pg cpu µs/job": Math.round((pgCpuMs * 1000) / Math.max(1, done)),
           "p50 ms": percentile(lat, 50),
           "p99 ms": percentile(lat, 99),
           samples: lat.length

@@ -1,7 +1,7 @@
 /**
  * One benchmark worker process: `worker.ts <kas|graphile|pgboss> <database url> <concurrency>`.
  * Runs no-op jobs whose payload `t` is the enqueue time (ms); sends the enqueue-to-start latencies to the parent
- * over IPC every 200 ms, and stops on the message "stop".
+ * and its CPU time so far over IPC every 200 ms, and stops on the message "stop".
  */
 import { PgClient } from "@effect/sql-pg"
 import { defineJob, JobRegistry, JobStore, Worker } from "@kas/jobs"
@@ -18,7 +18,8 @@ const started = (t: number | undefined) => {
   if (typeof t === "number") latencies.push(Date.now() - t)
 }
 const report = () => {
-  process.send?.({ latencies, count })
+  const cpu = process.cpuUsage()
+  process.send?.({ latencies, count, cpuMs: (cpu.user + cpu.system) / 1000 })
   latencies = []
   count = 0
 }

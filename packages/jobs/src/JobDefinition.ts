@@ -57,6 +57,9 @@ export const defineJob = <P, PI, A = unknown, AI = unknown, E = never, R = never
 ): JobDefinition<P, PI, A, AI, E, R> => {
   const result = options.result ?? (Json as unknown as Schema.Schema<A, AI, never>)
   const encodeArgs = (p: P) => Schema.encodeEither(options.params)(p)
+  // Made once: the worker decodes and encodes for every job it runs.
+  const decodeStored = Schema.decodeUnknown(options.params)
+  const encodeResult = Schema.encode(result)
   return {
     key: options.key,
     label: options.label,
@@ -78,13 +81,13 @@ export const defineJob = <P, PI, A = unknown, AI = unknown, E = never, R = never
         Effect.mapError((e) => new JobFailed({ message: `Invalid parameters for ${options.key}: ${e.message}` }))
       ),
     execute: (args, ctx) =>
-      Schema.decodeUnknown(options.params)(args).pipe(
+      decodeStored(args).pipe(
         Effect.mapError(
           (e) => new JobFailed({ message: `The stored arguments do not match ${options.key}'s parameters:\n${e.message}` })
         ),
         Effect.flatMap((p) => options.run(p, ctx)),
         Effect.flatMap((a) =>
-          Schema.encode(result)(a).pipe(
+          encodeResult(a).pipe(
             Effect.mapError((e) => new JobFailed({ message: `The result of ${options.key} does not encode:\n${e.message}` }))
           )
         )

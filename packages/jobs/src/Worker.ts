@@ -1,5 +1,5 @@
 import { PgClient } from "@effect/sql-pg"
-import { Deferred, Duration, Effect, Exit, Fiber, Queue, Schedule, type Scope, Stream } from "effect"
+import { Cause, Deferred, Duration, Effect, Exit, Fiber, FiberId, Queue, Schedule, type Scope, Stream } from "effect"
 import { hostname } from "node:os"
 import type { JobContext } from "./JobContext.js"
 import type { JobType } from "./JobDefinition.js"
@@ -60,10 +60,14 @@ interface Entry {
   readonly id: string
   readonly token: string
   readonly key: string
-  readonly timeout: Duration.Duration | undefined
+  readonly timeoutMs: number
   readonly execute: (args: unknown, ctx: JobContext) => Effect.Effect<unknown, unknown>
-  readonly controller: AbortController
+  /** Made when the job first asks for its `signal`. */
+  controller: AbortController | undefined
   fiber: Fiber.RuntimeFiber<void, never> | undefined
+  timer: ReturnType<typeof setTimeout> | undefined
+  /** The timer interrupted the job. */
+  timedOut: boolean
   /** The run returned; its completion is queued. */
   done: boolean
   lost: boolean
@@ -77,6 +81,13 @@ interface Completion {
   readonly result: string | null
   readonly failure: string | null
   readonly delayMs: number
+}
+
+interface DoneRow {
+  readonly id: string
+  readonly status: JobStatus
+  readonly parent_id: string | null
+  readonly has_dependants: boolean
 }
 
 interface ClaimRow {
@@ -114,9 +125,16 @@ export const start = <R>(
     const entries = new Map<string, Entry>()
     let active = 0
     let stopping = false
-    const wake = yield* Queue.sliding<void>(1)
-    const slotFree = yield* Queue.sliding<void>(1)
-    const completions = yield* Queue.unbounded<Completion>()
+    /** Results waiting to be written by the cycle loop. */
+    let pending: Array<Completion> = []
+    /** Whether a claim may find work: false after a claim found fewer jobs than asked, until a wake-up or the poll. */
+    let mayHaveWork = true
+    /** Wakes the cycle loop: a result to write, a free slot, or (with `wake`) new work. */
+    const kick = yield* Queue.sliding<void>(1)
+    const wake = Effect.suspend(() => {
+      mayHaveWork = true
+      return kick.offer(undefined)
+    })
     const log = (message: string, extra: Record<string, unknown> = {}) =>
       Effect.logInfo(message).pipe(Effect.annotateLogs({ worker: workerId, ...extra }))
     const dbRetry = Schedule.exponential("100 millis", 2).pipe(Schedule.union(Schedule.spaced("5 seconds")))
@@ -183,7 +201,10 @@ export const start = <R>(
         jobId: entry.id,
         attempt: row.attempts,
         createdBy: row.created_by,
-        signal: entry.controller.signal,
+        get signal() {
+          entry.controller ??= new AbortController()
+          return entry.controller.signal
+        },
         progress,
         setTitle: (title) =>
           q<{ id: string }>(Q.setTitle, [entry.id, entry.token, title.slice(0, 255)]).pipe(
@@ -199,48 +220,53 @@ export const start = <R>(
                 { parentId: entry.id, token: entry.token }
               )
             ),
-            Effect.tap(() => wake.offer(undefined))
+            Effect.tap(() => wake)
           ),
         awaitJobs: (ids) => store.awaitEnded(ids)
       }
     }
 
+    /** The completion of a run that was not interrupted from outside (lost claim, drain). */
+    const completionOf = (entry: Entry, row: ClaimRow, exit: Exit.Exit<unknown, unknown>): Completion => {
+      if (Exit.isSuccess(exit)) {
+        return { entry, status: "finished", result: JSON.stringify(exit.value ?? {}), failure: null, delayMs: 0 }
+      }
+      const f = describe(entry.timedOut ? Cause.fail(new JobTimedOut({ seconds: Math.round(entry.timeoutMs / 1000) })) : exit.cause)
+      const retry = f.retryable && row.attempts < row.max_attempts
+      return {
+        entry,
+        status: retry ? "queued" : "failed",
+        result: f.result === undefined ? null : JSON.stringify(f.result),
+        failure: f.failure,
+        delayMs: retry ? Math.round(Math.min(2 ** row.attempts, 3600) * 1000) : 0
+      }
+    }
+
+    /**
+     * A job's fiber. Its timeout is a plain timer that interrupts the fiber (`Effect.timeout` forks a fiber and a
+     * race per job, most of a no-op job's cost); the exit handler then records the timeout as the failure.
+     */
     const runJob = (entry: Entry, row: ClaimRow) =>
-      Effect.gen(function* () {
-        const timeout = entry.timeout ?? defaultTimeout
-        const exit = yield* entry.execute(row.arguments, makeContext(entry, row)).pipe(
-          Effect.timeoutFail({
-            duration: timeout,
-            onTimeout: () => new JobTimedOut({ seconds: Math.round(Duration.toSeconds(timeout)) })
-          }),
-          Effect.exit
-        )
-        let completion: Completion
-        if (Exit.isSuccess(exit)) {
-          completion = { entry, status: "finished", result: JSON.stringify(exit.value ?? {}), failure: null, delayMs: 0 }
-        } else {
-          const f = describe(exit.cause)
-          const retry = f.retryable && row.attempts < row.max_attempts
-          completion = {
-            entry,
-            status: retry ? "queued" : "failed",
-            result: f.result === undefined ? null : JSON.stringify(f.result),
-            failure: f.failure,
-            delayMs: retry ? Math.round(Math.min(2 ** row.attempts, 3600) * 1000) : 0
-          }
-        }
-        entry.done = true
-        yield* completions.offer(completion)
-      }).pipe(
-        Effect.onInterrupt(() => Effect.sync(() => entry.controller.abort())),
+      entry.execute(row.arguments, makeContext(entry, row)).pipe(
+        Effect.onExit((exit) =>
+          Effect.sync(() => {
+            if (entry.timer !== undefined) clearTimeout(entry.timer)
+            if (entry.lost || entry.released) return // interrupted from outside: the row is not ours to write
+            entry.done = true
+            pending.push(completionOf(entry, row, exit))
+          })
+        ),
+        Effect.onInterrupt(() => Effect.sync(() => entry.controller?.abort())),
         Effect.ensuring(
           Effect.suspend(() => {
             active--
             if (!entry.done) entries.delete(entry.id) // lost or released: no completion will come
-            return slotFree.offer(undefined)
+            return kick.offer(undefined)
           })
         ),
-        Effect.annotateLogs({ job: entry.id, type: entry.key })
+        Effect.annotateLogs({ job: entry.id, type: entry.key }),
+        Effect.exit,
+        Effect.asVoid
       )
 
     const launch = (row: ClaimRow) =>
@@ -252,10 +278,12 @@ export const start = <R>(
           id: row.id,
           token: row.claim_token,
           key: type.key,
-          timeout: type.timeout,
+          timeoutMs: Duration.toMillis(type.timeout ?? defaultTimeout),
           execute: (args, ctx) => type.execute(args, ctx).pipe(Effect.provide(context)),
-          controller: new AbortController(),
+          controller: undefined,
           fiber: undefined,
+          timer: undefined,
+          timedOut: false,
           done: false,
           lost: false,
           released: false,
@@ -265,71 +293,122 @@ export const start = <R>(
         active++
         // Forked inside the uninterruptible claim: make the job itself interruptible again. A daemon: only `drain`
         // (also run when the worker's scope closes) decides when a running job is interrupted and released.
-        entry.fiber = yield* Effect.forkDaemon(Effect.interruptible(runJob(entry, row)))
+        const fiber = yield* Effect.forkDaemon(Effect.interruptible(runJob(entry, row)))
+        entry.fiber = fiber
+        // Longer than setTimeout allows (24.8 days): no timeout.
+        if (entry.timeoutMs <= 2_147_483_647 && !entry.done) {
+          entry.timer = setTimeout(() => {
+            if (entry.done || entry.lost || entry.released) return
+            entry.timedOut = true
+            fiber.unsafeInterruptAsFork(FiberId.none)
+          }, entry.timeoutMs)
+          entry.timer.unref()
+        }
       })
 
     const only = options.onlyJobs ? new Set(options.onlyJobs) : undefined
-    const claim = (n: number) =>
-      q<ClaimRow>(Q.claim, [types, n, workerId, leaseMs, only ? [...only] : null]).pipe(
-        Effect.tap((rows) => {
-          if (only) for (const r of rows) only.add(r.id)
-          return Effect.forEach(rows, launch, { discard: true })
-        }),
-        Effect.uninterruptible
-      )
 
-    const fetchLoop = Effect.gen(function* () {
-      while (!stopping) {
-        const free = concurrency - active
-        if (free <= 0) {
-          yield* slotFree.take
-          // Let the other jobs finishing in this tick free their slots too: one claim for all of them.
-          yield* Effect.yieldNow()
+    /** After the results in `batch` were written (`rows`): dependants, parents, wake-ups and the end hook. */
+    const afterWrite = (batch: ReadonlyArray<Completion>, rows: ReadonlyArray<DoneRow>) =>
+      Effect.gen(function* () {
+        const written = new Set(rows.map((r) => r.id))
+        for (const c of batch) {
+          entries.delete(c.entry.id)
+          if (!written.has(c.entry.id)) {
+            yield* log("result not written: the claim was lost (cancelled or taken over)", { job: c.entry.id })
+          }
+        }
+        const failedChildren = rows.filter((r) => r.status === "failed" && r.parent_id !== null).map((r) => r.id)
+        if (failedChildren.length > 0 || rows.some((r) => r.has_dependants)) {
+          yield* store.resolve(failedChildren).pipe(
+            Effect.tapError((e) => Effect.logWarning("resolving dependants failed; retrying", e.message)),
+            Effect.retry(dbRetry)
+          )
+        }
+        if (rows.some((r) => r.status === "queued")) yield* wake
+        if (options.onJobEnd) {
+          const hook = options.onJobEnd
+          const ended = rows.filter((r) => r.status !== "queued")
+          const byId = new Map(batch.map((c) => [c.entry.id, c.entry.key]))
+          yield* Effect.forkDaemon(
+            Effect.forEach(ended, (r) => hook({ id: r.id, type: byId.get(r.id) ?? "", status: r.status }), { discard: true }).pipe(
+              Effect.catchAllCause((c) => Effect.logWarning("onJobEnd failed", c))
+            )
+          )
+        }
+      })
+
+    /**
+     * One round trip: writes the waiting results and claims jobs for the free slots, in one statement when there
+     * are both (graphile-worker needs two round trips per job; this needs one per batch). Uninterruptible: what
+     * the database committed is always followed by its bookkeeping here.
+     */
+    const cycle = (batch: ReadonlyArray<Completion>, n: number) =>
+      Effect.gen(function* () {
+        const completeParams = [
+          batch.map((c) => c.entry.id),
+          batch.map((c) => c.entry.token),
+          batch.map((c) => c.status),
+          batch.map((c) => c.result),
+          batch.map((c) => c.failure),
+          batch.map((c) => c.delayMs)
+        ]
+        const claimParams = [types, n, workerId, leaseMs, only ? [...only] : null]
+        let done: ReadonlyArray<DoneRow> = []
+        let claimed: ReadonlyArray<ClaimRow> = []
+        if (batch.length > 0 && n > 0) {
+          const [r] = yield* q<{ done: ReadonlyArray<DoneRow>; claimed: ReadonlyArray<ClaimRow> }>(Q.completeAndClaim, [
+            ...completeParams,
+            ...claimParams
+          ])
+          done = r.done
+          claimed = r.claimed
+        } else if (batch.length > 0) {
+          done = yield* q<DoneRow>(Q.complete, completeParams)
+        } else {
+          claimed = yield* q<ClaimRow>(Q.claim, claimParams)
+        }
+        if (n > 0 && claimed.length < n) mayHaveWork = false
+        if (only) for (const r of claimed) only.add(r.id)
+        yield* Effect.forEach(claimed, launch, { discard: true })
+        if (batch.length > 0) yield* afterWrite(batch, done)
+      }).pipe(Effect.uninterruptible)
+
+    /**
+     * The worker's loop: whenever results wait or slots are free (and the queue may have work), one `cycle`.
+     * Results are written until the worker's scope closes, also while draining; claims stop when draining.
+     */
+    const cycleLoop = Effect.gen(function* () {
+      let failures = 0
+      let lastClaim = Date.now()
+      for (;;) {
+        // The poll: look for work every `pollInterval` even without a wake-up (polling is the source of truth).
+        if (Date.now() - lastClaim >= pollMs) mayHaveWork = true
+        const claiming = !stopping && mayHaveWork && concurrency - active > 0
+        if (pending.length === 0 && !claiming) {
+          if (stopping || concurrency - active <= 0) yield* kick.take // a result or a free slot comes with a kick
+          else yield* kick.take.pipe(Effect.timeout(Math.max(1, pollMs - (Date.now() - lastClaim))), Effect.option)
           continue
         }
-        const n = Math.min(free, batchSize)
-        const rows = yield* claim(n).pipe(
-          Effect.catchAll((e) => Effect.logWarning("claim failed", e.message).pipe(Effect.as(null)))
-        )
-        if (rows === null) {
-          yield* Effect.sleep(pollMs)
-        } else if (rows.length < n) {
-          yield* wake.take.pipe(Effect.timeout(pollMs), Effect.ignore)
-        }
-      }
-    })
-
-    const flushCompletions = Effect.gen(function* () {
-      const batch = [...(yield* completions.takeBetween(1, 1000))]
-      const rows = yield* q<{ id: string; status: JobStatus; parent_id: string | null; has_dependants: boolean }>(Q.complete, [
-        batch.map((c) => c.entry.id),
-        batch.map((c) => c.entry.token),
-        batch.map((c) => c.status),
-        batch.map((c) => c.result),
-        batch.map((c) => c.failure),
-        batch.map((c) => c.delayMs)
-      ]).pipe(Effect.tapError((e) => Effect.logWarning("writing results failed; retrying", e.message)), Effect.retry(dbRetry))
-      const written = new Set(rows.map((r) => r.id))
-      for (const c of batch) {
-        entries.delete(c.entry.id)
-        if (!written.has(c.entry.id)) {
-          yield* log("result not written: the claim was lost (cancelled or taken over)", { job: c.entry.id })
-        }
-      }
-      const failedChildren = rows.filter((r) => r.status === "failed" && r.parent_id !== null).map((r) => r.id)
-      if (failedChildren.length > 0 || rows.some((r) => r.has_dependants)) {
-        yield* store.resolve(failedChildren).pipe(Effect.retry(dbRetry))
-      }
-      if (rows.some((r) => r.status === "queued")) yield* wake.offer(undefined)
-      if (options.onJobEnd) {
-        const hook = options.onJobEnd
-        const ended = rows.filter((r) => r.status !== "queued")
-        const byId = new Map(batch.map((c) => [c.entry.id, c.entry.key]))
-        yield* Effect.forkDaemon(
-          Effect.forEach(ended, (r) => hook({ id: r.id, type: byId.get(r.id) ?? "", status: r.status }), { discard: true }).pipe(
-            Effect.catchAllCause((c) => Effect.logWarning("onJobEnd failed", c))
+        // Let the other jobs finishing in this tick end too: one statement for all of them.
+        yield* Effect.yieldNow()
+        const batch = pending.splice(0, 1000)
+        const n = claiming && !stopping ? Math.max(0, Math.min(concurrency - active, batchSize)) : 0
+        if (n > 0) lastClaim = Date.now()
+        if (batch.length === 0 && n === 0) continue
+        const ok = yield* cycle(batch, n).pipe(
+          Effect.as(true),
+          Effect.catchAll((e) =>
+            Effect.sync(() => {
+              pending = batch.concat(pending) // nothing was written: try again
+            }).pipe(
+              Effect.zipRight(Effect.logWarning(batch.length > 0 ? "writing results failed; retrying" : "claim failed", e.message)),
+              Effect.as(false)
+            )
           )
         )
+        failures = ok ? 0 : failures + 1
+        if (!ok) yield* Effect.sleep(Duration.millis(Math.min(100 * 2 ** (failures - 1), pollMs, 5000)))
       }
     })
 
@@ -342,7 +421,7 @@ export const start = <R>(
         ),
         Effect.flatMap((rows) =>
           store.resolve(rows.filter((r) => r.status === "failed" && r.parent_id !== null).map((r) => r.id)).pipe(
-            Effect.zipRight(rows.some((r) => r.status === "queued") ? wake.offer(undefined) : Effect.void)
+            Effect.zipRight(rows.some((r) => r.status === "queued") ? wake : Effect.void)
           )
         )
       )
@@ -357,7 +436,6 @@ export const start = <R>(
     // A previous life of this worker (same id) may have left jobs running: recover them before claiming anything.
     yield* recover(true)
 
-    yield* Effect.forkScoped(Effect.forever(flushCompletions))
     yield* every(heartbeatMs, Effect.suspend(() => heartbeat(live())), "heartbeat")
     yield* every(progressMs, flushProgress, "progress")
     yield* every(recoveryMs, recover(false), "recovery")
@@ -370,20 +448,19 @@ export const start = <R>(
           Effect.retry(Schedule.spaced("5 seconds")),
           Effect.forkScoped
         )
-      yield* listen("jobs_wake", () => wake.offer(undefined))
+      yield* listen("jobs_wake", () => wake)
       yield* listen("jobs_cancel", (payload) => {
         const ids = payload.split(",").filter((id) => entries.has(id))
         return heartbeat(ids.map((id) => entries.get(id)!).filter((e) => !e.done))
       })
     }
-    const fetchFiber = yield* Effect.forkScoped(fetchLoop)
+    yield* Effect.forkScoped(cycleLoop)
     const drained = yield* Deferred.make<void>()
 
     const drain = (grace: Duration.DurationInput) =>
       Effect.gen(function* () {
         if (stopping) return yield* Deferred.await(drained)
         stopping = true
-        yield* Fiber.interrupt(fetchFiber)
         yield* log(`stopping: ${active} job(s) running, grace ${Duration.format(Duration.decode(grace))}`)
         // Polling, not Effect.timeout: drain also runs as a finalizer, where nothing can be interrupted.
         yield* waitUntil(() => active === 0, Duration.toMillis(Duration.decode(grace)))

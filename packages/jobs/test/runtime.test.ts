@@ -106,7 +106,10 @@ layer(Live, { excludeTestServices: true, timeout: 60_000 })("job runtime", (it) 
       withWorker(
         Effect.gen(function* () {
           const store = yield* JobStore
-          const a = yield* store.enqueue(Throw, {}, by)
+          // `a` waits for a one-second job, so that `b` is seen deferred before `a` throws (a fast worker could
+          // otherwise run and fail `a`, and so `b`, before the test reads `b`).
+          const gate = yield* store.enqueue(Sleep, { ms: 1000 }, by)
+          const a = yield* store.enqueue(Throw, {}, { ...by, dependsOn: [gate] })
           const b = yield* store.enqueue(Count, { n: 1 }, { ...by, dependsOn: [a] })
           const c = yield* store.enqueue(Count, { n: 2 }, { ...by, dependsOn: [b] })
           assert.strictEqual((yield* store.get(b)).status, "deferred")
