@@ -5,7 +5,7 @@
  * the same rows into empty copies of the target tables, and a re-import of the unchanged data. Reports rows/s, total
  * time and the worker's peak RSS. Options: --persons N (default 60 000), --r75 N (default 100 000), --seed S,
  * --profile (the worker prints the time per span and SQL statement after each import), --source (run the worker's
- * TypeScript through tsx instead of a bundle).
+ * TypeScript through tsx instead of a bundle), --worker-heap MB (the worker's --max-old-space-size).
  */
 import { SqlClient } from "@effect/sql"
 import { Database, EmbeddedPostgres, Migrations, TaxYears } from "@kas/core"
@@ -59,12 +59,16 @@ const bundleWorker = async (): Promise<string> => {
   return outfile
 }
 
-const startWorker = (url: string, options: { readonly profile: boolean; readonly bundle: string | null }) => {
+const startWorker = (
+  url: string,
+  options: { readonly profile: boolean; readonly bundle: string | null; readonly heapMb: number | null }
+) => {
   const args = [url, ...(options.profile ? ["--profile"] : [])]
+  const node = options.heapMb === null ? [] : [`--max-old-space-size=${options.heapMb}`]
   const command =
     options.bundle === null
-      ? ["--conditions=source", "--import", "tsx", path.join(here, "worker.ts"), ...args]
-      : [options.bundle, ...args]
+      ? [...node, "--conditions=source", "--import", "tsx", path.join(here, "worker.ts"), ...args]
+      : [...node, options.bundle, ...args]
   const child = spawn(process.execPath, command, { cwd: root, stdio: ["ignore", "pipe", "inherit"] })
   let out = ""
   const ready = new Promise<void>((resolve, reject) => {
@@ -119,6 +123,7 @@ export const runImportBench = async (argv: ReadonlyArray<string>): Promise<void>
   const r75Rows = option(argv, "r75", 100_000)
   const seed = option(argv, "seed", 1)
   const profile = argv.includes("--profile")
+  const heapMb = argv.includes("--worker-heap") ? option(argv, "worker-heap", 0) : null
   const bundle = argv.includes("--source") ? null : await bundleWorker()
   const server = await EmbeddedPostgres.startEmbedded({ dataDir: `.kas/bench-${process.pid}`, persistent: false })
   const url = await EmbeddedPostgres.ensureDatabase(server.adminUrl, `kas_bench_import_${randomBytes(3).toString("hex")}`)
@@ -140,7 +145,7 @@ export const runImportBench = async (argv: ReadonlyArray<string>): Promise<void>
         (select count(*)::int from eskat_mock.mock_r75_idx_4500230) as r`
       console.log(`mock data: ${filled.persons} persons, ${c} census rows, ${r} R75 rows in ${(Number(process.hrtime.bigint() - t0) / 1e9).toFixed(1)} s`)
 
-      const worker = startWorker(url, { profile, bundle })
+      const worker = startWorker(url, { profile, bundle, heapMb })
       yield* Effect.promise(() => worker.ready)
       const first = yield* runJobs
       if (profile) yield* Effect.promise(() => worker.printProfile())

@@ -10,7 +10,7 @@ import { EskatSource, make } from "./EskatSource.js"
  */
 export const makeMock = Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
-  return make({
+  const source = make({
     kind: "mock",
     bind: (i) => `$${i}`,
     execute: (text, params) =>
@@ -29,6 +29,7 @@ export const makeMock = Effect.gen(function* () {
         )
       )
   })
+  return { ...source, sameDatabase: { census: "eskat_mock.kas_mandtal", r75: "eskat_mock.mock_r75_idx_4500230" } }
 })
 
 /** `EskatSource` on the `eskat_mock` tables (development and tests). */

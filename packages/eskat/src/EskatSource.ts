@@ -27,6 +27,13 @@ export interface EskatSourceService {
   readonly countCensus: (query: ReadQuery) => Effect.Effect<number, EskatError>
   /** How many rows the R75 reader will return for `query`, for progress. */
   readonly countR75: (query: ReadQuery) => Effect.Effect<number, EskatError>
+  /**
+   * Only the mock source: the tables behind the census and R75 views are in the KAS database itself, under these
+   * qualified names (ASCII column names). An import then copies a page's rows there by key instead of sending the
+   * values it read back to the same database; the rows are still read and decoded first, so invalid rows are
+   * reported in the same way.
+   */
+  readonly sameDatabase?: { readonly census: string; readonly r75: string } | undefined
 }
 
 /** The eSkat source port; `layerMock` (PostgreSQL `eskat_mock`) and `layerLive` (Oracle) implement it. */

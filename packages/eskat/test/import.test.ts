@@ -1,6 +1,8 @@
 import { assert, layer } from "@effect/vitest"
 import { Recalculation } from "@kas/core"
-import { Effect } from "effect"
+import { Effect, Layer } from "effect"
+import { EskatSource } from "../src/EskatSource.js"
+import { makeMock } from "../src/EskatMock.js"
 import { ImportMandtal } from "../src/import/ImportMandtal.js"
 import { ImportR75 } from "../src/import/ImportR75.js"
 import { counts, importLayer, q } from "./support/importFixture.js"
@@ -151,6 +153,29 @@ layer(importLayer, { timeout: "300 seconds" })("census and R75 imports (mock sou
       assert.deepStrictEqual(zero(counts(one)), [["Rå Mandtal-objekter/Opdateret", 1], ["Person-objekter/Opdateret", 1]])
       const error = yield* Effect.flip(census(2030))
       assert.strictEqual(error.message, "Skatteår 2030 findes ikke")
+    })
+  )
+
+  it.effect("a source in another database (live) sends each page's values: the raw rows equal the mock's copy by key", () =>
+    Effect.gen(function* () {
+      yield* q(`update eskat_mock.mock_r75_idx_4500230 set renteindtaegt = '777' where r75_ctl_sekvens_guid =
+        (select r75_ctl_sekvens_guid from eskat_mock.mock_r75_idx_4500230 where tax_year = 2024 and length(res) > 4
+         order by 1 limit 1)`)
+      const streamed = Layer.mergeAll(ImportMandtal.Default, ImportR75.Default).pipe(
+        Layer.provide(Layer.effect(EskatSource, Effect.map(makeMock, (s) => ({ ...s, sameDatabase: undefined }))))
+      )
+      // The name changed by the previous test, and the amount above.
+      const c = counts(yield* census(2024).pipe(Effect.provide(streamed)))
+      assert.strictEqual(c["Rå Mandtal-objekter/Opdateret"], 1)
+      const r = counts(yield* r75(2024).pipe(Effect.provide(streamed)))
+      assert.strictEqual(r["Rå R75-objekter/Opdateret"], 1)
+      const [differ] = yield* q<{ census: number; r75: number }>(
+        `select (select count(*)::int from eskat.imported_census_row i join eskat_mock.kas_mandtal m using (pt_census_guid)
+                 where row(i.*)::text <> row(m.*)::text) as census,
+                (select count(*)::int from eskat.imported_r75_row i join eskat_mock.mock_r75_idx_4500230 m
+                   using (r75_ctl_sekvens_guid) where row(i.*)::text <> row(m.*)::text) as r75`
+      )
+      assert.deepStrictEqual(differ, { census: 0, r75: 0 })
     })
   )
 })

@@ -2,7 +2,7 @@ import { SqlClient } from "@effect/sql"
 import { Reasons, setAuditContext, type AuditAuthor } from "@kas/core"
 import { Effect, Stream } from "effect"
 import type { EskatSourceService } from "../EskatSource.js"
-import { analyzeAfterBulk, type Col, stage, tuple } from "../internal/bulk.js"
+import { analyzeAfterBulk, type Col, stage, stageByKey, tuple } from "../internal/bulk.js"
 import type { CensusRow } from "../Rows.js"
 import type { InvalidRows } from "./ImportResult.js"
 
@@ -56,7 +56,9 @@ export const importRawCensus = (o: {
           Effect.gen(function* () {
             o.invalid.add(page.invalid)
             const rows = page.rows.filter((r) => r.skatteaar === o.year)
-            yield* stage(sql, "raw_page", COLS, rows)
+            yield* (o.source.sameDatabase
+              ? stageByKey(sql, "raw_page", COLS, o.source.sameDatabase.census, rows.map((r) => r.pt_census_guid))
+              : stage(sql, "raw_page", COLS, rows))
             yield* setAuditContext(o.author, Reasons.updatedByImport)
             const updated = yield* sql.unsafe<{ k: string }>(
               `update eskat.imported_census_row t set (${VALUES.join(", ")}) = ${tuple("s", VALUES)}

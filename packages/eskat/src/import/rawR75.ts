@@ -2,7 +2,7 @@ import { SqlClient } from "@effect/sql"
 import { Reasons, setAuditContext, type AuditAuthor } from "@kas/core"
 import { Effect, Stream } from "effect"
 import type { EskatSourceService } from "../EskatSource.js"
-import { analyzeAfterBulk, type Col, stage, tuple } from "../internal/bulk.js"
+import { analyzeAfterBulk, type Col, stage, stageByKey, tuple } from "../internal/bulk.js"
 import type { R75Row } from "../Rows.js"
 import type { InvalidRows } from "./ImportResult.js"
 
@@ -43,7 +43,9 @@ export const importRawR75 = (o: {
         sql.withTransaction(
           Effect.gen(function* () {
             o.invalid.add(page.invalid)
-            yield* stage(sql, "raw_page", COLS, page.rows)
+            yield* (o.source.sameDatabase
+              ? stageByKey(sql, "raw_page", COLS, o.source.sameDatabase.r75, page.rows.map((r) => r.r75_ctl_sekvens_guid))
+              : stage(sql, "raw_page", COLS, page.rows))
             yield* setAuditContext(o.author, Reasons.updatedByImport)
             const updated = yield* sql.unsafe(
               `update eskat.imported_r75_row t set (${VALUES.join(", ")}) = ${tuple("s", VALUES)}

@@ -27,6 +27,25 @@ export const stage = <R>(sql: SqlClient.SqlClient, name: string, cols: ReadonlyA
   return Effect.asVoid(sql.unsafe(`create temporary table ${name} on commit drop as select * from ${u.text}`, u.params))
 }
 
+/**
+ * As `stage`, for a source table in this database (the mock source): copies the rows with the given keys from `table`
+ * into `name`, in the column order of `cols`, without sending their values.
+ */
+export const stageByKey = <R>(
+  sql: SqlClient.SqlClient,
+  name: string,
+  cols: ReadonlyArray<Col<R>>,
+  table: string,
+  keys: ReadonlyArray<string>
+) =>
+  Effect.asVoid(
+    sql.unsafe(
+      `create temporary table ${name} on commit drop as select ${cols.map((c) => c.name).join(", ")} from ${table}
+       where ${cols[0]!.name} = any($1::${cols[0]!.type}[])`,
+      [keys]
+    )
+  )
+
 /** `(a.x, a.y, …)` for a row comparison. */
 export const tuple = (alias: string, names: ReadonlyArray<string>) => `(${names.map((n) => `${alias}.${n}`).join(", ")})`
 
