@@ -5,6 +5,7 @@
 import { HttpClient, HttpClientRequest, type HttpClientResponse } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
 import { Context, Data, Duration, Effect, Either, Layer, Option, Redacted, Schedule, Schema } from "effect"
+import { Agent } from "undici"
 import * as C from "./Contract.js"
 
 /** The back office could not be used: unreachable or timed out, an unexpected status, or an answer that does not decode. */
@@ -129,9 +130,16 @@ export class KasRestClient extends Context.Tag("@kas/core/KasRestClient")<
             const form = new FormData()
             form.set("data", JSON.stringify(encodeSubmission(data)))
             for (const f of files) form.set(f.part, new Blob([f.content], { type: f.contentType }), f.name)
+            // Encoded to bytes here (boundary and all) rather than handed to the transport: undici cannot stream the
+            // FormData class of Node's own fetch ("action is not a function").
+            const multipart = new Response(form)
+            const bytes = yield* Effect.tryPromise({
+              try: () => multipart.arrayBuffer(),
+              catch: (cause) => new RestError({ reason: "unreachable", message: `Could not encode the submission: ${String(cause)}`, cause })
+            })
             const req = HttpClientRequest.post("/rest/submission/").pipe(
               HttpClientRequest.setHeader(C.CPR_HEADER, cpr),
-              HttpClientRequest.bodyFormData(form)
+              HttpClientRequest.bodyUint8Array(new Uint8Array(bytes), multipart.headers.get("content-type") ?? "multipart/form-data")
             )
             const res = yield* send(req, Duration.sum(timeout, Duration.seconds(25)))
             if (res.status === 200) return { _tag: "Ok", result: yield* decode(C.SubmissionResult, res) } as const
@@ -180,11 +188,22 @@ export class KasRestClient extends Context.Tag("@kas/core/KasRestClient")<
       })
     })
 
-  /** The client over Node's HTTP client with a keep-alive agent (and REST_CA_CERT when given). */
+  /**
+   * The client over undici (keep-alive connections; REST_CA_CERT when given, else the system CAs), closed with the
+   * layer. undici rather than `node:http`: the same HttpClient costs about half the CPU per call (bench/selvbetjening).
+   */
   static readonly layer = (options: KasRestClientOptions): Layer.Layer<KasRestClient> =>
     Layer.effect(KasRestClient, KasRestClient.make(options)).pipe(
-      Layer.provide(NodeHttpClient.layerWithoutAgent),
-      Layer.provide(NodeHttpClient.makeAgentLayer({ keepAlive: true, maxSockets: 256, ...(options.ca ? { ca: options.ca } : {}) }))
+      Layer.provide(NodeHttpClient.layerUndiciWithoutDispatcher),
+      Layer.provide(
+        Layer.scoped(
+          NodeHttpClient.Dispatcher,
+          Effect.acquireRelease(
+            Effect.sync(() => new Agent({ connections: 256, ...(options.ca ? { connect: { ca: options.ca } } : {}) })),
+            (agent) => Effect.promise(() => agent.destroy())
+          )
+        )
+      )
     )
 }
 
