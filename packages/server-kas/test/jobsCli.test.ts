@@ -99,3 +99,25 @@ describe("kas worker", () => {
     expect(worker.output()).toContain("kas worker: stopped")
   }, 120_000)
 })
+
+describe("kas cancel-job", () => {
+  it("cancels a queued job (exit 0); an ended job exits 1, an unknown id 2, a missing id is a usage error", async () => {
+    const id = (await client.query<{ id: string }>("insert into jobs.job (type, created_by) values ('DemoSlowJob', 'admin') returning id")).rows[0].id
+    const [ok, unknown, usage] = await Promise.all([
+      run(["cancel-job", id, "--by", "admin"]),
+      run(["cancel-job", "00000000-0000-0000-0000-000000000000"]),
+      run(["cancel-job"])
+    ])
+    expect(ok.code, ok.output).toBe(0)
+    expect(ok.output).toContain(`Job ${id} cancelled`)
+    const { rows } = await client.query<{ status: string; failure: string }>("select status, failure from jobs.job where id = $1", [id])
+    expect(rows[0]).toEqual({ status: "cancelled", failure: "Annulleret af admin" })
+    expect(unknown.code).toBe(2)
+    expect(unknown.output).toContain("no job with id '00000000-0000-0000-0000-000000000000'")
+    expect(usage.code).toBe(2)
+    expect(usage.output).toContain("give exactly one job id")
+    const again = await run(["cancel-job", id])
+    expect(again.code).toBe(1)
+    expect(again.output).toContain("has already ended (cancelled)")
+  }, 120_000)
+})

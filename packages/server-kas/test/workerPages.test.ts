@@ -112,3 +112,55 @@ describe("the job list and detail pages", () => {
     expect((await admin.get("/worker/job/00000000-0000-0000-0000-000000000000/")).status).toBe(404)
   })
 })
+
+describe("cancelling a job", () => {
+  const statusOf = async (id: string) =>
+    (await client.query<{ status: string; failure: string; claim_token: string | null; ended: boolean }>(
+      "select status, failure, claim_token, ended_at is not null as ended from jobs.job where id = $1",
+      [id]
+    )).rows[0]
+
+  it("the detail page's Annuller button cancels a queued job and its children; needs job.add and the CSRF token", async () => {
+    const id = (await client.query<{ id: string }>("insert into jobs.job (type, created_by) values ('DemoJobWithChildren', 'admin') returning id")).rows[0].id
+    const child = (await client.query<{ id: string }>(
+      "insert into jobs.job (type, created_by, parent_id, status) values ('DemoSlowJob', 'admin', $1, 'deferred') returning id",
+      [id]
+    )).rows[0].id
+    const page = await (await admin.get(`/worker/job/${id}/`)).text()
+    expect(page).toContain(`action="/worker/job/${id}/cancel/"`)
+    expect(page).toContain(">Annuller</button>")
+
+    expect((await admin.post(`/worker/job/${id}/cancel/`, {}, { csrf: false })).status).toBe(403)
+    const clerk = await new Browser(web.url).login("sagsbehandler")
+    expect((await clerk.post(`/worker/job/${id}/cancel/`, {}, { from: "/" })).status).toBe(403)
+    expect((await statusOf(id)).status).toBe("queued")
+
+    const res = await admin.post(`/worker/job/${id}/cancel/`, {}, { from: `/worker/job/${id}/` })
+    expect(res.status).toBe(302)
+    expect(res.headers.get("location")).toBe(`/worker/job/${id}/`)
+    expect(await statusOf(id)).toEqual({ status: "cancelled", failure: "Annulleret af admin", claim_token: null, ended: true })
+    expect((await statusOf(child)).status).toBe("cancelled")
+
+    const after = await (await admin.get(`/worker/job/${id}/`)).text()
+    expect(after).toContain("Annulleret af admin")
+    expect(after).not.toContain(`action="/worker/job/${id}/cancel/"`)
+    const again = await admin.post(`/worker/job/${id}/cancel/`, {}, { from: `/worker/job/${id}/` })
+    expect(again.status).toBe(409)
+    expect(await again.text()).toContain("Jobbet er allerede afsluttet og kan ikke annulleres")
+    expect((await admin.post("/worker/job/00000000-0000-0000-0000-000000000000/cancel/", {}, { from: "/worker/jobs/" })).status).toBe(404)
+  })
+
+  it("a running job loses its claim (its worker interrupts it); a finished job shows no button", async () => {
+    const id = (await client.query<{ id: string }>(`insert into jobs.job (type, created_by, status, claim_token, started_at, worker_id)
+      values ('DemoSlowJob', 'admin', 'running', gen_random_uuid(), now(), 'w') returning id`)).rows[0].id
+    expect((await admin.post(`/worker/job/${id}/cancel/`, {}, { from: `/worker/job/${id}/` })).status).toBe(302)
+    expect(await statusOf(id)).toEqual({ status: "cancelled", failure: "Annulleret af admin", claim_token: null, ended: true })
+
+    const done = (await client.query<{ id: string }>(
+      "insert into jobs.job (type, created_by, status, ended_at) values ('DemoSlowJob', 'admin', 'finished', now()) returning id"
+    )).rows[0].id
+    expect(await (await admin.get(`/worker/job/${done}/`)).text()).not.toContain("/cancel/")
+    expect((await admin.post(`/worker/job/${done}/cancel/`, {}, { from: `/worker/job/${done}/` })).status).toBe(409)
+    expect((await statusOf(done)).status).toBe("finished")
+  })
+})

@@ -36,6 +36,12 @@ export const commands: ReadonlyArray<CommandInfo> = [
     load: () => import("./executeJob.js").then((m) => m.executeJob)
   },
   {
+    name: "cancel-job",
+    summary: "cancel a queued, deferred or running job and its unfinished children",
+    usage: "cancel-job <job id> [--by <user>]",
+    load: () => import("./cancelJob.js").then((m) => m.cancelJob)
+  },
+  {
     name: "create-user",
     summary: "create a staff user (password from a prompt or stdin)",
     usage: "create-user --username <name> --group <group> [--group …] [--superuser]",

@@ -6,7 +6,7 @@ import type { Context } from "koa"
 import { danishErrors } from "../jobs/fieldErrors.js"
 import { findType, typesFor } from "../jobs/registry.js"
 import type { AppContext } from "../web/AppContext.js"
-import { requirePermission } from "../web/StaffAuth.js"
+import { hasPermission, requirePermission } from "../web/StaffAuth.js"
 import { dateTimeFormatter, durationOf, rowOf, statusLabels } from "./workerViewModel.js"
 
 const PAGE = 10
@@ -67,8 +67,21 @@ export const workerRoutes = (app: AppContext) => {
       startedAt: formatDate(job.startedAt),
       duration: durationOf(job),
       argumentsJson: JSON.stringify(job.arguments, null, 2),
-      result: (job.result ?? {}) as Record<string, unknown>
+      result: (job.result ?? {}) as Record<string, unknown>,
+      // Cancelling needs the permission to start jobs (jobs.md is silent; decision).
+      canCancel: !isEnded(job.status) && hasPermission(ctx.state.user, "job.view", "job.add")
     })
+  })
+
+  // Cancels a queued, deferred or running job and its unfinished children; a running one is interrupted by its worker.
+  router.post("/job/:id/cancel/", add, async (ctx) => {
+    const username = ctx.state.user!.username
+    const changed = await app.run(
+      ctx,
+      orNotFound(Effect.flatMap(JobStore, (s) => s.cancel(ctx.params.id, `Annulleret af ${username}`)))
+    )
+    if (!changed) throw new HttpError(409, "Jobbet er allerede afsluttet og kan ikke annulleres")
+    ctx.redirect(`/worker/job/${ctx.params.id}/`)
   })
 
   // The live part of the detail page: htmx polls it every 2 s while the job (or a child) runs.
