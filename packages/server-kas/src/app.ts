@@ -20,6 +20,7 @@ import {
 import { StaffUsers } from "./auth/StaffUsers.js"
 import { authRoutes } from "./routes/auth.js"
 import { restApi } from "./routes/rest.js"
+import { RepresentationTokens } from "./rest/RepresentationTokens.js"
 import { areaRoutes } from "./routes/index.js"
 import type { AppContext } from "./web/AppContext.js"
 import { currentUser, hasPermission } from "./web/StaffAuth.js"
@@ -73,6 +74,12 @@ export const makeApp = (settings: KasConfig.BackOfficeConfig.KasWebSettings, run
   )
   app.use(csrf({ exempt: ["/rest/"] }))
   app.use(currentUser((id) => runP(Effect.flatMap(StaffUsers, (u) => u.load(id)))))
+  // staff-web.md §1, §16: while the user holds a consumed representation token, every page shows the banner.
+  app.use(async (ctx, next) => {
+    const user = ctx.state.user
+    if (user && !ctx.path.startsWith("/static/")) ctx.state.representing = await runP(Effect.flatMap(RepresentationTokens, (r) => r.active(user.id)))
+    await next()
+  })
 
   const auth = authRoutes((u, p) => runP(Effect.flatMap(StaffUsers, (s) => s.authenticate(u, p))))
   app.use(auth.routes()).use(auth.allowedMethods())

@@ -262,7 +262,12 @@ describe("representation tokens", () => {
     expect([refused.status, await refused.text()]).toEqual([400, "User already is using another token"])
     expect(await (await exchange()).text()).toBe("Token not set")
     expect(await (await exchange("x".repeat(64))).text()).toBe("Invalid token")
+    // The staff web shows the banner while the consumed token lives, to this user only; stopping removes it.
+    const banner = `Du er logget ind i selvbetjening på vegne af ${CPR_A}`
+    expect(await (await staff.get("/")).text()).toContain(banner)
+    expect(await (await (await new Browser(kas.url).login("administrator")).get("/")).text()).not.toContain("på vegne af")
     expect((await staff.get("/represent-stop/")).status).toBe(302)
+    expect(await (await staff.get("/")).text()).not.toContain(banner)
     const late = await start(staff, fx.personB)
     await query(kas.databaseUrl, "update kas.representation_token set created = now() - interval '2 minutes' where token = $1", [late])
     expect(await (await exchange(late)).text()).toBe("Token expired")
