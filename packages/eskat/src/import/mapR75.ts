@@ -35,19 +35,23 @@ const GROUPS = `
       coalesce(pc.agreement_present, false) as agreement
     from lines l
     left join corrected c on c.cpr = l.cpr and c.res = l.res and c.ktd is not distinct from l.ktd
-    left join kas.person p on p.cpr = l.cpr
-    left join kas.person_tax_year pty on pty.person_id = p.id and pty.tax_year_id = $3
+    -- Lookups by key (offset 0 keeps them per line): a chunk has a few thousand lines, and joining the whole tables
+    -- made the planner hash all persons and policies for every chunk.
+    left join lateral (select y.id, y.person_id, y.number_of_days from kas.person p
+      join kas.person_tax_year y on y.person_id = p.id and y.tax_year_id = $3 where p.cpr = l.cpr offset 0) pty on true
     left join kas.pension_company pc on pc.res = l.res::int
-    group by l.cpr, l.res, l.ktd, c.cpr, pty.id, pc.id
+    group by l.cpr, l.res, l.ktd, c.cpr, pty.id, pty.person_id, pty.number_of_days, pc.id
+  ), found as (
+    select g.*, (select q.id from kas.policy_tax_year q where q.person_tax_year_id = g.pty_id
+                   and q.pension_company_id = g.company_id and q.policy_number = g.ktd) as policy_id
+    from groups g offset 0
   )
-  select g.*, cur.id as policy_id, cur.id is not null as present,
-    (cur.id is null and g.pty_id is not null and exists (
+  select f.*, f.policy_id is not null as present,
+    (f.policy_id is null and f.pty_id is not null and exists (
       select 1 from kas.policy_tax_year q join kas.person_tax_year qpty on qpty.id = q.person_tax_year_id
-      where qpty.person_id = g.person_id and q.pension_company_id = g.company_id and q.policy_number = g.ktd
-        and qpty.id <> g.pty_id)) as other_years
-  from groups g
-  left join kas.policy_tax_year cur
-    on cur.person_tax_year_id = g.pty_id and cur.pension_company_id = g.company_id and cur.policy_number = g.ktd`
+      where qpty.person_id = f.person_id and q.pension_company_id = f.company_id and q.policy_number = f.ktd
+        and qpty.id <> f.pty_id)) as other_years
+  from found f`
 
 /** A new policy-year without other years: calculated before it is inserted. */
 interface Single {
