@@ -1,4 +1,6 @@
 import { TestDatabase } from "@kas/core/testing"
+import http from "node:http"
+import type { AddressInfo } from "node:net"
 import pg from "pg"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { KAS_BIN, runNode } from "./process.js"
@@ -8,7 +10,8 @@ import { KAS_BIN, runNode } from "./process.js"
 let db: TestDatabase.TestDb
 let client: pg.Client
 
-const kas = (args: ReadonlyArray<string>) => runNode([KAS_BIN, ...args], { DATABASE_URL: db.url, ENVIRONMENT: "development" })
+const kas = (args: ReadonlyArray<string>, env: Record<string, string> = {}) =>
+  runNode([KAS_BIN, ...args], { DATABASE_URL: db.url, ENVIRONMENT: "development", ...env })
 
 const run = async (args: ReadonlyArray<string>) => {
   const p = kas(args)
@@ -76,12 +79,25 @@ describe("kas execute-job", () => {
 })
 
 describe("kas worker", () => {
-  it("runs enqueued jobs (children too) and stops on SIGTERM with exit 0", async () => {
+  it("runs enqueued jobs (children too), pushes groenland_job per finished job, and stops on SIGTERM with exit 0", async () => {
+    // A stand-in push gateway (jobs.md §11): records every push.
+    const pushes: Array<{ method: string; url: string; body: string }> = []
+    const gateway = http.createServer((req, res) => {
+      let body = ""
+      req.on("data", (c) => (body += c))
+      req.on("end", () => {
+        pushes.push({ method: req.method ?? "", url: req.url ?? "", body })
+        res.writeHead(200).end()
+      })
+    })
+    await new Promise<void>((r) => gateway.listen(0, "127.0.0.1", r))
+    const port = (gateway.address() as AddressInfo).port
     const enqueued = await run(["execute-job", "DemoJobWithChildren"])
     expect(enqueued.code).toBe(0)
     const id = enqueued.output.trim().split("\n").pop()!
     expect(id).toMatch(/^[0-9a-f-]{36}$/)
-    const worker = kas(["worker", "--concurrency", "3", "--grace", "5"])
+    const before = Date.now() / 1000
+    const worker = kas(["worker", "--concurrency", "3", "--grace", "5"], { METRICS_PUSHGATEWAY: `127.0.0.1:${port}` })
     await worker.waitFor("worker started")
     for (;;) {
       const { rows } = await client.query<{ status: string }>("select status from jobs.job where id = $1", [id])
@@ -94,9 +110,23 @@ describe("kas worker", () => {
       [id]
     )
     expect(rows[0]).toEqual({ status: "finished", children: 2, result: { status: "Færdig", message: "2 af 2 underjob er færdige" } })
+    // The pushes follow the results without delaying them: wait for the third.
+    while (pushes.length < 3) await new Promise((r) => setTimeout(r, 100))
     worker.child.kill("SIGTERM")
     expect((await worker.exited).code).toBe(0)
     expect(worker.output()).toContain("kas worker: stopped")
+    gateway.close()
+    // The parent and its two children finished: one push each, grouped by the job type.
+    expect(pushes.map((p) => `${p.method} ${p.url}`).sort()).toEqual([
+      "PUT /metrics/job/DemoJobWithChildren",
+      "PUT /metrics/job/DemoSlowJob",
+      "PUT /metrics/job/DemoSlowJob"
+    ])
+    for (const p of pushes) {
+      const m = p.body.match(/^# TYPE groenland_job gauge\ngroenland_job (\d+(\.\d+)?)\n$/)
+      expect(m, p.body).not.toBeNull()
+      expect(Number(m![1])).toBeGreaterThanOrEqual(Math.floor(before))
+    }
   }, 120_000)
 })
 

@@ -96,6 +96,10 @@ export interface WorkerSettings extends CommonSettings {
   readonly transactionIndifferenceLimit: number
   readonly jobTimeoutSeconds: number
   readonly workerConcurrency: number
+  /** No `groenland_job` push to the gateway (jobs.md §11; also off with `debug`). */
+  readonly disableMetrics: boolean
+  /** The Prometheus push gateway, `host:port` or a URL. */
+  readonly metricsPushgateway: string
   readonly eskat: EskatSettings
 }
 
@@ -144,6 +148,8 @@ export const worker = (env: Environment): Config.Config<WorkerSettings> =>
     transactionIndifferenceLimit: optional(intAtLeast("TRANSACTION_INDIFFERENCE_LIMIT", 0), 100),
     jobTimeoutSeconds: optional(intAtLeast("JOB_TIMEOUT_SECONDS", 1), 10800),
     workerConcurrency: optional(intAtLeast("WORKER_CONCURRENCY", 1), 1),
+    disableMetrics: optional(Config.boolean("DISABLE_METRICS"), false),
+    metricsPushgateway: optional(Config.nonEmptyString("METRICS_PUSHGATEWAY"), "pushgateway:9091"),
     eskat: eskat(env)
   }).pipe(Config.map(({ common, ...rest }) => ({ ...common, ...rest })))
 

@@ -2,6 +2,7 @@ import { KasConfig, Migrations } from "@kas/core"
 import { Worker } from "@kas/jobs"
 import { Duration, Effect } from "effect"
 import { workerLayer } from "../jobs/layer.js"
+import { jobMetricsHook } from "../jobs/metrics.js"
 import { registryFor } from "../jobs/registry.js"
 import { allMigrationSets } from "../migrations.js"
 import { type Command, parse, UsageError } from "./Command.js"
@@ -29,7 +30,8 @@ export const worker: Command = {
           registry: registryFor(settings.environment),
           concurrency,
           defaultTimeout: Duration.seconds(settings.jobTimeoutSeconds),
-          gracePeriod: Duration.seconds(grace)
+          gracePeriod: Duration.seconds(grace),
+          onJobEnd: jobMetricsHook(settings)
         })
         return yield* Effect.never
       }).pipe(Effect.provide(workerLayer(settings, concurrency + 6)))
