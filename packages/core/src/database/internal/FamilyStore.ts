@@ -164,44 +164,111 @@ export interface Loaded {
   readonly byPolicy: ReadonlyMap<number, { readonly family: Family; readonly year: number }>
 }
 
+/** Builds the families from member and cell rows; `policyIds` are the targets looked up in `byPolicy`. */
+const assemble = (
+  rows: ReadonlyArray<MemberRow>,
+  cellRows: ReadonlyArray<CellRow>,
+  policyIds: ReadonlyArray<number>
+): Loaded => {
+  const groups = new Map<string, Array<Member>>()
+  const yearOf = new Map<number, { family: string; year: number }>()
+  for (const r of rows) {
+    const m = toMember(r)
+    let g = groups.get(r.family)
+    if (g === undefined) groups.set(r.family, (g = []))
+    g.push(m)
+    yearOf.set(r.id, { family: r.family, year: r.year })
+  }
+  const cellsByFamily = new Map<string, Array<StoredCell>>()
+  for (const c of cellRows) {
+    const from = yearOf.get(c.used_from_id)
+    const to = yearOf.get(c.used_for_id)
+    if (from === undefined || to === undefined || from.family !== to.family) continue
+    let list = cellsByFamily.get(from.family)
+    if (list === undefined) cellsByFamily.set(from.family, (list = []))
+    list.push({
+      id: c.id,
+      fromYear: from.year,
+      toYear: to.year,
+      value: kronerOf(c.transferred_negative_payout),
+      protected: c.protected_against_recalculations
+    })
+  }
+  const families = new Map<string, Family>()
+  for (const [key, members] of groups) families.set(key, makeFamily(members, cellsByFamily.get(key) ?? []))
+  const byPolicy = new Map<number, { family: Family; year: number }>()
+  for (const id of policyIds) {
+    const at = yearOf.get(id)
+    if (at !== undefined) byPolicy.set(id, { family: families.get(at.family)!, year: at.year })
+  }
+  return { families: [...families.values()], byPolicy }
+}
+
 /** Loads the whole family of every policy in `policyIds` (two queries). */
 export const loadFamilies = (sql: SqlClient.SqlClient, policyIds: ReadonlyArray<number>) =>
   Effect.gen(function* () {
     if (policyIds.length === 0) return { families: [], byPolicy: new Map() } satisfies Loaded
     const rows = yield* sql.unsafe<MemberRow>(membersSql, [policyIds])
     const cellRows = yield* sql.unsafe<CellRow>(cellsSql, [policyIds])
-    const groups = new Map<string, Array<Member>>()
-    const yearOf = new Map<number, { family: string; year: number }>()
+    return assemble(rows, cellRows, policyIds)
+  })
+
+// One chunk of a year run: every policy-year (all years) of the families that have an active policy in the tax year,
+// for the persons in (after, upTo], with their incoming cells as arrays, in one round trip by person-id range.
+const yearChunkSql = `
+select f.id, ty.year, pty.person_id || ':' || f.pension_company_id || ':' || f.policy_number as family, f.active,
+  pty.number_of_days, f.assessed_amount, f.self_reported_amount, f.prefilled_amount, f.prefilled_amount_edited,
+  f.base_calculation_amount, f.year_adjusted_amount, f.calculated_full_tax, f.calculated_result,
+  f.available_negative_return, f.indifference_limited, f.foreign_paid_amount_actual, f.preliminary_paid_amount,
+  f.slutlignet, f.efterbehandling,
+  ((pc.agreement_present or f.company_pay_override) and not f.citizen_pay_override) as company_pays,
+  (pty.tax_year_id = $1 and f.active) as target, c.ids, c.froms, c.vals, c.prot
+from kas.person_tax_year pty
+join kas.policy_tax_year f on f.person_tax_year_id = pty.id
+join kas.tax_year ty on ty.id = pty.tax_year_id
+join kas.pension_company pc on pc.id = f.pension_company_id
+left join lateral (
+  select array_agg(c.id) as ids, array_agg(c.used_from_id) as froms, array_agg(c.transferred_negative_payout) as vals,
+    array_agg(c.protected_against_recalculations) as prot
+  from kas.loss_transfer c where c.used_for_id = f.id
+) c on true
+where pty.person_id > $2 and pty.person_id <= $3
+  and exists (select 1 from kas.person_tax_year tp join kas.policy_tax_year t on t.person_tax_year_id = tp.id
+    where tp.person_id = pty.person_id and tp.tax_year_id = $1 and t.pension_company_id = f.pension_company_id
+      and t.policy_number = f.policy_number and t.active)`
+
+interface YearChunkRow extends MemberRow {
+  readonly target: boolean
+  readonly ids: ReadonlyArray<number> | null
+  readonly froms: ReadonlyArray<number> | null
+  readonly vals: ReadonlyArray<Money> | null
+  readonly prot: ReadonlyArray<boolean> | null
+}
+
+/**
+ * Loads the families of the persons with id in (`afterPerson`, `upToPerson`] that have an active policy in the tax
+ * year, with those target policy-years in id order. Families never span persons, so chunks are disjoint.
+ */
+export const loadYearChunk = (sql: SqlClient.SqlClient, taxYearId: number, afterPerson: number, upToPerson: number) =>
+  Effect.gen(function* () {
+    const rows = yield* sql.unsafe<YearChunkRow>(yearChunkSql, [taxYearId, afterPerson, upToPerson])
+    const cells: Array<CellRow> = []
+    const targets: Array<number> = []
     for (const r of rows) {
-      const m = toMember(r)
-      let g = groups.get(r.family)
-      if (g === undefined) groups.set(r.family, (g = []))
-      g.push(m)
-      yearOf.set(r.id, { family: r.family, year: r.year })
+      if (r.target) targets.push(r.id)
+      if (r.ids === null) continue
+      for (let i = 0; i < r.ids.length; i++) {
+        cells.push({
+          id: r.ids[i]!,
+          used_from_id: r.froms![i]!,
+          used_for_id: r.id,
+          transferred_negative_payout: r.vals![i]!,
+          protected_against_recalculations: r.prot![i]!
+        })
+      }
     }
-    const cellsByFamily = new Map<string, Array<StoredCell>>()
-    for (const c of cellRows) {
-      const from = yearOf.get(c.used_from_id)
-      const to = yearOf.get(c.used_for_id)
-      if (from === undefined || to === undefined || from.family !== to.family) continue
-      let list = cellsByFamily.get(from.family)
-      if (list === undefined) cellsByFamily.set(from.family, (list = []))
-      list.push({
-        id: c.id,
-        fromYear: from.year,
-        toYear: to.year,
-        value: kronerOf(c.transferred_negative_payout),
-        protected: c.protected_against_recalculations
-      })
-    }
-    const families = new Map<string, Family>()
-    for (const [key, members] of groups) families.set(key, makeFamily(members, cellsByFamily.get(key) ?? []))
-    const byPolicy = new Map<number, { family: Family; year: number }>()
-    for (const id of policyIds) {
-      const at = yearOf.get(id)
-      if (at !== undefined) byPolicy.set(id, { family: families.get(at.family)!, year: at.year })
-    }
-    return { families: [...families.values()], byPolicy } satisfies Loaded
+    targets.sort((a, b) => a - b)
+    return { loaded: assemble(rows, cells, targets), targets }
   })
 
 const setReason = (sql: SqlClient.SqlClient, reason: string) =>

@@ -2,7 +2,7 @@ import { SqlClient } from "@effect/sql"
 import { Effect, Either, Fiber } from "effect"
 import { NotFound } from "../../domain/DomainError.js"
 import { recalculate, type Member } from "../internal/Family.js"
-import { calculateNew, type Loaded, loadFamilies, type NewPolicyYear, writeFamilies } from "../internal/FamilyStore.js"
+import { calculateNew, type Loaded, loadFamilies, loadYearChunk, type NewPolicyYear, writeFamilies } from "../internal/FamilyStore.js"
 import * as PersonYearRules from "../../domain/PersonYearRules.js"
 import { daysInYear } from "../../domain/PolicyCalculation.js"
 import { SystemUsers } from "./SystemUsers.js"
@@ -191,9 +191,11 @@ export class Recalculation extends Effect.Service<Recalculation>()("@kas/core/Re
         recalculatePersonTaxYears([personTaxYearId], reason),
 
       /**
-       * Recalculates every active policy of a tax year (autoligning, benchmark): chunks of 5 000 policy-years by id,
-       * each loaded with its whole policy (the next chunk while this one is computed), computed in memory and written
-       * back with `UPDATE … FROM unnest(…)`.
+       * Recalculates every active policy of a tax year (autoligning, benchmark) in chunks of about 5 000 persons by
+       * person-id range: each chunk is one query (the families of its persons that have an active policy in the year,
+       * every year with its cells), computed in memory and written back with `UPDATE … FROM unnest(…)` in one
+       * transaction; the next chunk is loaded while this one is computed and written. Families never span persons, so
+       * chunks are independent and memory stays bounded by the chunk size.
        */
       recalculateYear: Effect.fn("Recalculation.recalculateYear")(function* (
         taxYearId: number,
@@ -204,24 +206,28 @@ export class Recalculation extends Effect.Service<Recalculation>()("@kas/core/Re
           join kas.person_tax_year pty on pty.id = p.person_tax_year_id
           where pty.tax_year_id = ${taxYearId} and p.active`
         const total = Number(n)
-        const idsAfter = (last: number) =>
-          sql<{ id: number }>`select p.id from kas.policy_tax_year p
-            join kas.person_tax_year pty on pty.id = p.person_tax_year_id
-            where pty.tax_year_id = ${taxYearId} and p.active and p.id > ${last}
-            order by p.id limit ${CHUNK}`.pipe(Effect.map((rows) => rows.map((r) => r.id)))
-        // Chunks are disjoint policies, so the next chunk is loaded while this one is computed and written.
+        /** The last person id of the next chunk of persons after `after`, or null at the end. */
+        const boundaryAfter = (after: number) =>
+          sql<{ upto: number | null }>`select max(person_id) as upto from (select person_id from kas.person_tax_year
+            where tax_year_id = ${taxYearId} and person_id > ${after} order by person_id limit ${CHUNK}) s`.pipe(
+            Effect.map((rows) => rows[0]?.upto ?? null)
+          )
+        const load = (after: number, upTo: number | null) =>
+          upTo === null ? Effect.succeed(null) : loadYearChunk(sql, taxYearId, after, upTo)
         let done = 0
         let changed = 0
-        let chunk = yield* idsAfter(0)
-        let loading = yield* Effect.fork(loadFamilies(sql, chunk))
-        while (chunk.length > 0) {
-          const loaded = yield* Fiber.join(loading)
-          const next = yield* idsAfter(chunk[chunk.length - 1]!)
-          loading = yield* Effect.fork(loadFamilies(sql, next))
-          changed += (yield* sql.withTransaction(computeAndWrite(loaded, chunk, reason, options))).length
-          done += chunk.length
-          chunk = next
-          if (options?.onProgress) yield* options.onProgress(done, total)
+        let upTo = yield* boundaryAfter(0)
+        let loading = yield* Effect.fork(load(0, upTo))
+        while (upTo !== null) {
+          const chunk = yield* Fiber.join(loading)
+          const nextUpTo = yield* boundaryAfter(upTo)
+          loading = yield* Effect.fork(load(upTo, nextUpTo))
+          if (chunk !== null && chunk.targets.length > 0) {
+            changed += (yield* sql.withTransaction(computeAndWrite(chunk.loaded, chunk.targets, reason, options))).length
+            done += chunk.targets.length
+            if (options?.onProgress) yield* options.onProgress(done, total)
+          }
+          upTo = nextUpTo
         }
         return { policies: done, resultsChanged: changed }
       })
