@@ -121,25 +121,34 @@ export class Persons extends Effect.Service<Persons>()("@kas/core/Persons", {
         }>,
         author: AuditAuthor
       ) {
+        type Row = { id: number; person_id: number; tax_year_id: number }
+        const select = (of: typeof pairs) =>
+          sql.unsafe<Row>(
+            `select pty.id, pty.person_id, pty.tax_year_id from kas.person_tax_year pty
+             join unnest($1::int[], $2::int[]) as u(p, t) on pty.person_id = u.p and pty.tax_year_id = u.t`,
+            [of.map((p) => p.person_id), of.map((p) => p.tax_year_id)]
+          )
         return yield* sql.withTransaction(
           Effect.gen(function* () {
+            // Existing ones first, so that a repeated import only reads (no insert attempt per existing pair).
+            const existing = yield* select(pairs)
+            const have = new Set(existing.map((r) => `${r.person_id}:${r.tax_year_id}`))
+            const missing = pairs.filter((p) => !have.has(`${p.person_id}:${p.tax_year_id}`))
+            if (missing.length === 0) return { created: [], all: existing }
             yield* setAuditContextOn(sql, author, Reasons.createdByImport)
-            const created = yield* sql.unsafe<{ id: number }>(
+            const created = yield* sql.unsafe<Row>(
               `insert into kas.person_tax_year (person_id, tax_year_id, number_of_days, fully_tax_liable)
                select p, t, d, coalesce(l, true) from unnest($1::int[], $2::int[], $3::int[], $4::bool[]) as u(p, t, d, l)
-               on conflict (tax_year_id, person_id) do nothing returning id`,
+               on conflict (tax_year_id, person_id) do nothing returning id, person_id, tax_year_id`,
               [
-                pairs.map((p) => p.person_id),
-                pairs.map((p) => p.tax_year_id),
-                pairs.map((p) => p.census?.numberOfDays ?? null),
-                pairs.map((p) => p.census?.fullyTaxLiable ?? null)
+                missing.map((p) => p.person_id),
+                missing.map((p) => p.tax_year_id),
+                missing.map((p) => p.census?.numberOfDays ?? null),
+                missing.map((p) => p.census?.fullyTaxLiable ?? null)
               ]
             )
-            const all = yield* sql.unsafe<{ id: number; person_id: number; tax_year_id: number }>(
-              `select pty.id, pty.person_id, pty.tax_year_id from kas.person_tax_year pty
-               join unnest($1::int[], $2::int[]) as u(p, t) on pty.person_id = u.p and pty.tax_year_id = u.t`,
-              [pairs.map((p) => p.person_id), pairs.map((p) => p.tax_year_id)]
-            )
+            // One created meanwhile by someone else is not ours, but still one of `all`.
+            const all = created.length === missing.length ? [...existing, ...created] : yield* select(pairs)
             return { created: created.map((r) => r.id), all }
           })
         )
