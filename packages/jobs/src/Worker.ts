@@ -56,12 +56,13 @@ export interface WorkerHandle {
 /** The failure recorded when a worker stopped heartbeating. */
 export const WORKER_LOST = "Jobbet blev afbrudt, fordi arbejdsprocessen stoppede uventet (worker lost)"
 
-interface Entry {
+interface Entry<R = unknown> {
   readonly id: string
   readonly token: string
   readonly key: string
   readonly timeoutMs: number
-  readonly execute: (args: unknown, ctx: JobContext) => Effect.Effect<unknown, unknown>
+  /** Runs in the job's fiber, which inherits the worker's context (with `R`) from the loop that forks it. */
+  readonly execute: (args: unknown, ctx: JobContext) => Effect.Effect<unknown, unknown, R>
   /** Made when the job first asks for its `signal`. */
   controller: AbortController | undefined
   fiber: Fiber.RuntimeFiber<void, never> | undefined
@@ -109,7 +110,6 @@ export const start = <R>(
   Effect.gen(function* () {
     const store = yield* JobStore
     const pg = yield* PgClient.PgClient
-    const context = yield* Effect.context<R>()
     const q = store.query
     const workerId = options.workerId ?? `${hostname()}/${process.pid}`
     const concurrency = Math.max(1, options.concurrency ?? 1)
@@ -122,7 +122,7 @@ export const start = <R>(
     const defaultTimeout = Duration.decode(options.defaultTimeout ?? "3 hours")
     const types = options.registry.keys
 
-    const entries = new Map<string, Entry>()
+    const entries = new Map<string, Entry<R>>()
     let active = 0
     let stopping = false
     /** Results waiting to be written by the cycle loop. */
@@ -246,7 +246,7 @@ export const start = <R>(
      * A job's fiber. Its timeout is a plain timer that interrupts the fiber (`Effect.timeout` forks a fiber and a
      * race per job, most of a no-op job's cost); the exit handler then records the timeout as the failure.
      */
-    const runJob = (entry: Entry, row: ClaimRow) =>
+    const runJob = (entry: Entry<R>, row: ClaimRow) =>
       entry.execute(row.arguments, makeContext(entry, row)).pipe(
         Effect.onExit((exit) =>
           Effect.sync(() => {
@@ -274,12 +274,12 @@ export const start = <R>(
         const found = options.registry.get(row.type)
         if (found._tag === "None") return // filtered by the claim; cannot happen
         const type: JobType<R> = found.value
-        const entry: Entry = {
+        const entry: Entry<R> = {
           id: row.id,
           token: row.claim_token,
           key: type.key,
           timeoutMs: Duration.toMillis(type.timeout ?? defaultTimeout),
-          execute: (args, ctx) => type.execute(args, ctx).pipe(Effect.provide(context)),
+          execute: type.execute,
           controller: undefined,
           fiber: undefined,
           timer: undefined,
