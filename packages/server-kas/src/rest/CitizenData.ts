@@ -200,17 +200,13 @@ export class CitizenData extends Effect.Service<CitizenData>()("@kas/server-kas/
     })
 
     /**
-     * The year overview (`/rest/overview/`): the same four answers as the separate resources, read in one statement
-     * (one round trip and one pool checkout instead of four) through the very selects of those resources.
+     * The year overview (`/rest/overview/`): the same four answers as the separate resources, in one round trip through
+     * `kas.citizen_overview` (migration 0010), whose plan PostgreSQL keeps per connection. Its selects are the ones
+     * above: change them together.
      */
     const overview = Effect.fn("CitizenData.overview")(function* (cpr: string, year: number) {
-      const [row] = yield* sql<{ years: ReadonlyArray<PtyRow>; tax_year: { id: number; year: number; year_part: TaxYearRow["year_part"] } | null; policies: ReadonlyArray<PolicyRow>; statement: boolean }>`
-        select
-          (select coalesce(json_agg(y order by y.tax_year desc), '[]'::json) from (${personTaxYearSelect(cpr, [])}) y) as years,
-          (select json_build_object('id', id, 'year', year, 'year_part', year_part) from kas.tax_year where year = ${year}) as tax_year,
-          (select coalesce(json_agg(x order by x.company_name, x.policy_number, x.id), '[]'::json)
-            from (${policySelect(cpr, policyWhere({ year, active: true }))}) x) as policies,
-          exists (${finalStatementSelect(cpr, year)}) as statement`
+      const [row] = yield* sql<{ years: ReadonlyArray<PtyRow>; tax_year: TaxYearRow | null; policies: ReadonlyArray<PolicyRow>; statement: boolean }>`
+        select years, tax_year, policies, statement from kas.citizen_overview(${cpr}, ${year})`
       return {
         person_tax_years: (row?.years ?? []).map(toPersonTaxYear),
         tax_year: row?.tax_year ? { ...row.tax_year, days_in_year: PolicyCalculation.daysInYear(row.tax_year.year) as 365 | 366 } : null,
