@@ -225,3 +225,45 @@ describe("final statements, transactions, batches and lock totals", () => {
     )
   })
 })
+
+describe("transactions and batch for a year (jobs.md §8.9)", () => {
+  it.layer(domainLayer)((it) => {
+    it.effect("only in ligning; one batch for the charged statements, test persons and zero amounts left out, no double charge", () =>
+      Effect.gen(function* () {
+        const sql = yield* SqlClient.SqlClient
+        const statements = yield* FinalStatements
+        const taxYears = yield* TaxYears
+        const batches = yield* Prisme10QBatches
+        const transactions = yield* Transactions
+        const citizen = yield* company(41000001)
+        const agreement = yield* company(41000002, true)
+        const charged = yield* personWithYears("0404044001", [2017])
+        const companyPays = yield* personWithYears("0404044002", [2017])
+        const testPerson = yield* personWithYears("1212121212", [2017])
+        yield* policyOverYears(charged.personTaxYears, citizen, "T-1", [[2017, 10_000]])
+        yield* policyOverYears(companyPays.personTaxYears, agreement, "T-2", [[2017, 10_000]])
+        yield* policyOverYears(testPerson.personTaxYears, citizen, "T-3", [[2017, 10_000]])
+        yield* sql`update kas.policy_tax_year set slutlignet = true`
+        const year = yield* taxYears.getByYear(2017)
+        const tenQOptions = { createdById: 3, tenQ, jobTitle: "generere transaktioner for" }
+        assert.strictEqual(
+          yield* failureMessage(batches.generateForYear(year.id, tenQOptions)),
+          "Kan kun generere transaktioner for år som er i perioden ligning"
+        )
+        yield* taxYears.setPeriod(year.id, "ligning")
+        for (const p of [charged, companyPays, testPerson]) yield* statements.generateBulk(p.personTaxYears.get(2017)!, { pdf })
+        const first = yield* batches.generateForYear(year.id, tenQOptions)
+        assert.deepStrictEqual([first.transactions, first.statements], [1, 2])
+        const thisYear = new Intl.DateTimeFormat("en-CA", { timeZone: "America/Nuuk" }).format(new Date()).slice(0, 4)
+        assert.deepStrictEqual([first.batch!.collect_date, first.batch!.created_by_id], [`${thisYear}-09-01`, 3])
+        const [tx] = yield* transactions.listByPersonTaxYear(charged.personTaxYears.get(2017)!)
+        assert.deepStrictEqual([tx!.amount, tx!.prisme10q_batch_id, tx!.status], [1530, first.batch!.id, "created"])
+        assert.strictEqual(tx!.prisme10q_content, `10Q ${tx!.uuid.replaceAll("-", "")} 1530 ${thisYear}-09-01`)
+        assert.strictEqual((yield* transactions.listByPersonTaxYear(testPerson.personTaxYears.get(2017)!)).length, 0)
+        // A second run charges nothing twice and makes no empty batch.
+        const second = yield* batches.generateForYear(year.id, tenQOptions)
+        assert.deepStrictEqual([second.batch, second.transactions, second.statements], [null, 0, 1])
+      })
+    )
+  })
+})

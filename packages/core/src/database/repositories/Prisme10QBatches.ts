@@ -3,6 +3,10 @@ import { Effect, Schema } from "effect"
 import { INDIFFERENCE_LIMIT } from "../../domain/Calculation.js"
 import { DomainRuleError, NotFound } from "../../domain/DomainError.js"
 import { Prisme10QBatch, Transaction } from "../../domain/FinalStatement.js"
+import { kronerOf } from "../../domain/Kroner.js"
+import { randomUUID } from "node:crypto"
+import { TaxYears } from "./TaxYears.js"
+import type { TenQRenderer } from "./Transactions.js"
 
 const decodeBatches = Schema.decodeUnknown(Schema.Array(Prisme10QBatch))
 const decodeTransactions = Schema.decodeUnknown(Schema.Array(Transaction))
@@ -26,8 +30,10 @@ const transactionColumns = `uuid, person_tax_year_id, amount::text as amount, st
  * in one transaction and refused from any other status.
  */
 export class Prisme10QBatches extends Effect.Service<Prisme10QBatches>()("@kas/core/Prisme10QBatches", {
+  dependencies: [TaxYears.Default],
   effect: Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
+    const taxYears = yield* TaxYears
 
     const one = (rows: ReadonlyArray<unknown>, id: number) =>
       decodeBatches(rows).pipe(
@@ -68,6 +74,70 @@ export class Prisme10QBatches extends Effect.Service<Prisme10QBatches>()("@kas/c
 
     return {
       get,
+      /**
+       * "Generering af Transaktioner og batch" (jobs.md §8.9), in one transaction: only in `ligning`. Considers the
+       * year's valid statements of persons who are not test persons and that have no prisme10q transaction that is not
+       * cancelled; creates one batch (collect date 1 September of the current calendar year, created by the job's
+       * creator) unless no statement has a Prisme amount ≠ 0, and one transaction per such statement (integrations.md
+       * §2.3), written set-based. Returns the batch, the transactions and the statements considered.
+       */
+      generateForYear: Effect.fn("Prisme10QBatches.generateForYear")(function* (
+        taxYearId: number,
+        options: { readonly createdById: number | null; readonly tenQ: TenQRenderer; readonly jobTitle?: string | undefined }
+      ) {
+        return yield* sql.withTransaction(
+          Effect.gen(function* () {
+            const year = yield* taxYears.requirePeriod(taxYearId, "generateBatchAndTransactions", { jobTitle: options.jobTitle })
+            const statements = yield* sql<{ uuid: string; person_tax_year_id: number; cpr: string; amount: string | null;
+              summary: string | null; collect: string }>`
+              select s.uuid, s.person_tax_year_id, p.cpr, s.amounts ->> 'prisme_amount' as amount,
+                s.amounts ->> 'summary' as summary, make_date(extract(year from kas.today())::int, 9, 1)::text as collect
+              from kas.final_statement s join kas.person_tax_year pty on pty.id = s.person_tax_year_id
+              join kas.person p on p.id = pty.person_id
+              where pty.tax_year_id = ${taxYearId} and not s.invalid and not p.is_test_person
+                and not exists (select 1 from kas.transaction t where t.final_statement_uuid = s.uuid
+                  and t.type = 'prisme10q' and t.status <> 'cancelled')
+              order by s.created_at, s.uuid
+              for update of s`
+            const charged = statements.filter((s) => s.amount !== null && kronerOf(s.amount) !== 0)
+            if (charged.length === 0) return { batch: null, transactions: 0, statements: statements.length }
+            const batch = yield* one(
+              yield* sql.unsafe(
+                `insert into kas.prisme10q_batch (tax_year_id, created_by_id, collect_date) values ($1, $2, $3::date)
+                 returning ${batchColumns}`,
+                [taxYearId, options.createdById, charged[0]!.collect]
+              ),
+              taxYearId
+            )
+            const rows: Array<{ uuid: string; statement: string; pty: number; amount: number; summary: string; content: string }> = []
+            for (const s of charged) {
+              const uuid = randomUUID()
+              const amount = kronerOf(s.amount!)
+              const content = yield* options.tenQ({
+                uuid, amount, cpr: s.cpr, year: year.year, rateText: year.rate_text_for_transactions, dueDate: s.collect
+              })
+              rows.push({ uuid, statement: s.uuid, pty: s.person_tax_year_id, amount, summary: s.summary ?? "", content })
+            }
+            yield* sql.unsafe(
+              `insert into kas.transaction (uuid, person_tax_year_id, amount, type, final_statement_uuid, prisme10q_batch_id,
+                 summary, prisme10q_content)
+               select u.uuid, u.pty, u.amount, 'prisme10q', u.statement, $1, u.summary, u.content
+               from unnest($2::uuid[], $3::int[], $4::bigint[], $5::uuid[], $6::text[], $7::text[])
+                 as u(uuid, pty, amount, statement, summary, content)`,
+              [
+                batch.id,
+                rows.map((r) => r.uuid),
+                rows.map((r) => r.pty),
+                rows.map((r) => r.amount),
+                rows.map((r) => r.statement),
+                rows.map((r) => r.summary),
+                rows.map((r) => r.content)
+              ]
+            )
+            return { batch, transactions: rows.length, statements: statements.length }
+          })
+        )
+      }),
       /** Creates a batch (status `created`). */
       create: Effect.fn("Prisme10QBatches.create")(function* (input: {
         readonly taxYearId: number
