@@ -133,7 +133,7 @@ const explain = async (kasUrl: string, portalUrl: string, year: number) => {
       join kas.file f on f.id = fs.pdf_file_id
       where p.cpr = $1 and ty.year = $2 and not fs.invalid and fs.status = 'send' and f.size > 0
       order by fs.created_at desc limit 1`, [cpr, year]],
-    ["overview (the one statement of /rest/overview/, as CitizenData builds it)", kasUrl, `select
+    ["overview (the statement inside kas.citizen_overview, as one plain statement)", kasUrl, `select
       (select coalesce(json_agg(y order by y.tax_year desc), '[]'::json) from (
         select pty.id, ty.year as tax_year, p.cpr as person, pty.fully_tax_liable, pty.number_of_days,
           pty.foreign_pension_notes, pty.general_notes, pty.updated_by
