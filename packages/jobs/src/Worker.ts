@@ -53,6 +53,9 @@ export interface WorkerHandle {
   readonly drain: (grace: Duration.DurationInput) => Effect.Effect<void>
 }
 
+/** Most write-and-claim statements one worker has in flight at once. */
+const MAX_IN_FLIGHT = 2
+
 /** The failure recorded when a worker stopped heartbeating. */
 export const WORKER_LOST = "Jobbet blev afbrudt, fordi arbejdsprocessen stoppede uventet (worker lost)"
 
@@ -381,34 +384,53 @@ export const start = <R>(
     const cycleLoop = Effect.gen(function* () {
       let failures = 0
       let lastClaim = Date.now()
+      // Two cycles may be in flight (on two connections): while one waits for its commit, the next batch of results
+      // and free slots need not wait for it. `reserved`: slots asked for by claims in flight.
+      let inFlight = 0
+      let reserved = 0
       for (;;) {
         // The poll: look for work every `pollInterval` even without a wake-up (polling is the source of truth).
         if (Date.now() - lastClaim >= pollMs) mayHaveWork = true
-        const claiming = !stopping && mayHaveWork && concurrency - active > 0
-        if (pending.length === 0 && !claiming) {
-          if (stopping || concurrency - active <= 0) yield* kick.take // a result or a free slot comes with a kick
+        const free = concurrency - active - reserved
+        const claiming = !stopping && mayHaveWork && free > 0
+        if (inFlight >= MAX_IN_FLIGHT || (pending.length === 0 && !claiming)) {
+          // A result, a free slot and the end of a cycle each come with a kick.
+          if (inFlight >= MAX_IN_FLIGHT || stopping || free <= 0) yield* kick.take
           else yield* kick.take.pipe(Effect.timeout(Math.max(1, pollMs - (Date.now() - lastClaim))), Effect.option)
           continue
         }
         // Let the other jobs finishing in this tick end too: one statement for all of them.
         yield* Effect.yieldNow()
         const batch = pending.splice(0, 1000)
-        const n = claiming && !stopping ? Math.max(0, Math.min(concurrency - active, batchSize)) : 0
+        const n = claiming && !stopping ? Math.max(0, Math.min(concurrency - active - reserved, batchSize)) : 0
         if (n > 0) lastClaim = Date.now()
         if (batch.length === 0 && n === 0) continue
-        const ok = yield* cycle(batch, n).pipe(
-          Effect.as(true),
-          Effect.catchAll((e) =>
-            Effect.sync(() => {
-              pending = batch.concat(pending) // nothing was written: try again
-            }).pipe(
-              Effect.zipRight(Effect.logWarning(batch.length > 0 ? "writing results failed; retrying" : "claim failed", e.message)),
-              Effect.as(false)
+        inFlight++
+        reserved += n
+        yield* Effect.fork(
+          cycle(batch, n).pipe(
+            Effect.as(true),
+            Effect.catchAll((e) =>
+              Effect.sync(() => {
+                pending = batch.concat(pending) // nothing was written: try again
+              }).pipe(
+                Effect.zipRight(Effect.logWarning(batch.length > 0 ? "writing results failed; retrying" : "claim failed", e.message)),
+                Effect.as(false)
+              )
+            ),
+            Effect.flatMap((ok) => {
+              failures = ok ? 0 : failures + 1
+              return ok ? Effect.void : Effect.sleep(Duration.millis(Math.min(100 * 2 ** (failures - 1), pollMs, 5000)))
+            }),
+            Effect.ensuring(
+              Effect.suspend(() => {
+                inFlight--
+                reserved -= n
+                return kick.offer(undefined)
+              })
             )
           )
         )
-        failures = ok ? 0 : failures + 1
-        if (!ok) yield* Effect.sleep(Duration.millis(Math.min(100 * 2 ** (failures - 1), pollMs, 5000)))
       }
     })
 
