@@ -107,6 +107,8 @@ export const start = async (options: { readonly watch: boolean }) => {
     process.exit(1)
   }
   env.MIGRATE = "false"
+  // No push gateway runs beside `npm start`: the worker would warn every 10 minutes that it cannot reach one.
+  env.DISABLE_METRICS ??= "true"
 
   const has = (name: string) => commands.some((c) => c.name === name)
   if (has("import-eskat-mockup-data") && !env.KAS_SKIP_MOCK_DATA) {
