@@ -214,9 +214,20 @@ export const loadFamilies = (sql: SqlClient.SqlClient, policyIds: ReadonlyArray<
   })
 
 // One chunk of a year run: every policy-year (all years) of the families that have an active policy in the tax year,
-// for the persons in (after, upTo], with their incoming cells as arrays, in one round trip by person-id range.
+// for the persons in (after, upTo], with their incoming cells as arrays, in one round trip by person-id range. The
+// families are found first from the chunk's target person-years (materialized; `offset 0` keeps the lateral a
+// per-person-year index probe), then the chunk's person-years by person-id range, each one's policies through the
+// unique (person_tax_year_id, …) index. Before, an EXISTS over the whole year was planned as a hash of every active
+// policy of the year and a scan of policy_tax_year per chunk, so each chunk cost grew with the table.
 const yearChunkSql = `
-select f.id, ty.year, pty.person_id || ':' || f.pension_company_id || ':' || f.policy_number as family, f.active,
+with t as materialized (
+  select tp.person_id, t.pension_company_id, t.policy_number
+  from kas.person_tax_year tp
+  cross join lateral (select t.pension_company_id, t.policy_number from kas.policy_tax_year t
+    where t.person_tax_year_id = tp.id and t.active offset 0) t
+  where tp.tax_year_id = $1 and tp.person_id > $2 and tp.person_id <= $3
+)
+select f.id, ty.year, t.person_id || ':' || t.pension_company_id || ':' || t.policy_number as family, f.active,
   pty.number_of_days, f.assessed_amount, f.self_reported_amount, f.prefilled_amount, f.prefilled_amount_edited,
   f.base_calculation_amount, f.year_adjusted_amount, f.calculated_full_tax, f.calculated_result,
   f.available_negative_return, f.indifference_limited, f.foreign_paid_amount_actual, f.preliminary_paid_amount,
@@ -225,6 +236,7 @@ select f.id, ty.year, pty.person_id || ':' || f.pension_company_id || ':' || f.p
   (pty.tax_year_id = $1 and f.active) as target, c.ids, c.froms, c.vals, c.prot
 from kas.person_tax_year pty
 join kas.policy_tax_year f on f.person_tax_year_id = pty.id
+join t on t.person_id = pty.person_id and t.pension_company_id = f.pension_company_id and t.policy_number = f.policy_number
 join kas.tax_year ty on ty.id = pty.tax_year_id
 join kas.pension_company pc on pc.id = f.pension_company_id
 left join lateral (
@@ -232,10 +244,7 @@ left join lateral (
     array_agg(c.protected_against_recalculations) as prot
   from kas.loss_transfer c where c.used_for_id = f.id
 ) c on true
-where pty.person_id > $2 and pty.person_id <= $3
-  and exists (select 1 from kas.person_tax_year tp join kas.policy_tax_year t on t.person_tax_year_id = tp.id
-    where tp.person_id = pty.person_id and tp.tax_year_id = $1 and t.pension_company_id = f.pension_company_id
-      and t.policy_number = f.policy_number and t.active)`
+where pty.person_id > $2 and pty.person_id <= $3`
 
 interface YearChunkRow extends MemberRow {
   readonly target: boolean
