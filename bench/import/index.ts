@@ -13,13 +13,13 @@ import { MockData } from "@kas/eskat"
 import { JobStore, type JobRecord } from "@kas/jobs"
 import { allMigrationSets, ImportJobs } from "@kas/server-kas"
 import { Effect, Layer } from "effect"
-import { build } from "esbuild"
 import { spawn } from "node:child_process"
 import { randomBytes } from "node:crypto"
 import { rm } from "node:fs/promises"
 import path from "node:path"
 import { fileURLToPath } from "node:url"
 import { bareCopy } from "./baseline.js"
+import { bundleEntry } from "../bundle.js"
 
 const YEAR = 2024
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -38,26 +38,8 @@ const root = path.resolve(here, "../..")
  * tsx the same process needs some 100 MB more just to load (the transformer and the TypeScript sources), which would
  * hide what the import itself uses. `--source` runs worker.ts through tsx instead.
  */
-const bundleWorker = async (): Promise<string> => {
-  const outfile = path.join(root, ".kas", `bench-import-worker-${process.pid}.mjs`)
-  await build({
-    entryPoints: [path.join(here, "worker.ts")],
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    conditions: ["source"],
-    outfile,
-    logLevel: "warning",
-    plugins: [
-      {
-        name: "node-modules-external",
-        setup: (b) => b.onResolve({ filter: /^[^./]/ }, (a) => (a.path.startsWith("@kas/") ? undefined : { external: true }))
-      }
-    ]
-  })
-  return outfile
-}
+const bundleWorker = (): Promise<string> =>
+  bundleEntry(path.join(here, "worker.ts"), path.join(root, ".kas", `bench-import-worker-${process.pid}.mjs`))
 
 const startWorker = (
   url: string,

@@ -11,12 +11,12 @@ import { spawn, type ChildProcess } from "node:child_process"
 import { createHash, randomBytes } from "node:crypto"
 import { readdirSync, readFileSync } from "node:fs"
 import { rm } from "node:fs/promises"
-import { build } from "esbuild"
 import os from "node:os"
 import path from "node:path"
 import { fileURLToPath } from "node:url"
 import pg from "pg"
 import { EmbeddedPostgres, KasConfig } from "@kas/core"
+import { bundleEntry } from "../bundle.js"
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const root = path.resolve(here, "../..")
@@ -31,26 +31,9 @@ const option = (argv: ReadonlyArray<string>, name: string, fallback: number): nu
  * its package, so that it finds its views as from `dist/`, and runs under plain node as production does: no tsx
  * loader, no source-map support (with `--tsx` the sources run as in development).
  */
-const bundle = async (entry: string): Promise<string> => {
+const bundle = (entry: string): Promise<string> => {
   const pkg = path.resolve(root, entry.split("/src/")[0]!)
-  const outfile = path.join(pkg, ".kas", `bench-${path.basename(entry, ".ts")}-${process.pid}.mjs`)
-  await build({
-    entryPoints: [path.join(root, entry)],
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    conditions: ["source"],
-    outfile,
-    logLevel: "warning",
-    plugins: [
-      {
-        name: "node-modules-external",
-        setup: (b) => b.onResolve({ filter: /^[^./]/ }, (a) => (a.path.startsWith("@kas/") ? undefined : { external: true }))
-      }
-    ]
-  })
-  return outfile
+  return bundleEntry(path.join(root, entry), path.join(pkg, ".kas", `bench-${path.basename(entry, ".ts")}-${process.pid}.mjs`))
 }
 
 /** Starts a process and waits until `probe` answers over HTTP; stdout (the request log) is discarded. */
@@ -104,65 +87,20 @@ const seed = async (url: string, persons: number, year: number) => {
   await sql(url, "analyze")
 }
 
-/** EXPLAIN ANALYZE of the queries behind one overview (the SQL of CitizenData and the session store). */
+/**
+ * EXPLAIN ANALYZE of the queries behind one overview: the statement inside `kas.citizen_overview` (read from the
+ * installed function, its parameters made bind parameters, so it cannot drift from what kas runs) and the session read.
+ */
 const explain = async (kasUrl: string, portalUrl: string, year: number) => {
   const cpr = "0000030001"
+  const [fn] = await sql(kasUrl, "select prosrc from pg_proc where proname = 'citizen_overview'")
+  const body = String((fn as Record<string, unknown> | undefined)?.prosrc ?? "")
+  const overview = body
+    .slice(body.indexOf("return query") + "return query".length, body.lastIndexOf(";"))
+    .replaceAll("p_cpr", "$1")
+    .replaceAll("p_year", "$2")
   const queries: ReadonlyArray<readonly [string, string, string, ReadonlyArray<unknown>]> = [
-    ["person_tax_year", kasUrl, `select pty.id, ty.year as tax_year, p.cpr as person, pty.fully_tax_liable, pty.number_of_days,
-      pty.foreign_pension_notes, pty.general_notes, pty.updated_by
-      from kas.person_tax_year pty join kas.person p on p.id = pty.person_id join kas.tax_year ty on ty.id = pty.tax_year_id
-      where p.cpr = $1 order by ty.year desc`, [cpr]],
-    ["tax_year", kasUrl, "select id, year, year_part from kas.tax_year where year = $1 order by year desc", [year]],
-    ["policy_tax_year", kasUrl, `select pt.id, pt.policy_number,
-      ((pc.agreement_present or pt.company_pay_override) and not pt.citizen_pay_override) as pension_company_pays,
-      coalesce((select sum(lt.transferred_negative_payout) from kas.loss_transfer lt where lt.used_for_id = pt.id), 0)::text as applied,
-      pty.number_of_days, ty.year,
-      coalesce((select json_agg(json_build_object('id', d.id, 'name', d.name, 'description', d.description,
-        'uploaded_at', d.uploaded_at) order by d.id) from kas.policy_document d
-        where d.policy_tax_year_id = pt.id and d.uploaded_by_id is null), '[]'::json) as documents
-      from kas.policy_tax_year pt
-      join kas.person_tax_year pty on pty.id = pt.person_tax_year_id
-      join kas.person p on p.id = pty.person_id
-      join kas.tax_year ty on ty.id = pty.tax_year_id
-      join kas.pension_company pc on pc.id = pt.pension_company_id
-      where p.cpr = $1 and ty.year = $2 and pt.active = true
-      order by ty.year desc, pc.name, pt.policy_number, pt.id`, [cpr, year]],
-    ["final_statement", kasUrl, `select fs.pdf_file_id from kas.final_statement fs
-      join kas.person_tax_year pty on pty.id = fs.person_tax_year_id
-      join kas.person p on p.id = pty.person_id join kas.tax_year ty on ty.id = pty.tax_year_id
-      join kas.file f on f.id = fs.pdf_file_id
-      where p.cpr = $1 and ty.year = $2 and not fs.invalid and fs.status = 'send' and f.size > 0
-      order by fs.created_at desc limit 1`, [cpr, year]],
-    ["overview (the statement inside kas.citizen_overview, as one plain statement)", kasUrl, `select
-      (select coalesce(json_agg(y order by y.tax_year desc), '[]'::json) from (
-        select pty.id, ty.year as tax_year, p.cpr as person, pty.fully_tax_liable, pty.number_of_days,
-          pty.foreign_pension_notes, pty.general_notes, pty.updated_by
-        from kas.person_tax_year pty join kas.person p on p.id = pty.person_id join kas.tax_year ty on ty.id = pty.tax_year_id
-        where p.cpr = $1 and 1=1) y) as years,
-      (select json_build_object('id', id, 'year', year, 'year_part', year_part) from kas.tax_year where year = $2) as tax_year,
-      (select coalesce(json_agg(x order by x.company_name, x.policy_number, x.id), '[]'::json) from (
-        select pt.id, pt.policy_number, pt.pension_company_id as pension_company, pt.person_tax_year_id as person_tax_year,
-          pt.active, pt.updated_by, pt.prefilled_amount, pt.prefilled_amount_edited, pt.self_reported_amount,
-          pt.year_adjusted_amount, pt.calculated_result, pt.available_negative_return, pt.preliminary_paid_amount,
-          pt.from_pension, pt.foreign_paid_amount_self_reported, pt.foreign_paid_amount_actual,
-          ((pc.agreement_present or pt.company_pay_override) and not pt.citizen_pay_override) as pension_company_pays,
-          coalesce((select sum(lt.transferred_negative_payout) from kas.loss_transfer lt where lt.used_for_id = pt.id), 0)::text as applied,
-          pty.number_of_days, ty.year, pc.name as company_name,
-          coalesce((select json_agg(json_build_object('id', d.id, 'name', d.name, 'description', d.description,
-            'uploaded_at', d.uploaded_at) order by d.id) from kas.policy_document d
-            where d.policy_tax_year_id = pt.id and d.uploaded_by_id is null), '[]'::json) as documents
-        from kas.policy_tax_year pt
-        join kas.person_tax_year pty on pty.id = pt.person_tax_year_id
-        join kas.person p on p.id = pty.person_id
-        join kas.tax_year ty on ty.id = pty.tax_year_id
-        join kas.pension_company pc on pc.id = pt.pension_company_id
-        where p.cpr = $1 and (ty.year = $2 and pt.active = true)) x) as policies,
-      exists (select fs.pdf_file_id from kas.final_statement fs
-        join kas.person_tax_year pty on pty.id = fs.person_tax_year_id
-        join kas.person p on p.id = pty.person_id join kas.tax_year ty on ty.id = pty.tax_year_id
-        join kas.file f on f.id = fs.pdf_file_id
-        where p.cpr = $1 and ty.year = $2 and not fs.invalid and fs.status = 'send' and f.size > 0
-        order by fs.created_at desc limit 1) as statement`, [cpr, year]],
+    ["overview (the statement inside kas.citizen_overview)", kasUrl, overview, [cpr, year]],
     ["session", portalUrl, "select data from selvbetjening.sessions where id = $1 and expires_at > now()", ["x".repeat(64)]]
   ]
   for (const [label, url, text, values] of queries) {
