@@ -67,6 +67,7 @@ const startWorker = (
     new Promise<number>((resolve) => {
       child.on("exit", () => {
         console.log(`worker at exit: ${/MEMORY_NOW (.*)/.exec(out)?.[1] ?? "?"}`)
+        console.log(`worker CPU (user + system, both imports twice): ${/CPU_SECONDS (.*)/.exec(out)?.[1] ?? "?"} s`)
         resolve(Number(/PEAK_RSS_KB (\d+)/.exec(out)?.[1] ?? NaN))
       })
       child.kill("SIGTERM")

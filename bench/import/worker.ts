@@ -37,7 +37,9 @@ const program = Effect.gen(function* () {
 // --profile: SIGUSR2 prints where the time went since the last report (to stderr, which the bench inherits).
 process.on("SIGUSR2", () => console.error(["where the time went (inclusive, summed over spans):", ...report()].join("\n")))
 process.on("SIGTERM", () => {
-  console.log(`PEAK_RSS_KB ${process.resourceUsage().maxRSS}`)
+  const usage = process.resourceUsage()
+  console.log(`PEAK_RSS_KB ${usage.maxRSS}`)
+  console.log(`CPU_SECONDS ${((usage.userCPUTime + usage.systemCPUTime) / 1e6).toFixed(1)}`)
   console.log(`MEMORY_NOW ${memory()}`)
   process.exit(0)
 })

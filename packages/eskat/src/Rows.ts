@@ -74,6 +74,31 @@ const PersonColumns = {
   cpr_dashed: N(Text)
 }
 
+/**
+ * The plain shape of a column's value: a value of that shape decodes to itself under the column's schema (a canonical
+ * lowercase dashed UUID, a safe integer as a number, a string, a 10-digit CPR; `?` also null). A row whose values all
+ * have their plain shape is built without running the schema (`internal/views.ts`); any other value (digits for a
+ * number, an Oracle GUID in hex, something invalid) goes through the schema, which decodes it or says why not.
+ */
+export type Plain = "uuid" | "uuid?" | "int" | "int?" | "text" | "text?" | "cpr"
+
+const PersonPlain = {
+  cpr: "cpr",
+  bank_reg_nr: "text?",
+  bank_konto_nr: "text?",
+  kommune_no: "int?",
+  kommune: "text?",
+  skatteaar: "int",
+  navn: "text?",
+  adresselinje1: "text?",
+  adresselinje2: "text?",
+  adresselinje3: "text?",
+  adresselinje4: "text?",
+  adresselinje5: "text?",
+  fuld_adresse: "text?",
+  cpr_dashed: "text?"
+} as const satisfies { readonly [K in keyof typeof PersonColumns]: Plain }
+
 /** One row of `kas_mandtal`, the census of tax-liable persons (eskat.md §4.1). */
 export class CensusRow extends Schema.Class<CensusRow>("CensusRow")({
   pt_census_guid: Uuid,
@@ -101,6 +126,34 @@ export class R75Row extends Schema.Class<R75Row>("R75Row")({
   renteindtaegt: N(Text),
   r75_dato: N(Text)
 }) {}
+
+/** The plain shape of each `CensusRow` column. */
+export const censusPlain: { readonly [K in keyof typeof CensusRow.fields]: Plain } = {
+  pt_census_guid: "uuid",
+  ...PersonPlain,
+  skatteomfang: "text?",
+  skattedage: "int?"
+}
+
+/** The plain shape of each `R75Row` column. */
+export const r75Plain: { readonly [K in keyof typeof R75Row.fields]: Plain } = {
+  r75_ctl_sekvens_guid: "uuid",
+  pt_census_guid: "uuid?",
+  tax_year: "int",
+  cpr: "cpr",
+  r75_ctl_indeks_guid: "uuid?",
+  idx_nr: "int?",
+  res: "text?",
+  ktd: "text?",
+  ktt: "text?",
+  kontotype: "text?",
+  ibn: "text?",
+  esk: "text?",
+  ejerstatuskode: "text?",
+  indestaaende: "text?",
+  renteindtaegt: "text?",
+  r75_dato: "text?"
+}
 
 /**
  * One row of `kas_beregninger_x`, eSkat's 2018/2019 calculations per census record. The spec lists no columns (the

@@ -49,46 +49,50 @@ export const importRawCensus = (o: {
     const total = Math.max(1, yield* o.source.countCensus({ year: o.year, cpr: o.cpr }))
     let done = 0
     yield* o.source.census({ year: o.year, cpr: o.cpr }).pipe(
-      // The next page is read while this one is written.
+      // Two pages are written side by side (their keys differ: they never wait for each other); the next one is read
+      // meanwhile.
       Stream.buffer({ capacity: 1 }),
-      Stream.runForEach((page) =>
-        sql.withTransaction(
-          Effect.gen(function* () {
-            o.invalid.add(page.invalid)
-            const rows = page.rows.filter((r) => r.skatteaar === o.year)
-            yield* (o.source.sameDatabase
-              ? stageByKey(sql, "raw_page", COLS, o.source.sameDatabase.census, rows.map((r) => r.pt_census_guid))
-              : stage(sql, "raw_page", COLS, rows))
-            yield* setAuditContext(o.author, Reasons.updatedByImport)
-            const updated = yield* sql.unsafe<{ k: string }>(
-              `update eskat.imported_census_row t set (${VALUES.join(", ")}) = ${tuple("s", VALUES)}
-               from raw_page s
-               where t.pt_census_guid = s.pt_census_guid and ${tuple("t", VALUES)} is distinct from ${tuple("s", VALUES)}
-               returning t.pt_census_guid as k`,
-              []
-            )
-            yield* setAuditContext(o.author, Reasons.createdByImport)
-            const created = yield* sql.unsafe<{ k: string }>(
-              `insert into eskat.imported_census_row (${NAMES.join(", ")}) select * from raw_page
-               on conflict (pt_census_guid) do nothing returning pt_census_guid as k`,
-              []
-            )
-            counts.updated += updated.length
-            counts.created += created.length
-            const changed = new Set([...updated, ...created].map((r) => r.k))
-            // Invalid rows with a readable key count as seen: an unreadable row is not a removed person.
-            const keys = [...rows.map((r) => r.pt_census_guid), ...page.invalid.flatMap((r) => (r.key ? [r.key] : []))]
-            const seen = [...new Set(keys.filter(isUuid))]
-            yield* sql.unsafe(
-              `insert into eskat.import_seen (run_id, key, changed)
-               select $1, k, c from unnest($2::uuid[], $3::bool[]) as u(k, c) on conflict do nothing`,
-              [o.runId, seen, seen.map((k) => changed.has(k))]
-            )
-            done += page.rows.length + page.invalid.length
-            yield* o.progress(Math.min(1, done / total))
-          })
-        )
-      )
+      Stream.mapEffect(
+        (page) =>
+          sql.withTransaction(
+            Effect.gen(function* () {
+              o.invalid.add(page.invalid)
+              const rows = page.rows.filter((r) => r.skatteaar === o.year)
+              yield* (o.source.sameDatabase
+                ? stageByKey(sql, "raw_page", COLS, o.source.sameDatabase.census, rows.map((r) => r.pt_census_guid))
+                : stage(sql, "raw_page", COLS, rows))
+              yield* setAuditContext(o.author, Reasons.updatedByImport)
+              const updated = yield* sql.unsafe<{ k: string }>(
+                `update eskat.imported_census_row t set (${VALUES.join(", ")}) = ${tuple("s", VALUES)}
+                 from raw_page s
+                 where t.pt_census_guid = s.pt_census_guid and ${tuple("t", VALUES)} is distinct from ${tuple("s", VALUES)}
+                 returning t.pt_census_guid as k`,
+                []
+              )
+              yield* setAuditContext(o.author, Reasons.createdByImport)
+              const created = yield* sql.unsafe<{ k: string }>(
+                `insert into eskat.imported_census_row (${NAMES.join(", ")}) select * from raw_page
+                 on conflict (pt_census_guid) do nothing returning pt_census_guid as k`,
+                []
+              )
+              counts.updated += updated.length
+              counts.created += created.length
+              const changed = new Set([...updated, ...created].map((r) => r.k))
+              // Invalid rows with a readable key count as seen: an unreadable row is not a removed person.
+              const keys = [...rows.map((r) => r.pt_census_guid), ...page.invalid.flatMap((r) => (r.key ? [r.key] : []))]
+              const seen = [...new Set(keys.filter(isUuid))]
+              yield* sql.unsafe(
+                `insert into eskat.import_seen (run_id, key, changed)
+                 select $1, k, c from unnest($2::uuid[], $3::bool[]) as u(k, c) on conflict do nothing`,
+                [o.runId, seen, seen.map((k) => changed.has(k))]
+              )
+              done += page.rows.length + page.invalid.length
+              yield* o.progress(Math.min(1, done / total))
+            })
+          ),
+        { concurrency: 2 }
+      ),
+      Stream.runDrain
     )
     // Removed persons (§7.1.3): raw rows of the year (and CPR) the source no longer has; already cleared ones stay.
     yield* sql.withTransaction(

@@ -37,37 +37,42 @@ export const importRawR75 = (o: {
     const total = Math.max(1, yield* o.source.countR75({ year: o.year }))
     let done = 0
     yield* o.source.r75({ year: o.year }).pipe(
-      // The next page is read while this one is written.
+      // Two pages are written side by side (their keys differ: they never wait for each other); the next one is read
+      // meanwhile.
       Stream.buffer({ capacity: 1 }),
-      Stream.runForEach((page) =>
-        sql.withTransaction(
-          Effect.gen(function* () {
-            o.invalid.add(page.invalid)
-            yield* (o.source.sameDatabase
-              ? stageByKey(sql, "raw_page", COLS, o.source.sameDatabase.r75, page.rows.map((r) => r.r75_ctl_sekvens_guid))
-              : stage(sql, "raw_page", COLS, page.rows))
-            yield* setAuditContext(o.author, Reasons.updatedByImport)
-            const updated = yield* sql.unsafe(
-              `update eskat.imported_r75_row t set (${VALUES.join(", ")}) = ${tuple("s", VALUES)}
-               from raw_page s
-               where t.r75_ctl_sekvens_guid = s.r75_ctl_sekvens_guid
-                 and ${tuple("t", VALUES)} is distinct from ${tuple("s", VALUES)}
-               returning 1`,
-              []
-            )
-            yield* setAuditContext(o.author, Reasons.createdByImport)
-            const created = yield* sql.unsafe(
-              `insert into eskat.imported_r75_row (${NAMES.join(", ")}) select * from raw_page
-               on conflict (r75_ctl_sekvens_guid) do nothing returning 1`,
-              []
-            )
-            counts.updated += updated.length
-            counts.created += created.length
-            done += page.rows.length + page.invalid.length
-            yield* o.progress(Math.min(1, done / total))
-          })
-        )
-      )
+      Stream.mapEffect(
+        (page) =>
+          sql.withTransaction(
+            Effect.gen(function* () {
+              o.invalid.add(page.invalid)
+              yield* (o.source.sameDatabase
+                ? stageByKey(sql, "raw_page", COLS, o.source.sameDatabase.r75,
+                  page.rows.map((r) => r.r75_ctl_sekvens_guid))
+                : stage(sql, "raw_page", COLS, page.rows))
+              yield* setAuditContext(o.author, Reasons.updatedByImport)
+              const updated = yield* sql.unsafe(
+                `update eskat.imported_r75_row t set (${VALUES.join(", ")}) = ${tuple("s", VALUES)}
+                 from raw_page s
+                 where t.r75_ctl_sekvens_guid = s.r75_ctl_sekvens_guid
+                   and ${tuple("t", VALUES)} is distinct from ${tuple("s", VALUES)}
+                 returning 1`,
+                []
+              )
+              yield* setAuditContext(o.author, Reasons.createdByImport)
+              const created = yield* sql.unsafe(
+                `insert into eskat.imported_r75_row (${NAMES.join(", ")}) select * from raw_page
+                 on conflict (r75_ctl_sekvens_guid) do nothing returning 1`,
+                []
+              )
+              counts.updated += updated.length
+              counts.created += created.length
+              done += page.rows.length + page.invalid.length
+              yield* o.progress(Math.min(1, done / total))
+            })
+          ),
+        { concurrency: 2 }
+      ),
+      Stream.runDrain
     )
     yield* analyzeAfterBulk(sql, ["eskat.imported_r75_row"], counts.created + counts.updated)
     return counts
