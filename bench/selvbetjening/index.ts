@@ -95,10 +95,10 @@ const explain = async (kasUrl: string, portalUrl: string, year: number) => {
   const cpr = "0000030001"
   const [fn] = await sql(kasUrl, "select prosrc from pg_proc where proname = 'citizen_overview'")
   const body = String((fn as Record<string, unknown> | undefined)?.prosrc ?? "")
-  const overview = body
-    .slice(body.indexOf("return query") + "return query".length, body.lastIndexOf(";"))
-    .replaceAll("p_cpr", "$1")
-    .replaceAll("p_year", "$2")
+  // `return (select json_build_object(…)::text);` → `select (select json_build_object(…)::text)`
+  const overview = `select ${body.slice(body.indexOf("return ") + "return ".length, body.lastIndexOf(";"))}`
+    .replaceAll("p_cpr", "$1::text")
+    .replaceAll("p_year", "$2::int")
   const queries: ReadonlyArray<readonly [string, string, string, ReadonlyArray<unknown>]> = [
     ["overview (the statement inside kas.citizen_overview)", kasUrl, overview, [cpr, year]],
     ["session", portalUrl, "select data from selvbetjening.sessions where id = $1 and expires_at > now()", ["x".repeat(64)]]

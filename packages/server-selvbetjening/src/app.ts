@@ -13,9 +13,10 @@ import {
   isMultipart,
   packageDir,
   parseMultipart,
-  pgSessionStore,
+  pgPoolSessionStore,
   requestLog,
   securityHeaders,
+  PgPool,
   sessions,
   staticFiles,
   views
@@ -66,7 +67,7 @@ export const makeApp = (
   app.use(bodyParser({ enableTypes: ["form", "json"], formLimit: "1mb" }))
   app.use(
     sessions({
-      store: pgSessionStore(runtime, "selvbetjening.sessions"),
+      store: pgPoolSessionStore(runtime.runSync(PgPool), "selvbetjening.sessions"),
       cookieName: "sessionid",
       idleSeconds: settings.sessionExpireSeconds,
       secure: !development

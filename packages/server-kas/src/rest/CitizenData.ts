@@ -8,7 +8,7 @@ type PersonTaxYearOut = C["PersonTaxYearOut"]["Type"]
 
 const num = (v: Money | null): number | null => (v === null ? null : Number(v))
 
-/** Money is a string in a plain row (bigint) and a number in a row read through `json_agg` (the overview). */
+/** Money is a string in a plain row (bigint). */
 type Money = string | number
 
 interface PolicyRow {
@@ -131,7 +131,8 @@ export class CitizenData extends Effect.Service<CitizenData>()("@kas/server-kas/
       return yield* sql<{ id: number; cpr: string }>`select id, cpr from kas.person where cpr = ${cpr} and ${sql.and(where)}`
     })
 
-    // The person-year and policy selects, shared by their resources and the overview (which reads them as JSON).
+    // The person-year and policy selects of their resources; `kas.citizen_overview` (migration 0011) repeats them for
+    // `/rest/overview/` with the derived fields computed in SQL: change them together.
     const personTaxYearSelect = (cpr: string, where: ReadonlyArray<Statement.Fragment>) => sql`
         select pty.id, ty.year as tax_year, p.cpr as person, pty.fully_tax_liable, pty.number_of_days,
           pty.foreign_pension_notes, pty.general_notes, pty.updated_by
@@ -199,22 +200,6 @@ export class CitizenData extends Effect.Service<CitizenData>()("@kas/server-kas/
       return rows[0]?.pdf_file_id ?? null
     })
 
-    /**
-     * The year overview (`/rest/overview/`): the same four answers as the separate resources, in one round trip through
-     * `kas.citizen_overview` (migration 0010), whose plan PostgreSQL keeps per connection. Its selects are the ones
-     * above: change them together.
-     */
-    const overview = Effect.fn("CitizenData.overview")(function* (cpr: string, year: number) {
-      const [row] = yield* sql<{ years: ReadonlyArray<PtyRow>; tax_year: TaxYearRow | null; policies: ReadonlyArray<PolicyRow>; statement: boolean }>`
-        select years, tax_year, policies, statement from kas.citizen_overview(${cpr}, ${year})`
-      return {
-        person_tax_years: (row?.years ?? []).map(toPersonTaxYear),
-        tax_year: row?.tax_year ? { ...row.tax_year, days_in_year: PolicyCalculation.daysInYear(row.tax_year.year) as 365 | 366 } : null,
-        policies: (row?.policies ?? []).map(toPolicy),
-        final_statement_exists: row?.statement === true
-      }
-    })
-
-    return { taxYears, pensionCompanies, persons, personTaxYears, policies, documents, finalStatement, overview } as const
+    return { taxYears, pensionCompanies, persons, personTaxYears, policies, documents, finalStatement } as const
   })
 }) {}

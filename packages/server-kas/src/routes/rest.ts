@@ -5,6 +5,7 @@ import { Rest } from "@kas/core"
 import { parseMultipart, isMultipart, type UploadedFile } from "@kas/core/web"
 import { StaffUsers } from "../auth/StaffUsers.js"
 import { CitizenData, type CitizenFilter } from "../rest/CitizenData.js"
+import { CitizenOverview } from "../rest/CitizenOverview.js"
 import { RepresentationTokens } from "../rest/RepresentationTokens.js"
 import { SelfAssessment, SubmissionRefused } from "../rest/SelfAssessment.js"
 import type { AppContext } from "../web/AppContext.js"
@@ -90,11 +91,14 @@ export const restApi = (app: AppContext): Middleware => {
   resource("policy_tax_year", C.PolicyFilter, C.PolicyTaxYearOut, (cpr, f) => data((d) => d.policies(cpr, f)), true)
   resource("policy_document", C.DocumentFilter, C.PolicyDocumentOut, (cpr, f) => data((d) => d.documents(cpr, f)), true)
 
-  const encodeOverview = Schema.encode(C.CitizenOverview)
+  // The overview is sent as the JSON text PostgreSQL builds (migration 0011); the client decodes it with the Schema.
+  const overview = app.runtime.runSync(CitizenOverview)
   router.get("/rest/overview/", scoped, async (ctx) => {
     const f = filterOf(C.OverviewFilter, ctx)
     if (Either.isLeft(f)) return json(ctx, 400, { detail: f.left })
-    json(ctx, 200, await run(ctx, data((d) => d.overview(cprOf(ctx)!, f.right.year)).pipe(Effect.flatMap(encodeOverview))))
+    ctx.status = 200
+    ctx.type = "application/json"
+    ctx.body = await overview.json(cprOf(ctx)!, f.right.year)
   })
 
   router.post("/rest/submission/", scoped, async (ctx) => {

@@ -9,6 +9,7 @@ import m0007 from "./0007_kas_loss_cell_same_policy.js"
 import m0008 from "./0008_kas_history_row_compare.js"
 import m0009 from "./0009_kas_policy_document_policy.js"
 import m0010 from "./0010_kas_citizen_overview.js"
+import m0011 from "./0011_kas_citizen_overview_json.js"
 
 /** The migrations of @kas/core (schema `kas`), in order. Only ever append. */
 export const coreMigrations: MigrationSet = {
@@ -23,6 +24,7 @@ export const coreMigrations: MigrationSet = {
     "0007_kas_loss_cell_same_policy": m0007,
     "0008_kas_history_row_compare": m0008,
     "0009_kas_policy_document_policy": m0009,
-    "0010_kas_citizen_overview": m0010
+    "0010_kas_citizen_overview": m0010,
+    "0011_kas_citizen_overview_json": m0011
   }
 }
