@@ -40,27 +40,30 @@ export interface Member {
   readonly state: MemberState
   /** The audit reason of the last recalculation of this member (null = untouched). */
   reason: string | null
-}
-
-/** A loaded cell with its id. */
-export interface StoredCell extends Loss.LossCell {
-  readonly id: number
+  /**
+   * Only the loss data (id, year, active, year-adjusted amount) was loaded (a year run loads the other years of a
+   * family so): recalculating it marks the family `incomplete` instead, and the caller reloads the family whole.
+   */
+  readonly partial?: boolean
 }
 
 /** A family being recalculated. */
 export interface Family {
   readonly members: Map<number, Member>
-  readonly originalCells: ReadonlyArray<StoredCell>
+  readonly originalCells: ReadonlyArray<Loss.LossCell>
   cells: ReadonlyArray<Loss.LossCell>
   readonly writes: Array<Loss.CellWrite>
+  /** A recalculation reached a `partial` member: the results are void, reload the family whole and start again. */
+  incomplete: boolean
 }
 
 /** A new family from its members and stored cells. */
-export const makeFamily = (members: ReadonlyArray<Member>, cells: ReadonlyArray<StoredCell>): Family => ({
+export const makeFamily = (members: ReadonlyArray<Member>, cells: ReadonlyArray<Loss.LossCell>): Family => ({
   members: new Map(members.map((m) => [m.year, m])),
   originalCells: cells,
   cells,
-  writes: []
+  writes: [],
+  incomplete: false
 })
 
 const lossYears = (family: Family): ReadonlyArray<Loss.LossYear> =>
@@ -95,7 +98,11 @@ export const recalculate = (
   depth = 0
 ): Either.Either<void, CalculationInputError> => {
   const member = family.members.get(year)
-  if (member === undefined) return Either.void
+  if (member === undefined || family.incomplete) return Either.void
+  if (member.partial === true) {
+    family.incomplete = true
+    return Either.void
+  }
   let available = Loss.availableDeductions(lossYears(family), family.cells, year)
   if (available.overUsedLossYears.length > 0) {
     const corrected = correctOverUse(family, depth)
@@ -139,9 +146,9 @@ export const memberChanged = (m: Member): boolean =>
   m.state.slutlignet !== m.original.slutlignet ||
   m.state.efterbehandling !== m.original.efterbehandling
 
-/** A cell to write back: an update of a stored cell (`id`) or a new cell (`fromId` → `forId`). */
+/** A cell to write back: an update of the stored cell `fromId` → `forId` (`stored`) or a new cell. */
 export interface CellChange {
-  readonly id: number | null
+  readonly stored: boolean
   readonly fromId: number
   readonly forId: number
   readonly value: number
@@ -155,8 +162,8 @@ export const cellChanges = (family: Family): ReadonlyArray<CellChange> => {
     const from = family.members.get(w.fromYear)
     const to = family.members.get(w.toYear)
     if (from === undefined || to === undefined) continue
-    const stored = family.originalCells.find((c) => c.fromYear === w.fromYear && c.toYear === w.toYear)
-    out.push({ id: stored?.id ?? null, fromId: from.id, forId: to.id, value: w.value, reason: w.reason })
+    const stored = family.originalCells.some((c) => c.fromYear === w.fromYear && c.toYear === w.toYear)
+    out.push({ stored, fromId: from.id, forId: to.id, value: w.value, reason: w.reason })
   }
   return out
 }

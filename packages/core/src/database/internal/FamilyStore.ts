@@ -11,16 +11,17 @@ import {
   type Member,
   memberChanged,
   type MemberState,
-  recalculate,
-  type StoredCell
+  recalculate
 } from "./Family.js"
+import type { LossCell } from "../../domain/LossCarryForward.js"
 
-type Money = string | number | null
+/** A bigint column as the `pg` driver returns it. */
+export type Money = string | number | null
 
-interface MemberRow {
+/** The columns of a policy-year that a recalculation reads and writes (`toMember`). */
+export interface MemberRow {
   readonly id: number
   readonly year: number
-  readonly family: string
   readonly active: boolean
   readonly number_of_days: number | null
   readonly assessed_amount: Money
@@ -41,7 +42,6 @@ interface MemberRow {
 }
 
 interface CellRow {
-  readonly id: number
   readonly used_from_id: number
   readonly used_for_id: number
   readonly transferred_negative_payout: Money
@@ -70,14 +70,15 @@ join kas.tax_year ty on ty.id = fpty.tax_year_id
 join kas.pension_company pc on pc.id = f.pension_company_id`
 
 const cellsSql = `${familiesCte}
-select c.id, c.used_from_id, c.used_for_id, c.transferred_negative_payout, c.protected_against_recalculations
+select c.used_from_id, c.used_for_id, c.transferred_negative_payout, c.protected_against_recalculations
 from t
 join kas.person_tax_year fpty on fpty.person_id = t.person_id
 join kas.policy_tax_year f on f.person_tax_year_id = fpty.id and f.pension_company_id = t.pension_company_id
   and f.policy_number = t.policy_number
 join kas.loss_transfer c on c.used_for_id = f.id`
 
-const toMember = (r: MemberRow): Member => {
+/** A full member from its row. */
+export const toMember = (r: MemberRow): Member => {
   const state = {
     yearAdjustedAmount: kronerOf(r.year_adjusted_amount),
     calculatedFullTax: kronerOf(r.calculated_full_tax),
@@ -166,7 +167,7 @@ export interface Loaded {
 
 /** Builds the families from member and cell rows; `policyIds` are the targets looked up in `byPolicy`. */
 const assemble = (
-  rows: ReadonlyArray<MemberRow>,
+  rows: ReadonlyArray<MemberRow & { readonly family: string }>,
   cellRows: ReadonlyArray<CellRow>,
   policyIds: ReadonlyArray<number>
 ): Loaded => {
@@ -179,7 +180,7 @@ const assemble = (
     g.push(m)
     yearOf.set(r.id, { family: r.family, year: r.year })
   }
-  const cellsByFamily = new Map<string, Array<StoredCell>>()
+  const cellsByFamily = new Map<string, Array<LossCell>>()
   for (const c of cellRows) {
     const from = yearOf.get(c.used_from_id)
     const to = yearOf.get(c.used_for_id)
@@ -187,7 +188,6 @@ const assemble = (
     let list = cellsByFamily.get(from.family)
     if (list === undefined) cellsByFamily.set(from.family, (list = []))
     list.push({
-      id: c.id,
       fromYear: from.year,
       toYear: to.year,
       value: kronerOf(c.transferred_negative_payout),
@@ -208,76 +208,9 @@ const assemble = (
 export const loadFamilies = (sql: SqlClient.SqlClient, policyIds: ReadonlyArray<number>) =>
   Effect.gen(function* () {
     if (policyIds.length === 0) return { families: [], byPolicy: new Map() } satisfies Loaded
-    const rows = yield* sql.unsafe<MemberRow>(membersSql, [policyIds])
+    const rows = yield* sql.unsafe<MemberRow & { readonly family: string }>(membersSql, [policyIds])
     const cellRows = yield* sql.unsafe<CellRow>(cellsSql, [policyIds])
     return assemble(rows, cellRows, policyIds)
-  })
-
-// One chunk of a year run: every policy-year (all years) of the families that have an active policy in the tax year,
-// for the persons in (after, upTo], with their incoming cells as arrays, in one round trip by person-id range. The
-// families are found first from the chunk's target person-years (materialized; `offset 0` keeps the lateral a
-// per-person-year index probe), then the chunk's person-years by person-id range, each one's policies through the
-// unique (person_tax_year_id, …) index. Before, an EXISTS over the whole year was planned as a hash of every active
-// policy of the year and a scan of policy_tax_year per chunk, so each chunk cost grew with the table.
-const yearChunkSql = `
-with t as materialized (
-  select tp.person_id, t.pension_company_id, t.policy_number
-  from kas.person_tax_year tp
-  cross join lateral (select t.pension_company_id, t.policy_number from kas.policy_tax_year t
-    where t.person_tax_year_id = tp.id and t.active offset 0) t
-  where tp.tax_year_id = $1 and tp.person_id > $2 and tp.person_id <= $3
-)
-select f.id, ty.year, t.person_id || ':' || t.pension_company_id || ':' || t.policy_number as family, f.active,
-  pty.number_of_days, f.assessed_amount, f.self_reported_amount, f.prefilled_amount, f.prefilled_amount_edited,
-  f.base_calculation_amount, f.year_adjusted_amount, f.calculated_full_tax, f.calculated_result,
-  f.available_negative_return, f.indifference_limited, f.foreign_paid_amount_actual, f.preliminary_paid_amount,
-  f.slutlignet, f.efterbehandling,
-  ((pc.agreement_present or f.company_pay_override) and not f.citizen_pay_override) as company_pays,
-  (pty.tax_year_id = $1 and f.active) as target, c.ids, c.froms, c.vals, c.prot
-from kas.person_tax_year pty
-join kas.policy_tax_year f on f.person_tax_year_id = pty.id
-join t on t.person_id = pty.person_id and t.pension_company_id = f.pension_company_id and t.policy_number = f.policy_number
-join kas.tax_year ty on ty.id = pty.tax_year_id
-join kas.pension_company pc on pc.id = f.pension_company_id
-left join lateral (
-  select array_agg(c.id) as ids, array_agg(c.used_from_id) as froms, array_agg(c.transferred_negative_payout) as vals,
-    array_agg(c.protected_against_recalculations) as prot
-  from kas.loss_transfer c where c.used_for_id = f.id
-) c on true
-where pty.person_id > $2 and pty.person_id <= $3`
-
-interface YearChunkRow extends MemberRow {
-  readonly target: boolean
-  readonly ids: ReadonlyArray<number> | null
-  readonly froms: ReadonlyArray<number> | null
-  readonly vals: ReadonlyArray<Money> | null
-  readonly prot: ReadonlyArray<boolean> | null
-}
-
-/**
- * Loads the families of the persons with id in (`afterPerson`, `upToPerson`] that have an active policy in the tax
- * year, with those target policy-years in id order. Families never span persons, so chunks are disjoint.
- */
-export const loadYearChunk = (sql: SqlClient.SqlClient, taxYearId: number, afterPerson: number, upToPerson: number) =>
-  Effect.gen(function* () {
-    const rows = yield* sql.unsafe<YearChunkRow>(yearChunkSql, [taxYearId, afterPerson, upToPerson])
-    const cells: Array<CellRow> = []
-    const targets: Array<number> = []
-    for (const r of rows) {
-      if (r.target) targets.push(r.id)
-      if (r.ids === null) continue
-      for (let i = 0; i < r.ids.length; i++) {
-        cells.push({
-          id: r.ids[i]!,
-          used_from_id: r.froms![i]!,
-          used_for_id: r.id,
-          transferred_negative_payout: r.vals![i]!,
-          protected_against_recalculations: r.prot![i]!
-        })
-      }
-    }
-    targets.sort((a, b) => a - b)
-    return { loaded: assemble(rows, cells, targets), targets }
   })
 
 const setReason = (sql: SqlClient.SqlClient, reason: string) =>
@@ -305,13 +238,13 @@ export const writeFamilies = (sql: SqlClient.SqlClient, families: ReadonlyArray<
     const members = families.flatMap((f) => [...f.members.values()].filter(memberChanged))
     for (const [reason, group] of groupBy(cells, (c) => c.reason)) {
       yield* setReason(sql, reason)
-      const updates = group.filter((c) => c.id !== null)
-      const inserts = group.filter((c) => c.id === null)
+      const updates = group.filter((c) => c.stored)
+      const inserts = group.filter((c) => !c.stored)
       if (updates.length > 0) {
         yield* sql.unsafe(
           `update kas.loss_transfer c set transferred_negative_payout = u.v
-           from unnest($1::int[], $2::bigint[]) as u(id, v) where c.id = u.id`,
-          [updates.map((c) => c.id), updates.map((c) => c.value)]
+           from unnest($1::int[], $2::int[], $3::bigint[]) as u(f, t, v) where c.used_from_id = u.f and c.used_for_id = u.t`,
+          [updates.map((c) => c.fromId), updates.map((c) => c.forId), updates.map((c) => c.value)]
         )
       }
       if (inserts.length > 0) {

@@ -1,8 +1,9 @@
-import { SqlClient } from "@effect/sql"
+import { SqlClient, type SqlError } from "@effect/sql"
 import { Effect, Either, Fiber } from "effect"
 import { NotFound } from "../../domain/DomainError.js"
 import { recalculate, type Member } from "../internal/Family.js"
-import { calculateNew, type Loaded, loadFamilies, loadYearChunk, type NewPolicyYear, writeFamilies } from "../internal/FamilyStore.js"
+import { calculateNew, type Loaded, loadFamilies, type NewPolicyYear, writeFamilies } from "../internal/FamilyStore.js"
+import { loadYearChunk } from "../internal/YearChunk.js"
 import * as PersonYearRules from "../../domain/PersonYearRules.js"
 import { daysInYear } from "../../domain/PolicyCalculation.js"
 import { SystemUsers } from "./SystemUsers.js"
@@ -79,35 +80,64 @@ export class Recalculation extends Effect.Service<Recalculation>()("@kas/core/Re
         return changed.map((c) => c.id)
       })
 
-    const run = (policyIds: ReadonlyArray<number>, reason: string, options?: RecalculationOptions) =>
-      Effect.flatMap(loadFamilies(sql, policyIds), (loaded) => computeAndWrite(loaded, policyIds, reason, options))
+    /**
+     * Runs §4.2 for each loaded target in `policyIds` order (dies on invalid stored input). Returns the result
+     * changes and the targets whose family turned out `incomplete` (a cascade reached a partially loaded year).
+     */
+    const compute = (loaded: Loaded, policyIds: ReadonlyArray<number>, reason: string, options?: RecalculationOptions) =>
+      Effect.suspend(() => {
+        const incomplete: Array<number> = []
+        for (const id of policyIds) {
+          const at = loaded.byPolicy.get(id)
+          if (at === undefined) continue
+          options?.prepare?.(at.family.members.get(at.year)!)
+          const result = recalculate(at.family, at.year, reason, options?.policyReason ?? reason)
+          if (Either.isLeft(result)) return Effect.die(result.left)
+          if (at.family.incomplete) incomplete.push(id)
+        }
+        const changes: Array<ResultChange> = []
+        for (const id of policyIds) {
+          const at = loaded.byPolicy.get(id)
+          const m = at?.family.members.get(at.year)
+          if (at !== undefined && !at.family.incomplete && m !== undefined && m.state.calculatedResult !== m.original.calculatedResult) {
+            changes.push({ policyId: id, before: m.original.calculatedResult, after: m.state.calculatedResult })
+          }
+        }
+        return Effect.succeed({ changes, incomplete })
+      })
 
+    /** Computes `loaded`, reloads and computes whole the families found incomplete, and writes every change. */
     const computeAndWrite = (
       loaded: Loaded,
       policyIds: ReadonlyArray<number>,
       reason: string,
       options?: RecalculationOptions
     ) =>
+      Effect.flatMap(compute(loaded, policyIds, reason, options), (computed) => write(loaded, computed, reason, options))
+
+    /** The write half of `computeAndWrite` (with the reload of incomplete families), in the caller's transaction. */
+    const write = (
+      loaded: Loaded,
+      computed: { readonly changes: ReadonlyArray<ResultChange>; readonly incomplete: ReadonlyArray<number> },
+      reason: string,
+      options?: RecalculationOptions
+    ) =>
       Effect.gen(function* () {
         const restore = yield* currentReason
-        const changes: Array<ResultChange> = []
-        for (const id of policyIds) {
-          const at = loaded.byPolicy.get(id)
-          if (at === undefined) continue
-          const member = at.family.members.get(at.year)!
-          options?.prepare?.(member)
-          const result = recalculate(at.family, at.year, reason, options?.policyReason ?? reason)
-          if (Either.isLeft(result)) return yield* Effect.die(result.left)
+        let families = loaded.families
+        let changes = computed.changes
+        if (computed.incomplete.length > 0) {
+          const whole = yield* loadFamilies(sql, computed.incomplete)
+          const again = yield* compute(whole, computed.incomplete, reason, options)
+          families = [...families.filter((f) => !f.incomplete), ...whole.families]
+          changes = [...changes, ...again.changes].sort((a, b) => a.policyId - b.policyId)
         }
-        for (const id of policyIds) {
-          const m = loaded.byPolicy.get(id)?.family.members.get(loaded.byPolicy.get(id)!.year)
-          if (m !== undefined && m.state.calculatedResult !== m.original.calculatedResult) {
-            changes.push({ policyId: id, before: m.original.calculatedResult, after: m.state.calculatedResult })
-          }
-        }
-        yield* writeFamilies(sql, loaded.families, restore)
+        yield* writeFamilies(sql, families, restore)
         return changes
       })
+
+    const run = (policyIds: ReadonlyArray<number>, reason: string, options?: RecalculationOptions) =>
+      Effect.flatMap(loadFamilies(sql, policyIds), (loaded) => computeAndWrite(loaded, policyIds, reason, options))
 
     /** Recalculates several policy-years (each with its whole policy), in the given order. */
     const recalculatePolicies = Effect.fn("Recalculation.recalculatePolicies")(function* (
@@ -192,10 +222,11 @@ export class Recalculation extends Effect.Service<Recalculation>()("@kas/core/Re
 
       /**
        * Recalculates every active policy of a tax year (autoligning, benchmark) in chunks of about 5 000 persons by
-       * person-id range: each chunk is one query (the families of its persons that have an active policy in the year,
-       * every year with its cells), computed in memory and written back with `UPDATE … FROM unnest(…)` in one
-       * transaction; the next chunk is loaded while this one is computed and written. Families never span persons, so
-       * chunks are independent and memory stays bounded by the chunk size.
+       * person-id range. Each chunk is one query (`loadYearChunk`: the families of its persons that have an active
+       * policy in the year), computed in memory and written back with `UPDATE … FROM unnest(…)` in one transaction per
+       * chunk (inside the caller's, if any). Three chunks are in flight: while one is computed in Node, the next is
+       * loaded and the previous one written by PostgreSQL. Families never span persons, so chunks are independent and
+       * memory stays bounded by the chunk size.
        */
       recalculateYear: Effect.fn("Recalculation.recalculateYear")(function* (
         taxYearId: number,
@@ -206,6 +237,9 @@ export class Recalculation extends Effect.Service<Recalculation>()("@kas/core/Re
           join kas.person_tax_year pty on pty.id = p.person_tax_year_id
           where pty.tax_year_id = ${taxYearId} and p.active`
         const total = Number(n)
+        const years = new Map(
+          (yield* sql<{ id: number; year: number }>`select id, year from kas.tax_year`).map((y) => [y.id, y.year])
+        )
         /** The last person id of the next chunk of persons after `after`, or null at the end. */
         const boundaryAfter = (after: number) =>
           sql<{ upto: number | null }>`select max(person_id) as upto from (select person_id from kas.person_tax_year
@@ -213,9 +247,18 @@ export class Recalculation extends Effect.Service<Recalculation>()("@kas/core/Re
             Effect.map((rows) => rows[0]?.upto ?? null)
           )
         const load = (after: number, upTo: number | null) =>
-          upTo === null ? Effect.succeed(null) : loadYearChunk(sql, taxYearId, after, upTo)
+          upTo === null ? Effect.succeed(null) : loadYearChunk(sql, taxYearId, years, after, upTo)
         let done = 0
         let changed = 0
+        /** The write of the previous chunk; joined before the next one starts, so writes stay in order. */
+        let writing: Fiber.Fiber<number, SqlError.SqlError> | null = null
+        const finishWrite = Effect.gen(function* () {
+          if (writing === null) return
+          const policies = yield* Fiber.join(writing)
+          writing = null
+          done += policies
+          if (options?.onProgress) yield* options.onProgress(done, total)
+        })
         let upTo = yield* boundaryAfter(0)
         let loading = yield* Effect.fork(load(0, upTo))
         while (upTo !== null) {
@@ -223,12 +266,21 @@ export class Recalculation extends Effect.Service<Recalculation>()("@kas/core/Re
           const nextUpTo = yield* boundaryAfter(upTo)
           loading = yield* Effect.fork(load(upTo, nextUpTo))
           if (chunk !== null && chunk.targets.length > 0) {
-            changed += (yield* sql.withTransaction(computeAndWrite(chunk.loaded, chunk.targets, reason, options))).length
-            done += chunk.targets.length
-            if (options?.onProgress) yield* options.onProgress(done, total)
+            const computed = yield* compute(chunk.loaded, chunk.targets, reason, options)
+            yield* finishWrite
+            const policies = chunk.targets.length
+            writing = yield* Effect.fork(
+              sql.withTransaction(write(chunk.loaded, computed, reason, options)).pipe(
+                Effect.map((changes) => {
+                  changed += changes.length
+                  return policies
+                })
+              )
+            )
           }
           upTo = nextUpTo
         }
+        yield* finishWrite
         return { policies: done, resultsChanged: changed }
       })
     }
