@@ -1,5 +1,5 @@
 import { PgClient } from "@effect/sql-pg"
-import { Cause, Deferred, Duration, Effect, Exit, Fiber, FiberId, Queue, Schedule, type Scope, Stream } from "effect"
+import { Cause, Deferred, Duration, Effect, Exit, Fiber, FiberId, Queue, Runtime, Schedule, type Scope, Stream } from "effect"
 import { hostname } from "node:os"
 import type { JobContext } from "./JobContext.js"
 import type { JobType } from "./JobDefinition.js"
@@ -64,11 +64,11 @@ interface Entry<R = unknown> {
   readonly token: string
   readonly key: string
   readonly timeoutMs: number
-  /** Runs in the job's fiber, which inherits the worker's context (with `R`) from the loop that forks it. */
+  /** Runs in the job's fiber, forked from the worker's runtime (with `R`). */
   readonly execute: (args: unknown, ctx: JobContext) => Effect.Effect<unknown, unknown, R>
   /** Made when the job first asks for its `signal`. */
   controller: AbortController | undefined
-  fiber: Fiber.RuntimeFiber<void, never> | undefined
+  fiber: Fiber.RuntimeFiber<unknown, unknown> | undefined
   timer: ReturnType<typeof setTimeout> | undefined
   /** The timer interrupted the job. */
   timedOut: boolean
@@ -104,6 +104,9 @@ interface ClaimRow {
   readonly created_by: string
 }
 
+/** A row of `jobs.cycle`: a result written (`claimed` false) or a job claimed. */
+type CycleRow = (DoneRow & { readonly claimed: false }) | (ClaimRow & { readonly claimed: true })
+
 const millis = (d: Duration.DurationInput) => Duration.toMillis(Duration.decode(d))
 
 /** Starts a worker in the current scope; closing the scope drains it (`gracePeriod`). */
@@ -124,6 +127,10 @@ export const start = <R>(
     const progressMs = millis(options.progressInterval ?? "250 millis")
     const defaultTimeout = Duration.decode(options.defaultTimeout ?? "3 hours")
     const types = options.registry.keys
+    const typeByKey = new Map(options.registry.types.map((t) => [t.key, t]))
+    // Job fibers are forked from this runtime: the worker's context and fiber refs (log annotations, spans),
+    // interruptible, and without a parent (only `drain` decides when a running job is interrupted and released).
+    const runFork = Runtime.runFork(yield* Effect.interruptible(Effect.runtime<R>()))
 
     const entries = new Map<string, Entry<R>>()
     let active = 0
@@ -245,137 +252,150 @@ export const start = <R>(
       }
     }
 
-    /**
-     * A job's fiber. Its timeout is a plain timer that interrupts the fiber (`Effect.timeout` forks a fiber and a
-     * race per job, most of a no-op job's cost); the exit handler then records the timeout as the failure.
-     */
-    const runJob = (entry: Entry<R>, row: ClaimRow) =>
-      entry.execute(row.arguments, makeContext(entry, row)).pipe(
-        Effect.onExit((exit) =>
-          Effect.sync(() => {
-            if (entry.timer !== undefined) clearTimeout(entry.timer)
-            if (entry.lost || entry.released) return // interrupted from outside: the row is not ours to write
-            entry.done = true
-            pending.push(completionOf(entry, row, exit))
-          })
-        ),
-        Effect.onInterrupt(() => Effect.sync(() => entry.controller?.abort())),
-        Effect.ensuring(
-          Effect.suspend(() => {
-            active--
-            if (!entry.done) entries.delete(entry.id) // lost or released: no completion will come
-            return kick.offer(undefined)
-          })
-        ),
-        Effect.annotateLogs({ job: entry.id, type: entry.key }),
-        Effect.exit,
-        Effect.asVoid
-      )
+    /** The end of a job's fiber (its observer, called synchronously when the fiber exits). */
+    const finish = (entry: Entry<R>, row: ClaimRow, exit: Exit.Exit<unknown, unknown>) => {
+      if (entry.timer !== undefined) clearTimeout(entry.timer)
+      active--
+      if (Exit.isFailure(exit) && Cause.isInterruptedOnly(exit.cause)) entry.controller?.abort()
+      if (entry.lost || entry.released) {
+        entries.delete(entry.id) // interrupted from outside: the row is not ours to write, no completion will come
+      } else {
+        entry.done = true
+        pending.push(completionOf(entry, row, exit))
+      }
+      kick.unsafeOffer(undefined)
+    }
 
-    const launch = (row: ClaimRow) =>
-      Effect.gen(function* () {
-        const found = options.registry.get(row.type)
-        if (found._tag === "None") return // filtered by the claim; cannot happen
-        const type: JobType<R> = found.value
-        const entry: Entry<R> = {
-          id: row.id,
-          token: row.claim_token,
-          key: type.key,
-          timeoutMs: Duration.toMillis(type.timeout ?? defaultTimeout),
-          execute: type.execute,
-          controller: undefined,
-          fiber: undefined,
-          timer: undefined,
-          timedOut: false,
-          done: false,
-          lost: false,
-          released: false,
-          pendingProgress: undefined
-        }
-        entries.set(entry.id, entry)
-        active++
-        // Forked inside the uninterruptible claim: make the job itself interruptible again. A daemon: only `drain`
-        // (also run when the worker's scope closes) decides when a running job is interrupted and released.
-        const fiber = yield* Effect.forkDaemon(Effect.interruptible(runJob(entry, row)))
-        entry.fiber = fiber
-        // Longer than setTimeout allows (24.8 days): no timeout.
-        if (entry.timeoutMs <= 2_147_483_647 && !entry.done) {
-          entry.timer = setTimeout(() => {
-            if (entry.done || entry.lost || entry.released) return
-            entry.timedOut = true
-            fiber.unsafeInterruptAsFork(FiberId.none)
-          }, entry.timeoutMs)
-          entry.timer.unref()
-        }
-      })
+    /**
+     * Starts a claimed job in its own fiber, which starts running at once (a no-op job ends before `runFork`
+     * returns). Its timeout is a plain timer that interrupts the fiber (`Effect.timeout` forks a fiber and a race
+     * per job); `finish` then records the timeout as the failure.
+     */
+    const launch = (row: ClaimRow) => {
+      const type = typeByKey.get(row.type)
+      if (type === undefined) return // filtered by the claim; cannot happen
+      const entry: Entry<R> = {
+        id: row.id,
+        token: row.claim_token,
+        key: type.key,
+        timeoutMs: Duration.toMillis(type.timeout ?? defaultTimeout),
+        execute: type.execute,
+        controller: undefined,
+        fiber: undefined,
+        timer: undefined,
+        timedOut: false,
+        done: false,
+        lost: false,
+        released: false,
+        pendingProgress: undefined
+      }
+      entries.set(entry.id, entry)
+      active++
+      const fiber = runFork(
+        Effect.annotateLogs(entry.execute(row.arguments, makeContext(entry, row)), { job: entry.id, type: entry.key })
+      )
+      entry.fiber = fiber
+      fiber.addObserver((exit) => finish(entry, row, exit))
+      // Longer than setTimeout allows (24.8 days): no timeout.
+      if (entry.timeoutMs <= 2_147_483_647 && !entry.done) {
+        entry.timer = setTimeout(() => {
+          if (entry.done || entry.lost || entry.released) return
+          entry.timedOut = true
+          fiber.unsafeInterruptAsFork(FiberId.none)
+        }, entry.timeoutMs)
+        entry.timer.unref()
+      }
+    }
 
     const only = options.onlyJobs ? new Set(options.onlyJobs) : undefined
 
     /** After the results in `batch` were written (`rows`): dependants, parents, wake-ups and the end hook. */
-    const afterWrite = (batch: ReadonlyArray<Completion>, rows: ReadonlyArray<DoneRow>) =>
-      Effect.gen(function* () {
-        const written = new Set(rows.map((r) => r.id))
-        for (const c of batch) {
-          entries.delete(c.entry.id)
-          if (!written.has(c.entry.id)) {
-            yield* log("result not written: the claim was lost (cancelled or taken over)", { job: c.entry.id })
-          }
+    const afterWrite = (batch: ReadonlyArray<Completion>, rows: ReadonlyArray<DoneRow>): Effect.Effect<void> => {
+      const after: Array<Effect.Effect<void>> = []
+      // Ids are unique: as many rows as results means every result was written.
+      const written = rows.length === batch.length ? undefined : new Set(rows.map((r) => r.id))
+      for (const c of batch) {
+        entries.delete(c.entry.id)
+        if (written !== undefined && !written.has(c.entry.id)) {
+          after.push(log("result not written: the claim was lost (cancelled or taken over)", { job: c.entry.id }))
         }
-        const failedChildren = rows.filter((r) => r.status === "failed" && r.parent_id !== null).map((r) => r.id)
-        if (failedChildren.length > 0 || rows.some((r) => r.has_dependants)) {
-          yield* store.resolve(failedChildren).pipe(
+      }
+      const failedChildren: Array<string> = []
+      let dependants = false
+      let requeued = false
+      for (const r of rows) {
+        if (r.status === "failed" && r.parent_id !== null) failedChildren.push(r.id)
+        if (r.has_dependants) dependants = true
+        if (r.status === "queued") requeued = true
+      }
+      if (failedChildren.length > 0 || dependants) {
+        after.push(
+          store.resolve(failedChildren).pipe(
             Effect.tapError((e) => Effect.logWarning("resolving dependants failed; retrying", e.message)),
-            Effect.retry(dbRetry)
+            Effect.retry(dbRetry),
+            Effect.orDie
           )
-        }
-        if (rows.some((r) => r.status === "queued")) yield* wake
-        if (options.onJobEnd) {
-          const hook = options.onJobEnd
-          const ended = rows.filter((r) => r.status !== "queued")
-          const byId = new Map(batch.map((c) => [c.entry.id, c.entry.key]))
-          yield* Effect.forkDaemon(
-            Effect.forEach(ended, (r) => hook({ id: r.id, type: byId.get(r.id) ?? "", status: r.status }), { discard: true }).pipe(
-              Effect.catchAllCause((c) => Effect.logWarning("onJobEnd failed", c))
+        )
+      }
+      if (requeued) after.push(wake)
+      if (options.onJobEnd) {
+        const hook = options.onJobEnd
+        const ended = rows.filter((r) => r.status !== "queued")
+        const byId = new Map(batch.map((c) => [c.entry.id, c.entry.key]))
+        after.push(
+          Effect.asVoid(
+            Effect.forkDaemon(
+              Effect.forEach(ended, (r) => hook({ id: r.id, type: byId.get(r.id) ?? "", status: r.status }), { discard: true }).pipe(
+                Effect.catchAllCause((c) => Effect.logWarning("onJobEnd failed", c))
+              )
             )
           )
-        }
-      })
+        )
+      }
+      return after.length === 0 ? Effect.void : Effect.all(after, { discard: true })
+    }
 
     /**
-     * One round trip: writes the waiting results and claims jobs for the free slots, in one statement when there
-     * are both (graphile-worker needs two round trips per job; this needs one per batch). Uninterruptible: what
-     * the database committed is always followed by its bookkeeping here.
+     * One round trip: writes the waiting results and claims jobs for the free slots in one statement (graphile-worker
+     * needs two round trips per job; this needs one per batch). Uninterruptible: what the database committed is
+     * always followed by its bookkeeping here.
      */
     const cycle = (batch: ReadonlyArray<Completion>, n: number) =>
-      Effect.gen(function* () {
-        const completeParams = [
-          batch.map((c) => c.entry.id),
-          batch.map((c) => c.entry.token),
-          batch.map((c) => c.status),
-          batch.map((c) => c.result),
-          batch.map((c) => c.failure),
-          batch.map((c) => c.delayMs)
-        ]
-        const claimParams = [types, n, workerId, leaseMs, only ? [...only] : null]
-        let done: ReadonlyArray<DoneRow> = []
-        let claimed: ReadonlyArray<ClaimRow> = []
-        if (batch.length > 0 && n > 0) {
-          const [r] = yield* q<{ done: ReadonlyArray<DoneRow>; claimed: ReadonlyArray<ClaimRow> }>(Q.completeAndClaim, [
-            ...completeParams,
-            ...claimParams
-          ])
-          done = r.done
-          claimed = r.claimed
-        } else if (batch.length > 0) {
-          done = yield* q<DoneRow>(Q.complete, completeParams)
-        } else {
-          claimed = yield* q<ClaimRow>(Q.claim, claimParams)
+      Effect.suspend(() => {
+        const ids: Array<string> = []
+        const tokens: Array<string> = []
+        const statuses: Array<string> = []
+        const results: Array<string | null> = []
+        const failures: Array<string | null> = []
+        const delays: Array<number> = []
+        for (const c of batch) {
+          ids.push(c.entry.id)
+          tokens.push(c.entry.token)
+          statuses.push(c.status)
+          results.push(c.result)
+          failures.push(c.failure)
+          delays.push(c.delayMs)
         }
-        if (n > 0 && claimed.length < n) mayHaveWork = false
-        if (only) for (const r of claimed) only.add(r.id)
-        yield* Effect.forEach(claimed, launch, { discard: true })
-        if (batch.length > 0) yield* afterWrite(batch, done)
-      }).pipe(Effect.uninterruptible)
+        const params = [ids, tokens, statuses, results, failures, delays, types, n, workerId, leaseMs, only ? [...only] : null]
+        return q<CycleRow>(Q.cycle, params)
+      }).pipe(
+        Effect.flatMap((rows) => {
+          const done: Array<DoneRow> = []
+          let claimed = 0
+          for (const r of rows) {
+            if (!r.claimed) {
+              done.push(r)
+              continue
+            }
+            claimed++
+            if (only) only.add(r.id)
+            launch(r)
+          }
+          if (n > 0 && claimed < n) mayHaveWork = false
+          return batch.length > 0 ? afterWrite(batch, done) : Effect.void
+        }),
+        Effect.uninterruptible
+      )
 
     /**
      * The worker's loop: whenever results wait or slots are free (and the queue may have work), one `cycle`.

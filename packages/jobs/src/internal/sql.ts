@@ -5,42 +5,14 @@
  */
 
 /**
- * Claims up to $2 runnable jobs of the types $1 for worker $3 with a lease of $4 ms; a fresh token per job.
- * With $5, only those jobs and their children. The statement is the function `jobs.claim` (migration 0003), whose
- * plan is the ordered scan of the queued-jobs index whatever the table statistics say.
+ * A worker's round trip (`jobs.cycle`, migration 0004): writes the results $1–$6 (ids, claim tokens, statuses
+ * finished/failed, or queued again after $6 ms for a retry; results, failures), only where the token still matches,
+ * then claims up to $8 runnable jobs of the types $7 for worker $9 with a lease of $10 ms, a fresh token per job (with
+ * $11, only those jobs and their children). Empty arrays write nothing, $8 = 0 claims nothing. Rows: first the
+ * results written (`claimed` false; `has_dependants` tells whether deferred jobs wait for one), then the jobs claimed
+ * (`claimed` true). One round trip and one commit per batch; PL/pgSQL keeps the plans per connection.
  */
-export const claim = `select * from jobs.claim($1::text[], $2::int, $3::text, $4::int, $5::uuid[])`
-
-/**
- * Ends a batch of jobs: status finished/failed, or queued again after $6 ms (a retry). Only rows whose token still
- * matches are written; `has_dependants` tells whether deferred jobs wait for it.
- */
-export const complete = `
-update jobs.job j
-set status = c.status,
-    result = coalesce(c.result, j.result),
-    failure = coalesce(c.failure, j.failure),
-    progress = case when c.status = 'finished' then 100 else j.progress end,
-    current_count = case when c.status = 'finished' then coalesce(j.total_count, j.current_count) else j.current_count end,
-    ended_at = case when c.status = 'queued' then null else now() end,
-    run_at = case when c.status = 'queued' then now() + c.delay * interval '1 millisecond' else j.run_at end,
-    claim_token = null, lease_expires_at = null
-from unnest($1::uuid[], $2::uuid[], $3::text[], $4::jsonb[], $5::text[], $6::int[])
-  as c(id, token, status, result, failure, delay)
-where j.id = c.id and j.claim_token = c.token
-returning j.id, j.status, j.parent_id,
-  exists (select 1 from jobs.job d where d.status = 'deferred' and d.depends_on @> array[j.id]) as has_dependants`
-
-/**
- * `complete` ($1–$6) and `claim` ($7–$11) in one statement, so a worker whose jobs are short needs one round trip
- * (and one commit) per batch of jobs: `done` is the JSON array of the rows `complete` wrote, `claimed` that of the
- * rows claimed. Retried jobs are queued with a delay, so the claim cannot take one completed here.
- */
-export const completeAndClaim = `
-with done as (${complete}),
-claimed as (select * from jobs.claim($7::text[], $8::int, $9::text, $10::int, $11::uuid[]))
-select (select coalesce(json_agg(d), '[]'::json) from done d) as done,
-  (select coalesce(json_agg(c), '[]'::json) from claimed c) as claimed`
+export const cycle = `select * from jobs.cycle($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`
 
 /** Extends the leases of the jobs ($1 ids, $2 tokens) by $3 ms; returns the ids still held. */
 export const heartbeat = `
