@@ -20,8 +20,9 @@ export const policyRoutes = (settings: KasConfig.SelvbetjeningConfig.Selvbetjeni
     if (!/^\d{4}$/.test(String(ctx.params.year))) throw new HttpError(404)
     const cpr = ctx.state.citizen!.cpr
     // One back-office call for the citizen's data (`/rest/overview/`: years, the tax year, active policies, statement)
-    // beside the cached reference data.
-    const loaded = await rest(ctx, (c) => Effect.all([c.overview(cpr, year), cached("companies", c.pensionCompanies())], { concurrency: "unbounded" }))
+    // and the cached reference data, one after the other: the companies are a memo hit but every ten seconds, and
+    // forking two fibers per page view cost more than that rare second round trip.
+    const loaded = await rest(ctx, (c) => Effect.all([c.overview(cpr, year), cached("companies", c.pensionCompanies())]))
     if (!loaded) return
     const [{ person_tax_years: years, tax_year: taxYear, policies, final_statement_exists: hasStatement }, companies] = loaded
     if (years.length === 0) return ctx.render("policy/unknown", { title: ctx.state.t!("notKnown") })
