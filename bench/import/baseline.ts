@@ -1,10 +1,11 @@
 import { SqlClient } from "@effect/sql"
 import { Effect } from "effect"
+import { cpuSecondsOf } from "./cpu.js"
 
 /**
  * The bare copy the import is compared with: the same rows moved from the mock tables into empty copies of the
  * target tables (raw copies, persons, person-years, census entries, policy-years) with plain `INSERT … SELECT`s —
- * no comparison, no audit, no recalculation.
+ * no comparison, no audit, no recalculation. Returns the wall time and the CPU seconds of the server process that ran it.
  */
 export const bareCopy = (year: number) =>
   Effect.gen(function* () {
@@ -21,8 +22,10 @@ export const bareCopy = (year: number) =>
       yield* sql.unsafe(`create table bench_copy.${copy} (like ${source} including defaults including identity including indexes)`)
     }
     const start = process.hrtime.bigint()
-    yield* sql.withTransaction(
+    const cpu = yield* sql.withTransaction(
       Effect.gen(function* () {
+        const [{ pid }] = yield* sql<{ pid: number }>`select pg_backend_pid() as pid`
+        const cpu0 = cpuSecondsOf(pid)
         yield* sql.unsafe(`insert into bench_copy.imported_census_row select * from eskat_mock.kas_mandtal where skatteaar = $1`, [year])
         yield* sql.unsafe(
           `insert into bench_copy.imported_r75_row select * from eskat_mock.mock_r75_idx_4500230 where tax_year = $1`,
@@ -48,7 +51,8 @@ export const bareCopy = (year: number) =>
           join bench_copy.person_tax_year pty on pty.person_id = p.id
           join kas.pension_company pc on pc.res = r.res::int
           group by pty.id, pc.id, r.ktd`)
+        return cpuSecondsOf(pid) - cpu0
       })
     )
-    return Number(process.hrtime.bigint() - start) / 1e9
+    return { seconds: Number(process.hrtime.bigint() - start) / 1e9, cpu }
   })

@@ -5,7 +5,8 @@
  * the same rows into empty copies of the target tables, and a re-import of the unchanged data. Reports rows/s, total
  * time and the worker's peak RSS. Options: --persons N (default 60 000), --r75 N (default 100 000), --seed S,
  * --profile (the worker prints the time per span and SQL statement after each import), --source (run the worker's
- * TypeScript through tsx instead of a bundle), --worker-heap MB (the worker's --max-old-space-size).
+ * TypeScript through tsx instead of a bundle), --worker-heap MB (the worker's --max-old-space-size), --cpu-prof (a V8
+ * CPU profile of the worker in .kas/bench-import-cpu-prof/).
  */
 import { SqlClient } from "@effect/sql"
 import { Database, EmbeddedPostgres, Migrations, TaxYears } from "@kas/core"
@@ -19,6 +20,7 @@ import { rm } from "node:fs/promises"
 import path from "node:path"
 import { fileURLToPath } from "node:url"
 import { bareCopy } from "./baseline.js"
+import { cpuSecondsOf, serverCpuSeconds } from "./cpu.js"
 import { bundleEntry } from "../bundle.js"
 
 const YEAR = 2024
@@ -43,10 +45,18 @@ const bundleWorker = (): Promise<string> =>
 
 const startWorker = (
   url: string,
-  options: { readonly profile: boolean; readonly bundle: string | null; readonly heapMb: number | null }
+  options: {
+    readonly profile: boolean
+    readonly bundle: string | null
+    readonly heapMb: number | null
+    readonly cpuProf: boolean
+  }
 ) => {
   const args = [url, ...(options.profile ? ["--profile"] : [])]
-  const node = options.heapMb === null ? [] : [`--max-old-space-size=${options.heapMb}`]
+  const node = [
+    ...(options.heapMb === null ? [] : [`--max-old-space-size=${options.heapMb}`]),
+    ...(options.cpuProf ? ["--cpu-prof", `--cpu-prof-dir=${path.join(root, ".kas", "bench-import-cpu-prof")}`] : [])
+  ]
   const command =
     options.bundle === null
       ? [...node, "--conditions=source", "--import", "tsx", path.join(here, "worker.ts"), ...args]
@@ -78,21 +88,24 @@ const startWorker = (
       child.kill("SIGUSR2")
       setTimeout(resolve, 500)
     })
-  return { ready, stop, printProfile }
+  return { ready, stop, printProfile, cpuSeconds: () => cpuSecondsOf(child.pid ?? NaN) }
 }
 
-const runJobs = Effect.gen(function* () {
+/** The two jobs, timed; with the CPU seconds the database server and the worker spent meanwhile. */
+const runJobs = (dataDir: string, workerCpu: () => number) => Effect.gen(function* () {
   const store = yield* JobStore
+  const cpu0 = { server: serverCpuSeconds(dataDir), worker: workerCpu() }
   const start = process.hrtime.bigint()
   const census = yield* store.enqueue(ImportJobs.ImportMandtalJob, { year: YEAR }, { createdBy: "bench" })
   const r75 = yield* store.enqueue(ImportJobs.ImportR75Job, { year: YEAR }, { createdBy: "bench", dependsOn: [census] })
   const jobs = (yield* store.awaitEnded([census, r75], "100 millis")) as ReadonlyArray<JobRecord>
   const total = Number(process.hrtime.bigint() - start) / 1e9
+  const cpu = { server: serverCpuSeconds(dataDir) - cpu0.server, worker: workerCpu() - cpu0.worker }
   for (const j of jobs) if (j.status !== "finished") throw new Error(`${j.type} ${j.status}: ${j.failure}`)
   const secs = (j: JobRecord) => (j.endedAt!.getTime() - j.startedAt!.getTime()) / 1000
   const c = jobs.find((j) => j.id === census)!
   const r = jobs.find((j) => j.id === r75)!
-  return { total, census: c, r75: r, censusSeconds: secs(c), r75Seconds: secs(r) }
+  return { total, cpu, census: c, r75: r, censusSeconds: secs(c), r75Seconds: secs(r) }
 })
 
 const summary = (j: JobRecord) =>
@@ -108,7 +121,8 @@ export const runImportBench = async (argv: ReadonlyArray<string>): Promise<void>
   const profile = argv.includes("--profile")
   const heapMb = argv.includes("--worker-heap") ? option(argv, "worker-heap", 0) : null
   const bundle = argv.includes("--source") ? null : await bundleWorker()
-  const server = await EmbeddedPostgres.startEmbedded({ dataDir: `.kas/bench-${process.pid}`, persistent: false })
+  const dataDir = path.resolve(`.kas/bench-${process.pid}`)
+  const server = await EmbeddedPostgres.startEmbedded({ dataDir, persistent: false })
   const url = await EmbeddedPostgres.ensureDatabase(server.adminUrl, `kas_bench_import_${randomBytes(3).toString("hex")}`)
   const layer = Layer.mergeAll(JobStore.Default, TaxYears.Default).pipe(
     Layer.provideMerge(Database.layerFromUrl(url, { maxConnections: 4 }))
@@ -128,15 +142,15 @@ export const runImportBench = async (argv: ReadonlyArray<string>): Promise<void>
         (select count(*)::int from eskat_mock.mock_r75_idx_4500230) as r`
       console.log(`mock data: ${filled.persons} persons, ${c} census rows, ${r} R75 rows in ${(Number(process.hrtime.bigint() - t0) / 1e9).toFixed(1)} s`)
 
-      const worker = startWorker(url, { profile, bundle, heapMb })
+      const worker = startWorker(url, { profile, bundle, heapMb, cpuProf: argv.includes("--cpu-prof") })
       yield* Effect.promise(() => worker.ready)
-      const first = yield* runJobs
+      const first = yield* runJobs(dataDir, worker.cpuSeconds)
       if (profile) yield* Effect.promise(() => worker.printProfile())
       yield* sql`analyze`
-      const again = yield* runJobs
+      const again = yield* runJobs(dataDir, worker.cpuSeconds)
       if (profile) yield* Effect.promise(() => worker.printProfile())
       const rss = yield* Effect.promise(() => worker.stop())
-      const bare = yield* bareCopy(YEAR)
+      const { seconds: bare, cpu: bareCpu } = yield* bareCopy(YEAR)
 
       const rows = c + r
       console.log(`first import:  census ${first.censusSeconds.toFixed(1)} s, R75 ${first.r75Seconds.toFixed(1)} s, ` +
@@ -148,6 +162,11 @@ export const runImportBench = async (argv: ReadonlyArray<string>): Promise<void>
       console.log(`  ${summary(again.census)}`)
       console.log(`  ${summary(again.r75)}`)
       console.log(`bare INSERT … SELECT of the same rows: ${bare.toFixed(2)} s; import/bare = ${(first.total / bare).toFixed(1)}×`)
+      // The imports count the whole server (autovacuum after their writes included), the bare copy its one backend.
+      console.log(`CPU seconds (less swayed by the load of others than wall time): PostgreSQL first import ` +
+        `${first.cpu.server.toFixed(1)}, re-import ${again.cpu.server.toFixed(1)}, bare copy ${bareCpu.toFixed(1)} ` +
+        `(import/bare ${(first.cpu.server / bareCpu).toFixed(1)}×); worker first import ${first.cpu.worker.toFixed(1)}, ` +
+        `re-import ${again.cpu.worker.toFixed(1)}`)
       console.log(`worker peak RSS: ${(rss / 1024).toFixed(0)} MB`)
       console.log(`goals: total < 30 s ${first.total < 30 ? "✓" : "✗"}, < 5× bare ${first.total < 5 * bare ? "✓" : "✗"}, ` +
         `RSS < 300 MB ${rss / 1024 < 300 ? "✓" : "✗"}, re-import < half ${again.total < first.total / 2 ? "✓" : "✗"}`)

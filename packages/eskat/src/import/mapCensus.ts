@@ -132,13 +132,15 @@ export const mapCensus = (o: {
               )
               c.entriesCreated += entries.created
               c.entriesUpdated += entries.updated
+              // A person-year created above already has what §7.1 derives from its entries (they are exactly the rows
+              // it was created from), so only existing person-years whose entries changed are recomputed.
               const createdYears = new Set(years.created)
-              const touched = [...new Set([...years.created, ...entries.personTaxYearIds])]
+              const touched = [...new Set(entries.personTaxYearIds)].filter((id) => !createdYears.has(id))
               if (touched.length > 0) {
                 // The person-year is saved "Updated by import"; its policies get the census recalculation reason.
                 yield* setAuditContext(o.author, Reasons.updatedByImport)
                 const recomputed = yield* recalculation.recalculatePersonTaxYears(touched, Reasons.recalcCensus)
-                c.personYearsUpdated += recomputed.changedPersonTaxYears.filter((id) => !createdYears.has(id)).length
+                c.personYearsUpdated += recomputed.changedPersonTaxYears.length
               }
             })
           )

@@ -2,7 +2,7 @@ import { SqlClient } from "@effect/sql"
 import { Reasons, setAuditContext, type AuditAuthor } from "@kas/core"
 import { Effect, Stream } from "effect"
 import type { EskatSourceService } from "../EskatSource.js"
-import { analyzeAfterBulk, type Col, stage, stageByKey, tuple } from "../internal/bulk.js"
+import { analyzeAfterBulk, type Col, inPage, stage, stageByKey, tuple } from "../internal/bulk.js"
 import type { CensusRow } from "../Rows.js"
 import type { InvalidRows } from "./ImportResult.js"
 
@@ -65,7 +65,8 @@ export const importRawCensus = (o: {
               const updated = yield* sql.unsafe<{ k: string }>(
                 `update eskat.imported_census_row t set (${VALUES.join(", ")}) = ${tuple("s", VALUES)}
                  from raw_page s
-                 where t.pt_census_guid = s.pt_census_guid and ${tuple("t", VALUES)} is distinct from ${tuple("s", VALUES)}
+                 where t.pt_census_guid = s.pt_census_guid and ${inPage("pt_census_guid")}
+                   and ${tuple("t", VALUES)} is distinct from ${tuple("s", VALUES)}
                  returning t.pt_census_guid as k`,
                 []
               )

@@ -2,7 +2,7 @@ import { SqlClient } from "@effect/sql"
 import { Reasons, setAuditContext, type AuditAuthor } from "@kas/core"
 import { Effect, Stream } from "effect"
 import type { EskatSourceService } from "../EskatSource.js"
-import { analyzeAfterBulk, type Col, stage, stageByKey, tuple } from "../internal/bulk.js"
+import { analyzeAfterBulk, type Col, inPage, stage, stageByKey, tuple } from "../internal/bulk.js"
 import type { R75Row } from "../Rows.js"
 import type { InvalidRows } from "./ImportResult.js"
 
@@ -53,7 +53,7 @@ export const importRawR75 = (o: {
               const updated = yield* sql.unsafe(
                 `update eskat.imported_r75_row t set (${VALUES.join(", ")}) = ${tuple("s", VALUES)}
                  from raw_page s
-                 where t.r75_ctl_sekvens_guid = s.r75_ctl_sekvens_guid
+                 where t.r75_ctl_sekvens_guid = s.r75_ctl_sekvens_guid and ${inPage("r75_ctl_sekvens_guid")}
                    and ${tuple("t", VALUES)} is distinct from ${tuple("s", VALUES)}
                  returning 1`,
                 []

@@ -46,6 +46,15 @@ export const stageByKey = <R>(
     )
   )
 
+/**
+ * `t.key between` the smallest and largest key of the staged page `raw_page`: the target rows of a page are read as
+ * one index range. Without it the planner, which knows nothing of the temporary table, merge-joined the page with the
+ * whole key index up to the page's last key — a scan that grows with every page (~170 ms a page at 100 000 rows).
+ */
+export const inPage = (key: string) =>
+  `t.${key} between (select ${key} from raw_page order by 1 limit 1)
+     and (select ${key} from raw_page order by 1 desc limit 1)`
+
 /** `(a.x, a.y, …)` for a row comparison. */
 export const tuple = (alias: string, names: ReadonlyArray<string>) => `(${names.map((n) => `${alias}.${n}`).join(", ")})`
 
