@@ -113,6 +113,50 @@ describe("REST authentication and scope", () => {
     expect((await api("/rest/overview/?year=x", { cpr: CPR_A })).status).toBe(400)
     expect((await api("/rest/overview/", { method: "POST", cpr: CPR_A })).status).toBe(405)
   })
+
+  it("computes the overview's derived fields in SQL exactly as the resources do (edited amounts, days, losses, documents)", async () => {
+    // A citizen of its own: a part year in the edit year, an edited prefilled amount, an applied loss from the year
+    // before, a policy without any prefilled amount, an inactive policy and a document with sub-millisecond time.
+    const cpr = "0303030303"
+    const one = async (text: string, values: ReadonlyArray<unknown> = []) => (await query<{ id: number }>(kas.databaseUrl, text, values))[0]!.id
+    const person = await one(`insert into kas.person (cpr, name) values ($1, 'Carl Carlsen') returning id`, [cpr])
+    const pty = (year: number, days: number | null) =>
+      one(`insert into kas.person_tax_year (tax_year_id, person_id, number_of_days) select id, $2, $3 from kas.tax_year where year = $1 returning id`, [year, person, days])
+    const now = await pty(YEAR, 123)
+    const before = await pty(YEAR - 1, null)
+    const policy = (ptyId: number, number: string, fields: string, values: ReadonlyArray<unknown>) =>
+      one(
+        `insert into kas.policy_tax_year (person_tax_year_id, pension_company_id, policy_number${fields ? ", " + fields : ""})
+         values ($1, $2, $3${values.map((_, i) => `, $${i + 4}`).join("")}) returning id`,
+        [ptyId, fx.companyOther, number, ...values]
+      )
+    const older = await policy(before, "C-1", "prefilled_amount", [-5000])
+    const edited = await policy(now, "C-1", "prefilled_amount, prefilled_amount_edited, self_reported_amount, preliminary_paid_amount, citizen_pay_override", [10001, 7777, 5000, 300, true])
+    await policy(now, "C-2", "prefilled_amount, prefilled_amount_edited", [null, null])
+    await policy(now, "C-0", "prefilled_amount, active", [999, false])
+    await query(kas.databaseUrl, `insert into kas.loss_transfer (used_from_id, used_for_id, transferred_negative_payout) values ($1, $2, 1234)`, [older, edited])
+    const file = await query<{ id: string }>(kas.databaseUrl, `insert into kas.file (kind, folder, name, size, content) values ('policy_document', 'policy_document', 'c.pdf', 5, '\\x255044462d'::bytea) returning id::text as id`)
+    await query(
+      kas.databaseUrl,
+      `insert into kas.policy_document (person_tax_year_id, policy_tax_year_id, name, description, file_id, uploaded_at) values ($1, $2, 'c.pdf', 'c', $3::uuid, '2024-05-06 07:08:09.123987+02')`,
+      [now, edited, file[0]!.id]
+    )
+    const get = async (path: string, who?: string) => (await api(path, who ? { cpr: who } : {})).json()
+    const overview = (await get(`/rest/overview/?year=${YEAR}`, cpr)) as { policies: Array<Record<string, unknown>>; person_tax_years: Array<Record<string, unknown>> }
+    expect(overview).toEqual({
+      person_tax_years: await get("/rest/person_tax_year/", cpr),
+      tax_year: ((await get(`/rest/tax_year/?year=${YEAR}`)) as Array<unknown>)[0],
+      policies: await get(`/rest/policy_tax_year/?year=${YEAR}&active=true`, cpr),
+      final_statement_exists: false
+    })
+    const days = YEAR % 4 === 0 ? 366 : 365
+    expect(overview.person_tax_years.map((y) => y.days_in_year_factor)).toEqual([123 / days, 1])
+    expect(overview.policies.map((p) => [p.policy_number, p.prefilled_adjusted_amount, p.applied_deduction_from_previous_years, p.pension_company_pays])).toEqual([
+      ["C-1", Math.trunc((7777 * 123) / days), 1234, false],
+      ["C-2", null, 0, true]
+    ])
+    expect((overview.policies[0]!.documents as Array<{ uploaded_at: string }>)[0]!.uploaded_at).toBe("2024-05-06T05:08:09.123Z")
+  })
 })
 
 describe("final statement download", () => {
