@@ -8,6 +8,7 @@ import type { JobStatus } from "./JobRecord.js"
 import type { JobRegistry } from "./JobRegistry.js"
 import { JobStore } from "./JobStore.js"
 import { describe, JobTimedOut } from "./internal/failure.js"
+import * as Connection from "./internal/connection.js"
 import * as Q from "./internal/sql.js"
 
 /** How a worker runs. Every duration has a production default; tests shorten them. */
@@ -127,6 +128,8 @@ export const start = <R>(
     const progressMs = millis(options.progressInterval ?? "250 millis")
     const defaultTimeout = Duration.decode(options.defaultTimeout ?? "3 hours")
     const types = options.registry.keys
+    // Made before the drain finalizer below: the connection is given back after the last results are written.
+    const cycleConnection = yield* Connection.make(pg)
     const typeByKey = new Map(options.registry.types.map((t) => [t.key, t]))
     // Job fibers are forked from this runtime: the worker's context and fiber refs (log annotations, spans),
     // interruptible, and without a parent (only `drain` decides when a running job is interrupted and released).
@@ -377,7 +380,9 @@ export const start = <R>(
           delays.push(c.delayMs)
         }
         const params = [ids, tokens, statuses, results, failures, delays, types, n, workerId, leaseMs, only ? [...only] : null]
-        return q<CycleRow>(Q.cycle, params)
+        return cycleConnection
+          .execute<CycleRow>(Q.cycle, params)
+          .pipe(Effect.mapError((e) => new JobStoreError({ reason: "query", message: e.message, cause: e })))
       }).pipe(
         Effect.flatMap((rows) => {
           const done: Array<DoneRow> = []
