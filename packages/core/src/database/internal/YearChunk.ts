@@ -1,8 +1,8 @@
 /**
  * One chunk of a year run (`Recalculation.recalculateYear`): the families of some persons that have an active policy
  * in the tax year, in one query and one row per family. The target policy-year comes with every column its
- * recalculation reads; the family's years (the target too) only with their loss data and their incoming cells, as
- * one text column that is parsed here. Recalculating the target needs no more; in the rare case that it cascades to
+ * recalculation reads; the family's years (the target too) only with their loss data, and the family's cells, as two
+ * text columns that are parsed here. Recalculating the target needs no more; in the rare case that it cascades to
  * another year (§4.3), that member is `partial`, the family is marked `incomplete`, and the caller reloads it whole
  * (`loadFamilies`). Before, every year came as a row of 25 columns, and decoding them (55 000 rows per chunk) was most
  * of the run's time in Node.
@@ -13,12 +13,12 @@ import type { LossCell } from "../../domain/LossCarryForward.js"
 import { type Family, makeFamily, type Member } from "./Family.js"
 import { type Loaded, type MemberRow, toMember } from "./FamilyStore.js"
 
-// The chunk's targets are found first (materialized; the `offset 0` laterals keep them per-person-year index probes),
-// then for each its family's years: the person's years, each one's policies by the unique
-// (person_tax_year_id, …) index, filtered by identity outside the fence (else the planner probes the identity index
-// once per person-year and reads every year of the policy each time), each year with its incoming cells.
-// `members`: per year `id tax_year_id active year_adjusted_amount` followed by `used_from_id value protected` for
-// each incoming cell, space-separated; years separated by commas.
+// The chunk's targets are found first (materialized; the `offset 0` lateral keeps them per-person-year index probes),
+// then for each its family's years: the person's years, each one's policy by the unique (person_tax_year_id, …)
+// index (`+ 0` keeps the planner off the identity index, which it would probe once per person-year, reading every
+// year of the policy each time), and the cells into those years in one index scan.
+// `members`: per year `id tax_year_id active year_adjusted_amount`, space-separated, years separated by commas;
+// `cells`: per cell `used_for_id used_from_id value protected`, the same way.
 const yearChunkSql = `
 with t as materialized (
   select tp.person_id, tp.number_of_days, f.*
@@ -35,31 +35,27 @@ with t as materialized (
 select t.id, t.number_of_days, t.assessed_amount, t.self_reported_amount, t.prefilled_amount,
   t.prefilled_amount_edited, t.base_calculation_amount, t.year_adjusted_amount, t.calculated_full_tax,
   t.calculated_result, t.available_negative_return, t.indifference_limited, t.foreign_paid_amount_actual,
-  t.preliminary_paid_amount, t.slutlignet, t.efterbehandling, t.company_pays, m.members
+  t.preliminary_paid_amount, t.slutlignet, t.efterbehandling, t.company_pays, m.members,
+  (select string_agg(concat_ws(' ', c.used_for_id, c.used_from_id, c.transferred_negative_payout,
+      c.protected_against_recalculations::int), ',')
+    from kas.loss_transfer c where c.used_for_id = any(m.ids)) as cells
 from t cross join lateral (
-  select string_agg(concat_ws(' ', o.id, opty.tax_year_id, o.active::int, o.year_adjusted_amount,
-    (select string_agg(concat_ws(' ', c.used_from_id, c.transferred_negative_payout,
-        c.protected_against_recalculations::int), ' ')
-      from kas.loss_transfer c where c.used_for_id = o.id)), ',') as members
+  select array_agg(o.id) as ids,
+    string_agg(concat_ws(' ', o.id, opty.tax_year_id, o.active::int, o.year_adjusted_amount), ',') as members
   from kas.person_tax_year opty
-  cross join lateral (select o.id, o.active, o.year_adjusted_amount, o.pension_company_id, o.policy_number
-    from kas.policy_tax_year o where o.person_tax_year_id = opty.id offset 0) o
-  where opty.person_id = t.person_id and o.pension_company_id = t.pension_company_id
+  join kas.policy_tax_year o on o.person_tax_year_id = opty.id and o.pension_company_id + 0 = t.pension_company_id
     and o.policy_number = t.policy_number
+  where opty.person_id = t.person_id
 ) m`
 
-type ChunkRow = Omit<MemberRow, "year" | "active"> & { readonly members: string }
+type ChunkRow = Omit<MemberRow, "year" | "active"> & { readonly members: string; readonly cells: string | null }
 
 /** Reads the space- and comma-separated integers of a `members` text. */
 class Scanner {
   pos = 0
   constructor(readonly text: string) {}
-  /** True when the current year has more numbers (a cell follows). */
-  more(): boolean {
-    return this.pos < this.text.length && this.text.charCodeAt(this.pos) === 32
-  }
-  /** Past the comma between two years; false at the end. */
-  nextYear(): boolean {
+  /** Past the comma between two entries; false at the end. */
+  next(): boolean {
     if (this.pos >= this.text.length) return false
     this.pos++
     return true
@@ -122,7 +118,6 @@ const partialMember = (id: number, year: number, active: boolean, yearAdjustedAm
 const familyOf = (row: ChunkRow, year: number, years: ReadonlyMap<number, number>): Family => {
   const members: Array<Member> = []
   const yearOfId = new Map<number, number>()
-  const incoming: Array<number> = [] // for id, from id, value, protected (0/1), flattened
   const s = new Scanner(row.members)
   do {
     const id = s.int()
@@ -135,13 +130,18 @@ const familyOf = (row: ChunkRow, year: number, years: ReadonlyMap<number, number
     members.push(
       id === row.id ? toMember({ ...row, year, active: true }) : partialMember(id, memberYear, active, yearAdjustedAmount)
     )
-    while (s.more()) incoming.push(id, s.int(), s.int(), s.int())
-  } while (s.nextYear())
+  } while (s.next())
   const cells: Array<LossCell> = []
-  for (let i = 0; i < incoming.length; i += 4) {
-    const fromYear = yearOfId.get(incoming[i + 1]!)
-    if (fromYear === undefined) continue // a cell from another policy (not a loss of this family)
-    cells.push({ fromYear, toYear: yearOfId.get(incoming[i]!)!, value: incoming[i + 2]!, protected: incoming[i + 3] === 1 })
+  if (row.cells !== null) {
+    const c = new Scanner(row.cells)
+    do {
+      const toYear = yearOfId.get(c.int())!
+      const fromYear = yearOfId.get(c.int())
+      const value = c.int()
+      const isProtected = c.int() === 1
+      // A cell from another policy is not a loss of this family.
+      if (fromYear !== undefined) cells.push({ fromYear, toYear, value, protected: isProtected })
+    } while (c.next())
   }
   return makeFamily(members, cells)
 }
