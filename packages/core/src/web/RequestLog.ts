@@ -1,7 +1,29 @@
 import type { Middleware } from "koa"
 
+/**
+ * Lines for stdout, written together once per turn of the event loop: stdout to a file or pipe is a synchronous write
+ * on Linux, one system call per request otherwise (~0.1 ms each in bench/selvbetjening). What is pending is written at
+ * exit too.
+ */
+const stdoutLines = (): ((line: string) => void) => {
+  let pending: Array<string> = []
+  const flush = () => {
+    if (pending.length === 0) return
+    const text = pending.join("")
+    pending = []
+    process.stdout.write(text)
+  }
+  process.once("exit", flush)
+  return (line) => {
+    if (pending.length === 0) setImmediate(flush)
+    pending.push(line + "\n")
+  }
+}
+
+let shared: ((line: string) => void) | undefined
+
 /** One line per request on stdout: method, path, status, duration. Query strings are left out (they may hold ids). */
-export const requestLog = (name: string, write: (line: string) => void = (l) => process.stdout.write(l + "\n")): Middleware =>
+export const requestLog = (name: string, write: (line: string) => void = (shared ??= stdoutLines())): Middleware =>
   async (ctx, next) => {
     const start = process.hrtime.bigint()
     try {
