@@ -16,8 +16,10 @@ const DATE = `'^[0-9]{4}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])$'`
 
 /**
  * The groups (cpr, res, ktd) of the chunk's persons with their sum, flags and target person-year and company, as a
- * temporary table the statements of the chunk share. `$1` year, CPRs from `$2` to before `$4` (null: no end), `$3`
- * tax year id.
+ * temporary table the statements of the chunk share; with the stored amount of the policy-year and the stored flags of
+ * the person-year, so that only what differs is written (by id: an `UPDATE … FROM r75_groups` was planned as a scan of
+ * every policy-year, resp. person-year, for every chunk). `$1` year, CPRs from `$2` to before `$4` (null: no end),
+ * `$3` tax year id.
  */
 const GROUPS = `
   create temporary table r75_groups on commit drop as
@@ -32,19 +34,22 @@ const GROUPS = `
       (c.cpr is not null) as corrected,
       coalesce(max(l.r75_dato) filter (where l.r75_dato ~ ${DATE}) >= ($1 + 1)::text || '0901', false) as future,
       pty.id as pty_id, pty.person_id, pty.number_of_days as days, pc.id as company_id,
-      coalesce(pc.agreement_present, false) as agreement
+      coalesce(pc.agreement_present, false) as agreement, pty.corrected_r75_data as stored_corrected,
+      pty.future_r75_data as stored_future
     from lines l
     left join corrected c on c.cpr = l.cpr and c.res = l.res and c.ktd is not distinct from l.ktd
     -- Lookups by key (offset 0 keeps them per line): a chunk has a few thousand lines, and joining the whole tables
     -- made the planner hash all persons and policies for every chunk.
-    left join lateral (select y.id, y.person_id, y.number_of_days from kas.person p
+    left join lateral (select y.id, y.person_id, y.number_of_days, y.corrected_r75_data, y.future_r75_data from kas.person p
       join kas.person_tax_year y on y.person_id = p.id and y.tax_year_id = $3 where p.cpr = l.cpr offset 0) pty on true
     left join kas.pension_company pc on pc.res = l.res::int
-    group by l.cpr, l.res, l.ktd, c.cpr, pty.id, pty.person_id, pty.number_of_days, pc.id
+    group by l.cpr, l.res, l.ktd, c.cpr, pty.id, pty.person_id, pty.number_of_days, pc.id, pty.corrected_r75_data,
+      pty.future_r75_data
   ), found as (
-    select g.*, (select q.id from kas.policy_tax_year q where q.person_tax_year_id = g.pty_id
-                   and q.pension_company_id = g.company_id and q.policy_number = g.ktd) as policy_id
-    from groups g offset 0
+    select g.*, q.id as policy_id, q.prefilled_amount as stored_amount
+    from groups g left join lateral (select q.id, q.prefilled_amount from kas.policy_tax_year q
+      where q.person_tax_year_id = g.pty_id and q.pension_company_id = g.company_id and q.policy_number = g.ktd
+      offset 0) q on true
   )
   select f.*, f.policy_id is not null as present,
     (f.policy_id is null and f.pty_id is not null and exists (
@@ -126,11 +131,17 @@ export const mapR75 = (o: {
             )
             c.skippedNoCensus += skips.census
             c.skippedNoPolicyNumber += skips.ktd
+            const amounts = yield* sql.unsafe<{ id: number; amount: string | null }>(
+              `select policy_id as id, amount::text as amount from r75_groups
+               where policy_id is not null and ktd <> '' and stored_amount is distinct from amount`
+            )
             yield* setAuditContext(o.author, Reasons.updatedByImport)
-            const updated = yield* sql.unsafe<{ id: number }>(
-              `update kas.policy_tax_year p set prefilled_amount = g.amount from r75_groups g
-               where p.id = g.policy_id and g.ktd <> '' and p.prefilled_amount is distinct from g.amount
-               returning p.id`
+            const updated = amounts.length === 0 ? [] : yield* sql.unsafe<{ id: number }>(
+              `update kas.policy_tax_year p set prefilled_amount = u.amount
+               from unnest($1::int[], $2::bigint[]) as u(id, amount)
+               where p.id = u.id and p.prefilled_amount is distinct from u.amount
+               returning p.id`,
+              [amounts.map((a) => a.id), amounts.map((a) => a.amount)]
             )
             yield* setAuditContext(o.author, Reasons.createdByImport)
             // New policy-years of policies with other years: inserted, then recalculated with their family below.
@@ -191,14 +202,20 @@ export const mapR75 = (o: {
                 policyReason: Reasons.updatedByImport
               })
             }
-            yield* setAuditContext(o.author, Reasons.updatedByImport)
-            yield* sql.unsafe(
-              `update kas.person_tax_year pty set corrected_r75_data = f.corrected, future_r75_data = f.future
-               from (select pty_id, bool_or(corrected) as corrected, bool_or(future) as future from r75_groups
-                     where pty_id is not null group by pty_id) f
-               where pty.id = f.pty_id
-                 and (pty.corrected_r75_data, pty.future_r75_data) is distinct from (f.corrected, f.future)`
+            const flags = yield* sql.unsafe<{ id: number; corrected: boolean; future: boolean }>(
+              `select pty_id as id, bool_or(corrected) as corrected, bool_or(future) as future from r75_groups
+               where pty_id is not null group by pty_id
+               having (bool_or(corrected), bool_or(future)) is distinct from (bool_or(stored_corrected), bool_or(stored_future))`
             )
+            if (flags.length > 0) {
+              yield* setAuditContext(o.author, Reasons.updatedByImport)
+              yield* sql.unsafe(
+                `update kas.person_tax_year pty set corrected_r75_data = f.corrected, future_r75_data = f.future
+                 from unnest($1::int[], $2::bool[], $3::bool[]) as f(id, corrected, future)
+                 where pty.id = f.id and (pty.corrected_r75_data, pty.future_r75_data) is distinct from (f.corrected, f.future)`,
+                [flags.map((f) => f.id), flags.map((f) => f.corrected), flags.map((f) => f.future)]
+              )
+            }
           })
         ).pipe(
           Effect.zipRight(
