@@ -10,6 +10,7 @@ declare module "autocannon" {
     average: number
     mean: number
     p50: number
+    p90: number
     p99: number
     max: number
   }

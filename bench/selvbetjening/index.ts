@@ -157,7 +157,7 @@ const postgresCpuMs = (databases: ReadonlyArray<string>): number => {
 }
 
 const report = (label: string, r: Result) =>
-  `${label.padEnd(28)} ${r.requests.average.toFixed(0).padStart(6)} req/s   p50 ${String(r.latency.p50).padStart(4)} ms   p99 ${String(r.latency.p99).padStart(4)} ms   errors ${r.errors + r.timeouts}   non-2xx ${r.non2xx}   total ${r.requests.total}`
+  `${label.padEnd(28)} ${r.requests.average.toFixed(0).padStart(6)} req/s   p50 ${String(r.latency.p50).padStart(4)} ms   p90 ${String(r.latency.p90).padStart(4)} ms   p99 ${String(r.latency.p99).padStart(4)} ms   errors ${r.errors + r.timeouts}   non-2xx ${r.non2xx}   total ${r.requests.total}`
 
 /** Runs the benchmark and prints its figures. */
 export const runSelvbetjeningBench = async (argv: ReadonlyArray<string>): Promise<void> => {

@@ -51,10 +51,42 @@ const templates = new Map<string, Template>()
 const compiledTemplate = (dirs: ReadonlyArray<string>, file: string, cache: boolean): Template => {
   const hit = cache ? templates.get(file) : undefined
   if (hit) return hit
-  const compiled = ejs.compile(readFileSync(file, "utf8"), { client: true, filename: file, views: [...dirs], async: false, rmWhitespace: false })
-  const template = compiled as unknown as Template
+  const template = compileTemplate(readFileSync(file, "utf8"), file, dirs)
   if (cache) templates.set(file, template)
   return template
+}
+
+/**
+ * Compiles without EJS's `with (locals)`, which makes every name in a template a slow dynamic lookup (about half the
+ * time of the overview page): the names the template's code uses are declared from the data instead (`var t =
+ * locals.t`, undefined when absent, as `with` gives), except JavaScript's own globals. Should a template not compile
+ * that way, it is compiled with `with`, as EJS does by default.
+ */
+const compileTemplate = (source: string, file: string, dirs: ReadonlyArray<string>): Template => {
+  const options = { client: true, filename: file, views: [...dirs], async: false, rmWhitespace: false }
+  try {
+    return ejs.compile(source, { ...options, _with: false, destructuredLocals: localNames(source) }) as unknown as Template
+  } catch {
+    return ejs.compile(source, options) as unknown as Template
+  }
+}
+
+const NOT_LOCALS = new Set(
+  ("break case catch class const continue debugger default delete do else enum export extends false finally for function if import in " +
+    "instanceof new null return super switch this throw true try typeof var void while with yield let static await of undefined arguments " +
+    "implements interface package private protected public eval locals include escapeFn rethrow __output __append __line __lines __filename __locals")
+    .split(" ")
+)
+
+/**
+ * The names a template's code may read from its data: every identifier in its tags that is not a property name, a
+ * keyword or one of JavaScript's globals (a superset: a name the template declares itself shadows its copy, one in a
+ * string is merely unused; a clash, such as a top-level `const`, makes the compile fall back to `with`).
+ */
+const localNames = (source: string): Array<string> => {
+  const code = [...source.matchAll(/<%[-=_]?([\s\S]*?)[-_]?%>/g)].map((m) => m[1]).join("\n")
+  const names = new Set([...code.matchAll(/(?<![.\w$])[A-Za-z_$][\w$]*/g)].map((m) => m[0]))
+  return [...names].filter((n) => !NOT_LOCALS.has(n) && !(n in globalThis))
 }
 
 // Where an include of a file was found (EJS's rules: relative to the including file, else in the view directories).
