@@ -83,8 +83,10 @@ export const mapCensus = (o: {
                coalesce(lower(r.skatteomfang) = 'fuld skattepligtig', false) as liable,
                (coalesce(s.changed, false) or p.id is null) as write_person
              from eskat.imported_census_row r
-             left join eskat.import_seen s on s.run_id = $4 and s.key = r.pt_census_guid
-             left join kas.person p on p.cpr = r.cpr
+             -- Looked up by key per row (offset 0): joined whole, both tables were scanned for every chunk.
+             left join lateral (select s.changed from eskat.import_seen s
+               where s.run_id = $4 and s.key = r.pt_census_guid offset 0) s on true
+             left join lateral (select p.id from kas.person p where p.cpr = r.cpr offset 0) p on true
              where r.skatteaar = $1 and ($2::text is null or r.cpr = $2) and r.cpr >= $3 and ($5::text is null or r.cpr < $5)
              order by r.cpr, r.pt_census_guid`,
             [o.year, o.cpr ?? null, lo, o.runId, hi]
