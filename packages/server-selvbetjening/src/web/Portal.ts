@@ -1,4 +1,4 @@
-import { Effect } from "effect"
+import { Deferred, Effect, FiberId } from "effect"
 import type { Context } from "koa"
 import { Rest, I18n } from "@kas/core"
 import type { AppRuntime } from "../runtime.js"
@@ -44,14 +44,23 @@ export const tabsOf = (years: ReadonlyArray<number>) => {
 /**
  * A short-lived memo for reference data that needs no CPR and may lag a little (pension companies, §16.3; never the
  * tax years, whose period decides whether the form is open), so that a page view
- * costs fewer back-office calls. Citizen data is never cached.
+ * costs fewer back-office calls. Citizen data is never cached. When the memo runs out, the page views that need it
+ * meanwhile wait for one call instead of each making their own (under load, up to a hundred at once).
  */
 export const referenceCache = (ttlMs: number) => {
   const entries = new Map<string, { readonly at: number; readonly value: unknown }>()
+  const loading = new Map<string, Deferred.Deferred<unknown, unknown>>()
   return <A, E>(key: string, effect: Effect.Effect<A, E>): Effect.Effect<A, E> =>
     Effect.suspend(() => {
       const hit = entries.get(key)
       if (hit && Date.now() - hit.at < ttlMs) return Effect.succeed(hit.value as A)
-      return Effect.tap(effect, (value) => Effect.sync(() => entries.set(key, { at: Date.now(), value })))
+      const waiting = loading.get(key) as Deferred.Deferred<A, E> | undefined
+      if (waiting) return Deferred.await(waiting)
+      const done = Deferred.unsafeMake<A, E>(FiberId.none)
+      loading.set(key, done as Deferred.Deferred<unknown, unknown>)
+      return effect.pipe(
+        Effect.tap((value) => Effect.sync(() => entries.set(key, { at: Date.now(), value }))),
+        Effect.onExit((exit) => Effect.sync(() => loading.delete(key)).pipe(Effect.zipRight(Deferred.done(done, exit))))
+      )
     })
 }
