@@ -5,6 +5,7 @@ import type { CalculationInputError } from "../../domain/CalculationInputError.j
 import { kronerOf, kronerOrNullOf } from "../../domain/Kroner.js"
 import * as PolicyCalculation from "../../domain/PolicyCalculation.js"
 import {
+  type CellChange,
   cellChanges,
   type Family,
   makeFamily,
@@ -213,6 +214,13 @@ export const loadFamilies = (sql: SqlClient.SqlClient, policyIds: ReadonlyArray<
     return assemble(rows, cellRows, policyIds)
   })
 
+const updateCells = (sql: SqlClient.SqlClient, cells: ReadonlyArray<CellChange>) =>
+  sql.unsafe(
+    `update kas.loss_transfer c set transferred_negative_payout = u.v
+     from unnest($1::int[], $2::int[], $3::bigint[]) as u(f, t, v) where c.used_from_id = u.f and c.used_for_id = u.t`,
+    [cells.map((c) => c.fromId), cells.map((c) => c.forId), cells.map((c) => c.value)]
+  )
+
 const setReason = (sql: SqlClient.SqlClient, reason: string) =>
   sql`select set_config('kas.audit_reason', ${reason}, true)`
 
@@ -240,20 +248,20 @@ export const writeFamilies = (sql: SqlClient.SqlClient, families: ReadonlyArray<
       yield* setReason(sql, reason)
       const updates = group.filter((c) => c.stored)
       const inserts = group.filter((c) => !c.stored)
-      if (updates.length > 0) {
-        yield* sql.unsafe(
-          `update kas.loss_transfer c set transferred_negative_payout = u.v
-           from unnest($1::int[], $2::int[], $3::bigint[]) as u(f, t, v) where c.used_from_id = u.f and c.used_for_id = u.t`,
-          [updates.map((c) => c.fromId), updates.map((c) => c.forId), updates.map((c) => c.value)]
-        )
-      }
+      if (updates.length > 0) yield* updateCells(sql, updates)
       if (inserts.length > 0) {
-        yield* sql.unsafe(
+        // A cell created meanwhile by another transaction is updated instead; `do nothing` (not `do update`) so that
+        // the usual case fires only the insert triggers.
+        const inserted = yield* sql.unsafe<{ f: number; t: number }>(
           `insert into kas.loss_transfer (used_from_id, used_for_id, transferred_negative_payout)
            select * from unnest($1::int[], $2::int[], $3::bigint[])
-           on conflict (used_from_id, used_for_id) do update set transferred_negative_payout = excluded.transferred_negative_payout`,
+           on conflict (used_from_id, used_for_id) do nothing returning used_from_id as f, used_for_id as t`,
           [inserts.map((c) => c.fromId), inserts.map((c) => c.forId), inserts.map((c) => c.value)]
         )
+        if (inserted.length < inserts.length) {
+          const done = new Set(inserted.map((r) => `${r.f}:${r.t}`))
+          yield* updateCells(sql, inserts.filter((c) => !done.has(`${c.fromId}:${c.forId}`)))
+        }
       }
     }
     for (const [reason, group] of groupBy(members, (m) => m.reason ?? restoreReason)) {

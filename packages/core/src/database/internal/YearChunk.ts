@@ -107,7 +107,8 @@ const partialMember = (id: number, year: number, active: boolean, yearAdjustedAm
     foreignPaidAmountActual: 0,
     preliminaryPaidAmount: null,
     pensionCompanyPays: false,
-    original: { ...state },
+    // Never recalculated (that marks the family incomplete instead), so its state stays what was loaded.
+    original: state,
     state,
     reason: null,
     partial: true

@@ -1,5 +1,5 @@
 import { SqlClient, type SqlError } from "@effect/sql"
-import { Effect, Either, Fiber } from "effect"
+import { Effect, Either, Fiber, Option } from "effect"
 import { NotFound } from "../../domain/DomainError.js"
 import { recalculate, type Member } from "../internal/Family.js"
 import { calculateNew, type Loaded, loadFamilies, type NewPolicyYear, writeFamilies } from "../internal/FamilyStore.js"
@@ -233,10 +233,14 @@ export class Recalculation extends Effect.Service<Recalculation>()("@kas/core/Re
         reason: string,
         options?: RecalculationOptions & { readonly onProgress?: Progress | undefined }
       ) {
-        const [{ n }] = yield* sql<{ n: string }>`select count(*)::text as n from kas.policy_tax_year p
-          join kas.person_tax_year pty on pty.id = p.person_tax_year_id
-          where pty.tax_year_id = ${taxYearId} and p.active`
-        const total = Number(n)
+        // The total is only for progress reports (counting the year's policies costs as much as loading a chunk):
+        // counted beside the first chunk, and only when someone listens.
+        const onProgress = options?.onProgress
+        const counting = onProgress === undefined ? null : yield* Effect.fork(
+          sql<{ n: string }>`select count(*)::text as n from kas.policy_tax_year p
+            join kas.person_tax_year pty on pty.id = p.person_tax_year_id
+            where pty.tax_year_id = ${taxYearId} and p.active`.pipe(Effect.map((rows) => Number(rows[0]?.n ?? 0)))
+        )
         const years = new Map(
           (yield* sql<{ id: number; year: number }>`select id, year from kas.tax_year`).map((y) => [y.id, y.year])
         )
@@ -250,14 +254,17 @@ export class Recalculation extends Effect.Service<Recalculation>()("@kas/core/Re
           upTo === null ? Effect.succeed(null) : loadYearChunk(sql, taxYearId, years, after, upTo)
         let done = 0
         let changed = 0
-        /** The write of the previous chunk; joined before the next one starts, so writes stay in order. */
-        let writing: Fiber.Fiber<number, SqlError.SqlError> | null = null
+        // Writes of different chunks touch different rows, so outside a transaction two may run at once (each its own
+        // transaction, on its own connection); inside the caller's transaction they share one connection: one at a time.
+        const inTransaction = Option.isSome(yield* Effect.serviceOption(SqlClient.TransactionConnection))
+        const maxWrites = inTransaction ? 1 : 2
+        /** Writes in flight, oldest first; joined in order. */
+        const writing: Array<Fiber.Fiber<number, SqlError.SqlError>> = []
         const finishWrite = Effect.gen(function* () {
-          if (writing === null) return
-          const policies = yield* Fiber.join(writing)
-          writing = null
-          done += policies
-          if (options?.onProgress) yield* options.onProgress(done, total)
+          const oldest = writing.shift()
+          if (oldest === undefined) return
+          done += yield* Fiber.join(oldest)
+          if (onProgress !== undefined && counting !== null) yield* onProgress(done, yield* Fiber.join(counting))
         })
         let upTo = yield* boundaryAfter(0)
         let loading = yield* Effect.fork(load(0, upTo))
@@ -267,20 +274,22 @@ export class Recalculation extends Effect.Service<Recalculation>()("@kas/core/Re
           loading = yield* Effect.fork(load(upTo, nextUpTo))
           if (chunk !== null && chunk.targets.length > 0) {
             const computed = yield* compute(chunk.loaded, chunk.targets, reason, options)
-            yield* finishWrite
+            if (writing.length >= maxWrites) yield* finishWrite
             const policies = chunk.targets.length
-            writing = yield* Effect.fork(
-              sql.withTransaction(write(chunk.loaded, computed, reason, options)).pipe(
-                Effect.map((changes) => {
-                  changed += changes.length
-                  return policies
-                })
+            writing.push(
+              yield* Effect.fork(
+                sql.withTransaction(write(chunk.loaded, computed, reason, options)).pipe(
+                  Effect.map((changes) => {
+                    changed += changes.length
+                    return policies
+                  })
+                )
               )
             )
           }
           upTo = nextUpTo
         }
-        yield* finishWrite
+        while (writing.length > 0) yield* finishWrite
         return { policies: done, resultsChanged: changed }
       })
     }
