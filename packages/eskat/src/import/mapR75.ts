@@ -26,24 +26,22 @@ const GROUPS = `
   with lines as (
     select cpr, res, ktd, r75_dato, nullif(trim(renteindtaegt), '')::bigint as amount
     from eskat.imported_r75_row where tax_year = $1 and cpr >= $2 and ($4::text is null or cpr < $4)
-  ), corrected as (
-    select distinct a.cpr, a.res, a.ktd from lines a join lines b
-      on a.cpr = b.cpr and a.res = b.res and a.ktd is not distinct from b.ktd and a.amount <> 0 and a.amount = -b.amount
   ), groups as (
+    -- Corrected: two lines of the group cancel out (an amount and its negation, not 0).
     select l.cpr, l.res, coalesce(l.ktd, '') as ktd, sum(l.amount)::bigint as amount,
-      (c.cpr is not null) as corrected,
+      coalesce((select bool_or(x <> 0 and -x = any(array_agg(l.amount))) from unnest(array_agg(l.amount)) as x), false)
+        as corrected,
       coalesce(max(l.r75_dato) filter (where l.r75_dato ~ ${DATE}) >= ($1 + 1)::text || '0901', false) as future,
       pty.id as pty_id, pty.person_id, pty.number_of_days as days, pc.id as company_id,
       coalesce(pc.agreement_present, false) as agreement, pty.corrected_r75_data as stored_corrected,
       pty.future_r75_data as stored_future
     from lines l
-    left join corrected c on c.cpr = l.cpr and c.res = l.res and c.ktd is not distinct from l.ktd
     -- Lookups by key (offset 0 keeps them per line): a chunk has a few thousand lines, and joining the whole tables
     -- made the planner hash all persons and policies for every chunk.
     left join lateral (select y.id, y.person_id, y.number_of_days, y.corrected_r75_data, y.future_r75_data from kas.person p
       join kas.person_tax_year y on y.person_id = p.id and y.tax_year_id = $3 where p.cpr = l.cpr offset 0) pty on true
     left join kas.pension_company pc on pc.res = l.res::int
-    group by l.cpr, l.res, l.ktd, c.cpr, pty.id, pty.person_id, pty.number_of_days, pc.id, pty.corrected_r75_data,
+    group by l.cpr, l.res, l.ktd, pty.id, pty.person_id, pty.number_of_days, pc.id, pty.corrected_r75_data,
       pty.future_r75_data
   ), found as (
     select g.*, q.id as policy_id, q.prefilled_amount as stored_amount
