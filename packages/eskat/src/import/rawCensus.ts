@@ -72,7 +72,9 @@ export const importRawCensus = (o: {
               )
               yield* setAuditContext(o.author, Reasons.createdByImport)
               const created = yield* sql.unsafe<{ k: string }>(
-                `insert into eskat.imported_census_row (${NAMES.join(", ")}) select * from raw_page
+                `insert into eskat.imported_census_row (${NAMES.join(", ")}) select s.* from raw_page s
+                 where not exists (select 1 from eskat.imported_census_row t where t.pt_census_guid = s.pt_census_guid
+                   and ${inPage("pt_census_guid")})
                  on conflict (pt_census_guid) do nothing returning pt_census_guid as k`,
                 []
               )

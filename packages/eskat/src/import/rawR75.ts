@@ -60,7 +60,9 @@ export const importRawR75 = (o: {
               )
               yield* setAuditContext(o.author, Reasons.createdByImport)
               const created = yield* sql.unsafe(
-                `insert into eskat.imported_r75_row (${NAMES.join(", ")}) select * from raw_page
+                `insert into eskat.imported_r75_row (${NAMES.join(", ")}) select s.* from raw_page s
+                 where not exists (select 1 from eskat.imported_r75_row t where t.r75_ctl_sekvens_guid = s.r75_ctl_sekvens_guid
+                   and ${inPage("r75_ctl_sekvens_guid")})
                  on conflict (r75_ctl_sekvens_guid) do nothing returning 1`,
                 []
               )
