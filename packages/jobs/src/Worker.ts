@@ -1,5 +1,21 @@
 import { PgClient } from "@effect/sql-pg"
-import { Cause, Deferred, Duration, Effect, Exit, Fiber, FiberId, Queue, Runtime, Schedule, type Scope, Stream } from "effect"
+import {
+  Cause,
+  Deferred,
+  Duration,
+  Effect,
+  Exit,
+  Fiber,
+  FiberId,
+  FiberRef,
+  FiberRefs,
+  HashMap,
+  Queue,
+  Runtime,
+  Schedule,
+  type Scope,
+  Stream
+} from "effect"
 import { hostname } from "node:os"
 import type { JobContext } from "./JobContext.js"
 import type { JobType } from "./JobDefinition.js"
@@ -294,9 +310,19 @@ export const start = <R>(
       }
       entries.set(entry.id, entry)
       active++
-      const fiber = runFork(
-        Effect.annotateLogs(entry.execute(row.arguments, makeContext(entry, row)), { job: entry.id, type: entry.key })
-      )
+      // The job's logs are annotated with its id and type: set in the new fiber's refs (no `annotateLogs` per job).
+      const fiber = runFork(entry.execute(row.arguments, makeContext(entry, row)), {
+        updateRefs: (refs, fiberId) =>
+          FiberRefs.updateAs(refs, {
+            fiberId,
+            fiberRef: FiberRef.currentLogAnnotations,
+            value: HashMap.set(
+              HashMap.set(FiberRefs.getOrDefault(refs, FiberRef.currentLogAnnotations), "job", entry.id),
+              "type",
+              entry.key
+            )
+          })
+      })
       entry.fiber = fiber
       fiber.addObserver((exit) => finish(entry, row, exit))
       // Longer than setTimeout allows (24.8 days): no timeout.
