@@ -224,9 +224,9 @@ export class Recalculation extends Effect.Service<Recalculation>()("@kas/core/Re
        * Recalculates every active policy of a tax year (autoligning, benchmark) in chunks of about 5 000 persons by
        * person-id range. Each chunk is one query (`loadYearChunk`: the families of its persons that have an active
        * policy in the year), computed in memory and written back with `UPDATE … FROM unnest(…)` in one transaction per
-       * chunk (inside the caller's, if any). Three chunks are in flight: while one is computed in Node, the next is
-       * loaded and the previous one written by PostgreSQL. Families never span persons, so chunks are independent and
-       * memory stays bounded by the chunk size.
+       * chunk (inside the caller's, if any). Several chunks are in flight: while one is computed in Node, the next is
+       * loaded and the previous ones (two outside a caller's transaction, else one) are written by PostgreSQL.
+       * Families never span persons, so chunks are independent and memory stays bounded by the chunk size.
        */
       recalculateYear: Effect.fn("Recalculation.recalculateYear")(function* (
         taxYearId: number,
