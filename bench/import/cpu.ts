@@ -39,3 +39,32 @@ export const serverCpuSeconds = (dataDir: string): number => {
   }
   return ticks / TICKS
 }
+
+/**
+ * CPU seconds so far of the live client backends of database `database` on the server in `dataDir` (autovacuum and
+ * the other background processes left out), by process id: the work of the statements the connections ran. A
+ * backend that ended meanwhile drops out of the sum, so compare sums over the same long-lived connections.
+ */
+export const backendCpuSeconds = (dataDir: string, database: string): ReadonlyMap<number, number> => {
+  const postmaster = Number(readFileSync(path.join(dataDir, "postmaster.pid"), "utf8").split("\n")[0])
+  const out = new Map<number, number>()
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue
+    const pid = Number(entry)
+    const f = statOf(pid)
+    if (f === null || Number(f[1]) !== postmaster) continue
+    let title = ""
+    try {
+      title = readFileSync(`/proc/${pid}/cmdline`, "utf8")
+    } catch {
+      continue
+    }
+    // A client backend's title: "postgres: <user> <database> <host>(<port>) <state>".
+    if (title.split(" ")[2] === database) out.set(pid, (Number(f[11]) + Number(f[12])) / TICKS)
+  }
+  return out
+}
+
+/** The CPU seconds the backends spent between two `backendCpuSeconds` samples (new backends count from 0). */
+export const backendCpuBetween = (before: ReadonlyMap<number, number>, after: ReadonlyMap<number, number>): number =>
+  [...after].reduce((sum, [pid, cpu]) => sum + cpu - (before.get(pid) ?? 0), 0)
