@@ -123,7 +123,8 @@ describe("loss carry-forward in the database", () => {
         const g = yield* policyOverYears(two.personTaxYears, c, "G-7", shape)
         assert.deepStrictEqual(yield* cellMap(e), { "2011→2012": 800, "2011→2013": 200 })
         // The 2011 losses shrink to 600 without a recalculation; G is recalculated on its own, E by the year run.
-        yield* sql`update kas.policy_tax_year set prefilled_amount = -600 where id in (${e.get(2011)!}, ${g.get(2011)!})`
+        yield* sql`update kas.policy_tax_year set prefilled_amount = -600
+          where id in (${e.get(2011)!}, ${g.get(2011)!})`
         yield* recalculation.recalculatePolicy(g.get(2011)!, Reasons.recalcR75)
         const [{ id: yearId }] = yield* sql<{ id: number }>`select id from kas.tax_year where year = 2011`
         const run = yield* recalculation.recalculateYear(yearId!, Reasons.recalcR75)
@@ -135,7 +136,8 @@ describe("loss carry-forward in the database", () => {
         assert.deepStrictEqual(yield* cellMap(g), { "2011→2012": 400, "2011→2013": 200 })
         assert.deepStrictEqual(yield* results(f), { 2011: [300, 45], 2012: [-200, 0] })
         const reasons = yield* sql<{ entity_id: string; change_reason: string }>`select entity_id, change_reason
-          from kas.history where entity_type = 'PolicyTaxYear' and entity_id in (${String(e.get(2012)!)}, ${String(g.get(2012)!)})
+          from kas.history where entity_type = 'PolicyTaxYear'
+            and entity_id in (${String(e.get(2012)!)}, ${String(g.get(2012)!)})
           and history_type = '~' order by history_id`
         assert.deepStrictEqual(reasons.map((r) => r.change_reason), ["Genberegning", "Genberegning"])
       })

@@ -129,7 +129,9 @@ const familyOf = (row: ChunkRow, year: number, years: ReadonlyMap<number, number
     const yearAdjustedAmount = s.int()
     yearOfId.set(id, memberYear)
     members.push(
-      id === row.id ? toMember({ ...row, year, active: true }) : partialMember(id, memberYear, active, yearAdjustedAmount)
+      id === row.id
+        ? toMember({ ...row, year, active: true })
+        : partialMember(id, memberYear, active, yearAdjustedAmount)
     )
   } while (s.next())
   const cells: Array<LossCell> = []

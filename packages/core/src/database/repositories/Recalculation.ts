@@ -84,22 +84,29 @@ export class Recalculation extends Effect.Service<Recalculation>()("@kas/core/Re
      * Runs §4.2 for each loaded target in `policyIds` order (dies on invalid stored input). Returns the result
      * changes and the targets whose family turned out `incomplete` (a cascade reached a partially loaded year).
      */
-    const compute = (loaded: Loaded, policyIds: ReadonlyArray<number>, reason: string, options?: RecalculationOptions) =>
+    const compute = (
+      loaded: Loaded,
+      policyIds: ReadonlyArray<number>,
+      reason: string,
+      options?: RecalculationOptions
+    ) =>
       Effect.suspend(() => {
-        const incomplete: Array<number> = []
         for (const id of policyIds) {
           const at = loaded.byPolicy.get(id)
           if (at === undefined) continue
           options?.prepare?.(at.family.members.get(at.year)!)
           const result = recalculate(at.family, at.year, reason, options?.policyReason ?? reason)
           if (Either.isLeft(result)) return Effect.die(result.left)
-          if (at.family.incomplete) incomplete.push(id)
         }
+        // Every target of an incomplete family is done again (its earlier targets too).
+        const incomplete: Array<number> = []
         const changes: Array<ResultChange> = []
         for (const id of policyIds) {
           const at = loaded.byPolicy.get(id)
           const m = at?.family.members.get(at.year)
-          if (at !== undefined && !at.family.incomplete && m !== undefined && m.state.calculatedResult !== m.original.calculatedResult) {
+          if (at === undefined || m === undefined) continue
+          if (at.family.incomplete) incomplete.push(id)
+          else if (m.state.calculatedResult !== m.original.calculatedResult) {
             changes.push({ policyId: id, before: m.original.calculatedResult, after: m.state.calculatedResult })
           }
         }
@@ -113,7 +120,8 @@ export class Recalculation extends Effect.Service<Recalculation>()("@kas/core/Re
       reason: string,
       options?: RecalculationOptions
     ) =>
-      Effect.flatMap(compute(loaded, policyIds, reason, options), (computed) => write(loaded, computed, reason, options))
+      Effect.flatMap(compute(loaded, policyIds, reason, options), (computed) =>
+        write(loaded, computed, reason, options))
 
     /** The write half of `computeAndWrite` (with the reload of incomplete families), in the caller's transaction. */
     const write = (
@@ -254,8 +262,9 @@ export class Recalculation extends Effect.Service<Recalculation>()("@kas/core/Re
           upTo === null ? Effect.succeed(null) : loadYearChunk(sql, taxYearId, years, after, upTo)
         let done = 0
         let changed = 0
-        // Writes of different chunks touch different rows, so outside a transaction two may run at once (each its own
-        // transaction, on its own connection); inside the caller's transaction they share one connection: one at a time.
+        // Writes of different chunks touch different rows, so outside a transaction two may run at once (each its
+        // own transaction, on its own connection); inside the caller's transaction they share one connection: one at
+        // a time.
         const inTransaction = Option.isSome(yield* Effect.serviceOption(SqlClient.TransactionConnection))
         const maxWrites = inTransaction ? 1 : 2
         /** Writes in flight, oldest first; joined in order. */
