@@ -96,6 +96,8 @@ export class Persons extends Effect.Service<Persons>()("@kas/core/Persons", {
                on conflict (cpr) do nothing returning cpr`,
               params
             )
+            // Every row inserted (then no CPR came twice): nothing can differ, the update is skipped (a first import).
+            if (created.length === rows.length) return { created: created.map((r) => r.cpr), updated: [] }
             yield* setAuditContextOn(sql, author, Reasons.updatedByImport)
             const updated = yield* sql.unsafe<{ cpr: string }>(
               `update kas.person p set ${personColumns.map((c) => `${c} = u.${c}`).join(", ")} from ${unnest}
@@ -175,6 +177,11 @@ export class Persons extends Effect.Service<Persons>()("@kas/core/Persons", {
                returning person_tax_year_id`,
               params
             )
+            // Every row inserted (then no key came twice): nothing can differ, the update is skipped (a first import).
+            if (created.length === rows.length) {
+              const ids = [...new Set(created.map((r) => r.person_tax_year_id))]
+              return { created: created.length, updated: 0, personTaxYearIds: ids }
+            }
             yield* setAuditContextOn(sql, author, Reasons.updatedByImport)
             const updated = yield* sql.unsafe<{ person_tax_year_id: number }>(
               `update kas.census_entry c set number_of_days = u.days, fully_tax_liable = u.liable from ${unnest}
