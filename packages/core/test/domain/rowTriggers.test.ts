@@ -4,7 +4,7 @@ import { Effect, Exit } from "effect"
 import { setAuditContext } from "../../src/index.js"
 import { domainLayer, ensureYears } from "./fixtures.js"
 
-/** The table triggers as migration 0013 left them: audit snapshots written once per row, per-row checks on WHEN. */
+/** The table triggers as migration 0012 left them: audit snapshots written once per row, per-row checks on WHEN. */
 describe("row triggers", () => {
   it.layer(domainLayer)((it) => {
     it.effect("an insert and a delete write entries keyed by the row with its whole snapshot; the test CPR and the day limit still apply", () =>
