@@ -28,6 +28,9 @@ export interface ChildInsert {
   readonly token: string
 }
 
+const isSqlError = (e: unknown): e is SqlError.SqlError =>
+  typeof e === "object" && e !== null && "_tag" in e && e._tag === "SqlError"
+
 const storeError = (e: SqlError.SqlError) => new JobStoreError({ reason: "query", message: e.message, cause: e })
 
 /** Reads and writes job rows: enqueue, look up, list, cancel. Needs a `SqlClient` on PostgreSQL. */
@@ -185,6 +188,12 @@ export class JobStore extends Effect.Service<JobStore>()("@kas/jobs/JobStore", {
       }
     })
 
+    /** Runs `effect` in one transaction: the store's queries inside it (enqueue included) join it. */
+    const transaction = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | JobStoreError, R> =>
+      sql.withTransaction(effect).pipe(
+        Effect.catchIf((e): e is SqlError.SqlError => isSqlError(e), (e) => Effect.fail(storeError(e)))
+      )
+
     return {
       insert,
       enqueue,
@@ -197,6 +206,7 @@ export class JobStore extends Effect.Service<JobStore>()("@kas/jobs/JobStore", {
       cancel,
       resolve,
       awaitEnded,
+      transaction,
       query: q
     } as const
   })

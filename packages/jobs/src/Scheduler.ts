@@ -61,21 +61,30 @@ export const start = <R = never>(
     const tick = (entry: ScheduleEntry<R>, fireTime: Date) =>
         Effect.gen(function* () {
           const q = store.query
-          const won = yield* q<{ schedule: string }>(
+          const claim = q<{ schedule: string }>(
             `insert into jobs.schedule_run (schedule, fire_time) values ($1, $2)
              on conflict do nothing returning schedule`,
             [entry.name, fireTime]
-          )
-          if (won.length === 0) return
+          ).pipe(Effect.map((won) => won.length > 0))
           if ("enqueue" in entry) {
-            const id = yield* entry.enqueue.enqueue(store, fireTime)
-            yield* q(`update jobs.schedule_run set job_id = $3 where schedule = $1 and fire_time = $2`, [
-              entry.name,
-              fireTime,
-              id
-            ])
-            yield* Effect.logInfo(`${entry.name}: enqueued ${entry.enqueue.key} ${id}`)
+            // The tick's row, its job and the link between them commit together: a scheduler stopped or failing
+            // half-way leaves no tick without its job (another scheduler waiting on the same row then takes the tick).
+            const { enqueue } = entry
+            const id = yield* store.transaction(
+              Effect.gen(function* () {
+                if (!(yield* claim)) return undefined
+                const id = yield* enqueue.enqueue(store, fireTime)
+                yield* q(`update jobs.schedule_run set job_id = $3 where schedule = $1 and fire_time = $2`, [
+                  entry.name,
+                  fireTime,
+                  id
+                ])
+                return id
+              })
+            )
+            if (id !== undefined) yield* Effect.logInfo(`${entry.name}: enqueued ${enqueue.key} ${id}`)
           } else {
+            if (!(yield* claim)) return
             yield* entry.task(fireTime)
             yield* Effect.logInfo(`${entry.name}: ran`)
           }

@@ -1,8 +1,8 @@
 import { assert, layer } from "@effect/vitest"
 import { SqlClient } from "@effect/sql"
 import { TestDatabase } from "@kas/core/testing"
-import { JobStore, type JobRecord, Worker } from "@kas/jobs"
-import { Effect, Either, Layer } from "effect"
+import { JobStore, type JobRecord, Scheduler, Worker } from "@kas/jobs"
+import { Data, Effect, Either, Layer } from "effect"
 import { Count, Hang, Parent, Refuse, Sleep, testRegistry, Throw } from "./fixtures/types.js"
 
 const Live = JobStore.Default.pipe(Layer.provideMerge(TestDatabase.layer))
@@ -201,5 +201,37 @@ layer(Live, { excludeTestServices: true, timeout: 60_000 })("job runtime", (it) 
         assert.deepStrictEqual((yield* store.get(ok)).arguments, { n: 12 })
       })
     )
+
+    it.effect("scheduler: a tick that fails after enqueueing leaves neither its tick row nor its job", () =>
+      Effect.gen(function* () {
+        const sql = yield* SqlClient.SqlClient
+        let calls = 0
+        // Enqueues, then fails on the first tick (as a scheduler stopped half-way would); later ticks go through.
+        const flaky: Scheduler.ScheduledJob = {
+          key: Count.key,
+          enqueue: (store, fireTime) =>
+            Effect.gen(function* () {
+              const id = yield* store.enqueue(Count, { n: 1 }, { createdBy: Scheduler.SCHEDULER_USER, title: `tick ${fireTime.toISOString()}` })
+              calls++
+              if (calls === 1) return yield* Effect.fail(new TickBroke())
+              return id
+            })
+        }
+        yield* Scheduler.start({ schedules: [{ name: "test-flaky-tick", cron: "* * * * * *", enqueue: flaky }] }).pipe(
+          Effect.zipRight(Effect.sleep("3500 millis")),
+          Effect.scoped
+        )
+        assert.isAtLeast(calls, 3)
+        const runs = yield* sql<{ job_id: string | null }>`
+          select job_id from jobs.schedule_run where schedule = 'test-flaky-tick'`
+        const jobs = yield* sql<{ id: string }>`select id from jobs.job where title like 'tick %'`
+        // The failed tick's job was rolled back with its tick row; every other tick has exactly its own job.
+        assert.strictEqual(runs.length, calls - 1)
+        assert.strictEqual(jobs.length, calls - 1)
+        assert.deepStrictEqual(new Set(runs.map((r) => r.job_id)), new Set(jobs.map((j) => j.id)))
+      })
+    )
   }
 })
+
+class TickBroke extends Data.TaggedError("TickBroke") {}
