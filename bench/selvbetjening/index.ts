@@ -5,6 +5,7 @@
  * and two policies per person-year, written set-based into the domain tables. The servers run as esbuild bundles under
  * plain node (as production runs dist/), or from the sources with --tsx. Options: --persons N, --duration S,
  * --connections C, --diagnose (sequential latencies), --explain (query plans), --profile / --profile-kas (CPU profiles).
+ * floor.ts measures what the same three hops cost with none of KAS's work in them (`npx tsx bench/selvbetjening/floor.ts`).
  */
 import autocannon, { type Request, type Result } from "autocannon"
 import { spawn, type ChildProcess } from "node:child_process"
