@@ -20,6 +20,18 @@ export interface MemberState {
   efterbehandling: boolean
 }
 
+/** The state of a member before any calculation: nothing computed, not locked, not sent to efterbehandling. */
+export const blankState = (yearAdjustedAmount = 0): MemberState => ({
+  yearAdjustedAmount,
+  calculatedFullTax: 0,
+  calculatedResult: 0,
+  availableNegativeReturn: null,
+  indifferenceLimited: false,
+  baseCalculationAmount: null,
+  slutlignet: false,
+  efterbehandling: false
+})
+
 /** One policy-year of the family. */
 export interface Member {
   readonly id: number

@@ -5,6 +5,7 @@ import type { CalculationInputError } from "../../domain/CalculationInputError.j
 import { kronerOf, kronerOrNullOf } from "../../domain/Kroner.js"
 import * as PolicyCalculation from "../../domain/PolicyCalculation.js"
 import {
+  blankState,
   type CellChange,
   cellChanges,
   type Family,
@@ -129,16 +130,7 @@ export const calculateNew = (
   policy: NewPolicyYear,
   reason: string
 ): Either.Either<MemberState, CalculationInputError> => {
-  const state: MemberState = {
-    yearAdjustedAmount: 0,
-    calculatedFullTax: 0,
-    calculatedResult: 0,
-    availableNegativeReturn: null,
-    indifferenceLimited: false,
-    baseCalculationAmount: null,
-    slutlignet: false,
-    efterbehandling: false
-  }
+  const state: MemberState = blankState()
   const member: Member = {
     id: 0,
     year: policy.year,

@@ -10,7 +10,7 @@
 import type { SqlClient } from "@effect/sql"
 import { Effect } from "effect"
 import type { LossCell } from "../../domain/LossCarryForward.js"
-import { type Family, makeFamily, type Member } from "./Family.js"
+import { blankState, type Family, makeFamily, type Member } from "./Family.js"
 import { type Loaded, type MemberRow, toMember } from "./FamilyStore.js"
 
 // The chunk's targets are found first (materialized; the `offset 0` lateral keeps them per-person-year index probes),
@@ -84,16 +84,7 @@ class Scanner {
 }
 
 const partialMember = (id: number, year: number, active: boolean, yearAdjustedAmount: number): Member => {
-  const state = {
-    yearAdjustedAmount,
-    calculatedFullTax: 0,
-    calculatedResult: 0,
-    availableNegativeReturn: null,
-    indifferenceLimited: false,
-    baseCalculationAmount: null,
-    slutlignet: false,
-    efterbehandling: false
-  }
+  const state = blankState(yearAdjustedAmount)
   return {
     id,
     year,
