@@ -11,7 +11,7 @@
  *
  * Exits 2 on a usage error and 1 when the calculation refuses its input (the message is the spec's).
  */
-import { Calculation, PolicyCalculation } from "@kas/core"
+import { Calculation, DaysInYear } from "@kas/core"
 import { Either } from "effect"
 
 const usage = (problem: string): never => {
@@ -49,7 +49,7 @@ for (let i = 0; i < args.length; i++) {
 }
 if (positional.length > 2) usage("too many arguments")
 
-const daysInYear = PolicyCalculation.daysInYear(year)
+const daysInYear = DaysInYear.daysInYear(year)
 const result = Calculation.perform({
   initialAmount: positional[0] === undefined ? 10000 : integer(positional[0], "amount"),
   daysInYear,

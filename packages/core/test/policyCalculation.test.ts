@@ -22,19 +22,6 @@ const source: PolicyCalculation.PolicyCalculationSource = {
   availableDeductions: new Map()
 }
 
-describe("PolicyCalculation: days in year", () => {
-  it("leap years follow the Gregorian rules", () => {
-    expect([2023, 2024, 1900, 2000, 2100].map(PolicyCalculation.daysInYear)).toEqual([365, 366, 365, 366, 365])
-    expect(PolicyCalculation.isLeapYear(2028)).toBe(true)
-  })
-
-  it("the day factor is days / days in year, or 1 without days", () => {
-    expect(PolicyCalculation.daysInYearFactor(null, 365)).toBe(1)
-    expect(PolicyCalculation.daysInYearFactor(73, 365)).toBe(0.2)
-    expect(PolicyCalculation.daysInYearFactor(0, 366)).toBe(0)
-  })
-})
-
 describe("PolicyCalculation.prefilledAdjustedAmount (§3.2)", () => {
   it("null when neither prefilled amount is set", () => {
     expect(PolicyCalculation.prefilledAdjustedAmount(amounts)).toBeNull()

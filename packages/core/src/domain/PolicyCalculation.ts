@@ -5,17 +5,8 @@
 import type { Either } from "effect"
 import * as Calculation from "./Calculation.js"
 import type { CalculationInputError } from "./CalculationInputError.js"
+import { daysInYearFactor } from "./DaysInYear.js"
 import { trunc } from "./internal/arithmetic.js"
-
-/** True for a leap year of the Gregorian calendar. */
-export const isLeapYear = (year: number): boolean => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0
-
-/** 366 in a leap year, else 365. */
-export const daysInYear = (year: number): number => (isLeapYear(year) ? 366 : 365)
-
-/** number_of_days / days_in_year as a double, or 1 when number_of_days is null (domain.md §7.2). */
-export const daysInYearFactor = (numberOfDays: number | null, yearDays: number): number =>
-  numberOfDays === null ? 1 : numberOfDays / yearDays
 
 /** The amounts of a policy-year that the base amount is chosen from, and its person-year's days. */
 export interface PolicyAmounts {

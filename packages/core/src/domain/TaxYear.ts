@@ -1,5 +1,5 @@
 import { Schema } from "effect"
-import { daysInYear } from "./PolicyCalculation.js"
+import { daysInYear } from "./DaysInYear.js"
 import { YearPart } from "./TaxYearPeriod.js"
 
 export { YearPart, yearPartLabels } from "./TaxYearPeriod.js"

@@ -2,7 +2,7 @@ import { SqlClient } from "@effect/sql"
 import {
   Persons,
   PersonYearRules,
-  PolicyCalculation,
+  DaysInYear,
   Reasons,
   Recalculation,
   setAuditContext,
@@ -69,7 +69,7 @@ export const mapCensus = (o: {
        where rn % ${CHUNK} = 1 order by cpr`,
       [o.year, o.cpr ?? null]
     )
-    const yearDays = PolicyCalculation.daysInYear(o.year)
+    const yearDays = DaysInYear.daysInYear(o.year)
     let done = 0
     yield* Effect.forEach(
       starts.map((s, i) => [s.cpr, starts[i + 1]?.cpr ?? null] as const),

@@ -1,5 +1,6 @@
 import { firstNames, lastNames, streets, towns } from "./Places.js"
-import { daysInYear, Random, uuidv5 } from "./Random.js"
+import { DaysInYear } from "@kas/core"
+import { Random, uuidv5 } from "./Random.js"
 import { DEFAULT_RES, PENSION_DANMARK, PFA, scenarios, type MockPerson, type PolicyYear } from "./Scenarios.js"
 
 /** Parameters of one generation (eskat.md §6.3). */
@@ -97,7 +98,7 @@ export const rowsOf = (person: MockPerson, fromYear: number, toYear: number): Pe
       fuld_adresse: lines.filter((l): l is string => l !== null && l !== "").join(", "),
       cpr_dashed: `${person.cpr.slice(0, 6)}-${person.cpr.slice(6)}`,
       skatteomfang: y.scope ?? "fuld skattepligtig",
-      skattedage: y.days ?? daysInYear(y.year)
+      skattedage: y.days ?? DaysInYear.daysInYear(y.year)
     })
     for (const p of y.policies) {
       p.lines.forEach((line, i) => {
@@ -171,7 +172,7 @@ export const bulkPerson = (i: number, random: Random, o: GeneratorOptions, nextK
     }
     years.push({
       year,
-      days: partial ? random.int(1, daysInYear(year) - 1) : daysInYear(year),
+      days: partial ? random.int(1, DaysInYear.daysInYear(year) - 1) : DaysInYear.daysInYear(year),
       scope: notLiable ? "ikke fuld skattepligtig" : "fuld skattepligtig",
       policies: policies.map((p) => ({ ...p, lines: [{ amount: amount() }] }))
     })

@@ -40,6 +40,3 @@ export const uuidv5 = (name: string): string => {
   const h = hash.subarray(0, 16).toString("hex")
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`
 }
-
-/** 366 in a leap year, else 365. */
-export const daysInYear = (year: number): number => (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 366 : 365)

@@ -1,6 +1,6 @@
 import { SqlClient, type Statement } from "@effect/sql"
 import { Effect } from "effect"
-import { PolicyCalculation, type Rest } from "@kas/core"
+import { DaysInYear, PolicyCalculation, type Rest } from "@kas/core"
 
 type C = typeof Rest.Contract
 type PolicyOut = C["PolicyTaxYearOut"]["Type"]
@@ -36,7 +36,7 @@ interface PolicyRow {
 }
 
 const toPolicy = (r: PolicyRow): PolicyOut => {
-  const daysInYear = PolicyCalculation.daysInYear(r.year)
+  const daysInYear = DaysInYear.daysInYear(r.year)
   return {
     id: r.id,
     policy_number: r.policy_number,
@@ -81,7 +81,7 @@ interface PtyRow {
 
 const toPersonTaxYear = (r: PtyRow): PersonTaxYearOut => ({
   ...r,
-  days_in_year_factor: PolicyCalculation.daysInYearFactor(r.number_of_days, PolicyCalculation.daysInYear(r.tax_year))
+  days_in_year_factor: DaysInYear.daysInYearFactor(r.number_of_days, DaysInYear.daysInYear(r.tax_year))
 })
 
 interface TaxYearRow {
@@ -116,7 +116,7 @@ export class CitizenData extends Effect.Service<CitizenData>()("@kas/server-kas/
       const where = cond([[f.id, sql`id = ${f.id ?? 0}`], [f.year, sql`year = ${f.year ?? 0}`], [f.year_lt, sql`year < ${f.year_lt ?? 0}`]])
       const rows = yield* sql<TaxYearRow>`
         select id, year, year_part from kas.tax_year where ${sql.and(where)} order by year desc`
-      return rows.map((r) => ({ ...r, days_in_year: PolicyCalculation.daysInYear(r.year) as 365 | 366 }))
+      return rows.map((r) => ({ ...r, days_in_year: DaysInYear.daysInYear(r.year) }))
     })
 
     const pensionCompanies = Effect.fn("CitizenData.pensionCompanies")(function* (f: CitizenFilter) {

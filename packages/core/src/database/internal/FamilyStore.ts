@@ -3,7 +3,7 @@ import type { SqlClient } from "@effect/sql"
 import { Effect, Either } from "effect"
 import type { CalculationInputError } from "../../domain/CalculationInputError.js"
 import { kronerOf, kronerOrNullOf } from "../../domain/Kroner.js"
-import * as PolicyCalculation from "../../domain/PolicyCalculation.js"
+import { daysInYear } from "../../domain/DaysInYear.js"
 import {
   blankState,
   type CellChange,
@@ -95,7 +95,7 @@ export const toMember = (r: MemberRow): Member => {
     id: r.id,
     year: r.year,
     active: r.active,
-    daysInYear: PolicyCalculation.daysInYear(r.year),
+    daysInYear: daysInYear(r.year),
     numberOfDays: r.number_of_days,
     assessedAmount: kronerOrNullOf(r.assessed_amount),
     selfReportedAmount: kronerOrNullOf(r.self_reported_amount),
@@ -135,7 +135,7 @@ export const calculateNew = (
     id: 0,
     year: policy.year,
     active: true,
-    daysInYear: PolicyCalculation.daysInYear(policy.year),
+    daysInYear: daysInYear(policy.year),
     numberOfDays: policy.numberOfDays,
     assessedAmount: null,
     selfReportedAmount: null,

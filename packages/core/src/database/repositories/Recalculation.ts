@@ -5,7 +5,7 @@ import { recalculate, type Member } from "../internal/Family.js"
 import { calculateNew, type Loaded, loadFamilies, type NewPolicyYear, writeFamilies } from "../internal/FamilyStore.js"
 import { loadYearChunk } from "../internal/YearChunk.js"
 import * as PersonYearRules from "../../domain/PersonYearRules.js"
-import { daysInYear } from "../../domain/PolicyCalculation.js"
+import { daysInYear } from "../../domain/DaysInYear.js"
 import { SystemUsers } from "./SystemUsers.js"
 
 /** Reasons of one recalculation: cells get `reason`, the policy-years `policyReason` (default: the same). */
