@@ -6,7 +6,7 @@ import * as DueDates from "../../domain/DueDates.js"
 import { FinalStatement } from "../../domain/FinalStatement.js"
 import * as StatementAmounts from "../../domain/StatementAmounts.js"
 import type { TaxYearPeriodError } from "../../domain/TaxYearPeriod.js"
-import { FileStore } from "./FileStore.js"
+import { FileStore, type FileStoreError } from "./FileStore.js"
 import { Prisme10QBatches } from "./Prisme10QBatches.js"
 import { type GatheredStatement, StatementInputs } from "./StatementInputs.js"
 import { TaxYears } from "./TaxYears.js"
@@ -202,7 +202,7 @@ export class FinalStatements extends Effect.Service<FinalStatements>()("@kas/cor
         options: GenerateOptions<E>
       ): Effect.Effect<
         { readonly statement: FinalStatement; readonly draft: StatementDraft; readonly batchId: number | null },
-        E | DomainRuleError | NotFound | TaxYearPeriodError | SqlError
+        E | DomainRuleError | NotFound | TaxYearPeriodError | SqlError | FileStoreError
       > =>
         Effect.gen(function* () {
           yield* validateForm(form)
@@ -235,7 +235,7 @@ export class FinalStatements extends Effect.Service<FinalStatements>()("@kas/cor
       generateBulk: <E>(
         personTaxYearId: number,
         options: Pick<GenerateOptions<E>, "pdf" | "indifferenceLimit" | "timeZone">
-      ): Effect.Effect<FinalStatement | null, E | NotFound | TaxYearPeriodError | SqlError> =>
+      ): Effect.Effect<FinalStatement | null, E | NotFound | TaxYearPeriodError | SqlError | FileStoreError> =>
         sql.withTransaction(
           Effect.gen(function* () {
             const h = yield* head(personTaxYearId)
