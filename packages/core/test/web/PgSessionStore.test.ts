@@ -21,7 +21,9 @@ beforeAll(async () => {
 afterAll(() => db?.drop())
 
 const effectStore = async (): Promise<StoreUnderTest> => {
-  const runtime = ManagedRuntime.make(PgClient.layer({ url: Redacted.make(db.url), maxConnections: 2 }).pipe(Layer.orDie))
+  const runtime = ManagedRuntime.make(
+    PgClient.layer({ url: Redacted.make(db.url), maxConnections: 2 }).pipe(Layer.orDie)
+  )
   await runtime.runtime()
   return { store: pgSessionStore(runtime, TABLE), close: () => runtime.dispose() }
 }
