@@ -208,3 +208,34 @@ export const TokenExchange = Schema.Struct({
 }).annotations({ identifier: "TokenExchange" })
 /** A decoded token exchange answer. */
 export type TokenExchange = typeof TokenExchange.Type
+
+/** Filters of `/rest/person/`: none. */
+export const NoFilter = Schema.Struct({})
+
+/**
+ * A read-only resource of §16.4: `GET /rest/<name>/` (filtered by `filter`, decoded from the query string) and
+ * `GET /rest/<name>/<id>/`, answering `item`s; `scoped` resources answer only the `X-KAS-CPR` citizen's rows.
+ */
+export interface Resource<F, FI, A, AI> {
+  readonly name: string
+  readonly filter: Schema.Schema<F, FI>
+  readonly item: Schema.Schema<A, AI>
+  readonly scoped: boolean
+}
+
+const resource = <F, FI, A, AI>(
+  name: string,
+  filter: Schema.Schema<F, FI>,
+  item: Schema.Schema<A, AI>,
+  scoped: boolean
+): Resource<F, FI, A, AI> => ({ name, filter, item, scoped })
+
+/** The read-only resources: the server mounts and the OpenAPI document describes exactly these. */
+export const resources = {
+  taxYear: resource("tax_year", YearFilter, TaxYearOut, false),
+  pensionCompany: resource("pension_company", PensionCompanyFilter, PensionCompanyOut, false),
+  person: resource("person", NoFilter, PersonOut, true),
+  personTaxYear: resource("person_tax_year", YearFilter, PersonTaxYearOut, true),
+  policyTaxYear: resource("policy_tax_year", PolicyFilter, PolicyTaxYearOut, true),
+  policyDocument: resource("policy_document", DocumentFilter, PolicyDocumentOut, true)
+}

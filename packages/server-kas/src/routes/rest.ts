@@ -63,11 +63,8 @@ export const restApi = (app: AppContext): Middleware => {
     Schema.decodeUnknownEither(schema)(ctx.query).pipe(Either.mapLeft((e) => `Invalid filter: ${Object.keys(fieldErrors(e)).join(", ")}`))
 
   const resource = <A extends object, I, O, OI>(
-    name: string,
-    filter: Schema.Schema<A, I>,
-    item: Schema.Schema<O, OI>,
-    load: (cpr: string, f: CitizenFilter) => Effect.Effect<ReadonlyArray<O>, unknown, CitizenData>,
-    citizen: boolean
+    { name, filter, item, scoped: citizen }: Rest.Contract.Resource<A, I, O, OI>,
+    load: (cpr: string, f: CitizenFilter) => Effect.Effect<ReadonlyArray<O>, unknown, CitizenData>
   ) => {
     const encode = Schema.encode(Schema.Array(item))
     const mw: Array<Middleware> = citizen ? [scoped] : []
@@ -84,12 +81,13 @@ export const restApi = (app: AppContext): Middleware => {
     })
   }
   const data = <A, E>(f: (d: CitizenData) => Effect.Effect<A, E>) => Effect.flatMap(CitizenData, f)
-  resource("tax_year", C.YearFilter, C.TaxYearOut, (_, f) => data((d) => d.taxYears(f)), false)
-  resource("pension_company", C.PensionCompanyFilter, C.PensionCompanyOut, (_, f) => data((d) => d.pensionCompanies(f)), false)
-  resource("person", Schema.Struct({}), C.PersonOut, (cpr, f) => data((d) => d.persons(cpr, f)), true)
-  resource("person_tax_year", C.YearFilter, C.PersonTaxYearOut, (cpr, f) => data((d) => d.personTaxYears(cpr, f)), true)
-  resource("policy_tax_year", C.PolicyFilter, C.PolicyTaxYearOut, (cpr, f) => data((d) => d.policies(cpr, f)), true)
-  resource("policy_document", C.DocumentFilter, C.PolicyDocumentOut, (cpr, f) => data((d) => d.documents(cpr, f)), true)
+  const R = C.resources
+  resource(R.taxYear, (_, f) => data((d) => d.taxYears(f)))
+  resource(R.pensionCompany, (_, f) => data((d) => d.pensionCompanies(f)))
+  resource(R.person, (cpr, f) => data((d) => d.persons(cpr, f)))
+  resource(R.personTaxYear, (cpr, f) => data((d) => d.personTaxYears(cpr, f)))
+  resource(R.policyTaxYear, (cpr, f) => data((d) => d.policies(cpr, f)))
+  resource(R.policyDocument, (cpr, f) => data((d) => d.documents(cpr, f)))
 
   // The overview is sent as the JSON text PostgreSQL builds (migration 0011); the client decodes it with the Schema.
   const overview = app.runtime.runSync(CitizenOverview)
