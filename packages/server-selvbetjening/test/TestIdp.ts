@@ -14,6 +14,10 @@ export interface LoginOptions {
   readonly audience?: string
   readonly expired?: boolean
   readonly signed?: boolean
+  /** More attributes in the signed assertion (e.g. a second CPR). */
+  readonly extraAttributes?: ReadonlyArray<readonly [string, string]>
+  /** The assertion's SubjectConfirmationData InResponseTo; `null` leaves it out (default: `inResponseTo`). */
+  readonly subjectInResponseTo?: string | null
 }
 
 const ATTR = {
@@ -89,17 +93,22 @@ export const startTestIdp = async (sp: { readonly entityId: string; readonly acs
   </md:IDPSSODescriptor>
 </md:EntityDescriptor>`,
     /** A base64 SAMLResponse for `options` (signed assertion unless `signed: false`). */
-    response: (o: LoginOptions): string => {
+    response: (o: LoginOptions): string => Buffer.from(idp.responseXml(o)).toString("base64"),
+    /** The XML of that SAMLResponse (to tamper with in the tests). */
+    responseXml: (o: LoginOptions): string => {
       const now = Date.now()
       const iso = (ms: number) => new Date(ms).toISOString()
       const until = o.expired ? iso(now - 60_000) : iso(now + 300_000)
-      const attrs: Array<[string, string]> = [[ATTR.specVersion, "OIO-SAML-3.0"], [ATTR.loa, o.loa ?? "Substantial"], [ATTR.fullName, o.name ?? "Anna Testesen"]]
+      const attrs: Array<readonly [string, string]> = [[ATTR.specVersion, "OIO-SAML-3.0"], [ATTR.loa, o.loa ?? "Substantial"], [ATTR.fullName, o.name ?? "Anna Testesen"]]
       if (o.cpr !== null) attrs.push([ATTR.cpr, o.cpr ?? "1802602810"])
+      attrs.push(...(o.extraAttributes ?? []))
+      const subjectInResponseTo = o.subjectInResponseTo === undefined ? o.inResponseTo : o.subjectInResponseTo
+      const confirmationInResponseTo = subjectInResponseTo === null ? "" : ` InResponseTo="${subjectInResponseTo}"`
       const assertionId = id()
-      const xml = `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${id()}" Version="2.0" IssueInstant="${iso(now)}" Destination="${sp.acs}" InResponseTo="${o.inResponseTo}"><saml:Issuer>${entityId}</saml:Issuer><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status><saml:Assertion ID="${assertionId}" Version="2.0" IssueInstant="${iso(now)}"><saml:Issuer>${entityId}</saml:Issuer><saml:Subject><saml:NameID Format="urn:oasis:names:tc:SAML:2.0:nameid-format:persistent">nameid-${o.cpr ?? "x"}</saml:NameID><saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData InResponseTo="${o.inResponseTo}" NotOnOrAfter="${until}" Recipient="${sp.acs}"/></saml:SubjectConfirmation></saml:Subject><saml:Conditions NotBefore="${iso(now - 600_000)}" NotOnOrAfter="${until}"><saml:AudienceRestriction><saml:Audience>${o.audience ?? sp.entityId}</saml:Audience></saml:AudienceRestriction></saml:Conditions><saml:AuthnStatement AuthnInstant="${iso(now)}" SessionIndex="${id()}"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:unspecified</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement><saml:AttributeStatement>${attrs
+      const xml = `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${id()}" Version="2.0" IssueInstant="${iso(now)}" Destination="${sp.acs}" InResponseTo="${o.inResponseTo}"><saml:Issuer>${entityId}</saml:Issuer><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status><saml:Assertion ID="${assertionId}" Version="2.0" IssueInstant="${iso(now)}"><saml:Issuer>${entityId}</saml:Issuer><saml:Subject><saml:NameID Format="urn:oasis:names:tc:SAML:2.0:nameid-format:persistent">nameid-${o.cpr ?? "x"}</saml:NameID><saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData${confirmationInResponseTo} NotOnOrAfter="${until}" Recipient="${sp.acs}"/></saml:SubjectConfirmation></saml:Subject><saml:Conditions NotBefore="${iso(now - 600_000)}" NotOnOrAfter="${until}"><saml:AudienceRestriction><saml:Audience>${o.audience ?? sp.entityId}</saml:Audience></saml:AudienceRestriction></saml:Conditions><saml:AuthnStatement AuthnInstant="${iso(now)}" SessionIndex="${id()}"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:unspecified</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement><saml:AttributeStatement>${attrs
         .map(([n, v]) => `<saml:Attribute Name="${n}" NameFormat="urn:oasis:names:tc:SAML:2.0:attrname-format:uri"><saml:AttributeValue>${esc(v)}</saml:AttributeValue></saml:Attribute>`)
         .join("")}</saml:AttributeStatement></saml:Assertion></samlp:Response>`
-      if (o.signed === false) return Buffer.from(xml).toString("base64")
+      if (o.signed === false) return xml
       const sig = new SignedXml({
         privateKey: keys.private,
         signatureAlgorithm: "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
@@ -111,7 +120,7 @@ export const startTestIdp = async (sp: { readonly entityId: string; readonly acs
         transforms: ["http://www.w3.org/2000/09/xmldsig#enveloped-signature", "http://www.w3.org/2001/10/xml-exc-c14n#"]
       })
       sig.computeSignature(xml, { location: { reference: "//*[local-name(.)='Assertion']/*[local-name(.)='Issuer']", action: "after" } })
-      return Buffer.from(sig.getSignedXml()).toString("base64")
+      return sig.getSignedXml()
     },
     /** The SP's logout callback URL carrying a signed LogoutResponse to request `inResponseTo`. */
     logoutResponseUrl: (inResponseTo: string): string => {

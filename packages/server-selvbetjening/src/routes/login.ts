@@ -71,7 +71,7 @@ export const loginRoutes = (options: {
       return ctx.redirect(`/error/${outcome.page}/`)
     }
     startSession(ctx, { cpr: outcome.cpr, personname: outcome.name }, { saml: outcome.saml, [LOA_KEY]: outcome.loa })
-    options.log(`login: response ${outcome.responseId}, loa ${outcome.loa}, nameid ${outcome.saml.nameID}, cpr ${outcome.cpr}`)
+    options.log(`login: assertion ${outcome.assertionId}, loa ${outcome.loa}, nameid ${outcome.saml.nameID}, cpr ${outcome.cpr}`)
     ctx.redirect(safeBack(body.RelayState))
   })
 

@@ -7,7 +7,10 @@ import { makeSamlLogin, type RequestStore, type SamlLogin } from "./SamlLogin.js
 
 const MAX_AGE_SECONDS = 7200
 
-/** Issued request ids in `selvbetjening.saml_requests`, valid 7 200 s and answerable once (§3.2, §3.3). */
+/**
+ * Issued request ids in `selvbetjening.saml_requests`, valid 7 200 s and answered once (§3.2, §3.3), and the ids of
+ * accepted assertions in `selvbetjening.saml_assertions` until their NotOnOrAfter.
+ */
 export const pgRequestStore = (runtime: AppRuntime): RequestStore => {
   const run = <A>(f: (sql: SqlClient.SqlClient) => Effect.Effect<A, unknown>) => runtime.runPromise(Effect.flatMap(SqlClient.SqlClient, f))
   return {
@@ -19,10 +22,27 @@ export const pgRequestStore = (runtime: AppRuntime): RequestStore => {
       ).then(() => undefined),
     issuedAt: (id) =>
       run((sql) => sql<{ created_at: Date }>`select created_at from selvbetjening.saml_requests
-        where id = ${id} and created_at > now() - make_interval(secs => ${MAX_AGE_SECONDS})`).then((r) => (r[0] ? new Date(r[0].created_at).toISOString() : null)),
-    consume: (id) =>
-      run((sql) => sql`update selvbetjening.saml_requests set answered_at = now()
-        where id = ${id} and answered_at is null and created_at > now() - make_interval(secs => ${MAX_AGE_SECONDS}) returning id`).then((r) => r.length > 0)
+        where id = ${id} and answered_at is null and created_at > now() - make_interval(secs => ${MAX_AGE_SECONDS})`).then((r) => (r[0] ? new Date(r[0].created_at).toISOString() : null)),
+    // One statement, so two posts of one response cannot both pass: the request row is locked by the first update,
+    // the second finds it answered; an assertion id already remembered makes the whole answer false.
+    answer: (requestId, assertionId, until) =>
+      run((sql) =>
+        sql`delete from selvbetjening.saml_assertions where expires_at < now()`.pipe(
+          Effect.zipRight(
+            sql<{ answered: boolean }>`with request as (
+                update selvbetjening.saml_requests set answered_at = now()
+                where id = ${requestId} and answered_at is null and created_at > now() - make_interval(secs => ${MAX_AGE_SECONDS})
+                returning id
+              ), assertion as (
+                insert into selvbetjening.saml_assertions (id, expires_at)
+                select ${assertionId}::text, ${until.toISOString()}::timestamptz from request
+                on conflict (id) do nothing
+                returning id
+              )
+              select exists (select 1 from assertion) as answered`
+          )
+        )
+      ).then((r) => r[0]?.answered === true)
   }
 }
 

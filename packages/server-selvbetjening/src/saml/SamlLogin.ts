@@ -13,13 +13,16 @@ export const ATTR = {
   cvr: "https://data.gov.dk/model/core/eid/professional/cvr"
 } as const
 
-/** Issued request ids, kept server-side (PostgreSQL in production). */
+/** Issued request ids and accepted assertion ids, kept server-side (PostgreSQL in production). */
 export interface RequestStore {
   readonly save: (id: string) => Promise<void>
-  /** When an unexpired id was issued (ISO time), or null. */
+  /** When an unexpired, unanswered id was issued (ISO time), or null. */
   readonly issuedAt: (id: string) => Promise<string | null>
-  /** Marks an unanswered, unexpired id answered; false when it was unknown, expired or already answered. */
-  readonly consume: (id: string) => Promise<boolean>
+  /**
+   * Atomically marks an unanswered, unexpired request id answered and remembers the assertion id until `until`; false
+   * when the request was unknown, expired or already answered, or the assertion was accepted before.
+   */
+  readonly answer: (requestId: string, assertionId: string, until: Date) => Promise<boolean>
 }
 
 /** The SAML data kept in the session for single logout. */
@@ -32,13 +35,45 @@ export interface SamlSessionData {
 /** The outcome of a login callback (§3.3): the error page to show, or the citizen. */
 export type LoginOutcome =
   | { readonly _tag: "Refused"; readonly page: "login-repeat" | "login-timeout" | "login_assurance" | "login-nocpr" | "refused"; readonly reason: string }
-  | { readonly _tag: "Ok"; readonly cpr: string; readonly name: string; readonly loa: string; readonly responseId: string; readonly saml: SamlSessionData }
+  | { readonly _tag: "Ok"; readonly cpr: string; readonly name: string; readonly loa: string; readonly assertionId: string; readonly saml: SamlSessionData }
 
-const attribute = (profile: Profile, name: string): string | undefined => {
-  const v = (profile.attributes as Record<string, unknown> | undefined)?.[name] ?? profile[name]
-  const first = Array.isArray(v) ? v[0] : v
-  return typeof first === "string" ? first : undefined
+type Node = Record<string, unknown>
+const children = (node: unknown, name: string): ReadonlyArray<Node> => {
+  const v = typeof node === "object" && node !== null ? (node as Node)[name] : undefined
+  return Array.isArray(v) ? (v as Array<Node>) : []
 }
+const attrOf = (node: Node, name: string): string | undefined => {
+  const v = (node.$ as Record<string, unknown> | undefined)?.[name]
+  return typeof v === "string" ? v : undefined
+}
+const textOf = (value: unknown): string => (typeof value === "string" ? value : typeof (value as Node | null)?._ === "string" ? ((value as Node)._ as string) : "")
+
+/** What this SP reads from the signed assertion node-saml verified (never from the unsigned envelope). */
+interface SignedAssertion {
+  readonly id: string
+  /** The latest NotOnOrAfter of its conditions and subject confirmations: until then it could be accepted. */
+  readonly until: Date
+  /** Every value of one attribute, over all its Attribute elements. */
+  readonly values: (name: string) => ReadonlyArray<string>
+}
+
+const signedAssertion = (profile: Profile): SignedAssertion | null => {
+  const assertion = profile.getAssertion?.().Assertion as Node | undefined
+  const id = assertion ? attrOf(assertion, "ID") : undefined
+  if (!assertion || !id) return null
+  const confirmations = children(assertion, "Subject").flatMap((s) => children(s, "SubjectConfirmation")).flatMap((c) => children(c, "SubjectConfirmationData"))
+  const limits = [...children(assertion, "Conditions"), ...confirmations].map((n) => Date.parse(attrOf(n, "NotOnOrAfter") ?? ""))
+  if (limits.length === 0 || limits.some(Number.isNaN)) return null
+  const attributes = children(assertion, "AttributeStatement").flatMap((s) => children(s, "Attribute"))
+  return {
+    id,
+    until: new Date(Math.max(...limits)),
+    values: (name) => attributes.filter((a) => attrOf(a, "Name") === name).flatMap((a) => children(a, "AttributeValue").map(textOf))
+  }
+}
+
+/** The attributes a session is made of: each must come at most once (never guess which of two CPRs counts). */
+const SINGLE_VALUED = [ATTR.loa, ATTR.cpr, ATTR.fullName, ATTR.specVersion]
 
 const pem = (value: string) => (value.includes("-----BEGIN") ? value : readFileSync(value, "utf8"))
 
@@ -50,6 +85,7 @@ export const makeSamlLogin = (settings: KasConfig.SelvbetjeningConfig.SamlSettin
       return { value, createdAt: Date.now() }
     },
     getAsync: (key) => store.issuedAt(key),
+    // Answering is done once, atomically, after validation (`RequestStore.answer`); node-saml's own removal is not.
     removeAsync: async (key) => key
   }
   const key = pem(settings.spKey)
@@ -95,34 +131,42 @@ export const makeSamlLogin = (settings: KasConfig.SelvbetjeningConfig.SamlSettin
   const loginUrl = (back: string, options: { readonly forceAuthn?: boolean } = {}) =>
     (options.forceAuthn ? forced : saml).getAuthorizeUrlAsync(back, undefined, {})
 
-  /** Runs the checks of §3.3 on a posted SAMLResponse. */
+  /**
+   * Runs the checks of §3.3 on a posted SAMLResponse. Everything it acts on comes from node-saml's validated profile
+   * and the signed assertion; the request id is answered and the assertion id remembered in one step.
+   */
   const callback = async (samlResponse: string): Promise<LoginOutcome> => {
-    const xml = Buffer.from(samlResponse, "base64").toString("utf8")
-    const responseTag = /<(?:[\w-]+:)?Response\b[^>]*>/.exec(xml)?.[0] ?? ""
-    const inResponseTo = /\bInResponseTo="([^"]+)"/.exec(responseTag)?.[1]
-    const responseId = /\bID="([^"]+)"/.exec(responseTag)?.[1] ?? ""
-    if (!inResponseTo || !(await store.consume(inResponseTo))) return { _tag: "Refused", page: "login-repeat", reason: "unknown or answered InResponseTo" }
     let profile: Profile | null
     try {
       profile = (await saml.validatePostResponseAsync({ SAMLResponse: samlResponse })).profile
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e)
+      if (/InResponseTo/.test(message)) return { _tag: "Refused", page: "login-repeat", reason: message }
       // Which page to show only: the response is refused either way.
+      const xml = Buffer.from(samlResponse, "base64").toString("utf8")
       const passed = [...xml.matchAll(/\bNotOnOrAfter="([^"]+)"/g)].some((m) => Date.parse(m[1]!) <= Date.now())
       const expired = passed || /expired|too old/i.test(message)
       return { _tag: "Refused", page: expired ? "login-timeout" : "refused", reason: message }
     }
     if (!profile) return { _tag: "Refused", page: "refused", reason: "no profile" }
-    const loa = attribute(profile, ATTR.loa) ?? ""
+    const assertion = signedAssertion(profile)
+    if (!assertion) return { _tag: "Refused", page: "refused", reason: "assertion without ID or NotOnOrAfter" }
+    const inResponseTo = profile.inResponseTo
+    if (typeof inResponseTo !== "string" || !(await store.answer(inResponseTo, assertion.id, assertion.until))) {
+      return { _tag: "Refused", page: "login-repeat", reason: `request or assertion ${assertion.id} already answered` }
+    }
+    const repeated = SINGLE_VALUED.find((name) => assertion.values(name).length > 1)
+    if (repeated) return { _tag: "Refused", page: "refused", reason: `attribute ${repeated} given more than once` }
+    const loa = assertion.values(ATTR.loa)[0] ?? ""
     if (!/(^|\/)(Substantial|High)$/.test(loa)) return { _tag: "Refused", page: "login_assurance", reason: `level of assurance ${loa || "missing"}` }
-    const cpr = attribute(profile, ATTR.cpr) ?? ""
+    const cpr = assertion.values(ATTR.cpr)[0] ?? ""
     if (!/^[0-9]{10}$/.test(cpr)) return { _tag: "Refused", page: "login-nocpr", reason: "no CPR" }
     return {
       _tag: "Ok",
       cpr,
-      name: attribute(profile, ATTR.fullName) ?? "",
+      name: assertion.values(ATTR.fullName)[0] ?? "",
       loa,
-      responseId,
+      assertionId: assertion.id,
       saml: { nameID: profile.nameID, nameIDFormat: profile.nameIDFormat, sessionIndex: profile.sessionIndex }
     }
   }
