@@ -1,5 +1,6 @@
 import { Schema } from "effect"
 import { Kroner, KronerOrNull } from "./Kroner.js"
+import { PolicyNumber } from "./PolicyNumber.js"
 
 /** Which amount the labels call the one used (1 PREFILLED, 3 SELF_REPORTED); the calculation never reads it. */
 export const ActiveAmount = Schema.Literal(1, 3)
@@ -9,7 +10,7 @@ export class PolicyTaxYear extends Schema.Class<PolicyTaxYear>("PolicyTaxYear")(
   id: Schema.Number,
   person_tax_year_id: Schema.Number,
   pension_company_id: Schema.Number,
-  policy_number: Schema.String.pipe(Schema.maxLength(40)),
+  policy_number: PolicyNumber,
   prefilled_amount: KronerOrNull,
   prefilled_amount_edited: KronerOrNull,
   self_reported_amount: KronerOrNull,

@@ -21,13 +21,7 @@ describe("DaysInYear", () => {
 
   it("a year divisible by 4 but not by 100 is a leap year; any other year is not", () => {
     expect([2019, 2020, 2021, 2022, 2023, 2024, 2026].map(DaysInYear.daysInYear)).toEqual([
-      365,
-      366,
-      365,
-      365,
-      365,
-      366,
-      365
+      365, 366, 365, 365, 365, 366, 365
     ])
   })
 

@@ -1,4 +1,4 @@
-import { I18n, Rest } from "@kas/core"
+import { I18n, PolicyNumber, Rest } from "@kas/core"
 import type { UploadedFile } from "@kas/core/web"
 
 const { Uploads } = Rest
@@ -62,10 +62,11 @@ export const validateSubmission = (
   const taken = new Set(context.policies.map((p) => `${p.pensionCompanyId}|${p.policyNumber}`))
   data.new_policies.forEach((p, i) => {
     const path = `new_policies[${i}]`
-    const number = p.policy_number.trim()
+    const number = PolicyNumber.normalize(p.policy_number)
+    const numberProblem = PolicyNumber.problemOf(number)
     const name = (p.pension_company_name ?? "").trim()
-    if (number === "") add(errors, `${path}.policy_number`, t("required"))
-    else if (number.length > 40) add(errors, `${path}.policy_number`, "Policenummeret må højst være 40 tegn")
+    if (numberProblem === "required") add(errors, `${path}.policy_number`, t("required"))
+    else if (numberProblem === "too-long") add(errors, `${path}.policy_number`, PolicyNumber.messages.tooLong)
     if (p.self_reported_amount === null) add(errors, `${path}.self_reported_amount`, t("required"))
     if (p.pension_company_id === null && name === "") add(errors, `${path}.pension_company_id`, t("required"))
     else if (p.pension_company_id !== null && !context.companyIds.has(p.pension_company_id)) {

@@ -1,4 +1,4 @@
-import { I18n, Rest } from "@kas/core"
+import { I18n, PolicyNumber, Rest } from "@kas/core"
 import type { UploadedFile } from "@kas/core/web"
 
 const { Uploads } = Rest
@@ -100,7 +100,7 @@ export const readEditForm = (options: {
 
   const companyRaw = (fields[`${NEW}pension_company_id`] ?? "").trim()
   const companyName = (fields[`${NEW}pension_company_name`] ?? "").trim()
-  const number = (fields[`${NEW}policy_number_new`] ?? "").trim()
+  const number = PolicyNumber.normalize(fields[`${NEW}policy_number_new`] ?? "")
   const newAmount = amountOf(fields[`${NEW}self_reported_amount`])
   const newUploads = options.uploads.some((u) => u.field.startsWith(`${NEW}file`))
   const touched = companyRaw !== "" || companyName !== "" || number !== "" || newAmount !== null || newUploads
@@ -116,8 +116,9 @@ export const readEditForm = (options: {
     const companyId = /^\d+$/.test(companyRaw) && options.companyIds.has(Number(companyRaw)) ? Number(companyRaw) : null
     if (companyId === null && companyName === "") add(errors, `${NEW}pension_company_id`, t("required"))
     if (companyName.length > 255) add(errors, `${NEW}pension_company_name`, t("descriptionTooLong"))
-    if (number === "") add(errors, `${NEW}policy_number_new`, t("required"))
-    else if (number.length > 40) add(errors, `${NEW}policy_number_new`, "Policenummeret må højst være 40 tegn")
+    const numberProblem = PolicyNumber.problemOf(number)
+    if (numberProblem === "required") add(errors, `${NEW}policy_number_new`, t("required"))
+    else if (numberProblem === "too-long") add(errors, `${NEW}policy_number_new`, PolicyNumber.messages.tooLong)
     else if (companyId !== null && options.policies.some((p) => p.pension_company === companyId && p.policy_number === number)) {
       add(errors, `${NEW}policy_number_new`, t("duplicatePolicy"))
     }

@@ -1,7 +1,7 @@
 import Router from "@koa/router"
 import { Effect } from "effect"
 import type { Context } from "koa"
-import { DaysInYear, type KasConfig } from "@kas/core"
+import { DaysInYear, type KasConfig, PolicyNumber } from "@kas/core"
 import type { UploadedFile } from "@kas/core/web"
 import { type FormErrors, type FormValues, mapBackOfficeErrors, readEditForm } from "../form/EditForm.js"
 import { closedByDate, editYearOf, updatedBy } from "../web/Citizen.js"
@@ -54,7 +54,15 @@ export const editRoutes = (settings: KasConfig.SelvbetjeningConfig.Selvbetjening
     if (open.size === 0) open.add(data.policies[0] ? String(data.policies[0].id) : "new")
     await ctx.render(
       "policy/edit",
-      { title: ctx.state.t!("editButton"), ...data, daysInYear: DaysInYear.daysInYear(data.year), errors, values, open },
+      {
+        title: ctx.state.t!("editButton"),
+        ...data,
+        daysInYear: DaysInYear.daysInYear(data.year),
+        maxPolicyNumber: PolicyNumber.MAX_LENGTH,
+        errors,
+        values,
+        open
+      },
       status
     )
   }

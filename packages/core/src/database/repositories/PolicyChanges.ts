@@ -2,12 +2,10 @@ import { SqlClient } from "@effect/sql"
 import { Effect } from "effect"
 import { DomainRuleError, NotFound } from "../../domain/DomainError.js"
 import { Reasons } from "../../domain/History.js"
+import * as PolicyNumber from "../../domain/PolicyNumber.js"
 import { type AuditAuthor, setAuditContextOn } from "./Audit.js"
 import { Policies } from "./Policies.js"
 import { Recalculation } from "./Recalculation.js"
-
-/** The longest policy number (domain.md §2.7). */
-const MAX_POLICY_NUMBER = 40
 
 const refuse = (rule: string, message: string) => Effect.fail(new DomainRuleError({ rule, message }))
 
@@ -104,7 +102,7 @@ export class PolicyChanges extends Effect.Service<PolicyChanges>()("@kas/core/Po
       }),
 
       /**
-       * "Skift policenummer": the new number (1–40 characters) must be unique among the person-year's policies
+       * "Skift policenummer": the new number (`PolicyNumber`: 1–40 characters) must be unique among the person-year's policies
        * ("Policenummeret er allerede brugt af en anden police"). With `renameOtherYears` every year of the same policy
        * is renamed too; a conflict in any year changes nothing.
        */
@@ -114,11 +112,10 @@ export class PolicyChanges extends Effect.Service<PolicyChanges>()("@kas/core/Po
         author: AuditAuthor
       ) {
         const reason = Reasons.recalcPolicyNumberChange
-        const number = input.policyNumber.trim()
-        if (number.length === 0) return yield* refuse("policy-number", "Policenummer skal udfyldes")
-        if (number.length > MAX_POLICY_NUMBER) {
-          return yield* refuse("policy-number", `Policenummeret må højst være ${MAX_POLICY_NUMBER} tegn`)
-        }
+        const number = PolicyNumber.normalize(input.policyNumber)
+        const problem = PolicyNumber.problemOf(number)
+        if (problem === "required") return yield* refuse("policy-number", PolicyNumber.messages.required)
+        if (problem === "too-long") return yield* refuse("policy-number", PolicyNumber.messages.tooLong)
         return yield* edit(
           author,
           reason,
