@@ -23,6 +23,8 @@ import { restApi } from "./routes/rest.js"
 import { RepresentationTokens } from "./rest/RepresentationTokens.js"
 import { areaRoutes } from "./routes/index.js"
 import type { AppContext } from "./web/AppContext.js"
+import { makeFormat } from "./web/Format.js"
+import { adminLink, navigationFor, showsLink } from "./web/Navigation.js"
 import { currentUser, hasPermission } from "./web/StaffAuth.js"
 
 import type { AppRuntime, AppServices } from "./runtime.js"
@@ -49,7 +51,11 @@ export const makeApp = (settings: KasConfig.BackOfficeConfig.KasWebSettings, run
         environment: settings.environment,
         commitTag: settings.commitTag,
         showTestBanner: settings.environment !== "production",
-        hasPermission
+        hasPermission,
+        fmt: makeFormat(settings.timezone),
+        navigationFor,
+        showsLink,
+        adminLink
       }
     })
   )

@@ -1,15 +1,18 @@
 import { Layer, ManagedRuntime } from "effect"
-import { Database, type KasConfig } from "@kas/core"
+import { Database, type KasConfig, PersonSearch, TaxYears } from "@kas/core"
 import { StaffUsers } from "./auth/StaffUsers.js"
 import { restServices } from "./rest/layer.js"
 import { JobStore } from "@kas/jobs"
+
+/** The core services the staff pages call. */
+const staffServices = Layer.mergeAll(TaxYears.Default, PersonSearch.Default)
 
 /**
  * The services of kas web, built once at start into one ManagedRuntime. Add an area's services to `services`.
  */
 export const makeLayer = (settings: KasConfig.BackOfficeConfig.CommonSettings) => {
   const database = Database.layer(settings)
-  const services = Layer.mergeAll(StaffUsers.Default, JobStore.Default, restServices)
+  const services = Layer.mergeAll(StaffUsers.Default, JobStore.Default, restServices, staffServices)
   return services.pipe(Layer.provideMerge(database))
 }
 

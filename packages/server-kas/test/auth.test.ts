@@ -28,7 +28,7 @@ describe("staff authentication", () => {
     const b = await new Browser(web.url).login("admin")
     const home = await b.get("/")
     expect(home.status).toBe(200)
-    expect(await home.text()).toContain("Logget ind som <strong>admin</strong>")
+    expect(await home.text()).toContain("Du er logget ind som <strong>admin</strong>")
     const out = await b.post("/logout/", {}, { from: "/" })
     expect(out.status).toBe(302)
     expect((await b.get("/")).status).toBe(302)

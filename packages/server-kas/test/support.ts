@@ -4,6 +4,7 @@ import type http from "node:http"
 import { KasConfig } from "@kas/core"
 import { TestDatabase } from "@kas/core/testing"
 import { makeApp } from "../src/app.js"
+import type { GroupName } from "../src/auth/Permissions.js"
 import { StaffUsers } from "../src/auth/StaffUsers.js"
 import { type AppRuntime, makeLayer } from "../src/runtime.js"
 
@@ -102,3 +103,7 @@ export class Browser {
     return this
   }
 }
+
+/** Creates (or resets) a staff user with password "admin" and the given groups (none: a user without permissions). */
+export const createStaffUser = (web: KasWeb, username: string, groups: ReadonlyArray<GroupName> = []) =>
+  web.runtime.runPromise(Effect.flatMap(StaffUsers, (u) => u.upsertUser({ username, password: "admin", groups })))

@@ -34,3 +34,12 @@ export class Lock extends Schema.Class<Lock>("Lock")({
     return this.interval_to === null
   }
 }
+
+/**
+ * The year staff pages open with (staff-web.md §3, §5): the current calendar year when it is a tax year, else the
+ * newest tax year before it, else the newest one; undefined without tax years.
+ */
+export const defaultYear = (years: ReadonlyArray<number>, currentYear: number): number | undefined => {
+  const sorted = [...years].sort((a, b) => b - a)
+  return sorted.find((y) => y <= currentYear) ?? sorted[0]
+}

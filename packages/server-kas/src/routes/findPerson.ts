@@ -1,0 +1,59 @@
+import Router from "@koa/router"
+import { PersonSearch, TaxYears, defaultYear } from "@kas/core"
+import { Effect, Stream } from "effect"
+import type { AppContext } from "../web/AppContext.js"
+import { currentYear, makeFormat } from "../web/Format.js"
+import { pagingOf, requestedPage } from "../web/Paging.js"
+import { requirePermission } from "../web/StaffAuth.js"
+import { sendXlsx } from "../web/Xlsx.js"
+import { decodeQuery, excelHeaders, excelRow, parseSearch, searchView } from "./findPersonViewModel.js"
+
+/**
+ * "Find person" (staff-web.md §3), the front page: the filter form, the results a page at a time (htmx replaces them
+ * as the user types, the filters stay in the URL) and their XLSX export (`?format=excel`).
+ */
+export const findPersonRoutes = (app: AppContext) => {
+  const router = new Router()
+  const fmt = makeFormat(app.settings.timezone)
+
+  router.get("/", requirePermission("persontaxyear.view"), async (ctx) => {
+    const years = await app.run(ctx, Effect.flatMap(TaxYears, (t) => t.list()))
+    const parsed = parseSearch(
+      decodeQuery(ctx.query),
+      new Map(years.map((y) => [y.year, y.id])),
+      defaultYear(years.map((y) => y.year), currentYear(app.settings.timezone))
+    )
+    const filter = parsed.filter
+    if (parsed.excel && filter !== undefined) {
+      return sendXlsx(app, ctx, {
+        filename: `find_person_${parsed.form.year}.xlsx`,
+        sheet: "Personer",
+        headers: excelHeaders,
+        rows: Stream.unwrap(
+          Effect.map(PersonSearch, (s) => s.stream(filter, parsed.sort).pipe(Stream.map((r) => excelRow(fmt, r))))
+        )
+      })
+    }
+    const result =
+      filter === undefined
+        ? undefined
+        : await app.run(
+            ctx,
+            Effect.gen(function* () {
+              const search = yield* PersonSearch
+              const found = yield* search.page(filter, parsed.sort, requestedPage(parsed.page))
+              const paging = pagingOf(parsed.page, found.total)
+              // A page past the end shows the last one.
+              if (found.rows.length > 0 || found.total === 0) return { rows: found.rows, paging }
+              const last = yield* search.page(filter, parsed.sort, { offset: paging.offset, limit: paging.limit })
+              return { rows: last.rows, paging: pagingOf(paging.page, last.total) }
+            })
+          )
+    const view = searchView(parsed, years.map((y) => y.year), result, fmt)
+    // htmx asks for the results only (search as you type); a history restore or a plain request gets the whole page.
+    ctx.vary("HX-Request")
+    if (ctx.get("HX-Request") && !ctx.get("HX-History-Restore-Request")) return ctx.render("person/results", view)
+    await ctx.render("person/search", view, view.errorList.length > 0 ? 400 : undefined)
+  })
+  return router
+}

@@ -1,0 +1,49 @@
+import { I18n } from "@kas/core"
+
+/**
+ * The staff UI's formats (staff-web.md §1): amounts with "." as thousands separator, CPR as `DDMMYY-XXXX`, dates
+ * `dd-mm-yyyy`, times in the configured time zone. Views get them as `fmt`.
+ */
+export interface Format {
+  /** Whole kroner, "1.234.567"; empty for null. */
+  readonly kroner: (n: number | null | undefined) => string
+  /** "DDMMYY-XXXX" (anything that is not 10 digits is shown as it is). */
+  readonly cpr: (cpr: string | null | undefined) => string
+  /** An ISO date `YYYY-MM-DD` as "dd-mm-yyyy"; empty for null. */
+  readonly date: (iso: string | null | undefined) => string
+  /** A timestamp as "dd-mm-yyyy HH:MM" in the time zone; empty for null. */
+  readonly dateTime: (d: Date | null | undefined) => string
+  /** "Ja" / "Nej". */
+  readonly yesNo: (b: boolean) => string
+}
+
+/** The formats for a time zone. */
+export const makeFormat = (timeZone: string): Format => {
+  const parts = new Intl.DateTimeFormat("en-GB", {
+    timeZone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23"
+  })
+  return {
+    kroner: I18n.formatAmount,
+    cpr: (cpr) => (cpr == null ? "" : /^\d{10}$/.test(cpr) ? `${cpr.slice(0, 6)}-${cpr.slice(6)}` : cpr),
+    date: (iso) => {
+      const m = iso == null ? null : /^(\d{4})-(\d{2})-(\d{2})/.exec(iso)
+      return m ? `${m[3]}-${m[2]}-${m[1]}` : (iso ?? "")
+    },
+    dateTime: (d) => {
+      if (d == null) return ""
+      const p = Object.fromEntries(parts.formatToParts(d).map((x) => [x.type, x.value]))
+      return `${p.day}-${p.month}-${p.year} ${p.hour}:${p.minute}`
+    },
+    yesNo: (b) => (b ? "Ja" : "Nej")
+  }
+}
+
+/** The calendar year of today in a time zone. */
+export const currentYear = (timeZone: string, now: Date = new Date()): number =>
+  Number(new Intl.DateTimeFormat("en-GB", { timeZone, year: "numeric" }).format(now))
