@@ -20,7 +20,8 @@ const page = async (query: string, browser: Browser = clerk) => {
   return { status: res.status, html: await res.text() }
 }
 /** The CPRs of the result rows, in order. */
-const cprs = (html: string) => [...html.matchAll(/<td><a href="\/tax_year\/\d+\/persons\/\d+\/">([\d-]+)<\/a><\/td>/g)].map((m) => m[1])
+const cprs = (html: string) =>
+  [...html.matchAll(/<td><a href="\/tax_year\/\d+\/persons\/\d+\/">([\d-]+)<\/a><\/td>/g)].map((m) => m[1])
 
 describe("Find person: access and layout", () => {
   it("anonymous → the login page; a user without persontaxyear.view → 403; every group may search", async () => {
@@ -34,7 +35,7 @@ describe("Find person: access and layout", () => {
     }
   })
 
-  it("the navigation shows the entries the user may open (pages not built yet hidden); TEST watermark, help toggle", async () => {
+  it("navigation by permission (pages not built yet hidden); TEST watermark, help toggle", async () => {
     const { html } = await page("")
     expect(html).toContain("Du er logget ind som <strong>sagsbehandler</strong>")
     expect(html).toMatch(/<a class="nav-link" href="\/">Find person<\/a>/)
@@ -48,7 +49,7 @@ describe("Find person: access and layout", () => {
 })
 
 describe("Find person: filters and validation", () => {
-  it("shows only the prompt until a field differs from its default (the default year is the latest before this year)", async () => {
+  it("only the prompt until a field differs from its default (default year: the latest before this year)", async () => {
     const { status, html } = await page("")
     expect(status).toBe(200)
     expect(html).toContain("Udfyld mindst ét søgefelt")
@@ -152,10 +153,25 @@ describe("Find person: results", () => {
     const rows: Array<Array<unknown>> = []
     sheet.eachRow((row) => rows.push((row.values as Array<unknown>).slice(1)))
     expect(rows[0]).toEqual([
-      "CPR", "Navn", "Adresse", "Kommune", "Antal policer", "Næste behandlingsdato", "Antal slutlignede policer",
+      "CPR",
+      "Navn",
+      "Adresse",
+      "Kommune",
+      "Antal policer",
+      "Næste behandlingsdato",
+      "Antal slutlignede policer",
       "Antal ikke-slutlignede policer"
     ])
     expect(rows).toHaveLength(27)
-    expect(rows[1]).toEqual(["180260-2810", "Anna Testesen", "Aqqusinersuaq 1, 3900 Nuuk", "956 Sermersooq", 2, `15-01-${YEAR + 1}`, 0, 2])
+    expect(rows[1]).toEqual([
+      "180260-2810",
+      "Anna Testesen",
+      "Aqqusinersuaq 1, 3900 Nuuk",
+      "956 Sermersooq",
+      2,
+      `15-01-${YEAR + 1}`,
+      0,
+      2
+    ])
   })
 })

@@ -17,11 +17,17 @@ export const findPersonRoutes = (app: AppContext) => {
   const fmt = makeFormat(app.settings.timezone)
 
   router.get("/", requirePermission("persontaxyear.view"), async (ctx) => {
-    const years = await app.run(ctx, Effect.flatMap(TaxYears, (t) => t.list()))
+    const years = await app.run(
+      ctx,
+      Effect.flatMap(TaxYears, (t) => t.list())
+    )
     const parsed = parseSearch(
       decodeQuery(ctx.query),
       new Map(years.map((y) => [y.year, y.id])),
-      defaultYear(years.map((y) => y.year), currentYear(app.settings.timezone))
+      defaultYear(
+        years.map((y) => y.year),
+        currentYear(app.settings.timezone)
+      )
     )
     const filter = parsed.filter
     if (parsed.excel && filter !== undefined) {
@@ -49,7 +55,12 @@ export const findPersonRoutes = (app: AppContext) => {
               return { rows: last.rows, paging: pagingOf(paging.page, last.total) }
             })
           )
-    const view = searchView(parsed, years.map((y) => y.year), result, fmt)
+    const view = searchView(
+      parsed,
+      years.map((y) => y.year),
+      result,
+      fmt
+    )
     // htmx asks for the results only (search as you type); a history restore or a plain request gets the whole page.
     ctx.vary("HX-Request")
     if (ctx.get("HX-Request") && !ctx.get("HX-History-Restore-Request")) return ctx.render("person/results", view)

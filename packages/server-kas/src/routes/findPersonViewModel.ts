@@ -77,7 +77,11 @@ export const decodeQuery = (raw: Readonly<Record<string, string | ReadonlyArray<
  * must start with a digit and loses its other non-digits; Kommunekode is a whole number; no filter runs until a field
  * differs from its default.
  */
-export const parseSearch = (query: SearchQuery, years: ReadonlyMap<number, number>, defaultYear: number | undefined): ParsedSearch => {
+export const parseSearch = (
+  query: SearchQuery,
+  years: ReadonlyMap<number, number>,
+  defaultYear: number | undefined
+): ParsedSearch => {
   const trim = (s: string | undefined) => (s ?? "").trim()
   const form: SearchForm = {
     year: trim(query.year) || (defaultYear === undefined ? "" : String(defaultYear)),
@@ -93,7 +97,8 @@ export const parseSearch = (query: SearchQuery, years: ReadonlyMap<number, numbe
   const taxYearId = /^\d{4}$/.test(form.year) ? years.get(Number(form.year)) : undefined
   if (taxYearId === undefined && form.year !== "") errors.year = messages.year
   if (form.cpr !== "" && !/^\d/.test(form.cpr)) errors.cpr = messages.cpr
-  if (form.municipality_code !== "" && !/^\d{1,9}$/.test(form.municipality_code)) errors.municipality_code = messages.municipalityCode
+  if (form.municipality_code !== "" && !/^\d{1,9}$/.test(form.municipality_code))
+    errors.municipality_code = messages.municipalityCode
   const sortKey = query.sort ?? "cpr"
   const sort: PersonSearchSort = {
     key: (sortKey.startsWith("-") ? sortKey.slice(1) : sortKey) as PersonSearchSort["key"],
@@ -101,8 +106,15 @@ export const parseSearch = (query: SearchQuery, years: ReadonlyMap<number, numbe
   }
   const changed =
     form.year !== (defaultYear === undefined ? "" : String(defaultYear)) ||
-    [form.cpr, form.name, form.municipality_code, form.municipality_name, form.address, form.fully_tax_liable, form.slutlignet]
-      .some((v) => v !== "")
+    [
+      form.cpr,
+      form.name,
+      form.municipality_code,
+      form.municipality_name,
+      form.address,
+      form.fully_tax_liable,
+      form.slutlignet
+    ].some((v) => v !== "")
   const bool = (v: string) => (v === "" ? undefined : v === "true")
   const filter: PersonSearchFilter | undefined =
     changed && taxYearId !== undefined && Object.keys(errors).length === 0
@@ -131,10 +143,15 @@ export const columns: ReadonlyArray<{ readonly key: PersonSearchSort["key"]; rea
 ]
 
 /** The XLSX export's headers: the visible columns plus the two counts (staff-web.md §3). */
-export const excelHeaders = [...columns.map((c) => c.label), "Antal slutlignede policer", "Antal ikke-slutlignede policer"]
+export const excelHeaders = [
+  ...columns.map((c) => c.label),
+  "Antal slutlignede policer",
+  "Antal ikke-slutlignede policer"
+]
 
 /** A municipality as shown: "code name". */
-const municipalityOf = (r: PersonSearchRow) => [r.municipalityCode, r.municipalityName].filter((x) => x !== null && x !== "").join(" ")
+const municipalityOf = (r: PersonSearchRow) =>
+  [r.municipalityCode, r.municipalityName].filter((x) => x !== null && x !== "").join(" ")
 
 /** One row of the export (the same values as the page shows). */
 export const excelRow = (fmt: Format, r: PersonSearchRow) => [
@@ -155,7 +172,8 @@ export const searchView = (
   result: { readonly rows: ReadonlyArray<PersonSearchRow>; readonly paging: Paging } | undefined,
   fmt: Format
 ) => {
-  const sortParam = (key: string, descending: boolean) => (key === "cpr" && !descending ? undefined : `${descending ? "-" : ""}${key}`)
+  const sortParam = (key: string, descending: boolean) =>
+    key === "cpr" && !descending ? undefined : `${descending ? "-" : ""}${key}`
   const keep = { ...parsed.form, sort: sortParam(parsed.sort.key, parsed.sort.descending) }
   const href = (extra: Record<string, string | number | undefined>) => `/${queryString({ ...keep, ...extra })}`
   return {

@@ -61,7 +61,12 @@ export const navigation: ReadonlyArray<NavEntry> = [
         permissions: ["persontaxyear.list"],
         built: false
       },
-      { label: "Policer der kræver efterbehandling", href: "/policy/unfinished/", permissions: ["persontaxyear.list"], built: false },
+      {
+        label: "Policer der kræver efterbehandling",
+        href: "/policy/unfinished/",
+        permissions: ["persontaxyear.list"],
+        built: false
+      },
       {
         label: "Policer med forskel på fortrykt og selvangivet beløb",
         href: "/policy/taxdifference/",
@@ -78,7 +83,12 @@ export const navigation: ReadonlyArray<NavEntry> = [
       { label: "Låse", href: "/lock/", permissions: ["lock.view"], built: false }
     ]
   },
-  { label: "Policeopsummering", href: "/tax_year/latest/company-summary/", permissions: ["summaryfile.view"], built: false },
+  {
+    label: "Policeopsummering",
+    href: "/tax_year/latest/company-summary/",
+    permissions: ["summaryfile.view"],
+    built: false
+  },
   { label: "10Q Batches", href: "/prisme/batch/", permissions: ["batch.send"], built: false },
   { label: "Manual", href: "/manual/", built: false, newTab: true }
 ]
@@ -94,7 +104,10 @@ export const showsLink = (user: StaffUser | undefined, link: NavLink): boolean =
   (link.anyOf === undefined || link.anyOf.some((p) => hasPermission(user, p)))
 
 /** The entries a user sees: links they may open, menus with at least one such link (only those links in them). */
-export const navigationFor = (user: StaffUser | undefined, entries: ReadonlyArray<NavEntry> = navigation): Array<NavEntry> =>
+export const navigationFor = (
+  user: StaffUser | undefined,
+  entries: ReadonlyArray<NavEntry> = navigation
+): Array<NavEntry> =>
   entries.flatMap((e): Array<NavEntry> => {
     if (!isMenu(e)) return showsLink(user, e) ? [e] : []
     const items = e.items.filter((i) => showsLink(user, i))

@@ -25,7 +25,15 @@ export const pagingOf = (requested: number, total: number, size: number = PAGE_S
   const pages = Math.max(1, Math.ceil(total / size))
   const page = Math.min(Math.max(1, requested), pages)
   const offset = (page - 1) * size
-  return { page, pages, total, offset, limit: size, from: total === 0 ? 0 : offset + 1, to: Math.min(total, offset + size) }
+  return {
+    page,
+    pages,
+    total,
+    offset,
+    limit: size,
+    from: total === 0 ? 0 : offset + 1,
+    to: Math.min(total, offset + size)
+  }
 }
 
 /** A query string from a record (empty values left out), with `?` when not empty. */

@@ -98,7 +98,9 @@ const sortExpressions: Readonly<Record<PersonSearchSortKey, ReadonlyArray<string
 }
 
 const orderBy = (sort: PersonSearchSort) =>
-  [...sortExpressions[sort.key].map((e) => `${e} ${sort.descending ? "desc" : "asc"} nulls last`), "p.cpr asc"].join(", ")
+  [...sortExpressions[sort.key].map((e) => `${e} ${sort.descending ? "desc" : "asc"} nulls last`), "p.cpr asc"].join(
+    ", "
+  )
 
 /**
  * "Find person" (staff-web.md §3): person-years of a tax year matching the filters, with their policy counts and
@@ -123,15 +125,19 @@ export class PersonSearch extends Effect.Service<PersonSearch>()("@kas/core/Pers
       if (filter.address) add((v) => `p.full_address ilike ${v}`, contains(filter.address))
       if (filter.fullyTaxLiable !== undefined) add((v) => `pty.fully_tax_liable = ${v}`, filter.fullyTaxLiable)
       if (filter.slutlignet !== undefined) {
-        add((v) => `(not exists (select 1 from kas.policy_tax_year u where u.person_tax_year_id = pty.id
-          and u.active and not u.slutlignet)) = ${v}`, filter.slutlignet)
+        add(
+          (v) => `(not exists (select 1 from kas.policy_tax_year u where u.person_tax_year_id = pty.id
+          and u.active and not u.slutlignet)) = ${v}`,
+          filter.slutlignet
+        )
       }
       const text = `select p.id as person_id, pty.id as person_tax_year_id, p.cpr, p.name, p.full_address,
           p.municipality_code, p.municipality_name, s.policies, s.finished, s.unfinished,
           s.next_processing_date::text as next_processing_date${extra}
         from kas.person_tax_year pty join kas.person p on p.id = pty.person_id
         cross join lateral (select count(*)::int as policies, count(*) filter (where x.slutlignet)::int as finished,
-            count(*) filter (where not x.slutlignet)::int as unfinished, min(x.next_processing_date) as next_processing_date
+            count(*) filter (where not x.slutlignet)::int as unfinished,
+            min(x.next_processing_date) as next_processing_date
           from kas.policy_tax_year x where x.person_tax_year_id = pty.id) s
         where ${where.join(" and ")}
         order by ${orderBy(sort)}`
@@ -148,10 +154,7 @@ export class PersonSearch extends Effect.Service<PersonSearch>()("@kas/core/Pers
         const q = query(filter, sort, ", count(*) over ()::int as total")
         const rows = yield* sql.unsafe<Row>(`${q.text} limit ${paging.limit} offset ${paging.offset}`, q.params)
         if (rows.length === 0 && paging.offset > 0) {
-          const [n] = yield* sql.unsafe<{ n: number }>(
-            `select count(*)::int as n from (${q.text}) all_rows`,
-            q.params
-          )
+          const [n] = yield* sql.unsafe<{ n: number }>(`select count(*)::int as n from (${q.text}) all_rows`, q.params)
           return { rows: [], total: n?.n ?? 0 } satisfies PersonSearchPage
         }
         return { rows: rows.map(rowOf), total: rows[0]?.total ?? 0 } satisfies PersonSearchPage
