@@ -1,25 +1,8 @@
 import { describe, expect, it } from "vitest"
 import { Effect } from "effect"
 import { I18n, Rest } from "@kas/core"
-import { closedByDate, editYearOf, isPublic, safeBack } from "../src/web/Citizen.js"
+import { isPublic, safeBack } from "../src/web/Citizen.js"
 import { referenceCache } from "../src/web/Portal.js"
-
-describe("close date and edit year (selvbetjening.md §1, §10)", () => {
-  const at = (iso: string) => new Date(iso)
-  it("closes from the close date on, in the configured time zone, and reopens on 1 January", () => {
-    expect(closedByDate(5, 1, "America/Nuuk", at("2026-04-30T23:00:00Z"))).toBe(false)
-    expect(closedByDate(5, 1, "America/Nuuk", at("2026-05-01T12:00:00Z"))).toBe(true)
-    // 00:30 UTC on 1 May is still 30 April in Nuuk (UTC−1 in summer)
-    expect(closedByDate(5, 1, "America/Nuuk", at("2026-05-01T00:30:00Z"))).toBe(false)
-    expect(closedByDate(5, 1, "America/Nuuk", at("2026-12-31T12:00:00Z"))).toBe(true)
-    expect(closedByDate(5, 1, "America/Nuuk", at("2027-01-01T12:00:00Z"))).toBe(false)
-    expect(closedByDate(0, 1, "America/Nuuk", at("2026-12-31T12:00:00Z"))).toBe(false)
-  })
-  it("edits the previous calendar year", () => {
-    expect(editYearOf("America/Nuuk", at("2026-01-01T12:00:00Z"))).toBe(2025)
-    expect(editYearOf("America/Nuuk", at("2026-01-01T01:00:00Z"))).toBe(2024)
-  })
-})
 
 describe("paths, language and formats", () => {
   it("treats only the listed paths as public and follows only local back URLs", () => {

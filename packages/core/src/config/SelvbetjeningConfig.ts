@@ -1,4 +1,5 @@
 import { Config, ConfigError, Either, Option, Redacted } from "effect"
+import * as SelfServicePeriod from "../domain/SelfServicePeriod.js"
 import { DEV_REST_TOKEN } from "./BackOfficeConfig.js"
 import { type Environment } from "./Environment.js"
 import {
@@ -71,15 +72,13 @@ const closeDate = (env: Environment) =>
     month: required(env, intAtLeast("CLOSE_AT_MONTH", 0), 0),
     date: required(env, intAtLeast("CLOSE_AT_DATE", 0), 0)
   }).pipe(
-    Config.mapOrFail(({ month, date }) => {
-      if (month === 0 || date === 0) return Either.right({ month, date })
-      const probe = new Date(Date.UTC(2024, month - 1, date)) // a leap year accepts 29 February
-      return month <= 12 && probe.getUTCMonth() === month - 1 && probe.getUTCDate() === date
+    Config.mapOrFail(({ month, date }) =>
+      SelfServicePeriod.isValidCloseDate({ closeAtMonth: month, closeAtDate: date })
         ? Either.right({ month, date })
         : Either.left(
             ConfigError.InvalidData(["CLOSE_AT_MONTH"], "CLOSE_AT_MONTH and CLOSE_AT_DATE must form a real date (or one of them be 0)")
           )
-    })
+    )
   )
 
 /** A variable that must be unset outside development. */

@@ -1,10 +1,10 @@
 import Router from "@koa/router"
 import { Effect } from "effect"
 import type { Context } from "koa"
-import { DaysInYear, type KasConfig, PolicyNumber } from "@kas/core"
+import { DaysInYear, type KasConfig, PolicyNumber, SelfServicePeriod } from "@kas/core"
 import type { UploadedFile } from "@kas/core/web"
 import { type FormErrors, type FormValues, mapBackOfficeErrors, readEditForm } from "../form/EditForm.js"
-import { closedByDate, editYearOf, updatedBy } from "../web/Citizen.js"
+import { updatedBy } from "../web/Citizen.js"
 import { companyNames, type RestRunner, sortPolicies } from "../web/Portal.js"
 
 declare module "koa" {
@@ -23,8 +23,9 @@ export const editRoutes = (settings: KasConfig.SelvbetjeningConfig.Selvbetjening
 
   /** §7.1 entry checks; on failure the redirect is done and undefined returned. */
   const load = async (ctx: Context) => {
-    const year = editYearOf(settings.timezone)
-    if (closedByDate(settings.closeAtMonth, settings.closeAtDate, settings.timezone)) {
+    const today = SelfServicePeriod.today(settings.timezone)
+    const year = SelfServicePeriod.editYear(today)
+    if (SelfServicePeriod.closedByDate(settings, today)) {
       ctx.redirect("/policy/closed/")
       return undefined
     }
@@ -34,7 +35,7 @@ export const editRoutes = (settings: KasConfig.SelvbetjeningConfig.Selvbetjening
     )
     if (!loaded) return
     const [taxYears, years, policies, companies] = loaded
-    if (taxYears[0]?.year_part !== "selvangivelse") {
+    if (!SelfServicePeriod.periodOpen(taxYears[0]?.year_part)) {
       ctx.redirect("/policy/closed/")
       return undefined
     }

@@ -2,8 +2,7 @@ import Router from "@koa/router"
 import type { Context } from "koa"
 import { Effect } from "effect"
 import { HttpError } from "@kas/core/web"
-import type { KasConfig } from "@kas/core"
-import { closedByDate, editYearOf } from "../web/Citizen.js"
+import { type KasConfig, SelfServicePeriod } from "@kas/core"
 import { companyNames, referenceCache, type RestRunner, sortPolicies, summaryOf, tabsOf } from "../web/Portal.js"
 
 /**
@@ -12,7 +11,7 @@ import { companyNames, referenceCache, type RestRunner, sortPolicies, summaryOf,
  */
 export const policyRoutes = (settings: KasConfig.SelvbetjeningConfig.SelvbetjeningSettings, rest: RestRunner) => {
   const router = new Router()
-  const editYear = () => editYearOf(settings.timezone)
+  const editYear = () => SelfServicePeriod.editYear(SelfServicePeriod.today(settings.timezone))
   const cached = referenceCache(10_000)
 
   const overview = (prior: boolean) => async (ctx: Context & { params: Record<string, string | undefined> }) => {
@@ -29,7 +28,7 @@ export const policyRoutes = (settings: KasConfig.SelvbetjeningConfig.Selvbetjeni
     const pty = years.find((y) => y.tax_year === year)
     if (!pty) throw new HttpError(404)
     const names = companyNames(companies)
-    const canEdit = year === editYear() && taxYear?.year_part === "selvangivelse" && !closedByDate(settings.closeAtMonth, settings.closeAtDate, settings.timezone)
+    const canEdit = SelfServicePeriod.canEdit(year, taxYear?.year_part, settings, SelfServicePeriod.today(settings.timezone))
     await ctx.render("policy/overview", {
       title: `${year}`,
       year,

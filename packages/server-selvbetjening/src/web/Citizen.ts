@@ -73,36 +73,3 @@ export const requireCitizen: Middleware = async (ctx, next) => {
 /** A `back` value that stays on this site (a local path), else `/`. */
 export const safeBack = (back: unknown): string =>
   typeof back === "string" && back.startsWith("/") && !back.startsWith("//") && !back.startsWith("/\\") ? back : "/"
-
-// Building an Intl.DateTimeFormat costs far more than using one: one per time zone, made on first use.
-const formats = new Map<string, Intl.DateTimeFormat>()
-const formatOf = (timeZone: string): Intl.DateTimeFormat => {
-  let f = formats.get(timeZone)
-  if (!f) formats.set(timeZone, (f = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "numeric", day: "numeric" })))
-  return f
-}
-
-// formatToParts is not cheap either, and the date changes only at a minute boundary: remembered per zone and minute.
-const lastDay = new Map<string, { readonly minute: number; readonly day: { year: number; month: number; day: number } }>()
-
-/** Today's date in the configured time zone. */
-export const today = (timeZone: string, now = new Date()) => {
-  const minute = Math.floor(now.getTime() / 60_000)
-  const hit = lastDay.get(timeZone)
-  if (hit && hit.minute === minute) return hit.day
-  const parts = formatOf(timeZone).formatToParts(now)
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value)
-  const day = { year: get("year"), month: get("month"), day: get("day") }
-  lastDay.set(timeZone, { minute, day })
-  return day
-}
-
-/** The year citizens can edit: the current calendar year − 1 (§1). */
-export const editYearOf = (timeZone: string, now = new Date()) => today(timeZone, now).year - 1
-
-/** Whether the close date has passed this year (§10); 0 in either setting disables it. */
-export const closedByDate = (closeMonth: number, closeDate: number, timeZone: string, now = new Date()) => {
-  if (closeMonth === 0 || closeDate === 0) return false
-  const d = today(timeZone, now)
-  return d.month > closeMonth || (d.month === closeMonth && d.day >= closeDate)
-}
