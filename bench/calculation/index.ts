@@ -4,10 +4,13 @@
  * the loss history of the 10 earlier years, all set-based inside PostgreSQL (the history is checked against the
  * real recalculation on a sample), then times, in the same run:
  * a plain `UPDATE … SET` touching the target year's policies, and `Recalculation.recalculateYear` of that year.
- * Reports policies/s and the peak RSS of this process. Options: --policies N, --seed S.
+ * Reports policies/s and the peak RSS of this process; afterwards (not timed) `LossMatrixCheck` over every policy-year
+ * prints the number of loss-matrix violations (domain.md §4.2 step 6; must be 0). Options: --policies N, --seed S.
  */
 import { SqlClient } from "@effect/sql"
-import { coreMigrations, Database, EmbeddedPostgres, Migrations, Reasons, Recalculation } from "@kas/core"
+import {
+  coreMigrations, Database, EmbeddedPostgres, LossMatrixCheck, Migrations, Reasons, Recalculation
+} from "@kas/core"
 import { Effect, Layer } from "effect"
 import { randomBytes } from "node:crypto"
 import pg from "pg"
@@ -74,7 +77,8 @@ export const seed = (n: number, seedValue: number) =>
           select id, person_id, company, number, year, -yaa as left_over from bench_policy where yaa < 0`
         yield* sql`create unique index on bench_loss (person_id, company, number, year)`
         yield* sql`create unique index on bench_loss (id)`
-        yield* sql`create temp table bench_result (id int, full_tax bigint, result bigint, pool bigint) on commit drop`
+        yield* sql`create temp table bench_result (id int, full_tax bigint, result bigint, pool bigint, used bigint)
+          on commit drop`
         yield* sql`create temp table bench_cell (from_id int, for_id int, value bigint) on commit drop`
         yield* sql`analyze bench_policy`
         yield* sql`analyze bench_loss`
@@ -103,17 +107,18 @@ export const seed = (n: number, seedValue: number) =>
             ), totals as (
               select t.id, t.foreign_paid,
                 floor((greatest(t.yaa, 0) - coalesce(u.used, 0))::float8 * 0.153::float8)::bigint as full_tax,
-                coalesce(l.pool, 0) as pool
+                coalesce(l.pool, 0) as pool, coalesce(u.used, 0) as used
               from target t left join used u on u.for_id = t.id left join pools l on l.for_id = t.id
             )
-            insert into bench_result select id, full_tax, greatest(0, full_tax - greatest(0, foreign_paid)), pool from totals`
+            insert into bench_result
+              select id, full_tax, greatest(0, full_tax - greatest(0, foreign_paid)), pool, used from totals`
         }
         yield* sql`insert into kas.policy_tax_year (id, person_tax_year_id, pension_company_id, policy_number,
             prefilled_amount, foreign_paid_amount_actual, year_adjusted_amount, calculated_full_tax, calculated_result,
-            available_negative_return, indifference_limited)
+            available_negative_return, used_negative_return, indifference_limited)
           overriding system value
           select p.id, p.person_tax_year_id, p.company, p.number, p.prefilled, p.foreign_paid, p.yaa,
-            coalesce(r.full_tax, 0), coalesce(r.result, 0), r.pool, coalesce(r.result < 100, false)
+            coalesce(r.full_tax, 0), coalesce(r.result, 0), r.pool, coalesce(r.used, 0), coalesce(r.result < 100, false)
           from bench_policy p left join bench_result r on r.id = p.id order by p.id`
         yield* sql`select setval(pg_get_serial_sequence('kas.policy_tax_year', 'id'), (select max(id) from kas.policy_tax_year))`
         yield* sql`insert into kas.loss_transfer (used_from_id, used_for_id, transferred_negative_payout)
@@ -129,7 +134,7 @@ const sampleState = (persons: number) =>
   Effect.flatMap(SqlClient.SqlClient, (sql) =>
     sql<{ state: string }>`select string_agg(s, E'\n' order by s) as state from (
       select concat_ws(' ', p.id, p.year_adjusted_amount, p.calculated_full_tax, p.calculated_result,
-        p.available_negative_return, p.indifference_limited) as s
+        p.available_negative_return, p.used_negative_return, p.indifference_limited) as s
       from kas.policy_tax_year p join kas.person_tax_year pty on pty.id = p.person_tax_year_id
       where pty.person_id <= ${persons}
       union all
@@ -156,7 +161,7 @@ export const verify = (persons: number) =>
         yield* sql`delete from kas.loss_transfer c using kas.policy_tax_year p, kas.person_tax_year pty
           where p.id = c.used_for_id and pty.id = p.person_tax_year_id and pty.person_id <= ${persons}`
         yield* sql`update kas.policy_tax_year p set year_adjusted_amount = 0, calculated_full_tax = 0, calculated_result = 0,
-            available_negative_return = null, indifference_limited = false
+            available_negative_return = null, used_negative_return = 0, indifference_limited = false
           from kas.person_tax_year pty where pty.id = p.person_tax_year_id and pty.person_id <= ${persons}`
       })
     )
@@ -182,7 +187,9 @@ export const runCalculationBench = async (argv: ReadonlyArray<string>): Promise<
   const server = await EmbeddedPostgres.startEmbedded({ dataDir: `.kas/bench-${process.pid}`, persistent: false })
   const database = `kas_bench_calc_${randomBytes(3).toString("hex")}`
   const url = await EmbeddedPostgres.ensureDatabase(server.adminUrl, database)
-  const layer = Recalculation.Default.pipe(Layer.provideMerge(Database.layerFromUrl(url, { maxConnections: 4 })))
+  const layer = Layer.merge(Recalculation.Default, LossMatrixCheck.Default).pipe(
+    Layer.provideMerge(Database.layerFromUrl(url, { maxConnections: 4 }))
+  )
   try {
     const program = Effect.gen(function* () {
       const sql = yield* SqlClient.SqlClient
@@ -222,6 +229,15 @@ export const runCalculationBench = async (argv: ReadonlyArray<string>): Promise<
           recalc.seconds < 10 * plain.seconds ? "met" : "NOT met"
         })`
       )
+      const check = yield* timed((yield* LossMatrixCheck).run())
+      console.log(
+        `loss matrix check: ${check.value.violations.length} violations in ${check.value.checked} policy-years ` +
+          `(used_negative_return ≠ Σ cells into the year; must be 0) in ${check.seconds.toFixed(1)} s`
+      )
+      if (check.value.violations.length > 0) process.exitCode = 1
+      for (const v of check.value.violations.slice(0, 5)) {
+        console.log(`  ${v.year} ${v.cpr} ${v.policyNumber}: deducts ${v.usedNegativeReturn}, cells ${v.cellsSum}`)
+      }
     })
     await Effect.runPromise(program.pipe(Effect.provide(layer), Effect.scoped))
   } finally {

@@ -3,7 +3,7 @@
  * one policy's years and cells, calls these, and writes the returned cell values with the returned reasons.
  * Within one policy (same CPR, company and policy number) a year identifies the policy-year, so years are the keys.
  */
-import { CARRY_FORWARD_YEARS } from "./Calculation.js"
+import * as Calculation from "./Calculation.js"
 import { sum } from "./internal/arithmetic.js"
 
 /** One policy-year of the policy, as far as losses are concerned. */
@@ -61,8 +61,9 @@ export const availableDeductions = (
 ): AvailableDeductions => {
   const deductions = new Map<number, number>()
   const overUsedLossYears: Array<number> = []
+  const from = forYear - Calculation.CARRY_FORWARD_YEARS
   const lossYears = years
-    .filter((x) => x.active && x.yearAdjustedAmount < 0 && x.year >= forYear - CARRY_FORWARD_YEARS && x.year < forYear)
+    .filter((x) => x.active && x.yearAdjustedAmount < 0 && x.year >= from && x.year < forYear)
     .sort((a, b) => a.year - b.year)
   for (const x of lossYears) {
     const usedElsewhere = sum(cells.filter((c) => c.fromYear === x.year && c.toYear !== forYear).map((c) => c.value))
@@ -213,6 +214,39 @@ export const planRecalculation = (options: {
     }
   }
   return { writes: [...resets, ...reductions, ...uses], usage, cells }
+}
+
+/** The cells into forYear as deductions: loss year → cell value, non-zero cells only, oldest first. */
+export const columnOf = (cells: ReadonlyArray<LossCell>, forYear: number): Calculation.Deductions =>
+  new Map(
+    cells
+      .filter((c) => c.toYear === forYear && c.value > 0)
+      .sort((a, b) => a.fromYear - b.fromYear)
+      .map((c) => [c.fromYear, c.value])
+  )
+
+/**
+ * §4.2 step 6 (decision: the matrix is the record of use): `result` is the calculation of forYear from `input`, and
+ * `cells` the policy's cells after `planRecalculation`. When the cells into forYear record less than the calculation
+ * deducted (protected cells elsewhere left too little loss for the rest), the year is calculated again with exactly
+ * those cells as its deductions, so that `usedNegativeReturn`, `taxableAmount` and the taxes follow the column; the
+ * pool `availableNegativeReturn` (§4.1) stays. Afterwards `usedNegativeReturn` = Σ of the cells into forYear, so a
+ * loss is never deducted without a cell recording it, and never twice.
+ */
+export const capAtColumn = (options: {
+  readonly input: Calculation.CalculationInput
+  readonly result: Calculation.CalculationResult
+  readonly cells: ReadonlyArray<LossCell>
+  readonly forYear: number
+  readonly calculationOptions?: Calculation.CalculationOptions | undefined
+}): Calculation.CalculationResult => {
+  const { result } = options
+  const column = columnOf(options.cells, options.forYear)
+  if (sum(column.values()) === result.usedNegativeReturn) return result
+  // The input was valid for `result` and a column holds no negative cell, so this cannot fail.
+  const input = { ...options.input, availableDeductions: column }
+  const capped = Calculation.performOrThrow(input, options.calculationOptions)
+  return { ...capped, availableNegativeReturn: result.availableNegativeReturn }
 }
 
 /** The net effect of writes: one write per cell whose final value differs from its value before, last reason kept. */

@@ -23,6 +23,8 @@ export class PolicyTaxYear extends Schema.Class<PolicyTaxYear>("PolicyTaxYear")(
   calculated_full_tax: Kroner,
   calculated_result: Kroner,
   available_negative_return: KronerOrNull,
+  /** The deduction the stored taxes were computed with; always Σ of the cells into the year (domain.md §4.2 step 6). */
+  used_negative_return: Kroner,
   indifference_limited: Schema.Boolean,
   active_amount: ActiveAmount,
   from_pension: Schema.Boolean,

@@ -1,8 +1,8 @@
 import { SqlClient } from "@effect/sql"
 import { Effect, Layer } from "effect"
 import {
-  Assessment, Companies, CompanyMerge, FileStore, FinalStatements, History, Locks, Notes, Persons, Policies, PolicyChanges, Prisme10QBatches, Recalculation,
-  StatementInputs, SystemUsers, TaxYears, Transactions
+  Assessment, Companies, CompanyMerge, FileStore, FinalStatements, History, Locks, LossMatrixCheck, Notes, Persons,
+  Policies, PolicyChanges, Prisme10QBatches, Recalculation, StatementInputs, SystemUsers, TaxYears, Transactions
 } from "../../src/index.js"
 import { TestDatabase } from "../../src/testing/index.js"
 
@@ -24,6 +24,7 @@ export const domainLayer = Layer.mergeAll(
   Locks.Default,
   PolicyChanges.Default,
   CompanyMerge.Default,
+  LossMatrixCheck.Default,
   FinalStatements.Default.pipe(Layer.provide(FileStore.layerPostgres))
 ).pipe(Layer.provideMerge(TestDatabase.layer))
 
@@ -95,3 +96,28 @@ export const cellMap = (ids: ReadonlyMap<number, number>) =>
     for (const r of rows) if (Number(r.v) !== 0) out[`${yearOf.get(r.used_from_id)}→${yearOf.get(r.used_for_id)}`] = Number(r.v)
     return out
   })
+
+/**
+ * What breaks domain.md §4.2 step 6 anywhere in the database, computed here from the rows (not by `LossMatrixCheck`):
+ * a policy-year whose stored deduction differs from the cells into it, whose full tax was not computed with that
+ * deduction, or a loss year whose cells give away more than its loss. Empty when all holds.
+ */
+export const invariantBreaches = Effect.gen(function* () {
+  const sql = yield* SqlClient.SqlClient
+  const rows = yield* sql<{ id: number; yaa: string; used: string; ft: string; into: string; out: string }>`
+    select p.id, p.year_adjusted_amount::text as yaa, p.used_negative_return::text as used,
+      p.calculated_full_tax::text as ft,
+      (select coalesce(sum(transferred_negative_payout), 0) from kas.loss_transfer where used_for_id = p.id)::text as into,
+      (select coalesce(sum(transferred_negative_payout), 0) from kas.loss_transfer where used_from_id = p.id)::text as out
+    from kas.policy_tax_year p order by p.id`
+  const breaches: Array<string> = []
+  for (const r of rows) {
+    const [yaa, used, fullTax, into, out] = [r.yaa, r.used, r.ft, r.into, r.out].map(Number) as [
+      number, number, number, number, number
+    ]
+    if (used !== into) breaches.push(`${r.id}: deducts ${used}, its cells record ${into}`)
+    if (fullTax !== Math.floor((Math.max(0, yaa) - used) * 0.153)) breaches.push(`${r.id}: full tax ${fullTax}`)
+    if (out > Math.max(0, -yaa)) breaches.push(`${r.id}: gives ${out} of a loss of ${Math.max(0, -yaa)}`)
+  }
+  return breaches
+})

@@ -4,6 +4,7 @@
  * helpers of `LossCarryForward` and `PolicyCalculation`; this module only sequences them and records what changed.
  */
 import { Either } from "effect"
+import * as Calculation from "../../domain/Calculation.js"
 import type { CalculationInputError } from "../../domain/CalculationInputError.js"
 import * as Loss from "../../domain/LossCarryForward.js"
 import * as PolicyCalculation from "../../domain/PolicyCalculation.js"
@@ -14,6 +15,8 @@ export interface MemberState {
   calculatedFullTax: number
   calculatedResult: number
   availableNegativeReturn: number | null
+  /** The deduction the taxes were computed with: Σ of the cells into the year (§4.2 step 6). */
+  usedNegativeReturn: number
   indifferenceLimited: boolean
   baseCalculationAmount: number | null
   slutlignet: boolean
@@ -26,6 +29,7 @@ export const blankState = (yearAdjustedAmount = 0): MemberState => ({
   calculatedFullTax: 0,
   calculatedResult: 0,
   availableNegativeReturn: null,
+  usedNegativeReturn: 0,
   indifferenceLimited: false,
   baseCalculationAmount: null,
   slutlignet: false,
@@ -121,20 +125,21 @@ export const recalculate = (
     if (Either.isLeft(corrected)) return corrected
     available = Loss.availableDeductions(lossYears(family), family.cells, year)
   }
-  const calculation = PolicyCalculation.policyCalculation({
+  const input = PolicyCalculation.policyCalculationInput({
     ...member,
     baseCalculationAmount: member.state.baseCalculationAmount,
     availableDeductions: available.deductions
   })
+  const calculation = Calculation.perform(input)
   if (Either.isLeft(calculation)) return Either.left(calculation.left)
-  const result = calculation.right
   const plan = Loss.planRecalculation({
     years: lossYears(family),
     cells: family.cells,
     forYear: year,
-    wanted: member.active ? result.usedNegativeReturn : 0,
+    wanted: member.active ? calculation.right.usedNegativeReturn : 0,
     reason: cellReason
   })
+  const result = Loss.capAtColumn({ input, result: calculation.right, cells: plan.cells, forYear: year })
   family.cells = plan.cells
   family.writes.push(...plan.writes)
   const yearAdjustedChanged = member.state.yearAdjustedAmount !== result.yearAdjustedAmount
@@ -142,6 +147,7 @@ export const recalculate = (
   member.state.calculatedFullTax = result.fullTax
   member.state.calculatedResult = result.taxWithDeductions
   member.state.availableNegativeReturn = result.availableNegativeReturn
+  member.state.usedNegativeReturn = result.usedNegativeReturn
   member.state.indifferenceLimited = result.indifferenceLimited
   member.reason = policyReason
   return yearAdjustedChanged ? correctOverUse(family, depth) : Either.void
@@ -153,6 +159,7 @@ export const memberChanged = (m: Member): boolean =>
   m.state.calculatedFullTax !== m.original.calculatedFullTax ||
   m.state.calculatedResult !== m.original.calculatedResult ||
   m.state.availableNegativeReturn !== m.original.availableNegativeReturn ||
+  m.state.usedNegativeReturn !== m.original.usedNegativeReturn ||
   m.state.indifferenceLimited !== m.original.indifferenceLimited ||
   m.state.baseCalculationAmount !== m.original.baseCalculationAmount ||
   m.state.slutlignet !== m.original.slutlignet ||

@@ -35,6 +35,7 @@ export interface MemberRow {
   readonly calculated_full_tax: Money
   readonly calculated_result: Money
   readonly available_negative_return: Money
+  readonly used_negative_return: Money
   readonly indifference_limited: boolean
   readonly foreign_paid_amount_actual: Money
   readonly preliminary_paid_amount: Money
@@ -61,8 +62,8 @@ const membersSql = `${familiesCte}
 select f.id, ty.year, t.person_id || ':' || t.pension_company_id || ':' || t.policy_number as family, f.active,
   fpty.number_of_days, f.assessed_amount, f.self_reported_amount, f.prefilled_amount, f.prefilled_amount_edited,
   f.base_calculation_amount, f.year_adjusted_amount, f.calculated_full_tax, f.calculated_result,
-  f.available_negative_return, f.indifference_limited, f.foreign_paid_amount_actual, f.preliminary_paid_amount,
-  f.slutlignet, f.efterbehandling,
+  f.available_negative_return, f.used_negative_return, f.indifference_limited, f.foreign_paid_amount_actual,
+  f.preliminary_paid_amount, f.slutlignet, f.efterbehandling,
   ((pc.agreement_present or f.company_pay_override) and not f.citizen_pay_override) as company_pays
 from t
 join kas.person_tax_year fpty on fpty.person_id = t.person_id
@@ -86,6 +87,7 @@ export const toMember = (r: MemberRow): Member => {
     calculatedFullTax: kronerOf(r.calculated_full_tax),
     calculatedResult: kronerOf(r.calculated_result),
     availableNegativeReturn: kronerOrNullOf(r.available_negative_return),
+    usedNegativeReturn: kronerOf(r.used_negative_return),
     indifferenceLimited: r.indifference_limited,
     baseCalculationAmount: kronerOrNullOf(r.base_calculation_amount),
     slutlignet: r.slutlignet,
@@ -260,10 +262,10 @@ export const writeFamilies = (sql: SqlClient.SqlClient, families: ReadonlyArray<
       yield* setReason(sql, reason)
       yield* sql.unsafe(
         `update kas.policy_tax_year p set year_adjusted_amount = u.yaa, calculated_full_tax = u.ft,
-           calculated_result = u.cr, available_negative_return = u.anr, indifference_limited = u.il,
-           base_calculation_amount = u.bca, slutlignet = u.sl, efterbehandling = u.eb
-         from unnest($1::int[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bool[], $7::bigint[],
-           $8::bool[], $9::bool[]) as u(id, yaa, ft, cr, anr, il, bca, sl, eb)
+           calculated_result = u.cr, available_negative_return = u.anr, used_negative_return = u.unr,
+           indifference_limited = u.il, base_calculation_amount = u.bca, slutlignet = u.sl, efterbehandling = u.eb
+         from unnest($1::int[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bool[],
+           $8::bigint[], $9::bool[], $10::bool[]) as u(id, yaa, ft, cr, anr, unr, il, bca, sl, eb)
          where p.id = u.id`,
         [
           group.map((m) => m.id),
@@ -271,6 +273,7 @@ export const writeFamilies = (sql: SqlClient.SqlClient, families: ReadonlyArray<
           group.map((m) => m.state.calculatedFullTax),
           group.map((m) => m.state.calculatedResult),
           group.map((m) => m.state.availableNegativeReturn),
+          group.map((m) => m.state.usedNegativeReturn),
           group.map((m) => m.state.indifferenceLimited),
           group.map((m) => m.state.baseCalculationAmount),
           group.map((m) => m.state.slutlignet),

@@ -25,8 +25,8 @@ with t as materialized (
   from kas.person_tax_year tp
   cross join lateral (select f.id, f.pension_company_id, f.policy_number, f.assessed_amount, f.self_reported_amount,
       f.prefilled_amount, f.prefilled_amount_edited, f.base_calculation_amount, f.year_adjusted_amount,
-      f.calculated_full_tax, f.calculated_result, f.available_negative_return, f.indifference_limited,
-      f.foreign_paid_amount_actual, f.preliminary_paid_amount, f.slutlignet, f.efterbehandling,
+      f.calculated_full_tax, f.calculated_result, f.available_negative_return, f.used_negative_return,
+      f.indifference_limited, f.foreign_paid_amount_actual, f.preliminary_paid_amount, f.slutlignet, f.efterbehandling,
       ((pc.agreement_present or f.company_pay_override) and not f.citizen_pay_override) as company_pays
     from kas.policy_tax_year f join kas.pension_company pc on pc.id = f.pension_company_id
     where f.person_tax_year_id = tp.id and f.active offset 0) f
@@ -34,8 +34,8 @@ with t as materialized (
 )
 select t.id, t.number_of_days, t.assessed_amount, t.self_reported_amount, t.prefilled_amount,
   t.prefilled_amount_edited, t.base_calculation_amount, t.year_adjusted_amount, t.calculated_full_tax,
-  t.calculated_result, t.available_negative_return, t.indifference_limited, t.foreign_paid_amount_actual,
-  t.preliminary_paid_amount, t.slutlignet, t.efterbehandling, t.company_pays, m.members,
+  t.calculated_result, t.available_negative_return, t.used_negative_return, t.indifference_limited,
+  t.foreign_paid_amount_actual, t.preliminary_paid_amount, t.slutlignet, t.efterbehandling, t.company_pays, m.members,
   (select string_agg(concat_ws(' ', c.used_for_id, c.used_from_id, c.transferred_negative_payout,
       c.protected_against_recalculations::int), ',')
     from kas.loss_transfer c where c.used_for_id = any(m.ids)) as cells

@@ -11,6 +11,7 @@ import m0009 from "./0009_kas_policy_document_policy.js"
 import m0010 from "./0010_kas_citizen_overview.js"
 import m0011 from "./0011_kas_citizen_overview_json.js"
 import m0012 from "./0012_kas_audit_insert_once.js"
+import m0013 from "./0013_kas_used_negative_return.js"
 
 /** The migrations of @kas/core (schema `kas`), in order. Only ever append. */
 export const coreMigrations: MigrationSet = {
@@ -27,6 +28,7 @@ export const coreMigrations: MigrationSet = {
     "0009_kas_policy_document_policy": m0009,
     "0010_kas_citizen_overview": m0010,
     "0011_kas_citizen_overview_json": m0011,
-    "0012_kas_audit_insert_once": m0012
+    "0012_kas_audit_insert_once": m0012,
+    "0013_kas_used_negative_return": m0013
   }
 }
