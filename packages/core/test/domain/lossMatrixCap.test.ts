@@ -33,10 +33,18 @@ const lossHistory = (cpr: string, res: number) =>
     const policies = yield* Policies
     const { personTaxYears } = yield* personWithYears(cpr, YEARS)
     const c = yield* company(res)
-    const ids = yield* policyOverYears(personTaxYears, c, `P-${res}`, YEARS.map((y) => [y, -1000] as const))
+    const ids = yield* policyOverYears(
+      personTaxYears,
+      c,
+      `P-${res}`,
+      YEARS.map((y) => [y, -1000] as const)
+    )
     yield* policies.editSelfReported(ids.get(2020)!, 10_000, "staff")
     assert.deepStrictEqual(yield* cellMap(ids), {
-      "2016→2020": 1000, "2017→2020": 1000, "2018→2020": 1000, "2019→2020": 1000
+      "2016→2020": 1000,
+      "2017→2020": 1000,
+      "2018→2020": 1000,
+      "2019→2020": 1000
     })
     assert.deepStrictEqual((yield* deductions(ids))[2020], [4000, 918])
     return ids
@@ -54,9 +62,15 @@ describe("a year deducts no more loss than its column records (§4.2 step 6)", (
         const ids = yield* lossHistory("1901011901", 19010001)
         // 2020 wants 4 000; 2019 → 2020 is protected at 800, and 2019 gives nothing beyond its protected cell, so the
         // cells record 3 800: 2020 deducts 3 800 (before the decision: 4 000, with 200 that no cell recorded).
-        yield* policies.saveCell({ usedFromId: ids.get(2019)!, usedForId: ids.get(2020)!, value: 800, protect: true }, "staff")
+        yield* policies.saveCell(
+          { usedFromId: ids.get(2019)!, usedForId: ids.get(2020)!, value: 800, protect: true },
+          "staff"
+        )
         assert.deepStrictEqual(yield* cellMap(ids), {
-          "2016→2020": 1000, "2017→2020": 1000, "2018→2020": 1000, "2019→2020": 800
+          "2016→2020": 1000,
+          "2017→2020": 1000,
+          "2018→2020": 1000,
+          "2019→2020": 800
         })
         assert.deepStrictEqual((yield* deductions(ids))[2020], [3800, tax(6200)])
         yield* assertConsistent
@@ -64,7 +78,12 @@ describe("a year deducts no more loss than its column records (§4.2 step 6)", (
         yield* policies.editSelfReported(ids.get(2021)!, 10_000, "staff")
         assert.deepStrictEqual((yield* cellMap(ids))["2019→2021"], 200)
         assert.deepStrictEqual(yield* deductions(ids), {
-          2016: [0, 0], 2017: [0, 0], 2018: [0, 0], 2019: [0, 0], 2020: [3800, tax(6200)], 2021: [200, tax(9800)]
+          2016: [0, 0],
+          2017: [0, 0],
+          2018: [0, 0],
+          2019: [0, 0],
+          2020: [3800, tax(6200)],
+          2021: [200, tax(9800)]
         })
         yield* assertConsistent
         // Recalculating again, alone or in the year run, changes nothing.
@@ -87,7 +106,10 @@ describe("a year deducts no more loss than its column records (§4.2 step 6)", (
         assert.deepStrictEqual((yield* deductions(ids))[2020], [3600, tax(6400)])
         yield* save(2019, 2020, 800)
         assert.deepStrictEqual(yield* cellMap(ids), {
-          "2016→2020": 1000, "2017→2020": 600, "2018→2020": 1000, "2019→2020": 800
+          "2016→2020": 1000,
+          "2017→2020": 600,
+          "2018→2020": 1000,
+          "2019→2020": 800
         })
         assert.deepStrictEqual((yield* deductions(ids))[2020], [3400, tax(6600)])
         yield* assertConsistent
@@ -99,7 +121,12 @@ describe("a year deducts no more loss than its column records (§4.2 step 6)", (
         const cells = yield* cellMap(ids)
         assert.deepStrictEqual([cells["2017→2021"], cells["2019→2021"]], [300, 200])
         assert.deepStrictEqual(yield* deductions(ids), {
-          2016: [0, 0], 2017: [0, 0], 2018: [0, 0], 2019: [0, 0], 2020: [3400, tax(6600)], 2021: [500, tax(9500)]
+          2016: [0, 0],
+          2017: [0, 0],
+          2018: [0, 0],
+          2019: [0, 0],
+          2020: [3400, tax(6600)],
+          2021: [500, tax(9500)]
         })
         yield* assertConsistent
       })
@@ -113,7 +140,10 @@ describe("a year deducts no more loss than its column records (§4.2 step 6)", (
         const single = yield* lossHistory("1903031903", 19030003)
         const yearRun = yield* lossHistory("1904041904", 19040004)
         for (const ids of [single, yearRun]) {
-          yield* policies.saveCell({ usedFromId: ids.get(2019)!, usedForId: ids.get(2020)!, value: 800, protect: true }, "staff")
+          yield* policies.saveCell(
+            { usedFromId: ids.get(2019)!, usedForId: ids.get(2020)!, value: 800, protect: true },
+            "staff"
+          )
         }
         // 2018 now loses only 500: its cell into 2020 is cut to 500 and 2020 is recalculated ("Genberegning"). 2020
         // wants 3 500 but the column holds 1 000 + 1 000 + 500 + 800 (protected) = 3 300.
@@ -123,7 +153,10 @@ describe("a year deducts no more loss than its column records (§4.2 step 6)", (
         yield* recalculation.recalculateYear(taxYear2018!, Reasons.recalcR75)
         for (const ids of [single, yearRun]) {
           assert.deepStrictEqual(yield* cellMap(ids), {
-            "2016→2020": 1000, "2017→2020": 1000, "2018→2020": 500, "2019→2020": 800
+            "2016→2020": 1000,
+            "2017→2020": 1000,
+            "2018→2020": 500,
+            "2019→2020": 800
           })
           assert.deepStrictEqual((yield* deductions(ids))[2020], [3300, tax(6700)])
           yield* policies.editSelfReported(ids.get(2021)!, 10_000, "staff")
@@ -143,12 +176,16 @@ describe("a year deducts no more loss than its column records (§4.2 step 6)", (
           where used_from_id = ${ids.get(2017)!} and used_for_id = ${ids.get(2020)!}`
         const all = yield* check.run()
         const planted = all.violations.filter((v) => v.policyTaxYearId === ids.get(2020))
-        assert.deepStrictEqual(planted.map((v) => [v.year, v.cpr, v.policyNumber, v.usedNegativeReturn, v.cellsSum]), [
-          [2020, "1905051905", "P-19050005", 4000, 3700]
-        ])
+        assert.deepStrictEqual(
+          planted.map((v) => [v.year, v.cpr, v.policyNumber, v.usedNegativeReturn, v.cellsSum]),
+          [[2020, "1905051905", "P-19050005", 4000, 3700]]
+        )
         assert.deepStrictEqual((yield* check.run({ year: 2021 })).violations, [])
         const in2020 = yield* check.run({ year: 2020 })
-        assert.deepStrictEqual(in2020.violations.map((v) => v.policyTaxYearId), all.violations.map((v) => v.policyTaxYearId))
+        assert.deepStrictEqual(
+          in2020.violations.map((v) => v.policyTaxYearId),
+          all.violations.map((v) => v.policyTaxYearId)
+        )
         assert.isTrue(in2020.checked > 0 && in2020.checked < all.checked)
         // Recalculating the year repairs it: the column is redistributed and the deduction follows it.
         yield* (yield* Recalculation).recalculatePolicy(ids.get(2020)!, Reasons.recalculation)
