@@ -17,6 +17,7 @@ import {
   staticFiles,
   views
 } from "@kas/core/web"
+import { LoginThrottle } from "./auth/LoginThrottle.js"
 import { StaffUsers } from "./auth/StaffUsers.js"
 import { authRoutes } from "./routes/auth.js"
 import { restApi } from "./routes/rest.js"
@@ -35,7 +36,9 @@ export const VIEWS_DIR = path.join(packageDir(import.meta.url), "views")
 
 /** Builds the kas web Koa app on a ready runtime. */
 export const makeApp = (settings: KasConfig.BackOfficeConfig.KasWebSettings, runtime: AppRuntime): Koa => {
-  const app = new Koa({ proxy: settings.environment !== "development" })
+  // Behind the one reverse proxy (selvbetjening.md §14.2): the client address is the one it appended to
+  // X-Forwarded-For, not what the client wrote there (the login throttle counts per address).
+  const app = new Koa({ proxy: settings.environment !== "development", maxIpsCount: 1 })
   const development = settings.environment === "development"
   const run = makeRunner(runtime)
   const appContext: AppContext = { settings, runtime, run }
@@ -63,7 +66,8 @@ export const makeApp = (settings: KasConfig.BackOfficeConfig.KasWebSettings, run
   app.use(
     health({
       database: () => runP(Effect.flatMap(SqlClient.SqlClient, (sql) => sql`select 1`)).then(() => undefined),
-      storage: () => runP(Effect.flatMap(SqlClient.SqlClient, (sql) => sql`select 1 from kas.file limit 1`)).then(() => undefined)
+      storage: () =>
+        runP(Effect.flatMap(SqlClient.SqlClient, (sql) => sql`select 1 from kas.file limit 1`)).then(() => undefined)
     })
   )
   app.use(allowedHosts(settings.allowedHosts))
@@ -83,11 +87,18 @@ export const makeApp = (settings: KasConfig.BackOfficeConfig.KasWebSettings, run
   // staff-web.md §1, §16: while the user holds a consumed representation token, every page shows the banner.
   app.use(async (ctx, next) => {
     const user = ctx.state.user
-    if (user && !ctx.path.startsWith("/static/")) ctx.state.representing = await runP(Effect.flatMap(RepresentationTokens, (r) => r.active(user.id)))
+    if (user && !ctx.path.startsWith("/static/"))
+      ctx.state.representing = await runP(Effect.flatMap(RepresentationTokens, (r) => r.active(user.id)))
     await next()
   })
 
-  const auth = authRoutes((u, p) => runP(Effect.flatMap(StaffUsers, (s) => s.authenticate(u, p))))
+  const auth = authRoutes((username, password, address) =>
+    runP(
+      Effect.flatMap(Effect.all([LoginThrottle, StaffUsers]), ([throttle, users]) =>
+        throttle.attempt(username, address, users.authenticate(username, password))
+      )
+    )
+  )
   app.use(auth.routes()).use(auth.allowedMethods())
   for (const make of areaRoutes) {
     const router = make(appContext)

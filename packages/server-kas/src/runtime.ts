@@ -1,5 +1,6 @@
-import { Layer, ManagedRuntime } from "effect"
+import { Layer, type ManagedRuntime } from "effect"
 import { Database, type KasConfig, PersonSearch, TaxYears } from "@kas/core"
+import { LoginThrottle } from "./auth/LoginThrottle.js"
 import { StaffUsers } from "./auth/StaffUsers.js"
 import { restServices } from "./rest/layer.js"
 import { JobStore } from "@kas/jobs"
@@ -12,7 +13,13 @@ const staffServices = Layer.mergeAll(TaxYears.Default, PersonSearch.Default)
  */
 export const makeLayer = (settings: KasConfig.BackOfficeConfig.CommonSettings) => {
   const database = Database.layer(settings)
-  const services = Layer.mergeAll(StaffUsers.Default, JobStore.Default, restServices, staffServices)
+  const services = Layer.mergeAll(
+    StaffUsers.Default,
+    LoginThrottle.Default,
+    JobStore.Default,
+    restServices,
+    staffServices
+  )
   return services.pipe(Layer.provideMerge(database))
 }
 

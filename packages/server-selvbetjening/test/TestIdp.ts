@@ -31,7 +31,12 @@ const pemBody = (pem: string) => pem.replace(/-----[^-]+-----/g, "").replace(/\s
 const id = () => `_${randomBytes(16).toString("hex")}`
 
 /** A self-signed SAML IdP for the tests: verifies signed AuthnRequests and issues (optionally broken) responses. */
-export const startTestIdp = async (sp: { readonly entityId: string; readonly acs: string; readonly sloCallback: string; readonly spCert: string }) => {
+export const startTestIdp = async (sp: {
+  readonly entityId: string
+  readonly acs: string
+  readonly sloCallback: string
+  readonly spCert: string
+}) => {
   const keys = await generate([{ name: "commonName", value: "test-idp" }], { keySize: 2048, algorithm: "sha256" })
   const entityId = "https://test-idp.example/"
   let pending: ((cpr: string) => LoginOptions & { relayState: string }) | null = null
@@ -42,9 +47,14 @@ export const startTestIdp = async (sp: { readonly entityId: string; readonly acs
       const persons = ["1802602810", "0101709901"]
       res.setHeader("content-type", "text/html; charset=utf-8")
       // A login page: one form per person, posting a signed response to the SP (as NemLog-in would after MitID).
-      res.end(`<!doctype html><title>Test IdP</title>${persons
-        .map((cpr) => `<form method="post" action="${esc(sp.acs)}"><input type="hidden" name="SAMLResponse" value="${esc(idp.response({ inResponseTo: parsed.id, cpr, name: cpr === "1802602810" ? "Anna Testesen" : "Bent Andersen" }))}"><input type="hidden" name="RelayState" value="${esc(parsed.relayState)}"><button type="submit" id="login-${cpr}">Log ind som ${cpr}</button></form>`)
-        .join("")}`)
+      res.end(
+        `<!doctype html><title>Test IdP</title>${persons
+          .map(
+            (cpr) =>
+              `<form method="post" action="${esc(sp.acs)}"><input type="hidden" name="SAMLResponse" value="${esc(idp.response({ inResponseTo: parsed.id, cpr, name: cpr === "1802602810" ? "Anna Testesen" : "Bent Andersen" }))}"><input type="hidden" name="RelayState" value="${esc(parsed.relayState)}"><button type="submit" id="login-${cpr}">Log ind som ${cpr}</button></form>`
+          )
+          .join("")}`
+      )
       return
     }
     if (url.pathname === "/slo") {
@@ -68,7 +78,10 @@ export const startTestIdp = async (sp: { readonly entityId: string; readonly acs
     const signature = url.searchParams.get("Signature") ?? ""
     const raw = url.search.slice(1).split("&")
     const pick = (k: string) => raw.find((p) => p.startsWith(`${k}=`))
-    const signedPart = ["SAMLRequest", "RelayState", "SigAlg"].map(pick).filter((p): p is string => p !== undefined).join("&")
+    const signedPart = ["SAMLRequest", "RelayState", "SigAlg"]
+      .map(pick)
+      .filter((p): p is string => p !== undefined)
+      .join("&")
     const verifier = createVerify("RSA-SHA256")
     verifier.update(signedPart)
     const signed = sigAlg.endsWith("rsa-sha256") && signature !== "" && verifier.verify(sp.spCert, signature, "base64")
@@ -99,14 +112,21 @@ export const startTestIdp = async (sp: { readonly entityId: string; readonly acs
       const now = Date.now()
       const iso = (ms: number) => new Date(ms).toISOString()
       const until = o.expired ? iso(now - 60_000) : iso(now + 300_000)
-      const attrs: Array<readonly [string, string]> = [[ATTR.specVersion, "OIO-SAML-3.0"], [ATTR.loa, o.loa ?? "Substantial"], [ATTR.fullName, o.name ?? "Anna Testesen"]]
+      const attrs: Array<readonly [string, string]> = [
+        [ATTR.specVersion, "OIO-SAML-3.0"],
+        [ATTR.loa, o.loa ?? "Substantial"],
+        [ATTR.fullName, o.name ?? "Anna Testesen"]
+      ]
       if (o.cpr !== null) attrs.push([ATTR.cpr, o.cpr ?? "1802602810"])
       attrs.push(...(o.extraAttributes ?? []))
       const subjectInResponseTo = o.subjectInResponseTo === undefined ? o.inResponseTo : o.subjectInResponseTo
       const confirmationInResponseTo = subjectInResponseTo === null ? "" : ` InResponseTo="${subjectInResponseTo}"`
       const assertionId = id()
       const xml = `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${id()}" Version="2.0" IssueInstant="${iso(now)}" Destination="${sp.acs}" InResponseTo="${o.inResponseTo}"><saml:Issuer>${entityId}</saml:Issuer><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status><saml:Assertion ID="${assertionId}" Version="2.0" IssueInstant="${iso(now)}"><saml:Issuer>${entityId}</saml:Issuer><saml:Subject><saml:NameID Format="urn:oasis:names:tc:SAML:2.0:nameid-format:persistent">nameid-${o.cpr ?? "x"}</saml:NameID><saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData${confirmationInResponseTo} NotOnOrAfter="${until}" Recipient="${sp.acs}"/></saml:SubjectConfirmation></saml:Subject><saml:Conditions NotBefore="${iso(now - 600_000)}" NotOnOrAfter="${until}"><saml:AudienceRestriction><saml:Audience>${o.audience ?? sp.entityId}</saml:Audience></saml:AudienceRestriction></saml:Conditions><saml:AuthnStatement AuthnInstant="${iso(now)}" SessionIndex="${id()}"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:unspecified</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement><saml:AttributeStatement>${attrs
-        .map(([n, v]) => `<saml:Attribute Name="${n}" NameFormat="urn:oasis:names:tc:SAML:2.0:attrname-format:uri"><saml:AttributeValue>${esc(v)}</saml:AttributeValue></saml:Attribute>`)
+        .map(
+          ([n, v]) =>
+            `<saml:Attribute Name="${n}" NameFormat="urn:oasis:names:tc:SAML:2.0:attrname-format:uri"><saml:AttributeValue>${esc(v)}</saml:AttributeValue></saml:Attribute>`
+        )
         .join("")}</saml:AttributeStatement></saml:Assertion></samlp:Response>`
       if (o.signed === false) return xml
       const sig = new SignedXml({
@@ -119,7 +139,9 @@ export const startTestIdp = async (sp: { readonly entityId: string; readonly acs
         digestAlgorithm: "http://www.w3.org/2001/04/xmlenc#sha256",
         transforms: ["http://www.w3.org/2000/09/xmldsig#enveloped-signature", "http://www.w3.org/2001/10/xml-exc-c14n#"]
       })
-      sig.computeSignature(xml, { location: { reference: "//*[local-name(.)='Assertion']/*[local-name(.)='Issuer']", action: "after" } })
+      sig.computeSignature(xml, {
+        location: { reference: "//*[local-name(.)='Assertion']/*[local-name(.)='Issuer']", action: "after" }
+      })
       return sig.getSignedXml()
     },
     /** The SP's logout callback URL carrying a signed LogoutResponse to request `inResponseTo`. */

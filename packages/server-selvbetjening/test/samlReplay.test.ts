@@ -14,7 +14,13 @@ beforeAll(async () => {
 afterAll(async () => portal?.stop())
 
 const sessionsOf = async (cpr: string) =>
-  (await query<{ n: number }>(portal.portalDatabaseUrl, "select count(*)::int as n from selvbetjening.sessions where data->'user_info'->>'cpr' = $1", [cpr]))[0]!.n
+  (
+    await query<{ n: number }>(
+      portal.portalDatabaseUrl,
+      "select count(*)::int as n from selvbetjening.sessions where data->'user_info'->>'cpr' = $1",
+      [cpr]
+    )
+  )[0]!.n
 
 const b64 = (xml: string) => Buffer.from(xml).toString("base64")
 const loggedIn = async (browser: Browser) => (await browser.get("/policy/edit/")).status === 200
@@ -24,7 +30,12 @@ const capture = async (options: Partial<LoginOptions> = {}) => {
   const victim = new Browser(portal.url)
   const { location, relayState } = await beginLogin(victim)
   const requestId = portal.idp.parseRedirect(location).id
-  return { victim, relayState, requestId, xml: portal.idp.responseXml({ cpr: CPR_A, ...options, inResponseTo: requestId }) }
+  return {
+    victim,
+    relayState,
+    requestId,
+    xml: portal.idp.responseXml({ cpr: CPR_A, ...options, inResponseTo: requestId })
+  }
 }
 
 /** The attacker's own browser with a fresh AuthnRequest id of this SP. */
@@ -43,16 +54,23 @@ const variants: Record<string, (xml: string, freshId: string) => string> = {
   "with an added x-InResponseTo attribute": (xml, freshId) =>
     withResponseTag(xml, (tag) => tag.replace("<samlp:Response ", `<samlp:Response x-InResponseTo="${freshId}" `)),
   "with an altered envelope (new response id, InResponseTo of a fresh request)": (xml, freshId) =>
-    withResponseTag(xml, (tag) => tag.replace(/ ID="[^"]+"/, ' ID="_forged"').replace(/ InResponseTo="[^"]+"/, ` InResponseTo="${freshId}"`)),
+    withResponseTag(xml, (tag) =>
+      tag.replace(/ ID="[^"]+"/, ' ID="_forged"').replace(/ InResponseTo="[^"]+"/, ` InResponseTo="${freshId}"`)
+    ),
   "with a comment inside the Response tag": (xml, freshId) =>
-    withResponseTag(xml, (tag) => tag.replace("<samlp:Response ", `<samlp:Response <!-- InResponseTo="${freshId}" --> `)),
+    withResponseTag(xml, (tag) =>
+      tag.replace("<samlp:Response ", `<samlp:Response <!-- InResponseTo="${freshId}" --> `)
+    ),
   "with a comment naming a fresh request right after the Response tag": (xml, freshId) =>
     withResponseTag(xml, (tag) => `${tag}<!-- InResponseTo="${freshId}" -->`),
   "with a duplicated InResponseTo attribute": (xml, freshId) =>
     withResponseTag(xml, (tag) => tag.replace("<samlp:Response ", `<samlp:Response InResponseTo="${freshId}" `)),
   "with a second, unsigned assertion beside the signed one": (xml) => {
     const signed = /<saml:Assertion\b[\s\S]*<\/saml:Assertion>/.exec(xml)![0]
-    const forged = signed.replace(/<ds:Signature[\s\S]*<\/ds:Signature>/, "").replace(/ ID="[^"]+"/, ' ID="_forged"').replaceAll(CPR_A, CPR_B)
+    const forged = signed
+      .replace(/<ds:Signature[\s\S]*<\/ds:Signature>/, "")
+      .replace(/ ID="[^"]+"/, ' ID="_forged"')
+      .replaceAll(CPR_A, CPR_B)
     return xml.replace(signed, `${forged}${signed}`)
   },
   "with the signed assertion wrapped in Extensions and an unsigned one in its place": (xml) => {
@@ -67,7 +85,9 @@ describe("one SAML response is one session", () => {
     it(`the victim logs in, then the attacker replays the response ${name}: refused`, async () => {
       const before = await sessionsOf(CPR_A)
       const captured = await capture()
-      expect((await postResponse(captured.victim, b64(captured.xml), captured.relayState)).headers.get("location")).toBe("/policy/edit/")
+      expect(
+        (await postResponse(captured.victim, b64(captured.xml), captured.relayState)).headers.get("location")
+      ).toBe("/policy/edit/")
       const evil = await attacker()
       const res = await postResponse(evil.browser, b64(tamper(captured.xml, evil.freshId)), evil.relayState)
       expect(res.status === 403 || res.headers.get("location")?.startsWith("/error/")).toBe(true)
@@ -92,9 +112,13 @@ describe("one SAML response is one session", () => {
   it("an assertion not bound to its request (no SubjectConfirmationData InResponseTo) is accepted once only", async () => {
     const before = await sessionsOf(CPR_A)
     const captured = await capture({ subjectInResponseTo: null })
-    expect((await postResponse(captured.victim, b64(captured.xml), captured.relayState)).headers.get("location")).toBe("/policy/edit/")
+    expect((await postResponse(captured.victim, b64(captured.xml), captured.relayState)).headers.get("location")).toBe(
+      "/policy/edit/"
+    )
     const evil = await attacker()
-    const moved = withResponseTag(captured.xml, (tag) => tag.replace(/ InResponseTo="[^"]+"/, ` InResponseTo="${evil.freshId}"`))
+    const moved = withResponseTag(captured.xml, (tag) =>
+      tag.replace(/ InResponseTo="[^"]+"/, ` InResponseTo="${evil.freshId}"`)
+    )
     const res = await postResponse(evil.browser, b64(moved), evil.relayState)
     expect(res.headers.get("location")).toBe("/error/login-repeat/")
     expect(await loggedIn(evil.browser)).toBe(false)
@@ -118,7 +142,9 @@ describe("one SAML response is one session", () => {
     const until = new Date(Date.now() + 300_000)
     const requestId = `_concurrent-${Date.now()}`
     await store.save(requestId)
-    const sameRequest = await Promise.all(Array.from({ length: 20 }, (_, i) => store.answer(requestId, `${requestId}-a${i}`, until)))
+    const sameRequest = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => store.answer(requestId, `${requestId}-a${i}`, until))
+    )
     expect(sameRequest.filter(Boolean)).toHaveLength(1)
     const requests = Array.from({ length: 20 }, (_, i) => `${requestId}-r${i}`)
     for (const id of requests) await store.save(id)
@@ -138,8 +164,13 @@ describe("one SAML response is one session", () => {
 
   it("a comment inside the signed CPR value (signature still valid) logs in that CPR or nobody", async () => {
     const others = async () =>
-      (await query<{ n: number }>(portal.portalDatabaseUrl,
-        "select count(*)::int as n from selvbetjening.sessions where data ? 'user_info' and data->'user_info'->>'cpr' <> $1", [CPR_A]))[0]!.n
+      (
+        await query<{ n: number }>(
+          portal.portalDatabaseUrl,
+          "select count(*)::int as n from selvbetjening.sessions where data ? 'user_info' and data->'user_info'->>'cpr' <> $1",
+          [CPR_A]
+        )
+      )[0]!.n
     const before = await others()
     const captured = await capture()
     const xml = captured.xml.replace(`>${CPR_A}<`, `>${CPR_A.slice(0, 6)}<!---->${CPR_A.slice(6)}<`)

@@ -33,7 +33,10 @@ export const loginRoutes = (options: {
     ctx.session.changed()
   }
 
-  const bypass = options.development && options.bypass?.enabled === true && /^[0-9]{10}$/.test(options.bypass.defaultCpr) ? options.bypass.defaultCpr : null
+  const bypass =
+    options.development && options.bypass?.enabled === true && /^[0-9]{10}$/.test(options.bypass.defaultCpr)
+      ? options.bypass.defaultCpr
+      : null
 
   router.get("/login/", async (ctx) => {
     const back = safeBack(ctx.query.back)
@@ -67,11 +70,23 @@ export const loginRoutes = (options: {
     const outcome = await saml.callback(body.SAMLResponse)
     if (outcome._tag === "Refused") {
       options.log(`login refused (${outcome.page}): ${outcome.reason}`)
-      if (outcome.page === "refused") return ctx.render("login/error", { title: ctx.state.t!("accessDenied"), text: ctx.state.t!("loginRefused"), button: ctx.state.t!("login"), href: "/login/" }, 403)
+      if (outcome.page === "refused")
+        return ctx.render(
+          "login/error",
+          {
+            title: ctx.state.t!("accessDenied"),
+            text: ctx.state.t!("loginRefused"),
+            button: ctx.state.t!("login"),
+            href: "/login/"
+          },
+          403
+        )
       return ctx.redirect(`/error/${outcome.page}/`)
     }
     startSession(ctx, { cpr: outcome.cpr, personname: outcome.name }, { saml: outcome.saml, [LOA_KEY]: outcome.loa })
-    options.log(`login: assertion ${outcome.assertionId}, loa ${outcome.loa}, nameid ${outcome.saml.nameID}, cpr ${outcome.cpr}`)
+    options.log(
+      `login: assertion ${outcome.assertionId}, loa ${outcome.loa}, nameid ${outcome.saml.nameID}, cpr ${outcome.cpr}`
+    )
     ctx.redirect(safeBack(body.RelayState))
   })
 
@@ -84,7 +99,9 @@ export const loginRoutes = (options: {
   router.get("/logout/callback/", async (ctx) => {
     if (!saml) throw new HttpError(404)
     ctx.session.destroy()
-    const query = Object.fromEntries(Object.entries(ctx.query).map(([k, v]) => [k, String(Array.isArray(v) ? v[0] : v ?? "")]))
+    const query = Object.fromEntries(
+      Object.entries(ctx.query).map(([k, v]) => [k, String(Array.isArray(v) ? v[0] : (v ?? ""))])
+    )
     try {
       const { respondTo } = await saml.logoutCallback(query, ctx.querystring)
       ctx.redirect(respondTo ?? "/")
@@ -102,7 +119,11 @@ export const loginRoutes = (options: {
   for (const [page, spec] of Object.entries(ERROR_PAGES)) {
     router.get(`/error/${page}/`, async (ctx) => {
       const t = ctx.state.t!
-      await ctx.render("login/error", { title: t("accessDenied"), text: t(spec.text), button: t(spec.button), href: spec.href }, 403)
+      await ctx.render(
+        "login/error",
+        { title: t("accessDenied"), text: t(spec.text), button: t(spec.button), href: spec.href },
+        403
+      )
     })
   }
   router.get("/error/", async (ctx) => {

@@ -12,17 +12,22 @@ const MAX_AGE_SECONDS = 7200
  * accepted assertions in `selvbetjening.saml_assertions` until their NotOnOrAfter.
  */
 export const pgRequestStore = (runtime: AppRuntime): RequestStore => {
-  const run = <A>(f: (sql: SqlClient.SqlClient) => Effect.Effect<A, unknown>) => runtime.runPromise(Effect.flatMap(SqlClient.SqlClient, f))
+  const run = <A>(f: (sql: SqlClient.SqlClient) => Effect.Effect<A, unknown>) =>
+    runtime.runPromise(Effect.flatMap(SqlClient.SqlClient, f))
   return {
     save: (id) =>
       run((sql) =>
         sql`insert into selvbetjening.saml_requests (id) values (${id}) on conflict do nothing`.pipe(
-          Effect.zipRight(sql`delete from selvbetjening.saml_requests where created_at < now() - make_interval(secs => ${MAX_AGE_SECONDS})`)
+          Effect.zipRight(
+            sql`delete from selvbetjening.saml_requests where created_at < now() - make_interval(secs => ${MAX_AGE_SECONDS})`
+          )
         )
       ).then(() => undefined),
     issuedAt: (id) =>
-      run((sql) => sql<{ created_at: Date }>`select created_at from selvbetjening.saml_requests
-        where id = ${id} and answered_at is null and created_at > now() - make_interval(secs => ${MAX_AGE_SECONDS})`).then((r) => (r[0] ? new Date(r[0].created_at).toISOString() : null)),
+      run(
+        (sql) => sql<{ created_at: Date }>`select created_at from selvbetjening.saml_requests
+        where id = ${id} and answered_at is null and created_at > now() - make_interval(secs => ${MAX_AGE_SECONDS})`
+      ).then((r) => (r[0] ? new Date(r[0].created_at).toISOString() : null)),
     // One statement, so two posts of one response cannot both pass: the request row is locked by the first update,
     // the second finds it answered; an assertion id already remembered makes the whole answer false.
     answer: (requestId, assertionId, until) =>
@@ -47,7 +52,10 @@ export const pgRequestStore = (runtime: AppRuntime): RequestStore => {
 }
 
 /** The SAML service provider when LOGIN_PROVIDER=saml (IdP metadata from its cache file, refreshed when configured). */
-export const buildSaml = async (settings: KasConfig.SelvbetjeningConfig.SelvbetjeningSettings, runtime: AppRuntime): Promise<SamlLogin | null> => {
+export const buildSaml = async (
+  settings: KasConfig.SelvbetjeningConfig.SelvbetjeningSettings,
+  runtime: AppRuntime
+): Promise<SamlLogin | null> => {
   if (Option.isNone(settings.saml)) return null
   const s = settings.saml.value
   const idp = await loadIdpMetadata(s.idpMetadataFile, s.idpMetadata, s.pullIdpMetadata)

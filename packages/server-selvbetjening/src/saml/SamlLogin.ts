@@ -34,8 +34,19 @@ export interface SamlSessionData {
 
 /** The outcome of a login callback (§3.3): the error page to show, or the citizen. */
 export type LoginOutcome =
-  | { readonly _tag: "Refused"; readonly page: "login-repeat" | "login-timeout" | "login_assurance" | "login-nocpr" | "refused"; readonly reason: string }
-  | { readonly _tag: "Ok"; readonly cpr: string; readonly name: string; readonly loa: string; readonly assertionId: string; readonly saml: SamlSessionData }
+  | {
+      readonly _tag: "Refused"
+      readonly page: "login-repeat" | "login-timeout" | "login_assurance" | "login-nocpr" | "refused"
+      readonly reason: string
+    }
+  | {
+      readonly _tag: "Ok"
+      readonly cpr: string
+      readonly name: string
+      readonly loa: string
+      readonly assertionId: string
+      readonly saml: SamlSessionData
+    }
 
 type Node = Record<string, unknown>
 const children = (node: unknown, name: string): ReadonlyArray<Node> => {
@@ -46,7 +57,8 @@ const attrOf = (node: Node, name: string): string | undefined => {
   const v = (node.$ as Record<string, unknown> | undefined)?.[name]
   return typeof v === "string" ? v : undefined
 }
-const textOf = (value: unknown): string => (typeof value === "string" ? value : typeof (value as Node | null)?._ === "string" ? ((value as Node)._ as string) : "")
+const textOf = (value: unknown): string =>
+  typeof value === "string" ? value : typeof (value as Node | null)?._ === "string" ? ((value as Node)._ as string) : ""
 
 /** What this SP reads from the signed assertion node-saml verified (never from the unsigned envelope). */
 interface SignedAssertion {
@@ -61,14 +73,19 @@ const signedAssertion = (profile: Profile): SignedAssertion | null => {
   const assertion = profile.getAssertion?.().Assertion as Node | undefined
   const id = assertion ? attrOf(assertion, "ID") : undefined
   if (!assertion || !id) return null
-  const confirmations = children(assertion, "Subject").flatMap((s) => children(s, "SubjectConfirmation")).flatMap((c) => children(c, "SubjectConfirmationData"))
-  const limits = [...children(assertion, "Conditions"), ...confirmations].map((n) => Date.parse(attrOf(n, "NotOnOrAfter") ?? ""))
+  const confirmations = children(assertion, "Subject")
+    .flatMap((s) => children(s, "SubjectConfirmation"))
+    .flatMap((c) => children(c, "SubjectConfirmationData"))
+  const limits = [...children(assertion, "Conditions"), ...confirmations].map((n) =>
+    Date.parse(attrOf(n, "NotOnOrAfter") ?? "")
+  )
   if (limits.length === 0 || limits.some(Number.isNaN)) return null
   const attributes = children(assertion, "AttributeStatement").flatMap((s) => children(s, "Attribute"))
   return {
     id,
     until: new Date(Math.max(...limits)),
-    values: (name) => attributes.filter((a) => attrOf(a, "Name") === name).flatMap((a) => children(a, "AttributeValue").map(textOf))
+    values: (name) =>
+      attributes.filter((a) => attrOf(a, "Name") === name).flatMap((a) => children(a, "AttributeValue").map(textOf))
   }
 }
 
@@ -78,7 +95,11 @@ const SINGLE_VALUED = [ATTR.loa, ATTR.cpr, ATTR.fullName, ATTR.specVersion]
 const pem = (value: string) => (value.includes("-----BEGIN") ? value : readFileSync(value, "utf8"))
 
 /** The service provider: signed AuthnRequests, signed assertions required, the callback checks of §3.3 in order. */
-export const makeSamlLogin = (settings: KasConfig.SelvbetjeningConfig.SamlSettings, idp: IdpMetadata, store: RequestStore) => {
+export const makeSamlLogin = (
+  settings: KasConfig.SelvbetjeningConfig.SamlSettings,
+  idp: IdpMetadata,
+  store: RequestStore
+) => {
   const cacheProvider: CacheProvider = {
     saveAsync: async (key, value) => {
       await store.save(key)
@@ -118,8 +139,16 @@ export const makeSamlLogin = (settings: KasConfig.SelvbetjeningConfig.SamlSettin
       OrganizationURL: [{ "@xml:lang": "da", "#text": "https://nanoq.gl" }]
     },
     metadataContactPerson: [
-      { "@contactType": "technical", GivenName: settings.contactTechnicalName, EmailAddress: [settings.contactTechnicalEmail] },
-      { "@contactType": "support", GivenName: settings.contactSupportName, EmailAddress: [settings.contactSupportEmail] }
+      {
+        "@contactType": "technical",
+        GivenName: settings.contactTechnicalName,
+        EmailAddress: [settings.contactTechnicalEmail]
+      },
+      {
+        "@contactType": "support",
+        GivenName: settings.contactSupportName,
+        EmailAddress: [settings.contactSupportEmail]
+      }
     ]
   }
   const saml = new SAML(config)
@@ -158,7 +187,8 @@ export const makeSamlLogin = (settings: KasConfig.SelvbetjeningConfig.SamlSettin
     const repeated = SINGLE_VALUED.find((name) => assertion.values(name).length > 1)
     if (repeated) return { _tag: "Refused", page: "refused", reason: `attribute ${repeated} given more than once` }
     const loa = assertion.values(ATTR.loa)[0] ?? ""
-    if (!/(^|\/)(Substantial|High)$/.test(loa)) return { _tag: "Refused", page: "login_assurance", reason: `level of assurance ${loa || "missing"}` }
+    if (!/(^|\/)(Substantial|High)$/.test(loa))
+      return { _tag: "Refused", page: "login_assurance", reason: `level of assurance ${loa || "missing"}` }
     const cpr = assertion.values(ATTR.cpr)[0] ?? ""
     if (!/^[0-9]{10}$/.test(cpr)) return { _tag: "Refused", page: "login-nocpr", reason: "no CPR" }
     return {
@@ -173,15 +203,28 @@ export const makeSamlLogin = (settings: KasConfig.SelvbetjeningConfig.SamlSettin
 
   /** The IdP URL of a signed LogoutRequest for the session's SAML data. */
   const logoutUrl = (data: SamlSessionData) =>
-    saml.getLogoutUrlAsync({ issuer: settings.idpEntityId, nameID: data.nameID, nameIDFormat: data.nameIDFormat, sessionIndex: data.sessionIndex } as Profile, "", {})
+    saml.getLogoutUrlAsync(
+      {
+        issuer: settings.idpEntityId,
+        nameID: data.nameID,
+        nameIDFormat: data.nameIDFormat,
+        sessionIndex: data.sessionIndex
+      } as Profile,
+      "",
+      {}
+    )
 
   /**
    * Validates a redirect-bound LogoutResponse or IdP-started LogoutRequest. For a request, returns the URL of the
    * signed LogoutResponse to send back.
    */
-  const logoutCallback = async (query: Record<string, string>, originalQuery: string): Promise<{ readonly respondTo: string | null }> => {
+  const logoutCallback = async (
+    query: Record<string, string>,
+    originalQuery: string
+  ): Promise<{ readonly respondTo: string | null }> => {
     const { profile, loggedOut } = await saml.validateRedirectAsync(query, originalQuery)
-    if (query.SAMLRequest && profile) return { respondTo: await saml.getLogoutResponseUrlAsync(profile, query.RelayState ?? "", {}, true) }
+    if (query.SAMLRequest && profile)
+      return { respondTo: await saml.getLogoutResponseUrlAsync(profile, query.RelayState ?? "", {}, true) }
     if (!loggedOut) throw new Error("not a logout message")
     return { respondTo: null }
   }
