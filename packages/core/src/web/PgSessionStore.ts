@@ -1,7 +1,7 @@
 import { SqlClient } from "@effect/sql"
 import { PgClient } from "@effect/sql-pg"
 import { Context, Effect, Layer, type ManagedRuntime, Redacted } from "effect"
-import pg from "pg"
+import { Pool, type PoolConfig } from "pg"
 import type { SessionData, SessionStore } from "./Session.js"
 
 /** Sessions in a PostgreSQL table (see `sessionTableSql`); expired rows are ignored and purged on write. */
@@ -25,8 +25,8 @@ export const pgSessionStore = <R>(runtime: ManagedRuntime.ManagedRuntime<R | Sql
   }
 }
 
-/** What the pool-based session store uses of a `pg.Pool`. */
-export type PgQueryable = Pick<pg.Pool, "query">
+/** What the pool-based session store uses of a `pg` `Pool`. */
+export type PgQueryable = Pick<Pool, "query">
 
 /**
  * The same store on a plain `pg` pool with named (prepared) statements, for a server whose every page reads its
@@ -59,14 +59,14 @@ export const pgPoolSessionStore = (pool: PgQueryable, table: string): SessionSto
  * closed with the runtime: for the few statements every request runs (`pgPoolSessionStore`, the REST overview), where
  * an Effect fiber and statement compilation per query cost more than the query itself.
  */
-export class PgPool extends Context.Tag("@kas/core/web/PgPool")<PgPool, pg.Pool>() {
+export class PgPool extends Context.Tag("@kas/core/web/PgPool")<PgPool, Pool>() {
   static readonly layer = (max = 10) =>
     Layer.scoped(
       PgPool,
       Effect.flatMap(PgClient.PgClient, (client) =>
         Effect.acquireRelease(
           Effect.sync(() => {
-            const pool = new pg.Pool({ ...poolConfigOf(client.config), max })
+            const pool = new Pool({ ...poolConfigOf(client.config), max })
             pool.on("error", () => undefined) // an idle connection that breaks is dropped; the next query reconnects
             return pool
           }),
@@ -76,7 +76,7 @@ export class PgPool extends Context.Tag("@kas/core/web/PgPool")<PgPool, pg.Pool>
     )
 }
 
-const poolConfigOf = (c: PgClient.PgClientConfig): pg.PoolConfig =>
+const poolConfigOf = (c: PgClient.PgClientConfig): PoolConfig =>
   c.url !== undefined
     ? { connectionString: Redacted.value(c.url) }
     : {
