@@ -26,6 +26,7 @@ import { areaRoutes } from "./routes/index.js"
 import type { AppContext } from "./web/AppContext.js"
 import { makeFormat } from "./web/Format.js"
 import { adminLink, navigationFor, showsLink } from "./web/Navigation.js"
+import { kasErrors } from "./web/errors.js"
 import { currentUser, hasPermission } from "./web/StaffAuth.js"
 
 import type { AppRuntime, AppServices } from "./runtime.js"
@@ -40,7 +41,7 @@ export const makeApp = (settings: KasConfig.BackOfficeConfig.KasWebSettings, run
   // X-Forwarded-For, not what the client wrote there (the login throttle counts per address).
   const app = new Koa({ proxy: settings.environment !== "development", maxIpsCount: 1 })
   const development = settings.environment === "development"
-  const run = makeRunner(runtime)
+  const run = makeRunner(runtime, kasErrors)
   const appContext: AppContext = { settings, runtime, run }
   const runP = <A, E>(effect: Effect.Effect<A, E, AppServices>) => runtime.runPromise(effect)
 

@@ -1,4 +1,8 @@
+import { ManagedRuntime } from "effect"
+import request from "supertest"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { makeApp } from "../src/app.js"
+import { makeLayer } from "../src/runtime.js"
 import { Browser, CPR_A, CPR_B, loginAs, PDF, postMultipart, query, startPortal, YEAR, type Portal } from "./support.js"
 
 let portal: Portal
@@ -192,5 +196,24 @@ describe("representation", () => {
     const res = await start(new Browser(portal.url), value)
     expect([res.status, await res.text()]).toEqual([400, "Token expired"])
     await staff.get("/represent-stop/")
+  })
+})
+
+describe("errors", () => {
+  it("answers the generic error page (502) when the back office cannot be reached, logging the cause", async () => {
+    const settings = { ...portal.settings, restHost: "http://127.0.0.1:9" }
+    const runtime = ManagedRuntime.make(makeLayer(settings))
+    const logged: Array<string> = []
+    try {
+      await runtime.runtime()
+      const app = makeApp(settings, runtime, { saml: null, log: (m) => logged.push(m) })
+      const res = await request(app.callback()).post("/represent-start/").type("form").send({ token: "A".repeat(64) })
+      expect(res.status).toBe(502)
+      expect(res.text).toContain("Der opstod en fejl. Prøv igen senere.")
+      expect(logged.join("\n")).toContain("POST /represent-start/")
+      expect(logged.join("\n")).toContain("RestError")
+    } finally {
+      await runtime.dispose()
+    }
   })
 })

@@ -3,7 +3,8 @@ import { defaultMessage, HttpError } from "./HttpError.js"
 
 /**
  * Turns thrown errors and unmatched routes into styled error pages (view `error`), JSON for API paths.
- * Server errors expose nothing to the client and are logged with their stack.
+ * Server errors expose nothing to the client and are logged with their stack (other than `HttpError`s). An
+ * `HttpError` may bring its own JSON body or page (the answers of a server's error table).
  */
 export const errorPages = (options: {
   readonly apiPrefixes?: ReadonlyArray<string>
@@ -14,6 +15,7 @@ export const errorPages = (options: {
   return async (ctx, next) => {
     let status: number
     let message: string
+    let answer: HttpError["answer"] = {}
     try {
       await next()
       if (ctx.status !== 404 || ctx.body !== undefined && ctx.body !== null) return
@@ -24,16 +26,25 @@ export const errorPages = (options: {
       const s = typeof e.status === "number" ? e.status : typeof e.statusCode === "number" ? e.statusCode : 500
       status = s >= 400 && s < 600 ? s : 500
       const expose = err instanceof HttpError ? err.expose : e.expose === true || status < 500
+      if (err instanceof HttpError) answer = err.answer
       message = expose && typeof e.message === "string" && e.message ? e.message : defaultMessage(status)
-      if (status >= 500) log(`${ctx.method} ${ctx.path} failed: ${typeof e.stack === "string" ? e.stack : String(err)}`)
+      // An HttpError is a deliberate answer: the runner that made one from a failure has logged its cause.
+      if (status >= 500 && !(err instanceof HttpError)) {
+        log(`${ctx.method} ${ctx.path} failed: ${typeof e.stack === "string" ? e.stack : String(err)}`)
+      }
     }
     ctx.status = status
+    if (answer.body !== undefined) {
+      ctx.body = answer.body
+      return
+    }
     if (options.apiPrefixes?.some((p) => ctx.path.startsWith(p)) || (ctx.accepts("html", "json") === "json")) {
       ctx.body = { detail: message }
       return
     }
     try {
-      await ctx.render("error", { status, message, title: `${status}` }, status)
+      if (answer.page) await ctx.render(answer.page.view, answer.page.data, status)
+      else await ctx.render("error", { status, message, title: `${status}` }, status)
     } catch (renderError) {
       log(`error page failed: ${String(renderError)}`)
       ctx.type = "text/plain; charset=utf-8"

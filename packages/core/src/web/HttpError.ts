@@ -1,9 +1,16 @@
+/** How an error is answered besides its status: a JSON body as it is, or another view than `error`. */
+export interface HttpAnswer {
+  readonly body?: unknown
+  readonly page?: { readonly view: string; readonly data: Record<string, unknown> }
+}
+
 /** An HTTP error with Koa's `status`/`expose` convention; rendered by the error middleware. */
 export class HttpError extends Error {
   readonly expose: boolean
   constructor(
     readonly status: number,
-    message?: string
+    message?: string,
+    readonly answer: HttpAnswer = {}
   ) {
     super(message ?? defaultMessage(status))
     this.expose = status < 500

@@ -2,6 +2,7 @@
 export * from "./Bridge.js"
 export * from "./Csrf.js"
 export * from "./Errors.js"
+export * from "./ErrorTable.js"
 export * from "./Health.js"
 export * from "./HttpError.js"
 export * from "./RequestLog.js"

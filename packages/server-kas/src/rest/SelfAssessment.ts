@@ -1,20 +1,18 @@
 import { SqlClient } from "@effect/sql"
-import { Effect, Schema } from "effect"
-import { FileStore, Recalculation, type Rest, withAudit } from "@kas/core"
+import { Effect } from "effect"
+import {
+  FileStore,
+  Reasons,
+  Recalculation,
+  type Rest,
+  SelfAssessmentClosed,
+  SubmissionInvalid,
+  SubmissionNotFound,
+  withAudit
+} from "@kas/core"
 import type { UploadedFile } from "@kas/core/web"
 import { CitizenData } from "./CitizenData.js"
 import { validateSubmission } from "./SubmissionRules.js"
-
-/** The audit reason of a citizen submission (domain.md §4.5). */
-export const SUBMISSION_REASON = "Selvangivelse indsendt"
-
-/** A submission the API refuses: the HTTP status and its JSON body (§16.5). */
-export class SubmissionRefused extends Schema.TaggedError<SubmissionRefused>()("SubmissionRefused", {
-  status: Schema.Number,
-  body: Schema.Unknown
-}) {}
-
-const refuse = (status: number, body: unknown) => Effect.fail(new SubmissionRefused({ status, body }))
 
 /**
  * Applies a citizen's whole self-assessment (selvbetjening.md §16.5): validates everything first, then writes
@@ -37,8 +35,8 @@ export class SelfAssessment extends Effect.Service<SelfAssessment>()("@kas/serve
       const [pty] = yield* sql<{ id: number; year_part: string }>`
         select pty.id, ty.year_part from kas.person_tax_year pty join kas.person p on p.id = pty.person_id
         join kas.tax_year ty on ty.id = pty.tax_year_id where p.cpr = ${cpr} and ty.year = ${input.year}`
-      if (!pty) return yield* refuse(404, { detail: "Ikke fundet." })
-      if (pty.year_part !== "selvangivelse") return yield* refuse(409, { detail: `Selvangivelsesperioden er lukket for ${input.year}` })
+      if (!pty) return yield* new SubmissionNotFound()
+      if (pty.year_part !== "selvangivelse") return yield* new SelfAssessmentClosed({ year: input.year })
 
       const policyRows = yield* sql<{ id: number; pension_company_id: number; policy_number: string; active: boolean; docs: ReadonlyArray<number> }>`
         select pt.id, pt.pension_company_id, pt.policy_number, pt.active,
@@ -47,8 +45,8 @@ export class SelfAssessment extends Effect.Service<SelfAssessment>()("@kas/serve
       const policies = policyRows.map((r) => ({ id: r.id, pensionCompanyId: r.pension_company_id, policyNumber: r.policy_number, active: r.active, documentIds: r.docs }))
       for (const p of input.policies) {
         const own = policies.find((x) => x.id === p.id && x.active)
-        if (!own) return yield* refuse(404, { detail: "Ikke fundet." })
-        if (p.documents.some((d) => !own.documentIds.includes(d.id))) return yield* refuse(404, { detail: "Ikke fundet." })
+        if (!own) return yield* new SubmissionNotFound()
+        if (p.documents.some((d) => !own.documentIds.includes(d.id))) return yield* new SubmissionNotFound()
       }
       const companyIds = new Set(
         input.new_policies.some((p) => p.pension_company_id !== null)
@@ -56,10 +54,10 @@ export class SelfAssessment extends Effect.Service<SelfAssessment>()("@kas/serve
           : []
       )
       const errors = validateSubmission(input, { policies, companyIds }, files)
-      if (Object.keys(errors).length > 0) return yield* refuse(400, { errors })
+      if (Object.keys(errors).length > 0) return yield* new SubmissionInvalid({ errors })
 
       const removedFiles: Array<string> = []
-      yield* withAudit("rest", SUBMISSION_REASON)(
+      yield* withAudit("rest", Reasons.selfServiceSubmitted)(
         Effect.gen(function* () {
           const changed: Array<number> = []
           const addFiles = (policyId: number, refs: ReadonlyArray<{ part: string; description: string }>) =>
@@ -98,7 +96,7 @@ export class SelfAssessment extends Effect.Service<SelfAssessment>()("@kas/serve
             }
             yield* addFiles(p.id, p.new_files)
           }
-          if (changed.length > 0) yield* recalculation.recalculatePolicies(changed, SUBMISSION_REASON)
+          if (changed.length > 0) yield* recalculation.recalculatePolicies(changed, Reasons.selfServiceSubmitted)
           yield* sql`update kas.person_tax_year set general_notes = ${input.person_tax_year.general_notes},
             foreign_pension_notes = ${input.person_tax_year.foreign_pension_notes}, updated_by = ${input.updated_by}
             where id = ${pty.id}`

@@ -7,7 +7,7 @@ import { StaffUsers } from "../auth/StaffUsers.js"
 import { CitizenData, type CitizenFilter } from "../rest/CitizenData.js"
 import { CitizenOverview } from "../rest/CitizenOverview.js"
 import { RepresentationTokens } from "../rest/RepresentationTokens.js"
-import { SelfAssessment, SubmissionRefused } from "../rest/SelfAssessment.js"
+import { SelfAssessment } from "../rest/SelfAssessment.js"
 import type { AppContext } from "../web/AppContext.js"
 import { FileStore } from "@kas/core"
 
@@ -115,10 +115,8 @@ export const restApi = (app: AppContext): Middleware => {
     const decoded = Schema.decodeUnknownEither(C.Submission)(raw, { errors: "all" })
     if (Either.isLeft(decoded)) return json(ctx, 400, { errors: fieldErrors(decoded.left) })
     const files = new Map<string, UploadedFile>(body.files.map((f) => [f.field, { ...f, filename: Rest.Uploads.shortenFileName(f.filename) }]))
-    const result = await run(ctx, Effect.either(Effect.flatMap(SelfAssessment, (s) => s.submit(cprOf(ctx)!, decoded.right, files))))
-    if (Either.isRight(result)) return json(ctx, 200, Schema.encodeSync(C.SubmissionResult)(result.right))
-    if (result.left instanceof SubmissionRefused) return json(ctx, result.left.status, result.left.body)
-    throw result.left
+    const result = await run(ctx, Effect.flatMap(SelfAssessment, (s) => s.submit(cprOf(ctx)!, decoded.right, files)))
+    json(ctx, 200, Schema.encodeSync(C.SubmissionResult)(result))
   })
 
   router.post("/token/", async (ctx) => {

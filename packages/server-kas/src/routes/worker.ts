@@ -11,10 +11,6 @@ import { dateTimeFormatter, durationOf, rowOf, statusLabels } from "./workerView
 
 const PAGE = 10
 
-/** A missing or malformed job id is a 404, not a 500. */
-const orNotFound = <A, E extends { readonly _tag: string }, R>(effect: Effect.Effect<A, E, R>) =>
-  Effect.catchIf(effect, (e) => e._tag === "JobNotFound", () => Effect.fail(new HttpError(404)))
-
 /** The job pages (jobs.md §6): list with infinite scroll, start form per type, live detail page. */
 export const workerRoutes = (app: AppContext) => {
   const router = new Router({ prefix: "/worker" })
@@ -40,7 +36,9 @@ export const workerRoutes = (app: AppContext) => {
   router.get("/joblist/:last/", view, async (ctx) => {
     const list = await app.run(
       ctx,
-      orNotFound(Effect.flatMap(JobStore, (s) => s.listTopLevel({ limit: PAGE, before: ctx.params.last }))).pipe(Effect.flatMap(rows))
+      Effect.flatMap(JobStore, (s) => s.listTopLevel({ limit: PAGE, before: ctx.params.last })).pipe(
+        Effect.flatMap(rows)
+      )
     )
     await ctx.render("worker/rows", { rows: list, page: PAGE })
   })
@@ -48,7 +46,7 @@ export const workerRoutes = (app: AppContext) => {
   const detail = (id: string) =>
     Effect.gen(function* () {
       const store = yield* JobStore
-      const job = yield* orNotFound(store.get(id))
+      const job = yield* store.get(id)
       const children = yield* store.children(job.id)
       const childRows = yield* rows(children)
       return { job, children, childRows }
@@ -78,7 +76,7 @@ export const workerRoutes = (app: AppContext) => {
     const username = ctx.state.user!.username
     const changed = await app.run(
       ctx,
-      orNotFound(Effect.flatMap(JobStore, (s) => s.cancel(ctx.params.id, `Annulleret af ${username}`)))
+      Effect.flatMap(JobStore, (s) => s.cancel(ctx.params.id, `Annulleret af ${username}`))
     )
     if (!changed) throw new HttpError(409, "Jobbet er allerede afsluttet og kan ikke annulleres")
     ctx.redirect(`/worker/job/${ctx.params.id}/`)

@@ -8,6 +8,6 @@ import type { AppRuntime, AppServices } from "../runtime.js"
 export interface AppContext {
   readonly settings: KasConfig.BackOfficeConfig.KasWebSettings
   readonly runtime: AppRuntime
-  /** Runs an effect for this request (aborts with the client; typed errors with `status` map to HTTP errors). */
+  /** Runs an effect for this request (aborts with the client; typed failures answer as `kasErrors` says). */
   readonly run: <A, E>(ctx: Context, effect: Effect.Effect<A, E, AppServices | KoaRequest>) => Promise<A>
 }

@@ -33,7 +33,6 @@ export const editRoutes = (settings: KasConfig.SelvbetjeningConfig.Selvbetjening
     const loaded = await rest(ctx, (c) =>
       Effect.all([c.taxYears({ year }), c.personTaxYears(cpr, { year }), c.policies(cpr, { year, active: true }), c.pensionCompanies()], { concurrency: "unbounded" })
     )
-    if (!loaded) return
     const [taxYears, years, policies, companies] = loaded
     if (!SelfServicePeriod.periodOpen(taxYears[0]?.year_part)) {
       ctx.redirect("/policy/closed/")
@@ -90,7 +89,6 @@ export const editRoutes = (settings: KasConfig.SelvbetjeningConfig.Selvbetjening
     if (Object.keys(form.errors).length > 0) return render(ctx, data, form.errors, values, 400)
     const cpr = ctx.state.citizen!.cpr
     const outcome = await rest(ctx, (c) => c.submit(cpr, form.submission, form.files))
-    if (!outcome) return
     if (outcome._tag === "Ok") return ctx.redirect("/policy/submitted/")
     if (outcome._tag === "Invalid") return render(ctx, data, mapBackOfficeErrors(outcome.errors, form.pathToField), values, 400)
     if (outcome.status === 409) return ctx.redirect("/policy/closed/")

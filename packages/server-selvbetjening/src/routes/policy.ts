@@ -22,7 +22,6 @@ export const policyRoutes = (settings: KasConfig.SelvbetjeningConfig.Selvbetjeni
     // and the cached reference data, one after the other: the companies are a memo hit but every ten seconds, and
     // forking two fibers per page view cost more than that rare second round trip.
     const loaded = await rest(ctx, (c) => Effect.all([c.overview(cpr, year), cached("companies", c.pensionCompanies())]))
-    if (!loaded) return
     const [{ person_tax_years: years, tax_year: taxYear, policies, final_statement_exists: hasStatement }, companies] = loaded
     if (years.length === 0) return ctx.render("policy/unknown", { title: ctx.state.t!("notKnown") })
     const pty = years.find((y) => y.tax_year === year)
@@ -56,7 +55,6 @@ export const policyRoutes = (settings: KasConfig.SelvbetjeningConfig.Selvbetjeni
     if (!Number.isSafeInteger(year)) throw new HttpError(404)
     const cpr = ctx.state.citizen!.cpr
     const pdf = await rest(ctx, (c) => c.finalStatement(cpr, year))
-    if (pdf === undefined) return
     if (pdf._tag === "None") throw new HttpError(404, ctx.state.t!("noStatement"))
     ctx.type = "application/pdf"
     ctx.set("Content-Disposition", `inline; filename="${year}_${cpr}.pdf"`)

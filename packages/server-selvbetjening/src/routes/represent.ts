@@ -24,7 +24,6 @@ export const representRoutes = (settings: KasConfig.SelvbetjeningConfig.Selvbetj
       return
     }
     const answer = await rest(ctx, (c) => c.exchangeToken(token))
-    if (answer === undefined) return
     if (Either.isLeft(answer)) {
       ctx.status = answer.left.status
       ctx.type = "text/plain; charset=utf-8"

@@ -1,21 +1,23 @@
 import { Deferred, Effect, FiberId } from "effect"
 import type { Context } from "koa"
-import { Rest, I18n } from "@kas/core"
+import { Rest } from "@kas/core"
+import { httpErrorOf } from "@kas/core/web"
 import type { AppRuntime } from "../runtime.js"
+import { selvbetjeningErrors } from "./errors.js"
 
 type C = typeof Rest.Contract
 type Policy = C["PolicyTaxYearOut"]["Type"]
 type Company = C["PensionCompanyOut"]["Type"]
 
-/** Runs back-office calls for a request; when the back office fails, renders the generic error page (§7.5) and returns undefined. */
+/**
+ * Runs back-office calls for a request; a failure is answered as `selvbetjeningErrors` says (the back office being
+ * unusable: the generic error page of §7.5). No abort signal: the calls are short and have their own timeout.
+ */
 export const makeRest = (runtime: AppRuntime, log: (m: string) => void) =>
-  async <A>(ctx: Context, f: (client: Rest.KasRestClient["Type"]) => Effect.Effect<A, Rest.RestError>): Promise<A | undefined> => {
+  async <A>(ctx: Context, f: (client: Rest.KasRestClient["Type"]) => Effect.Effect<A, Rest.RestError>): Promise<A> => {
     const exit = await runtime.runPromiseExit(Effect.flatMap(Rest.KasRestClient, f))
     if (exit._tag === "Success") return exit.value
-    log(`${ctx.method} ${ctx.path}: back office failed: ${String(exit.cause)}`)
-    const t = ctx.state.t ?? I18n.translator("da")
-    await ctx.render("message", { title: t("genericError"), text: t("genericError") }, 502)
-    return undefined
+    throw httpErrorOf(selvbetjeningErrors, exit.cause, ctx, log)
   }
 
 /** The runner type. */
