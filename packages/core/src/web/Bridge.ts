@@ -1,4 +1,4 @@
-import { Cause, Context, Effect, Exit, ManagedRuntime } from "effect"
+import { Cause, Context, Effect, Exit, type ManagedRuntime } from "effect"
 import type { Context as KoaContext } from "koa"
 import { type AnyErrorTable, httpErrorOf } from "./ErrorTable.js"
 import { HttpError } from "./HttpError.js"
@@ -21,9 +21,12 @@ export const makeRunner =
     }
     ctx.req.once("close", onClose)
     try {
-      const exit = await runtime.runPromiseExit(Effect.provideService(effect, KoaRequest, ctx), { signal: controller.signal })
+      const exit = await runtime.runPromiseExit(Effect.provideService(effect, KoaRequest, ctx), {
+        signal: controller.signal
+      })
       if (Exit.isSuccess(exit)) return exit.value
-      if (Cause.isInterruptedOnly(exit.cause) && controller.signal.aborted) throw new HttpError(499, "Client closed request")
+      if (Cause.isInterruptedOnly(exit.cause) && controller.signal.aborted)
+        throw new HttpError(499, "Client closed request")
       throw httpErrorOf(errors, exit.cause, ctx, log)
     } finally {
       ctx.req.off("close", onClose)
