@@ -17,8 +17,14 @@ export interface Running {
 }
 
 /** Runs `node --conditions=source --import tsx <args>` with exactly `env` (plus PATH/HOME). */
-export const runNode = (args: ReadonlyArray<string>, env: Record<string, string>): Running => {
-  const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", ...args], {
+export const runNode = (args: ReadonlyArray<string>, env: Record<string, string>): Running =>
+  run(process.execPath, ["--conditions=source", "--import", "tsx", ...args], env)
+
+/** Runs `npm <args>` in the repository root as a developer would, with exactly `env` (plus PATH/HOME). */
+export const runNpm = (args: ReadonlyArray<string>, env: Record<string, string>): Running => run("npm", args, env)
+
+const run = (command: string, args: ReadonlyArray<string>, env: Record<string, string>): Running => {
+  const child = spawn(command, args, {
     cwd: root,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/root", ...env },
     stdio: ["pipe", "pipe", "pipe"]

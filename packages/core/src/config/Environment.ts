@@ -10,3 +10,12 @@ export const environment: Config.Config<Environment> = Config.literal("developme
 
 /** True where the strict rules apply (staging is as strict as production). */
 export const isStrict = (env: Environment): boolean => env !== "development"
+
+/**
+ * For the development entry points (`npm start`, `npm run kas`): an unset or empty `ENVIRONMENT` becomes
+ * `development`, so they run on the development defaults; an explicit value is kept, so production still requires
+ * every variable.
+ */
+export const defaultToDevelopment = (env: Record<string, string | undefined> = process.env): void => {
+  if (!env.ENVIRONMENT?.trim()) env.ENVIRONMENT = "development"
+}

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process"
 import path from "node:path"
 import { fileURLToPath } from "node:url"
 import { Effect } from "effect"
-import { Database, EmbeddedPostgres, Migrations } from "@kas/core"
+import { Database, EmbeddedPostgres, KasConfig, Migrations } from "@kas/core"
 import { packageDir } from "@kas/core/web"
 import { commands } from "../cli/commands.js"
 import { allMigrationSets } from "../migrations.js"
@@ -83,7 +83,7 @@ const run = (spec: ProcessSpec, env: NodeJS.ProcessEnv, watch: boolean): ChildPr
 
 /** Runs the whole development system until Ctrl-C. */
 export const start = async (options: { readonly watch: boolean }) => {
-  process.env.ENVIRONMENT ??= "development"
+  KasConfig.defaultToDevelopment()
   const env: NodeJS.ProcessEnv = { ...process.env }
   let stopDatabase = async () => {}
   if (!env.DATABASE_URL) {
