@@ -1,12 +1,32 @@
 import { Layer, type ManagedRuntime } from "effect"
-import { Database, type KasConfig, PersonSearch, TaxYears } from "@kas/core"
+import {
+  Companies,
+  Database,
+  History,
+  type KasConfig,
+  Notes,
+  PersonSearch,
+  Persons,
+  Policies,
+  TaxYears,
+  Transactions
+} from "@kas/core"
 import { LoginThrottle } from "./auth/LoginThrottle.js"
 import { StaffUsers } from "./auth/StaffUsers.js"
 import { restServices } from "./rest/layer.js"
 import { JobStore } from "@kas/jobs"
 
 /** The core services the staff pages call. */
-const staffServices = Layer.mergeAll(TaxYears.Default, PersonSearch.Default)
+const staffServices = Layer.mergeAll(
+  TaxYears.Default,
+  PersonSearch.Default,
+  Persons.Default,
+  Policies.Default,
+  Companies.Default,
+  Notes.Default,
+  History.Default,
+  Transactions.Default
+)
 
 /**
  * The services of kas web, built once at start into one ManagedRuntime. Add an area's services to `services`.

@@ -134,6 +134,14 @@ export class StaffUsers extends Effect.Service<StaffUsers>()("@kas/server-kas/St
       }
     }, sql.withTransaction)
 
-    return { load, authenticate, ensureGroups, upsertUser, createRestToken, setRestToken, byRestToken, seed } as const
+    /** The usernames of some user ids (notes, documents and statements refer to users by id). */
+    const usernames = Effect.fn("StaffUsers.usernames")(function* (ids: ReadonlyArray<number>) {
+      if (ids.length === 0) return new Map<number, string>()
+      const rows = yield* sql<{ id: number; username: string }>`select id, username from web.users
+        where id = any(${[...new Set(ids)]}::int[])`
+      return new Map(rows.map((r) => [r.id, r.username]))
+    })
+
+    return { load, usernames, authenticate, ensureGroups, upsertUser, createRestToken, setRestToken, byRestToken, seed } as const
   })
 }) {}

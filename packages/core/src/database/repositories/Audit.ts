@@ -58,6 +58,19 @@ export class History extends Effect.Service<History>()("@kas/core/History", {
         const entry = entries[0]
         return entry === undefined || entry.history_type === "-" ? null : entry
       }),
+      /** The first entry (the creation) of each of some rows, by entity id (the "Oprettet af" of notes). */
+      firstEntries: Effect.fn("History.firstEntries")(function* (
+        entityType: EntityType,
+        ids: ReadonlyArray<number | string>
+      ) {
+        if (ids.length === 0) return new Map<string, HistoryEntry>()
+        const rows = yield* sql`select distinct on (entity_id) h.history_id::text as history_id, entity_type, entity_id,
+            history_date, history_user, history_type, change_reason, snapshot
+          from kas.history h where entity_type = ${entityType} and entity_id = any(${ids.map(String)}::text[])
+          order by entity_id, h.history_id`
+        const entries = yield* decodeEntries(rows).pipe(Effect.orDie)
+        return new Map(entries.map((e) => [e.entity_id, e]))
+      }),
       /** One version by its history id (historic views). */
       version: Effect.fn("History.version")(function* (historyId: number) {
         const rows = yield* sql`${select} where h.history_id = ${historyId}`

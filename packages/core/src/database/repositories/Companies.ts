@@ -20,6 +20,14 @@ export class Companies extends Effect.Service<Companies>()("@kas/core/Companies"
         const rows = yield* decodeCompanies(yield* sql`select * from kas.pension_company where res = ${res}`).pipe(Effect.orDie)
         return rows[0] ?? null
       }),
+      /** The companies of some ids (those that exist), by name. */
+      getMany: Effect.fn("Companies.getMany")(function* (ids: ReadonlyArray<number>) {
+        if (ids.length === 0) return []
+        return yield* decodeCompanies(
+          yield* sql`select * from kas.pension_company where id = any(${[...new Set(ids)]}::int[])
+            order by name nulls last, id`
+        ).pipe(Effect.orDie)
+      }),
       /** All companies, by name. */
       list: Effect.fn("Companies.list")(function* () {
         return yield* decodeCompanies(yield* sql`select * from kas.pension_company order by name nulls last, id`).pipe(Effect.orDie)

@@ -1,0 +1,25 @@
+import { HttpError } from "@kas/core/web"
+import { Effect, Either, Schema } from "effect"
+
+/** A positive whole number in a path (an id or a year). */
+export const PathId = Schema.NumberFromString.pipe(
+  Schema.int(),
+  Schema.positive(),
+  Schema.lessThanOrEqualTo(2_147_483_647)
+)
+
+/** Decodes route parameters with a Schema; anything that does not decode is a page that does not exist (404). */
+export const decodeParams = <A, I>(schema: Schema.Schema<A, I>, params: unknown): A => {
+  const decoded = Schema.decodeUnknownEither(schema)(params, { onExcessProperty: "ignore" })
+  if (Either.isLeft(decoded)) throw new HttpError(404)
+  return decoded.right
+}
+
+/** A row that does not exist (`NotFound` of a core service) is a 404 page. */
+export const orNotFound = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.catchIf(
+    effect,
+    (e): e is Extract<E, { readonly _tag: "NotFound" }> =>
+      typeof e === "object" && e !== null && (e as { _tag?: unknown })._tag === "NotFound",
+    () => Effect.fail(new HttpError(404))
+  )
