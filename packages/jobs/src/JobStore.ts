@@ -1,8 +1,9 @@
-import { SqlClient, type SqlError } from "@effect/sql"
+import { SqlClient } from "@effect/sql"
 import { Effect, Either } from "effect"
 import type { JobDefinition, JobType } from "./JobDefinition.js"
 import { InvalidParams, type JobFailed, JobNotFound, JobStoreError } from "./JobError.js"
 import { fromRow, isEnded, type JobRecord, type JobRow, type JobStatus } from "./JobRecord.js"
+import * as Query from "./internal/query.js"
 import * as Q from "./internal/sql.js"
 
 /** Who and what a new job belongs to. */
@@ -28,17 +29,11 @@ export interface ChildInsert {
   readonly token: string
 }
 
-const isSqlError = (e: unknown): e is SqlError.SqlError =>
-  typeof e === "object" && e !== null && "_tag" in e && e._tag === "SqlError"
-
-const storeError = (e: SqlError.SqlError) => new JobStoreError({ reason: "query", message: e.message, cause: e })
-
 /** Reads and writes job rows: enqueue, look up, list, cancel. Needs a `SqlClient` on PostgreSQL. */
 export class JobStore extends Effect.Service<JobStore>()("@kas/jobs/JobStore", {
   effect: Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
-    const q = <Row extends object>(text: string, params: ReadonlyArray<unknown> = []) =>
-      sql.unsafe<Row>(text, params as Array<unknown>).pipe(Effect.mapError(storeError))
+    const q = Query.make(sql)
 
     /** Follows failed dependencies and parents until nothing changes; queues jobs whose dependencies finished. */
     const resolve = Effect.fn("JobStore.resolve")(function* (failedIds: ReadonlyArray<string> = []) {
@@ -64,10 +59,7 @@ export class JobStore extends Effect.Service<JobStore>()("@kas/jobs/JobStore", {
       let status: JobStatus = "queued"
       let depEnded = false
       if (deps.length > 0) {
-        const found = yield* q<{ id: string; status: JobStatus }>(
-          "select id, status from jobs.job where id = any($1::uuid[])",
-          [deps]
-        )
+        const found = yield* q<{ id: string; status: JobStatus }>(Q.statuses, [deps])
         const missing = deps.find((d) => !found.some((f) => f.id === d))
         if (missing) return yield* new JobNotFound({ id: missing })
         if (!found.every((f) => f.status === "finished")) status = "deferred"
@@ -128,7 +120,7 @@ export class JobStore extends Effect.Service<JobStore>()("@kas/jobs/JobStore", {
 
     const get = Effect.fn("JobStore.get")(function* (id: string) {
       if (!isUuid(id)) return yield* new JobNotFound({ id })
-      const rows = yield* q<JobRow>(`select ${Q.recordColumns} from jobs.job where id = $1`, [id])
+      const rows = yield* q<JobRow>(Q.record, [id])
       if (rows.length === 0) return yield* new JobNotFound({ id })
       return fromRow(rows[0])
     })
@@ -137,36 +129,22 @@ export class JobStore extends Effect.Service<JobStore>()("@kas/jobs/JobStore", {
     const listTopLevel = Effect.fn("JobStore.listTopLevel")(function* (options: ListOptions) {
       if (options.before !== undefined) {
         const before = yield* get(options.before)
-        const rows = yield* q<JobRow>(
-          `select ${Q.recordColumns} from jobs.job where parent_id is null and (created_at, id) < ($1, $2)
-           order by created_at desc, id desc limit $3`,
-          [before.createdAt, before.id, options.limit]
-        )
+        const rows = yield* q<JobRow>(Q.topLevelBefore, [before.createdAt, before.id, options.limit])
         return rows.map(fromRow)
       }
-      const rows = yield* q<JobRow>(
-        `select ${Q.recordColumns} from jobs.job where parent_id is null order by created_at desc, id desc limit $1`,
-        [options.limit]
-      )
+      const rows = yield* q<JobRow>(Q.topLevel, [options.limit])
       return rows.map(fromRow)
     })
 
     const children = Effect.fn("JobStore.children")(function* (id: string) {
-      const rows = yield* q<JobRow>(
-        `select ${Q.recordColumns} from jobs.job where parent_id = $1 order by created_at, id`,
-        [id]
-      )
+      const rows = yield* q<JobRow>(Q.children, [id])
       return rows.map(fromRow)
     })
 
     /** Of `ids`, the jobs that have a child not yet ended (`has_running_subjobs`). */
     const withActiveChildren = Effect.fn("JobStore.withActiveChildren")(function* (ids: ReadonlyArray<string>) {
       if (ids.length === 0) return new Set<string>()
-      const rows = yield* q<{ parent_id: string }>(
-        `select distinct parent_id from jobs.job
-         where parent_id = any($1::uuid[]) and status in ('queued', 'deferred', 'running')`,
-        [ids]
-      )
+      const rows = yield* q<{ parent_id: string }>(Q.withActiveChildren, [ids])
       return new Set(rows.map((r) => r.parent_id))
     })
 
@@ -181,7 +159,7 @@ export class JobStore extends Effect.Service<JobStore>()("@kas/jobs/JobStore", {
     /** Waits (polling) until every job in `ids` has ended; returns them. */
     const awaitEnded = Effect.fn("JobStore.awaitEnded")(function* (ids: ReadonlyArray<string>, interval = "250 millis") {
       for (;;) {
-        const rows = yield* q<JobRow>(`select ${Q.recordColumns} from jobs.job where id = any($1::uuid[])`, [ids])
+        const rows = yield* q<JobRow>(Q.records, [ids])
         const jobs: ReadonlyArray<JobRecord> = rows.map(fromRow)
         if (jobs.length === ids.length && jobs.every((j) => isEnded(j.status))) return jobs
         yield* Effect.sleep(interval)
@@ -191,8 +169,21 @@ export class JobStore extends Effect.Service<JobStore>()("@kas/jobs/JobStore", {
     /** Runs `effect` in one transaction: the store's queries inside it (enqueue included) join it. */
     const transaction = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | JobStoreError, R> =>
       sql.withTransaction(effect).pipe(
-        Effect.catchIf((e): e is SqlError.SqlError => isSqlError(e), (e) => Effect.fail(storeError(e)))
+        Effect.catchIf(Query.isSqlError, (e) => Effect.fail(Query.storeError(e)))
       )
+
+    /**
+     * Claims a scheduler tick (`schedule` at `fireTime`): true only for the one caller whose claim made the tick's row
+     * (run it in a `transaction` with the tick's work and `linkTick`, so a failed tick leaves no row).
+     */
+    const claimTick = Effect.fn("JobStore.claimTick")(function* (schedule: string, fireTime: Date) {
+      return (yield* q<{ schedule: string }>(Q.claimTick, [schedule, fireTime])).length > 0
+    })
+
+    /** Records the job a claimed tick enqueued. */
+    const linkTick = Effect.fn("JobStore.linkTick")(function* (schedule: string, fireTime: Date, jobId: string) {
+      yield* q(Q.linkTick, [schedule, fireTime, jobId])
+    })
 
     return {
       insert,
@@ -207,7 +198,8 @@ export class JobStore extends Effect.Service<JobStore>()("@kas/jobs/JobStore", {
       resolve,
       awaitEnded,
       transaction,
-      query: q
+      claimTick,
+      linkTick
     } as const
   })
 }) {}

@@ -60,12 +60,7 @@ export const start = <R = never>(
     const runtime = yield* Effect.runtime<R>()
     const tick = (entry: ScheduleEntry<R>, fireTime: Date) =>
         Effect.gen(function* () {
-          const q = store.query
-          const claim = q<{ schedule: string }>(
-            `insert into jobs.schedule_run (schedule, fire_time) values ($1, $2)
-             on conflict do nothing returning schedule`,
-            [entry.name, fireTime]
-          ).pipe(Effect.map((won) => won.length > 0))
+          const claim = store.claimTick(entry.name, fireTime)
           if ("enqueue" in entry) {
             // The tick's row, its job and the link between them commit together: a scheduler stopped or failing
             // half-way leaves no tick without its job (another scheduler waiting on the same row then takes the tick).
@@ -74,11 +69,7 @@ export const start = <R = never>(
               Effect.gen(function* () {
                 if (!(yield* claim)) return undefined
                 const id = yield* enqueue.enqueue(store, fireTime)
-                yield* q(`update jobs.schedule_run set job_id = $3 where schedule = $1 and fire_time = $2`, [
-                  entry.name,
-                  fireTime,
-                  id
-                ])
+                yield* store.linkTick(entry.name, fireTime, id)
                 return id
               })
             )

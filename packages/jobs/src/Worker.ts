@@ -25,6 +25,7 @@ import type { JobRegistry } from "./JobRegistry.js"
 import { JobStore } from "./JobStore.js"
 import { describe, JobTimedOut } from "./internal/failure.js"
 import * as Connection from "./internal/connection.js"
+import * as Query from "./internal/query.js"
 import * as Q from "./internal/sql.js"
 
 /** How a worker runs. Every duration has a production default; tests shorten them. */
@@ -133,7 +134,7 @@ export const start = <R>(
   Effect.gen(function* () {
     const store = yield* JobStore
     const pg = yield* PgClient.PgClient
-    const q = store.query
+    const q = Query.make(pg)
     const workerId = options.workerId ?? `${hostname()}/${process.pid}`
     const concurrency = Math.max(1, options.concurrency ?? 1)
     const batchSize = Math.max(1, options.batchSize ?? concurrency)

@@ -4,6 +4,11 @@
  * Batched statements take parallel arrays and `unnest` them, so one round trip serves many jobs.
  */
 
+/** The columns of a job record. */
+export const recordColumns = `id, type, title, arguments, status, progress, current_count, total_count, result,
+  failure, created_by, parent_id, depends_on, attempts, max_attempts, run_at, created_at, started_at, ended_at,
+  heartbeat_at, worker_id`
+
 /**
  * A worker's round trip (`jobs.cycle`, migration 0004): writes the results $1–$6 (ids, claim tokens, statuses
  * finished/failed, or queued again after $6 ms for a retry; results, failures), only where the token still matches,
@@ -127,7 +132,38 @@ insert into jobs.job (type, arguments, created_by, max_attempts)
 select $1, a, $3, $4 from unnest($2::jsonb[]) as a
 returning id`
 
-/** The columns of a job record. */
-export const recordColumns = `id, type, title, arguments, status, progress, current_count, total_count, result,
-  failure, created_by, parent_id, depends_on, attempts, max_attempts, run_at, created_at, started_at, ended_at,
-  heartbeat_at, worker_id`
+/** The jobs among $1 and their statuses (the dependencies of a new job). */
+export const statuses = `select id, status from jobs.job where id = any($1::uuid[])`
+
+/** One job record by id ($1). */
+export const record = `select ${recordColumns} from jobs.job where id = $1`
+
+/** The job records of the ids $1 (any order). */
+export const records = `select ${recordColumns} from jobs.job where id = any($1::uuid[])`
+
+/** A page of $1 top-level jobs, newest first. */
+export const topLevel = `
+select ${recordColumns} from jobs.job where parent_id is null order by created_at desc, id desc limit $1`
+
+/** A page of $3 top-level jobs created before the job ($1 created at, $2 id), newest first. */
+export const topLevelBefore = `
+select ${recordColumns} from jobs.job where parent_id is null and (created_at, id) < ($1, $2)
+order by created_at desc, id desc limit $3`
+
+/** The children of job $1, oldest first. */
+export const children = `select ${recordColumns} from jobs.job where parent_id = $1 order by created_at, id`
+
+/** Of the jobs $1, those with a child not yet ended. */
+export const withActiveChildren = `
+select distinct parent_id from jobs.job
+where parent_id = any($1::uuid[]) and status in ('queued', 'deferred', 'running')`
+
+/**
+ * Claims the tick (schedule $1, fire time $2) for this scheduler: a row is returned only to the one scheduler whose
+ * insert made it, so a tick runs once however many schedulers there are.
+ */
+export const claimTick = `
+insert into jobs.schedule_run (schedule, fire_time) values ($1, $2) on conflict do nothing returning schedule`
+
+/** Records the job $3 enqueued by the tick (schedule $1, fire time $2). */
+export const linkTick = `update jobs.schedule_run set job_id = $3 where schedule = $1 and fire_time = $2`

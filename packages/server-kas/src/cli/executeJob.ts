@@ -1,6 +1,6 @@
 import { KasConfig } from "@kas/core"
-import { isEnded, JobStore, type JobRecord, Worker } from "@kas/jobs"
-import { Duration, Effect, Either } from "effect"
+import { type InvalidParams, isEnded, JobStore, type JobRecord, type JobType, Worker } from "@kas/jobs"
+import { Duration, Effect } from "effect"
 import { danishErrors } from "../jobs/fieldErrors.js"
 import { workerLayer } from "../jobs/layer.js"
 import { registryFor, typesFor } from "../jobs/registry.js"
@@ -36,6 +36,20 @@ const bar = (job: JobRecord) => {
   return `[${"#".repeat(filled)}${" ".repeat(width - filled)}] ${String(job.progress).padStart(3)}%${counts} ${job.status}`
 }
 
+/** What the CLI prints when the params did not validate: each field's error and the type's parameters. */
+const invalidMessage = (job: JobType<unknown>, e: InvalidParams) => {
+  const errors = danishErrors(job.fields, e.errors)
+  const fields = job.fields.map((f) => `--${f.name}${f.required ? "" : " (optional)"}`).join(", ")
+  return (
+    `kas execute-job ${job.key}: invalid parameters; nothing was enqueued:\n` +
+    Object.entries(errors)
+      .map(([f, m]) => `  ${f ? `--${f}` : "(parameters)"}: ${m}`)
+      .join("\n") +
+    "\n" +
+    (job.fields.length > 0 ? `Parameters: ${fields}\n` : "")
+  )
+}
+
 /** `kas execute-job <type> [--param value …] [--wait]`: validates, enqueues, and with --wait runs it here. */
 export const executeJob: Command = {
   run: async (argv) => {
@@ -49,25 +63,21 @@ export const executeJob: Command = {
       return 2
     }
     const { params, wait, createdBy } = parseParams(rest)
-    const checked = type.job.validateStrings(params)
-    if (Either.isLeft(checked)) {
-      const errors = danishErrors(type.job.fields, checked.left)
-      process.stderr.write(
-        `kas execute-job ${key}: invalid parameters; nothing was enqueued:\n` +
-          Object.entries(errors).map(([f, m]) => `  ${f ? `--${f}` : "(parameters)"}: ${m}`).join("\n") +
-          "\n" +
-          (type.job.fields.length > 0
-            ? `Parameters: ${type.job.fields.map((f) => `--${f.name}${f.required ? "" : " (optional)"}`).join(", ")}\n`
-            : "")
-      )
-      return 2
-    }
     const registry = registryFor(settings.environment)
     let failed = false
+    let invalid = false
     const code = await runMain(
       Effect.gen(function* () {
         const store = yield* JobStore
-        const id = yield* store.insert(type.job, checked.right, { createdBy })
+        const id = yield* store.submit(type.job, params, { createdBy, strings: true }).pipe(
+          Effect.catchTag("InvalidParams", (e) =>
+            Effect.sync(() => {
+              invalid = true
+              process.stderr.write(invalidMessage(type.job, e))
+            })
+          )
+        )
+        if (id === undefined) return
         if (!wait) {
           yield* Effect.sync(() => console.log(id))
           return
@@ -103,7 +113,7 @@ export const executeJob: Command = {
         }
       }).pipe(Effect.scoped, Effect.provide(workerLayer(settings, 8)))
     )
-    return code !== 0 ? code : failed ? 1 : 0
+    return code !== 0 ? code : invalid ? 2 : failed ? 1 : 0
   }
 }
 

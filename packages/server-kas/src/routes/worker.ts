@@ -1,7 +1,7 @@
 import Router from "@koa/router"
 import { HttpError } from "@kas/core/web"
 import { isEnded, JobStore, type JobRecord } from "@kas/jobs"
-import { Effect, Either } from "effect"
+import { Effect } from "effect"
 import type { Context } from "koa"
 import { danishErrors } from "../jobs/fieldErrors.js"
 import { findType, typesFor } from "../jobs/registry.js"
@@ -146,13 +146,18 @@ export const workerRoutes = (app: AppContext) => {
       if (typeof v === "string") input[f.name] = v
       else if (f.kind === "boolean") input[f.name] = "false"
     }
-    const checked = type.job.validateStrings(input)
-    if (Either.isLeft(checked)) {
-      const errors = danishErrors(type.job.fields, checked.left)
+    const createdBy = ctx.state.user!.username
+    const invalid = await app.run(
+      ctx,
+      Effect.flatMap(JobStore, (s) => s.submit(type.job, input, { createdBy, strings: true })).pipe(
+        Effect.as(undefined),
+        Effect.catchTag("InvalidParams", (e) => Effect.succeed(e))
+      )
+    )
+    if (invalid !== undefined) {
+      const errors = danishErrors(type.job.fields, invalid.errors)
       return ctx.render("worker/start", { title: type.job.label, type, values: input, errors }, 400)
     }
-    const createdBy = ctx.state.user!.username
-    await app.run(ctx, Effect.flatMap(JobStore, (s) => s.insert(type.job, checked.right, { createdBy })))
     ctx.redirect("/worker/jobs/")
   })
 
