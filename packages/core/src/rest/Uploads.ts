@@ -1,4 +1,11 @@
-/** Attachment limits and checks (selvbetjening.md §8), enforced by selvbetjening and again by the back office. */
+/**
+ * Attachment limits and checks (selvbetjening.md §8), enforced by selvbetjening and again by the back office: the
+ * one copy of the upload rules. The messages are the portal's texts (`I18n`); the back office answers in Danish.
+ */
+import type { MessageKey } from "../i18n/da.js"
+import { translator } from "../i18n/index.js"
+
+const danish = translator("da")
 
 /** At most this many citizen documents per policy after a submission (kept + new). */
 export const MAX_FILES_PER_POLICY = 10
@@ -50,12 +57,12 @@ export const shortenFileName = (name: string): string => {
 
 /** Danish messages of the upload rules (the back office answers with these). */
 export const uploadMessages = {
-  tooMany: "Der kan højst vedhæftes 10 filer pr. police",
-  tooLarge: (name: string) => `Filen ${name} er for stor (højst 10 MB)`,
-  requestTooLarge: "Indsendelsen er for stor (højst 50 MB)",
-  badType: (name: string) => `Filen ${name} har en filtype, der ikke er tilladt (kun PDF, JPEG og PNG)`,
-  empty: "Den indsendte fil er tom",
-  missing: "Der blev ikke indsendt nogen fil"
+  tooMany: danish("tooManyFiles"),
+  tooLarge: (name: string) => danish("fileTooLarge", { name }),
+  requestTooLarge: danish("requestTooLarge"),
+  badType: (name: string) => danish("fileBadType", { name }),
+  empty: danish("fileEmpty"),
+  missing: danish("fileMissing")
 } as const
 
 /** A file to check: its name, content and whether the parser cut it at the size limit. */
@@ -65,10 +72,26 @@ export interface UploadCandidate {
   readonly truncated?: boolean
 }
 
+/** A rule of §8 that a single file breaks. */
+export type UploadProblem = "too-large" | "empty" | "bad-type"
+
+/** The portal's text of each problem (`{name}` is the file name). */
+export const uploadProblemText: Readonly<Record<UploadProblem, MessageKey>> = {
+  "too-large": "fileTooLarge",
+  empty: "fileEmpty",
+  "bad-type": "fileBadType"
+}
+
+/** The first rule a file breaks (§8), in this order: size (or cut by the parser), empty, type; null when acceptable. */
+export const uploadProblem = (file: UploadCandidate): UploadProblem | null => {
+  if (file.truncated || file.content.byteLength > MAX_FILE_BYTES) return "too-large"
+  if (file.content.byteLength === 0) return "empty"
+  if (allowedType(file.name, file.content) === null) return "bad-type"
+  return null
+}
+
 /** The first rule a file breaks (§8), as a Danish message, or null when it is acceptable. */
 export const checkUpload = (file: UploadCandidate): string | null => {
-  if (file.truncated || file.content.byteLength > MAX_FILE_BYTES) return uploadMessages.tooLarge(file.name)
-  if (file.content.byteLength === 0) return uploadMessages.empty
-  if (allowedType(file.name, file.content) === null) return uploadMessages.badType(file.name)
-  return null
+  const problem = uploadProblem(file)
+  return problem === null ? null : danish(uploadProblemText[problem], { name: file.name })
 }

@@ -24,12 +24,11 @@ const add = (errors: FormErrors, field: string, message: string) => {
   ;(errors[field] ??= []).push(message)
 }
 
+/** The upload rules (`Uploads.uploadProblem`) in the citizen's language. */
 const uploadError = (t: I18n.Translate, file: UploadedFile): string | null => {
   const name = Uploads.shortenFileName(file.filename)
-  if (file.truncated || file.content.byteLength > Uploads.MAX_FILE_BYTES) return t("fileTooLarge", { name })
-  if (file.content.byteLength === 0) return t("fileEmpty")
-  if (Uploads.allowedType(name, file.content) === null) return t("fileBadType", { name })
-  return null
+  const problem = Uploads.uploadProblem({ name, content: file.content, truncated: file.truncated })
+  return problem === null ? null : t(Uploads.uploadProblemText[problem], { name })
 }
 
 /** Whole number check: "Indtast et heltal" unless empty or an integer. */
