@@ -5,7 +5,10 @@ import { Pool, type PoolConfig } from "pg"
 import type { SessionData, SessionStore } from "./Session.js"
 
 /** Sessions in a PostgreSQL table (see `sessionTableSql`); expired rows are ignored and purged on write. */
-export const pgSessionStore = <R>(runtime: ManagedRuntime.ManagedRuntime<R | SqlClient.SqlClient, unknown>, table: string): SessionStore => {
+export const pgSessionStore = <R>(
+  runtime: ManagedRuntime.ManagedRuntime<R | SqlClient.SqlClient, unknown>,
+  table: string
+): SessionStore => {
   const run = <A>(f: (sql: SqlClient.SqlClient) => Effect.Effect<A, unknown, never>) =>
     runtime.runPromise(Effect.flatMap(SqlClient.SqlClient, f))
   const t = (sql: SqlClient.SqlClient) => sql.unsafe(table)
@@ -18,7 +21,9 @@ export const pgSessionStore = <R>(runtime: ManagedRuntime.ManagedRuntime<R | Sql
       run((sql) =>
         sql`insert into ${t(sql)} (id, data, expires_at) values (${id}, ${JSON.stringify(data)}::jsonb, ${expiresAt})
           on conflict (id) do update set data = excluded.data, expires_at = excluded.expires_at`.pipe(
-          Effect.zipRight(Math.random() < 0.01 ? Effect.asVoid(sql`delete from ${t(sql)} where expires_at < now()`) : Effect.void)
+          Effect.zipRight(
+            Math.random() < 0.01 ? Effect.asVoid(sql`delete from ${t(sql)} where expires_at < now()`) : Effect.void
+          )
         )
       ).then(() => undefined),
     destroy: (id) => run((sql) => sql`delete from ${t(sql)} where id = ${id}`).then(() => undefined)
@@ -35,7 +40,8 @@ export type PgQueryable = Pick<Pool, "query">
  */
 export const pgPoolSessionStore = (pool: PgQueryable, table: string): SessionStore => {
   if (!/^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?$/.test(table)) throw new Error(`Invalid session table name: ${table}`)
-  const statement = (name: string, text: string) => (values: Array<unknown>) => pool.query({ name: `session_${name}_${table}`, text, values })
+  const statement = (name: string, text: string) => (values: Array<unknown>) =>
+    pool.query({ name: `session_${name}_${table}`, text, values })
   const load = statement("load", `select data from ${table} where id = $1 and expires_at > now()`)
   const save = statement(
     "save",
