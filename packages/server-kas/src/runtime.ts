@@ -1,6 +1,7 @@
 import { Layer, type ManagedRuntime } from "effect"
 import {
   Companies,
+  CprMask,
   Database,
   History,
   type KasConfig,
@@ -38,7 +39,8 @@ export const makeLayer = (settings: KasConfig.BackOfficeConfig.CommonSettings) =
     LoginThrottle.Default,
     JobStore.Default,
     restServices,
-    staffServices
+    staffServices,
+    CprMask.logger
   )
   return services.pipe(Layer.provideMerge(database))
 }

@@ -3,23 +3,11 @@ import { Effect } from "effect"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { hashingStats, MAX_CONCURRENT_HASHING, resetHashingPeak } from "../src/auth/Password.js"
 import { StaffUsers } from "../src/auth/StaffUsers.js"
-import { Browser, type KasWeb, startKasWeb } from "./support.js"
+import { Browser, type KasWeb, STAGING_ENV, startKasWeb } from "./support.js"
 
 // staff-web.md §2 and issue 13 item 2: after 10 failures within 15 minutes per user name or per client address,
 // logins are refused for 15 minutes; unknown names cost the same scrypt work; hashing runs at most 2 at a time.
 // kas web runs as in staging here: behind a proxy, so the client address comes from X-Forwarded-For.
-
-/** The settings a staging kas web needs (no development users: the test creates its own). */
-export const STAGING_ENV = {
-  ENVIRONMENT: "staging",
-  COMMIT_TAG: "test",
-  SECRET_KEY: "a-staging-secret-key-for-the-tests-0123456789abcdef",
-  TIMEZONE: "America/Nuuk",
-  REST_TOKEN: "staging-rest-token-0123456789",
-  SELVBETJENING_REPRESENTATION_START: "https://selvbetjening.example/represent-start/",
-  SELVBETJENING_REPRESENTATION_STOP: "https://selvbetjening.example/represent-stop/",
-  ALLOWED_HOSTS: '["kas.example"]'
-}
 
 let web: KasWeb
 const sql = <A>(f: (sql: SqlClient.SqlClient) => Effect.Effect<A, unknown>) =>

@@ -8,6 +8,21 @@ import type { GroupName } from "../src/auth/Permissions.js"
 import { StaffUsers } from "../src/auth/StaffUsers.js"
 import { type AppRuntime, makeLayer } from "../src/runtime.js"
 
+/**
+ * The settings of kas web as in staging (no development users; behind the reverse proxy, so the client address and
+ * scheme come from X-Forwarded-For / X-Forwarded-Proto, and cookies are Secure).
+ */
+export const STAGING_ENV = {
+  ENVIRONMENT: "staging",
+  COMMIT_TAG: "test",
+  SECRET_KEY: "a-staging-secret-key-for-the-tests-0123456789abcdef",
+  TIMEZONE: "America/Nuuk",
+  REST_TOKEN: "staging-rest-token-0123456789",
+  SELVBETJENING_REPRESENTATION_START: "https://selvbetjening.example/represent-start/",
+  SELVBETJENING_REPRESENTATION_STOP: "https://selvbetjening.example/represent-stop/",
+  ALLOWED_HOSTS: '["kas.example"]'
+}
+
 /** A started kas web on a fresh test database. */
 export interface KasWeb {
   readonly url: string
@@ -92,9 +107,18 @@ export class Browser {
 
   /** Posts a form (adds the CSRF token unless `csrf: false`). */
   async post(path: string, fields: Record<string, string>, options: { csrf?: boolean | string; from?: string } = {}) {
-    const token = options.csrf === false ? undefined : typeof options.csrf === "string" ? options.csrf : await this.csrf(options.from ?? path)
+    const token =
+      options.csrf === false
+        ? undefined
+        : typeof options.csrf === "string"
+          ? options.csrf
+          : await this.csrf(options.from ?? path)
     const body = new URLSearchParams({ ...fields, ...(token ? { csrfmiddlewaretoken: token } : {}) })
-    return this.request(path, { method: "POST", body, headers: { "content-type": "application/x-www-form-urlencoded" } })
+    return this.request(path, {
+      method: "POST",
+      body,
+      headers: { "content-type": "application/x-www-form-urlencoded" }
+    })
   }
 
   async login(username: string, password = "admin") {

@@ -3,7 +3,7 @@ import { bodyParser } from "@koa/bodyparser"
 import { Effect } from "effect"
 import Koa from "koa"
 import path from "node:path"
-import { I18n, type KasConfig, Rest } from "@kas/core"
+import { CprMask, I18n, type KasConfig, Rest } from "@kas/core"
 import {
   allowedHosts,
   csrf,
@@ -41,7 +41,8 @@ export const makeApp = (
   options: { readonly saml?: SamlLogin | null; readonly log?: (m: string) => void } = {}
 ): Koa => {
   const development = settings.environment === "development"
-  const log = options.log ?? ((m: string) => process.stdout.write(`selvbetjening: ${m}\n`))
+  const sink = options.log ?? ((m: string) => process.stdout.write(`selvbetjening: ${m}\n`))
+  const log = (m: string) => sink(CprMask.maskCprs(m)) // every line this app logs, back-office failures included
   const app = new Koa({ proxy: !development })
   const runP = <A, E>(effect: Effect.Effect<A, E, AppServices>) => runtime.runPromise(effect)
   const rest = makeRest(runtime, log)
@@ -52,14 +53,22 @@ export const makeApp = (
     views({
       dirs: [VIEWS_DIR],
       cache: !(development && settings.debug), // templates re-read per request only with DEBUG in development
-      globals: { environment: settings.environment, commitTag: settings.commitTag, formatAmount: I18n.formatAmount, displayName }
+      globals: {
+        environment: settings.environment,
+        commitTag: settings.commitTag,
+        formatAmount: I18n.formatAmount,
+        displayName
+      }
     })
   )
   app.use(errorPages({}))
   app.use(
     health({
       database: () => runP(Effect.flatMap(SqlClient.SqlClient, (sql) => sql`select 1`)).then(() => undefined),
-      storage: () => runP(Effect.flatMap(SqlClient.SqlClient, (sql) => sql`select 1 from selvbetjening.sessions limit 1`)).then(() => undefined)
+      storage: () =>
+        runP(Effect.flatMap(SqlClient.SqlClient, (sql) => sql`select 1 from selvbetjening.sessions limit 1`)).then(
+          () => undefined
+        )
     })
   )
   app.use(allowedHosts(settings.allowedHosts))
@@ -89,9 +98,16 @@ export const makeApp = (
   })
   app.use(csrf({ exempt: ["/represent-start/", "/login/callback/", "/logout/callback/"] }))
   const routers = [
-    loginRoutes({ saml: options.saml ?? null, development, bypass: { enabled: settings.loginBypassEnabled, defaultCpr: settings.defaultCpr }, log }),
+    loginRoutes({
+      saml: options.saml ?? null,
+      development,
+      bypass: { enabled: settings.loginBypassEnabled, defaultCpr: settings.defaultCpr },
+      log
+    }),
     // §14.4: never in production, even if the settings were built without the configuration's check.
-    ...(settings.mitidTestEnabled && settings.environment !== "production" ? [mitidTestRoutes({ saml: options.saml ?? null })] : []),
+    ...(settings.mitidTestEnabled && settings.environment !== "production"
+      ? [mitidTestRoutes({ saml: options.saml ?? null })]
+      : []),
     representRoutes(settings, rest),
     editRoutes(settings, rest, log),
     policyRoutes(settings, rest)

@@ -1,18 +1,22 @@
 import { Layer, ManagedRuntime, Option } from "effect"
 import { readFileSync } from "node:fs"
-import { Database, type KasConfig, Rest } from "@kas/core"
+import { CprMask, Database, type KasConfig, Rest } from "@kas/core"
 import { PgPool } from "@kas/core/web"
 
 /** The services of selvbetjening, built once at start: its own database (sessions, caches; a plain pool for the session reads) and the REST client. */
 export const makeLayer = (settings: KasConfig.SelvbetjeningConfig.SelvbetjeningSettings) => {
-  const database = Database.layer({ environment: settings.environment, databaseUrl: settings.databaseUrl, database: "selvbetjening" })
+  const database = Database.layer({
+    environment: settings.environment,
+    databaseUrl: settings.databaseUrl,
+    database: "selvbetjening"
+  })
   const rest = Rest.KasRestClient.layer({
     baseUrl: settings.restHost,
     token: settings.restToken,
     timeoutSeconds: settings.restRequestTimeoutSeconds,
     ca: Option.getOrUndefined(Option.map(settings.restCaCert, (file) => readFileSync(file, "utf8")))
   })
-  return Layer.mergeAll(rest, PgPool.layer()).pipe(Layer.provideMerge(database))
+  return Layer.mergeAll(rest, PgPool.layer(), CprMask.logger).pipe(Layer.provideMerge(database))
 }
 
 /** Everything a route effect may require. */

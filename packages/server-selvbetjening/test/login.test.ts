@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { Browser, beginLogin, CPR_A, loginAs, postResponse, query, startPortal, type Portal } from "./support.js"
+import { Browser, beginLogin, CPR_A, CPR_B, loginAs, postResponse, query, startPortal, type Portal } from "./support.js"
 
 let portal: Portal
 beforeAll(async () => {
@@ -8,7 +8,12 @@ beforeAll(async () => {
 afterAll(async () => portal?.stop())
 
 const citizenSessions = async () =>
-  (await query<{ n: number }>(portal.portalDatabaseUrl, "select count(*)::int as n from selvbetjening.sessions where data ? 'user_info'"))[0]!.n
+  (
+    await query<{ n: number }>(
+      portal.portalDatabaseUrl,
+      "select count(*)::int as n from selvbetjening.sessions where data ? 'user_info'"
+    )
+  )[0]!.n
 
 describe("SAML login", () => {
   it("sends a signed AuthnRequest and logs in with a signed assertion carrying a CPR", async () => {
@@ -19,14 +24,26 @@ describe("SAML login", () => {
     const request = portal.idp.parseRedirect(location)
     expect(request.signed).toBe(true)
     expect(request.xml).toContain("urn:oasis:names:tc:SAML:2.0:nameid-format:persistent")
-    const res = await postResponse(browser, portal.idp.response({ inResponseTo: request.id, cpr: CPR_A, name: "Anna Testesen" }), relayState)
+    const res = await postResponse(
+      browser,
+      portal.idp.response({ inResponseTo: request.id, cpr: CPR_A, name: "Anna Testesen" }),
+      relayState
+    )
     expect([res.status, res.headers.get("location")]).toEqual([302, "/policy/edit/"])
     const page = await browser.get("/policy/edit/")
     expect(page.status).toBe(200)
     expect(await page.text()).toContain("Logget ind som Anna Testesen")
+    // §3.3 step 6, with the CPR masked (issue 13 item 6)
+    const logged = portal.logs.filter((l) => l.startsWith("login: assertion "))
+    expect(logged.at(-1)).toMatch(/, cpr 180260xxxx$/)
+    expect(portal.logs.join("\n")).not.toContain(CPR_A)
   })
 
-  const refused = async (options: Parameters<typeof portal.idp.response>[0] | null, page: string, build?: (id: string) => string) => {
+  const refused = async (
+    options: Parameters<typeof portal.idp.response>[0] | null,
+    page: string,
+    build?: (id: string) => string
+  ) => {
     const browser = new Browser(portal.url)
     const before = await citizenSessions()
     const { location, relayState } = await beginLogin(browser)
@@ -75,8 +92,48 @@ describe("SAML login", () => {
   it("never follows a RelayState off the site", async () => {
     const browser = new Browser(portal.url)
     const { location } = await beginLogin(browser)
-    const res = await postResponse(browser, portal.idp.response({ inResponseTo: portal.idp.parseRedirect(location).id }), "https://evil.example/")
+    const res = await postResponse(
+      browser,
+      portal.idp.response({ inResponseTo: portal.idp.parseRedirect(location).id }),
+      "https://evil.example/"
+    )
     expect(res.headers.get("location")).toBe("/")
+  })
+
+  it("never follows back=/\\evil.example (browsers read it as //evil.example), neither as RelayState nor as back", async () => {
+    const browser = new Browser(portal.url)
+    const { location } = await beginLogin(browser, "/\\evil.example")
+    expect(new URL(location).searchParams.get("RelayState")).toBe("/")
+    const res = await postResponse(
+      browser,
+      portal.idp.response({ inResponseTo: portal.idp.parseRedirect(location).id }),
+      "/\\evil.example"
+    )
+    expect(res.headers.get("location")).toBe("/")
+  })
+
+  const sessionCookie = (res: Response) => res.headers.getSetCookie().find((c) => c.startsWith("sessionid=")) ?? ""
+  const sessionId = (res: Response) => /^sessionid=([^;]*)/.exec(sessionCookie(res))?.[1] ?? ""
+
+  it("the session id changes at every login; the id from before is logged out", async () => {
+    const browser = new Browser(portal.url)
+    const first = await loginAs(portal, browser)
+    const second = await loginAs(portal, browser, { cpr: CPR_B, name: "Bent Andersen" })
+    const [a, b] = [sessionId(first), sessionId(second)]
+    expect(a).not.toBe("")
+    expect(b).not.toBe("")
+    expect(b).not.toBe(a)
+    const old = await fetch(`${portal.url}/policy/edit/`, { headers: { cookie: `sessionid=${a}` }, redirect: "manual" })
+    expect(old.status).toBe(302)
+    const page = await browser.get("/policy/edit/")
+    expect(await page.text()).toContain("Logget ind som Bent Andersen")
+  })
+
+  it("the session cookie is HttpOnly and SameSite=Lax for the whole site (Secure outside development)", async () => {
+    const cookie = sessionCookie(await loginAs(portal, new Browser(portal.url))).toLowerCase()
+    expect(cookie).toContain("; httponly")
+    expect(cookie).toContain("; samesite=lax")
+    expect(cookie).toContain("; path=/")
   })
 
   it("logs out through the IdP and flushes the session", async () => {
@@ -97,7 +154,10 @@ describe("SAML login", () => {
     const browser = new Browser(portal.url)
     await loginAs(portal, browser)
     expect((await browser.get("/policy/edit/")).status).toBe(200)
-    await query(portal.portalDatabaseUrl, "update selvbetjening.sessions set expires_at = now() - interval '1 second' where data ? 'user_info'")
+    await query(
+      portal.portalDatabaseUrl,
+      "update selvbetjening.sessions set expires_at = now() - interval '1 second' where data ? 'user_info'"
+    )
     expect((await browser.get("/policy/edit/")).headers.get("location")).toBe("/login/?back=%2Fpolicy%2Fedit%2F")
   })
 

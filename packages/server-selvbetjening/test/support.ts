@@ -8,7 +8,7 @@ import { generate } from "selfsigned"
 import { KasConfig } from "@kas/core"
 import { TestDatabase } from "@kas/core/testing"
 // The back office's own test helpers (a started kas web and its fixture citizens); tests only.
-import { Browser, startKasWeb, type KasWeb } from "../../server-kas/test/support.js"
+import { type Browser, startKasWeb, type KasWeb } from "../../server-kas/test/support.js"
 import { seedCitizens, type Fixture } from "../../server-kas/test/restFixtures.js"
 import { makeApp } from "../src/app.js"
 import { makeLayer, type AppRuntime } from "../src/runtime.js"
@@ -33,6 +33,8 @@ export interface Portal {
   readonly settings: KasConfig.SelvbetjeningConfig.SelvbetjeningSettings
   readonly runtime: AppRuntime
   readonly saml: SamlLogin | null
+  /** What the portal logged (also on stderr with PORTAL_LOG set). */
+  readonly logs: ReadonlyArray<string>
   readonly stop: () => Promise<void>
 }
 
@@ -48,7 +50,12 @@ export const startPortal = async (env: Record<string, string> = {}): Promise<Por
   const server = http.createServer()
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()))
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  const idp = await startTestIdp({ entityId: `${url}/saml/metadata/`, acs: `${url}/login/callback/`, sloCallback: `${url}/logout/callback/`, spCert: sp.cert })
+  const idp = await startTestIdp({
+    entityId: `${url}/saml/metadata/`,
+    acs: `${url}/login/callback/`,
+    sloCallback: `${url}/logout/callback/`,
+    spCert: sp.cert
+  })
   await writeFile(path.join(dir, "idp.xml"), idp.metadata())
   const provider = KasConfig.ConfigReport.providerFromEnv({
     ENVIRONMENT: "development",
@@ -70,12 +77,24 @@ export const startPortal = async (env: Record<string, string> = {}): Promise<Por
     ...env
   })
   const settings = Either.getOrThrow(
-    Effect.runSync(Effect.either(KasConfig.load("selvbetjening", KasConfig.SelvbetjeningConfig.selvbetjening, provider)))
+    Effect.runSync(
+      Effect.either(KasConfig.load("selvbetjening", KasConfig.SelvbetjeningConfig.selvbetjening, provider))
+    )
   )
   const runtime = ManagedRuntime.make(makeLayer(settings))
   await runtime.runtime()
   const saml = await buildSaml(settings, runtime)
-  server.on("request", makeApp(settings, runtime, { saml, log: (m) => (process.env.PORTAL_LOG ? console.error(m) : undefined) }).callback())
+  const logs: Array<string> = []
+  server.on(
+    "request",
+    makeApp(settings, runtime, {
+      saml,
+      log: (m) => {
+        logs.push(m)
+        if (process.env.PORTAL_LOG) console.error(m)
+      }
+    }).callback()
+  )
   return {
     url,
     kas,
@@ -85,6 +104,7 @@ export const startPortal = async (env: Record<string, string> = {}): Promise<Por
     settings,
     runtime,
     saml,
+    logs,
     stop: async () => {
       server.closeAllConnections()
       await new Promise<void>((r) => server.close(() => r()))
@@ -124,10 +144,17 @@ export const loginAs = async (portal: Portal, browser: Browser, options: Omit<Lo
 }
 
 /** Posts a multipart form with the page's CSRF token (unless `csrf: false`). */
-export const postMultipart = async (browser: Browser, pathname: string, fields: Record<string, string>, files: Record<string, { name: string; content: Uint8Array; type?: string }> = {}, options: { csrf?: boolean } = {}) => {
+export const postMultipart = async (
+  browser: Browser,
+  pathname: string,
+  fields: Record<string, string>,
+  files: Record<string, { name: string; content: Uint8Array; type?: string }> = {},
+  options: { csrf?: boolean } = {}
+) => {
   const form = new FormData()
   if (options.csrf !== false) form.set("csrfmiddlewaretoken", await browser.csrf(pathname))
   for (const [k, v] of Object.entries(fields)) form.set(k, v)
-  for (const [k, f] of Object.entries(files)) form.set(k, new Blob([f.content], { type: f.type ?? "application/pdf" }), f.name)
+  for (const [k, f] of Object.entries(files))
+    form.set(k, new Blob([f.content], { type: f.type ?? "application/pdf" }), f.name)
   return browser.request(pathname, { method: "POST", body: form })
 }

@@ -1,5 +1,6 @@
 import { Cause, Context, Effect, Exit, type ManagedRuntime } from "effect"
 import type { Context as KoaContext } from "koa"
+import { maskCprs } from "../domain/CprMask.js"
 import { type AnyErrorTable, httpErrorOf } from "./ErrorTable.js"
 import { HttpError } from "./HttpError.js"
 
@@ -10,7 +11,8 @@ const stderr = (m: string) => process.stderr.write(m + "\n")
 
 /**
  * Runs a route's effect on the server's runtime: aborted when the client goes away; a typed failure becomes the
- * answer the server's error table gives its tag, anything else a 500 that exposes nothing (the cause is logged).
+ * answer the server's error table gives its tag, anything else a 500 that exposes nothing (the cause is logged, CPR
+ * numbers masked).
  */
 export const makeRunner =
   <R>(runtime: ManagedRuntime.ManagedRuntime<R, unknown>, errors: AnyErrorTable, log: (m: string) => void = stderr) =>
@@ -27,7 +29,7 @@ export const makeRunner =
       if (Exit.isSuccess(exit)) return exit.value
       if (Cause.isInterruptedOnly(exit.cause) && controller.signal.aborted)
         throw new HttpError(499, "Client closed request")
-      throw httpErrorOf(errors, exit.cause, ctx, log)
+      throw httpErrorOf(errors, exit.cause, ctx, (m) => log(maskCprs(m)))
     } finally {
       ctx.req.off("close", onClose)
     }

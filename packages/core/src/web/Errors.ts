@@ -1,24 +1,26 @@
 import type { Middleware } from "koa"
+import { maskCprs } from "../domain/CprMask.js"
 import { defaultMessage, HttpError } from "./HttpError.js"
 
 /**
  * Turns thrown errors and unmatched routes into styled error pages (view `error`), JSON for API paths.
- * Server errors expose nothing to the client and are logged with their stack (other than `HttpError`s). An
- * `HttpError` may bring its own JSON body or page (the answers of a server's error table).
+ * Server errors expose nothing to the client and are logged with their stack, CPR numbers masked (other than
+ * `HttpError`s). An `HttpError` may bring its own JSON body or page (the answers of a server's error table).
  */
 export const errorPages = (options: {
   readonly apiPrefixes?: ReadonlyArray<string>
   readonly log?: (message: string) => void
   readonly debug?: boolean
 }): Middleware => {
-  const log = options.log ?? ((m: string) => process.stderr.write(m + "\n"))
+  const sink = options.log ?? ((m: string) => process.stderr.write(m + "\n"))
+  const log = (m: string) => sink(maskCprs(m))
   return async (ctx, next) => {
     let status: number
     let message: string
     let answer: HttpError["answer"] = {}
     try {
       await next()
-      if (ctx.status !== 404 || ctx.body !== undefined && ctx.body !== null) return
+      if (ctx.status !== 404 || (ctx.body !== undefined && ctx.body !== null)) return
       status = 404
       message = defaultMessage(404)
     } catch (err) {
@@ -38,7 +40,7 @@ export const errorPages = (options: {
       ctx.body = answer.body
       return
     }
-    if (options.apiPrefixes?.some((p) => ctx.path.startsWith(p)) || (ctx.accepts("html", "json") === "json")) {
+    if (options.apiPrefixes?.some((p) => ctx.path.startsWith(p)) || ctx.accepts("html", "json") === "json") {
       ctx.body = { detail: message }
       return
     }

@@ -1,4 +1,5 @@
 import type { Middleware } from "koa"
+import { maskCprs } from "../domain/CprMask.js"
 
 /**
  * Lines for stdout, written together once per turn of the event loop: stdout to a file or pipe is a synchronous write
@@ -22,8 +23,12 @@ const stdoutLines = (): ((line: string) => void) => {
 
 let shared: ((line: string) => void) | undefined
 
-/** One line per request on stdout: method, path, status, duration. Query strings are left out (they may hold ids). */
-export const requestLog = (name: string, write: (line: string) => void = (shared ??= stdoutLines())): Middleware =>
+/**
+ * One line per request on stdout: method, path (CPR numbers masked), status, duration. Query strings are left out
+ * (they may hold ids).
+ */
+export const requestLog =
+  (name: string, write: (line: string) => void = (shared ??= stdoutLines())): Middleware =>
   async (ctx, next) => {
     const start = process.hrtime.bigint()
     try {
@@ -31,7 +36,9 @@ export const requestLog = (name: string, write: (line: string) => void = (shared
     } finally {
       const ms = Number(process.hrtime.bigint() - start) / 1e6
       if (!ctx.path.startsWith("/static/")) {
-        write(`${new Date().toISOString()} ${name} ${ctx.method} ${ctx.path} ${ctx.status} ${ms.toFixed(1)}ms`)
+        write(
+          `${new Date().toISOString()} ${name} ${ctx.method} ${maskCprs(ctx.path)} ${ctx.status} ${ms.toFixed(1)}ms`
+        )
       }
     }
   }

@@ -1,18 +1,23 @@
-import { Assessment, Database, type KasConfig } from "@kas/core"
+import { Assessment, CprMask, Database, type KasConfig } from "@kas/core"
 import { ImportMandtal, ImportR75, layer as eskatLayer } from "@kas/eskat"
 import { JobStore } from "@kas/jobs"
 import { Layer } from "effect"
 
 /** The services the registered job types need (`KasJobServices`), for a worker process. */
 export const jobServices = (settings: KasConfig.BackOfficeConfig.WorkerSettings) =>
-  Layer.mergeAll(ImportMandtal.Default, ImportR75.Default).pipe(Layer.provide(eskatLayer(settings.eskat)), Layer.merge(Assessment.Default))
+  Layer.mergeAll(ImportMandtal.Default, ImportR75.Default).pipe(
+    Layer.provide(eskatLayer(settings.eskat)),
+    Layer.merge(Assessment.Default)
+  )
 
 /** Database, job store and job services: everything `kas worker` and `kas execute-job --wait` run on. */
 export const workerLayer = (settings: KasConfig.BackOfficeConfig.WorkerSettings, maxConnections: number) =>
-  Layer.mergeAll(jobServices(settings), JobStore.Default).pipe(
+  Layer.mergeAll(jobServices(settings), JobStore.Default, CprMask.logger).pipe(
     Layer.provideMerge(Database.layer({ ...settings, maxConnections }))
   )
 
 /** Database and job store only (enqueueing, the scheduler). */
 export const storeLayer = (settings: KasConfig.BackOfficeConfig.CommonSettings) =>
-  JobStore.Default.pipe(Layer.provideMerge(Database.layer({ ...settings, maxConnections: 4 })))
+  Layer.merge(JobStore.Default, CprMask.logger).pipe(
+    Layer.provideMerge(Database.layer({ ...settings, maxConnections: 4 }))
+  )

@@ -18,7 +18,11 @@ declare module "koa" {
  * The self-assessment form for the edit year (selvbetjening.md §7, §9). The close date and the tax-year period are
  * checked on the server for GET and POST; existing policies are the ones loaded for the session's CPR.
  */
-export const editRoutes = (settings: KasConfig.SelvbetjeningConfig.SelvbetjeningSettings, rest: RestRunner, log: (m: string) => void) => {
+export const editRoutes = (
+  settings: KasConfig.SelvbetjeningConfig.SelvbetjeningSettings,
+  rest: RestRunner,
+  log: (m: string) => void
+) => {
   const router = new Router()
 
   /** §7.1 entry checks; on failure the redirect is done and undefined returned. */
@@ -31,7 +35,15 @@ export const editRoutes = (settings: KasConfig.SelvbetjeningConfig.Selvbetjening
     }
     const cpr = ctx.state.citizen!.cpr
     const loaded = await rest(ctx, (c) =>
-      Effect.all([c.taxYears({ year }), c.personTaxYears(cpr, { year }), c.policies(cpr, { year, active: true }), c.pensionCompanies()], { concurrency: "unbounded" })
+      Effect.all(
+        [
+          c.taxYears({ year }),
+          c.personTaxYears(cpr, { year }),
+          c.policies(cpr, { year, active: true }),
+          c.pensionCompanies()
+        ],
+        { concurrency: "unbounded" }
+      )
     )
     const [taxYears, years, policies, companies] = loaded
     if (!SelfServicePeriod.periodOpen(taxYears[0]?.year_part)) {
@@ -39,7 +51,7 @@ export const editRoutes = (settings: KasConfig.SelvbetjeningConfig.Selvbetjening
       return undefined
     }
     if (years.length !== 1) {
-      log(`warning: CPR ${cpr.slice(0, 6)}xxxx has ${years.length} person-years for ${year}`)
+      log(`warning: CPR ${cpr} has ${years.length} person-years for ${year}`)
       ctx.redirect("/policy/no_person_data/")
       return undefined
     }
@@ -48,9 +60,16 @@ export const editRoutes = (settings: KasConfig.SelvbetjeningConfig.Selvbetjening
     return { year, pty: years[0]!, policies: sortPolicies(policies, names), names, companies: sortedCompanies }
   }
 
-  const render = async (ctx: Context, data: NonNullable<Awaited<ReturnType<typeof load>>>, errors: FormErrors, values: FormValues, status?: number) => {
+  const render = async (
+    ctx: Context,
+    data: NonNullable<Awaited<ReturnType<typeof load>>>,
+    errors: FormErrors,
+    values: FormValues,
+    status?: number
+  ) => {
     const open = new Set<string>()
-    for (const field of Object.keys(errors)) open.add(field.startsWith("new-") ? "new" : (/^p(\d+)-/.exec(field)?.[1] ?? ""))
+    for (const field of Object.keys(errors))
+      open.add(field.startsWith("new-") ? "new" : (/^p(\d+)-/.exec(field)?.[1] ?? ""))
     if (open.size === 0) open.add(data.policies[0] ? String(data.policies[0].id) : "new")
     await ctx.render(
       "policy/edit",
@@ -76,7 +95,9 @@ export const editRoutes = (settings: KasConfig.SelvbetjeningConfig.Selvbetjening
     const data = await load(ctx)
     if (!data) return
     const body = (ctx.request.body ?? {}) as Record<string, unknown>
-    const values: FormValues = Object.fromEntries(Object.entries(body).flatMap(([k, v]) => (typeof v === "string" ? [[k, v]] : [])))
+    const values: FormValues = Object.fromEntries(
+      Object.entries(body).flatMap(([k, v]) => (typeof v === "string" ? [[k, v]] : []))
+    )
     const form = readEditForm({
       t: ctx.state.t!,
       fields: values,
@@ -90,7 +111,8 @@ export const editRoutes = (settings: KasConfig.SelvbetjeningConfig.Selvbetjening
     const cpr = ctx.state.citizen!.cpr
     const outcome = await rest(ctx, (c) => c.submit(cpr, form.submission, form.files))
     if (outcome._tag === "Ok") return ctx.redirect("/policy/submitted/")
-    if (outcome._tag === "Invalid") return render(ctx, data, mapBackOfficeErrors(outcome.errors, form.pathToField), values, 400)
+    if (outcome._tag === "Invalid")
+      return render(ctx, data, mapBackOfficeErrors(outcome.errors, form.pathToField), values, 400)
     if (outcome.status === 409) return ctx.redirect("/policy/closed/")
     if (outcome.status === 413) return render(ctx, data, { __form: [ctx.state.t!("requestTooLarge")] }, values, 400)
     return ctx.redirect("/policy/no_person_data/")

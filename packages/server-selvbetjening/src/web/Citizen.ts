@@ -1,5 +1,5 @@
 import type { Context, Middleware } from "koa"
-import { I18n } from "@kas/core"
+import { CprMask, I18n } from "@kas/core"
 
 /** The citizen of a session (selvbetjening.md §4): CPR and name, plus the staff member while representing. */
 export interface UserInfo {
@@ -27,7 +27,7 @@ export const citizenOf = (ctx: Context): UserInfo | undefined => {
 export const updatedBy = (u: UserInfo): string => u.adminusername ?? u.cpr
 
 /** The name in the header: the person's name, or the first six CPR digits and "xxxx" (§5). */
-export const displayName = (u: UserInfo): string => u.personname || `${u.cpr.slice(0, 6)}xxxx`
+export const displayName = (u: UserInfo): string => u.personname || CprMask.maskCpr(u.cpr)
 
 /** Reads the language cookie into `ctx.state.lang` and a translator into `ctx.state.t` (§12). */
 export const language: Middleware = async (ctx, next) => {
@@ -60,7 +60,8 @@ const PUBLIC = new Set([
 ])
 
 /** Whether a path is public (§2): exact match with or without a trailing slash, or under /static/. */
-export const isPublic = (path: string): boolean => path.startsWith("/static/") || PUBLIC.has(path.replace(/\/$/, "") || "/")
+export const isPublic = (path: string): boolean =>
+  path.startsWith("/static/") || PUBLIC.has(path.replace(/\/$/, "") || "/")
 
 /** Every non-public path needs a session with a CPR; otherwise → `/login/?back=<path and query>`. */
 export const requireCitizen: Middleware = async (ctx, next) => {
