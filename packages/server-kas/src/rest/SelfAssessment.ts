@@ -1,6 +1,7 @@
 import { SqlClient } from "@effect/sql"
 import { Effect } from "effect"
 import {
+  CitizenData,
   FileStore,
   Reasons,
   Recalculation,
@@ -11,7 +12,6 @@ import {
   withAudit
 } from "@kas/core"
 import type { UploadedFile } from "@kas/core/web"
-import { CitizenData } from "./CitizenData.js"
 import { validateSubmission } from "./SubmissionRules.js"
 
 /**

@@ -1,7 +1,5 @@
 import { Layer } from "effect"
-import { FileStore } from "@kas/core"
-import { CitizenData } from "./CitizenData.js"
-import { CitizenOverview } from "./CitizenOverview.js"
+import { CitizenData, CitizenOverview, FileStore } from "@kas/core"
 import { RepresentationTokens } from "./RepresentationTokens.js"
 import { SelfAssessment } from "./SelfAssessment.js"
 

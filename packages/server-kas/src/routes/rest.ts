@@ -1,15 +1,12 @@
 import Router from "@koa/router"
 import { Effect, Either, Option, ParseResult, Schema } from "effect"
 import type { Context, Middleware } from "koa"
-import { Rest } from "@kas/core"
+import { CitizenData, type CitizenFilter, CitizenOverview, FileStore, Rest } from "@kas/core"
 import { parseMultipart, isMultipart, type UploadedFile } from "@kas/core/web"
 import { StaffUsers } from "../auth/StaffUsers.js"
-import { CitizenData, type CitizenFilter } from "../rest/CitizenData.js"
-import { CitizenOverview } from "../rest/CitizenOverview.js"
 import { RepresentationTokens } from "../rest/RepresentationTokens.js"
 import { SelfAssessment } from "../rest/SelfAssessment.js"
 import type { AppContext } from "../web/AppContext.js"
-import { FileStore } from "@kas/core"
 
 const C = Rest.Contract
 const PREFIXES = ["/rest/", "/token/", "/final_settlement/"]
@@ -89,7 +86,7 @@ export const restApi = (app: AppContext): Middleware => {
   resource(R.policyTaxYear, (cpr, f) => data((d) => d.policies(cpr, f)))
   resource(R.policyDocument, (cpr, f) => data((d) => d.documents(cpr, f)))
 
-  // The overview is sent as the JSON text PostgreSQL builds (migration 0011); the client decodes it with the Schema.
+  // The overview is sent as the JSON text PostgreSQL builds (migration 0014); the client decodes it with the Schema.
   const overview = app.runtime.runSync(CitizenOverview)
   router.get("/rest/overview/", scoped, async (ctx) => {
     const f = filterOf(C.OverviewFilter, ctx)

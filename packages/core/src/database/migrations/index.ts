@@ -12,6 +12,7 @@ import m0010 from "./0010_kas_citizen_overview.js"
 import m0011 from "./0011_kas_citizen_overview_json.js"
 import m0012 from "./0012_kas_audit_insert_once.js"
 import m0013 from "./0013_kas_used_negative_return.js"
+import m0014 from "./0014_kas_citizen_views.js"
 
 /** The migrations of @kas/core (schema `kas`), in order. Only ever append. */
 export const coreMigrations: MigrationSet = {
@@ -29,6 +30,7 @@ export const coreMigrations: MigrationSet = {
     "0010_kas_citizen_overview": m0010,
     "0011_kas_citizen_overview_json": m0011,
     "0012_kas_audit_insert_once": m0012,
-    "0013_kas_used_negative_return": m0013
+    "0013_kas_used_negative_return": m0013,
+    "0014_kas_citizen_views": m0014
   }
 }
