@@ -2,6 +2,7 @@ import Router from "@koa/router"
 import type { AppContext } from "../web/AppContext.js"
 import { findPersonRoutes } from "./findPerson.js"
 import { personYearRoutes } from "./personYear.js"
+import { policyRoutes } from "./policy.js"
 import { representRoutes } from "./represent.js"
 import { workerRoutes } from "./worker.js"
 
@@ -9,4 +10,4 @@ import { workerRoutes } from "./worker.js"
  * Every route module of kas web. An area adds its factory here (it gets the AppContext and returns a Router
  * whose routes each use `requirePermission`).
  */
-export const areaRoutes: ReadonlyArray<(app: AppContext) => Router> = [findPersonRoutes, personYearRoutes, representRoutes, workerRoutes]
+export const areaRoutes: ReadonlyArray<(app: AppContext) => Router> = [findPersonRoutes, personYearRoutes, policyRoutes, representRoutes, workerRoutes]

@@ -4,7 +4,7 @@ import { Effect, Schema } from "effect"
 import type { AppContext } from "../web/AppContext.js"
 import { takeFlash } from "../web/Flash.js"
 import { makeFormat } from "../web/Format.js"
-import { decodeParams, orNotFound, PathId } from "../web/Params.js"
+import { decodeParams, PathId } from "../web/Params.js"
 import { hasPermission, requirePermission } from "../web/StaffAuth.js"
 import { loadPersonYear, personYearView } from "./personYearViewModel.js"
 
@@ -31,10 +31,7 @@ export const personYearRoutes = (app: AppContext) => {
     const { year, personId } = decodeParams(PageParams, ctx.params)
     const user = ctx.state.user
     const can = (...permissions: Array<string>) => hasPermission(user, ...permissions)
-    const data = await app.run(
-      ctx,
-      orNotFound(loadPersonYear(year, personId, { transactions: can("transaction.view") }))
-    )
+    const data = await app.run(ctx, loadPersonYear(year, personId, { transactions: can("transaction.view") }))
     await ctx.render("personyear/page", { ...personYearView(data, fmt, can), flash: takeFlash(ctx) })
   })
 
@@ -44,13 +41,12 @@ export const personYearRoutes = (app: AppContext) => {
     const username = ctx.state.user!.username
     const target = await app.run(
       ctx,
-      orNotFound(
-        Effect.gen(function* () {
-          const path = yield* personYearPathOf(pk)
-          yield* Effect.flatMap(Notes, (n) => n.markHandled(pk, username))
-          return path
-        })
-      )
+
+      Effect.gen(function* () {
+        const path = yield* personYearPathOf(pk)
+        yield* Effect.flatMap(Notes, (n) => n.markHandled(pk, username))
+        return path
+      })
     )
     ctx.redirect(target)
   })

@@ -1,5 +1,5 @@
 import { HttpError } from "@kas/core/web"
-import { Effect, Either, Schema } from "effect"
+import { Either, Schema } from "effect"
 
 /** A positive whole number in a path (an id or a year). */
 export const PathId = Schema.NumberFromString.pipe(
@@ -14,12 +14,3 @@ export const decodeParams = <A, I>(schema: Schema.Schema<A, I>, params: unknown)
   if (Either.isLeft(decoded)) throw new HttpError(404)
   return decoded.right
 }
-
-/** A row that does not exist (`NotFound` of a core service) is a 404 page. */
-export const orNotFound = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
-  Effect.catchIf(
-    effect,
-    (e): e is Extract<E, { readonly _tag: "NotFound" }> =>
-      typeof e === "object" && e !== null && (e as { _tag?: unknown })._tag === "NotFound",
-    () => Effect.fail(new HttpError(404))
-  )

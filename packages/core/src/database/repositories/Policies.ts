@@ -27,7 +27,14 @@ export interface AmountsEdit {
   readonly foreign_paid_amount_actual: number
   readonly preliminary_paid_amount: number | null
   readonly slutlignet: boolean
+  /** Written when given (the staff form has it; undefined leaves it as it is). */
+  readonly self_reported_amount?: number | null | undefined
+  /** `YYYY-MM-DD`; written when given. */
+  readonly next_processing_date?: string | null | undefined
 }
+
+/** The refusal of an edit of a deregistered policy (staff-web.md §8.3: edits only for active policies). */
+export const inactivePolicyMessage = "Policen er afregistreret; aktivér den før den ændres"
 
 /**
  * Policy-years and their loss cells: queries, and the staff edits of domain.md §4.5 / §7.4, each checking the
@@ -62,6 +69,11 @@ export class Policies extends Effect.Service<Policies>()("@kas/core/Policies", {
         join kas.policy_tax_year f on f.person_tax_year_id = fpty.id and f.pension_company_id = p.pension_company_id
           and f.policy_number = p.policy_number and f.active
         where p.id = ${id} order by fty.year`.pipe(Effect.map((rows) => rows.map((r) => r.id)))
+
+    const requireActive = (id: number) =>
+      Effect.flatMap(get(id), (p) =>
+        p.active ? Effect.void : Effect.fail(new DomainRuleError({ rule: "inactive", message: inactivePolicyMessage }))
+      )
 
     const edit = <A, E, R>(author: AuditAuthor, reason: string, effect: Effect.Effect<A, E, R>) =>
       sql.withTransaction(Effect.zipRight(setAuditContextOn(sql, author, reason), effect))
@@ -104,11 +116,12 @@ export class Policies extends Effect.Service<Policies>()("@kas/core/Policies", {
           })
         )
       }),
-      /** "Ret selvangivet beløb": only in `selvangivelse`. */
+      /** "Ret selvangivet beløb": only in `selvangivelse`, only an active policy; the date is written when given. */
       editSelfReported: Effect.fn("Policies.editSelfReported")(function* (
         id: number,
         amount: number | null,
-        author: AuditAuthor
+        author: AuditAuthor,
+        nextProcessingDate?: string | null
       ) {
         const reason = Reasons.recalcSelfReported
         return yield* edit(
@@ -116,13 +129,20 @@ export class Policies extends Effect.Service<Policies>()("@kas/core/Policies", {
           reason,
           Effect.gen(function* () {
             yield* taxYears.requirePeriod(yield* taxYearOf(id), "editSelfReportedAmount")
+            yield* requireActive(id)
             yield* sql`update kas.policy_tax_year set self_reported_amount = ${amount}, active_amount = 3 where id = ${id}`
+            if (nextProcessingDate !== undefined) {
+              yield* sql`update kas.policy_tax_year set next_processing_date = ${nextProcessingDate}::date where id = ${id}`
+            }
             yield* recalculation.recalculatePolicy(id, reason)
             return yield* get(id)
           })
         )
       }),
-      /** "Ret beløb": only in `ligning` and `genoptagelsesperiode`; slutlignet decides efterbehandling (§7.4). */
+      /**
+       * "Ret beløb": only in `ligning` and `genoptagelsesperiode`, only an active policy; slutlignet decides
+       * efterbehandling (§7.4); without an assessed amount the label follows the self-reported one (staff-web.md §8.3).
+       */
       editAmounts: Effect.fn("Policies.editAmounts")(function* (id: number, input: AmountsEdit, author: AuditAuthor) {
         const reason = Reasons.recalcAmounts
         return yield* edit(
@@ -130,6 +150,17 @@ export class Policies extends Effect.Service<Policies>()("@kas/core/Policies", {
           reason,
           Effect.gen(function* () {
             yield* taxYears.requirePeriod(yield* taxYearOf(id), "editAmounts")
+            yield* requireActive(id)
+            if (input.self_reported_amount !== undefined) {
+              yield* sql`update kas.policy_tax_year set self_reported_amount = ${input.self_reported_amount} where id = ${id}`
+            }
+            if (input.next_processing_date !== undefined) {
+              yield* sql`update kas.policy_tax_year set next_processing_date = ${input.next_processing_date}::date where id = ${id}`
+            }
+            if (input.assessed_amount === null) {
+              yield* sql`update kas.policy_tax_year set active_amount = case when self_reported_amount is null then 1 else 3 end
+                where id = ${id}`
+            }
             yield* sql`update kas.policy_tax_year set prefilled_amount_edited = ${input.prefilled_amount_edited},
               assessed_amount = ${input.assessed_amount}, foreign_paid_amount_actual = ${input.foreign_paid_amount_actual},
               preliminary_paid_amount = ${input.preliminary_paid_amount}, slutlignet = ${input.slutlignet},

@@ -4,7 +4,7 @@ import { DomainRuleError, NotFound } from "../../domain/DomainError.js"
 import { Reasons } from "../../domain/History.js"
 import * as PolicyNumber from "../../domain/PolicyNumber.js"
 import { type AuditAuthor, setAuditContextOn } from "./Audit.js"
-import { Policies } from "./Policies.js"
+import { inactivePolicyMessage, Policies } from "./Policies.js"
 import { Recalculation } from "./Recalculation.js"
 
 const refuse = (rule: string, message: string) => Effect.fail(new DomainRuleError({ rule, message }))
@@ -32,7 +32,7 @@ export class PolicyChanges extends Effect.Service<PolicyChanges>()("@kas/core/Po
           from kas.policy_tax_year p join kas.person_tax_year pty on pty.id = p.person_tax_year_id
           join kas.tax_year ty on ty.id = pty.tax_year_id where p.id = ${id} for update of p`
         if (row === undefined) return yield* Effect.fail(NotFound.of("Police", id))
-        if (!row.active) return yield* refuse("inactive", "Policen er afregistreret; aktivér den før den ændres")
+        if (!row.active) return yield* refuse("inactive", inactivePolicyMessage)
         return row
       })
 
