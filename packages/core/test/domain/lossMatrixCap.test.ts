@@ -22,7 +22,7 @@ const deductions = (ids: ReadonlyMap<number, number>) =>
 
 /** The invariant holds everywhere, by the rows and by `LossMatrixCheck`. */
 const assertConsistent = Effect.gen(function* () {
-  assert.deepStrictEqual(yield* invariantBreaches, [])
+  assert.deepStrictEqual(yield* invariantBreaches(), [])
   const check = yield* (yield* LossMatrixCheck).run()
   assert.deepStrictEqual(check.violations, [])
 })

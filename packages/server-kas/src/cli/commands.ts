@@ -54,6 +54,12 @@ export const commands: ReadonlyArray<CommandInfo> = [
     load: () => import("./importEskatMockupData.js").then((m) => m.importEskatMockupData)
   },
   {
+    name: "check-loss-matrix",
+    summary: "list policy-years whose deduction differs from their loss-matrix column; exit 1 if any",
+    usage: "check-loss-matrix [--year <year>]",
+    load: () => import("./checkLossMatrix.js").then((m) => m.checkLossMatrix)
+  },
+  {
     name: "create-rest-token",
     summary: "create a REST API key for a (system) user and print it",
     usage: "create-rest-token <username>",
