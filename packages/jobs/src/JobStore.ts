@@ -156,6 +156,13 @@ export class JobStore extends Effect.Service<JobStore>()("@kas/jobs/JobStore", {
       return (r?.ids?.length ?? 0) > 0
     })
 
+    /** Whether a job of type `key` was ever enqueued (whatever became of it). */
+    const hasJobOfType = Effect.fn("JobStore.hasJobOfType")(function* (key: string) {
+      const sqlText = "select exists (select 1 from jobs.job where type = $1) as found"
+      const [r] = yield* q<{ found: boolean }>(sqlText, [key])
+      return r?.found ?? false
+    })
+
     /** Waits (polling) until every job in `ids` has ended; returns them. */
     const awaitEnded = Effect.fn("JobStore.awaitEnded")(function* (ids: ReadonlyArray<string>, interval = "250 millis") {
       for (;;) {
@@ -188,6 +195,7 @@ export class JobStore extends Effect.Service<JobStore>()("@kas/jobs/JobStore", {
     return {
       insert,
       enqueue,
+      hasJobOfType,
       submit,
       enqueueMany,
       get,

@@ -1,10 +1,12 @@
 import { spawn, type ChildProcess } from "node:child_process"
 import path from "node:path"
 import { fileURLToPath } from "node:url"
-import { Effect } from "effect"
+import { Cause, Effect } from "effect"
 import { Database, EmbeddedPostgres, KasConfig, Migrations } from "@kas/core"
 import { packageDir } from "@kas/core/web"
 import { commands } from "../cli/commands.js"
+import { workerLayer } from "../jobs/layer.js"
+import { firstStartYears, importOnFirstStart } from "./firstStart.js"
 import { allMigrationSets } from "../migrations.js"
 
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -81,6 +83,25 @@ const run = (spec: ProcessSpec, env: NodeJS.ProcessEnv, watch: boolean): ChildPr
   return child
 }
 
+/** On an empty database, imports the mock data into KAS before the servers start (firstStart.ts). */
+const firstStartImport = async (env: NodeJS.ProcessEnv) => {
+  const program = Effect.gen(function* () {
+    const provider = KasConfig.ConfigReport.providerFromEnv(env)
+    const settings = yield* KasConfig.load("npm start", KasConfig.BackOfficeConfig.worker, provider)
+    const outcome = yield* importOnFirstStart({
+      years: firstStartYears(new Date()),
+      environment: settings.environment,
+      jobTimeoutSeconds: settings.jobTimeoutSeconds,
+      log
+    }).pipe(Effect.provide(workerLayer(settings, 4)))
+    if (outcome._tag === "Imported") log("first start: the mock data is in KAS (the jobs are listed on /worker/)")
+  })
+  const exit = await Effect.runPromiseExit(program)
+  if (exit._tag === "Failure") {
+    log(`first start: the import failed; continuing without it:\n${Cause.pretty(exit.cause)}`)
+  }
+}
+
 /** Runs the whole development system until Ctrl-C. */
 export const start = async (options: { readonly watch: boolean }) => {
   KasConfig.defaultToDevelopment()
@@ -118,6 +139,7 @@ export const start = async (options: { readonly watch: boolean }) => {
       c.on("exit", (status) => resolve(status ?? 1))
     })
     if (code !== 0) log(`mock data import exited with ${code}; continuing`)
+    else await firstStartImport(env)
   }
 
   const specs: Array<ProcessSpec> = [

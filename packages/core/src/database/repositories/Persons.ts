@@ -49,6 +49,13 @@ export class Persons extends Effect.Service<Persons>()("@kas/core/Persons", {
       rows[0] !== undefined ? Effect.succeed(rows[0]) : Effect.fail(NotFound.of(entity, key))
 
     return {
+      /** Whether KAS holds no person at all (a database no census was imported into). */
+      isEmpty: Effect.fn("Persons.isEmpty")(function* () {
+        const rows = yield* sql<{ empty: boolean }>`select not exists (select 1 from kas.person) as empty`.pipe(
+          Effect.orDie
+        )
+        return rows[0]?.empty ?? true
+      }),
       /** A person by id. */
       get: Effect.fn("Persons.get")(function* (id: number) {
         return yield* first(yield* decodePersons(yield* sql`select * from kas.person where id = ${id}`).pipe(Effect.orDie), "Person", id)
