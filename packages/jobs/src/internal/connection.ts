@@ -1,6 +1,14 @@
 import type { SqlClient, SqlConnection, SqlError } from "@effect/sql"
 import { Effect, Exit, Scope } from "effect"
 
+/** A reserved connection for a worker's cycle statements. */
+export interface Connection {
+  readonly execute: <Row extends object>(
+    text: string,
+    params: ReadonlyArray<unknown>
+  ) => Effect.Effect<ReadonlyArray<Row>, SqlError.SqlError>
+}
+
 /**
  * Runs a worker's cycle statements on a connection it keeps reserved (released when the worker's scope closes).
  * `sql.unsafe` acquires a pooled connection and opens a span and a scope for every statement: most of the worker's
@@ -8,7 +16,7 @@ import { Effect, Exit, Scope } from "effect"
  * reserved for the next statement; a second statement while the first is in flight uses the pool. Rows are not
  * transformed on either path.
  */
-export const make = (sql: SqlClient.SqlClient) =>
+export const make = (sql: SqlClient.SqlClient): Effect.Effect<Connection, never, Scope.Scope> =>
   Effect.gen(function* () {
     let current: { readonly conn: SqlConnection.Connection; readonly scope: Scope.CloseableScope } | undefined
     let busy = false
@@ -39,5 +47,5 @@ export const make = (sql: SqlClient.SqlClient) =>
           Effect.ensuring(Effect.sync(() => (busy = false)))
         )
       })
-    return { execute } as const
+    return { execute }
   })
