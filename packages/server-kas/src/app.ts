@@ -21,7 +21,6 @@ import { LoginThrottle } from "./auth/LoginThrottle.js"
 import { StaffUsers } from "./auth/StaffUsers.js"
 import { authRoutes } from "./routes/auth.js"
 import { restApi } from "./routes/rest.js"
-import { RepresentationTokens } from "./rest/RepresentationTokens.js"
 import { areaRoutes } from "./routes/index.js"
 import type { AppContext } from "./web/AppContext.js"
 import { makeFormat } from "./web/Format.js"
@@ -30,7 +29,7 @@ import { kasErrors } from "./web/errors.js"
 import { currentUser, hasPermission } from "./web/StaffAuth.js"
 
 import type { AppRuntime, AppServices } from "./runtime.js"
-import type { KasConfig } from "@kas/core"
+import { type KasConfig, RepresentationTokens } from "@kas/core"
 
 /** The EJS views of kas web (beside src/ and dist/ in the package). */
 export const VIEWS_DIR = path.join(packageDir(import.meta.url), "views")

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { KasConfig } from "@kas/core"
-import { purgeRepresentationTokens } from "../src/rest/TokenCleanup.js"
+import { KasConfig, purgeRepresentationTokens } from "@kas/core"
 import { kasSchedules } from "../src/jobs/schedules.js"
 import { Browser, startKasWeb, type KasWeb } from "./support.js"
 import { CPR_A, CPR_B, PDF, query, seedCitizens, type Fixture } from "./restFixtures.js"

@@ -1,7 +1,7 @@
 import type { SqlClient } from "@effect/sql"
 import type { Scheduler } from "@kas/jobs"
-import { representationTokenCleanup } from "../rest/TokenCleanup.js"
 import { importMandtalSchedule } from "./importJobs.js"
+import { representationTokenCleanup } from "./representationTokenCleanup.js"
 
 /** The scheduled tasks of `kas scheduler` (jobs.md §9), interpreted in UTC. Append new entries here. */
 export const kasSchedules: ReadonlyArray<Scheduler.ScheduleEntry<SqlClient.SqlClient>> = [importMandtalSchedule, representationTokenCleanup]

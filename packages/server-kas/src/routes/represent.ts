@@ -1,8 +1,7 @@
 import Router from "@koa/router"
-import { SqlClient } from "@effect/sql"
 import { Effect } from "effect"
+import { RepresentationTokens } from "@kas/core"
 import { HttpError } from "@kas/core/web"
-import { RepresentationTokens } from "../rest/RepresentationTokens.js"
 import type { AppContext } from "../web/AppContext.js"
 import { requirePermission } from "../web/StaffAuth.js"
 
@@ -18,16 +17,7 @@ export const representRoutes = (app: AppContext) => {
     const personId = Number(ctx.params.id)
     if (!Number.isSafeInteger(personId)) throw new HttpError(404)
     const userId = ctx.state.user!.id
-    const token = await app.run(
-      ctx,
-      Effect.gen(function* () {
-        const sql = yield* SqlClient.SqlClient
-        const found = yield* sql`select 1 from kas.person where id = ${personId}`
-        if (found.length === 0) return null
-        return yield* Effect.flatMap(RepresentationTokens, (r) => r.create(userId, personId))
-      })
-    )
-    if (token === null) throw new HttpError(404)
+    const token = await app.run(ctx, Effect.flatMap(RepresentationTokens, (r) => r.create(userId, personId)))
     // The hand-over form posts to the self-service origin: allow exactly that origin as a form target here.
     const csp = ctx.response.get("Content-Security-Policy")
     ctx.set("Content-Security-Policy", csp.replace(/form-action [^;]*/, `form-action 'self' ${origin}`))
@@ -37,18 +27,8 @@ export const representRoutes = (app: AppContext) => {
 
   router.get("/represent-stop/", requirePermission("persontaxyear.add"), async (ctx) => {
     const userId = ctx.state.user!.id
-    const target = await app.run(
-      ctx,
-      Effect.gen(function* () {
-        const personId = yield* Effect.flatMap(RepresentationTokens, (r) => r.stop(userId))
-        if (personId === null) return "/"
-        const sql = yield* SqlClient.SqlClient
-        const [row] = yield* sql<{ year: number }>`select ty.year from kas.person_tax_year pty join kas.tax_year ty on ty.id = pty.tax_year_id
-          where pty.person_id = ${personId} order by ty.year desc limit 1`
-        return row ? `/tax_year/${row.year}/persons/${personId}/` : "/"
-      })
-    )
-    ctx.redirect(target)
+    const stopped = await app.run(ctx, Effect.flatMap(RepresentationTokens, (r) => r.stop(userId)))
+    ctx.redirect(stopped?.newestYear ? `/tax_year/${stopped.newestYear}/persons/${stopped.personId}/` : "/")
   })
   return router
 }

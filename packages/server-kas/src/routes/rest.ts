@@ -1,11 +1,17 @@
 import Router from "@koa/router"
 import { Effect, Either, Option, ParseResult, Schema } from "effect"
 import type { Context, Middleware } from "koa"
-import { CitizenData, type CitizenFilter, CitizenOverview, FileStore, Rest } from "@kas/core"
+import {
+  CitizenData,
+  type CitizenFilter,
+  CitizenOverview,
+  FileStore,
+  RepresentationTokens,
+  Rest,
+  SelfAssessmentSubmission
+} from "@kas/core"
 import { parseMultipart, isMultipart, type UploadedFile } from "@kas/core/web"
 import { StaffUsers } from "../auth/StaffUsers.js"
-import { RepresentationTokens } from "../rest/RepresentationTokens.js"
-import { SelfAssessment } from "../rest/SelfAssessment.js"
 import type { AppContext } from "../web/AppContext.js"
 
 const C = Rest.Contract
@@ -112,7 +118,7 @@ export const restApi = (app: AppContext): Middleware => {
     const decoded = Schema.decodeUnknownEither(C.Submission)(raw, { errors: "all" })
     if (Either.isLeft(decoded)) return json(ctx, 400, { errors: fieldErrors(decoded.left) })
     const files = new Map<string, UploadedFile>(body.files.map((f) => [f.field, { ...f, filename: Rest.Uploads.shortenFileName(f.filename) }]))
-    const result = await run(ctx, Effect.flatMap(SelfAssessment, (s) => s.submit(cprOf(ctx)!, decoded.right, files)))
+    const result = await run(ctx, Effect.flatMap(SelfAssessmentSubmission, (s) => s.submit(cprOf(ctx)!, decoded.right, files)))
     json(ctx, 200, Schema.encodeSync(C.SubmissionResult)(result))
   })
 
@@ -120,11 +126,19 @@ export const restApi = (app: AppContext): Middleware => {
     const body = (ctx.request.body ?? {}) as Record<string, unknown>
     const token = typeof body.token === "string" && body.token !== "" ? body.token : undefined
     const maxAge = app.settings.representationTokenMaxAge
-    const result = await run(ctx, Effect.flatMap(RepresentationTokens, (r) => r.exchange(token, maxAge)))
-    if (Either.isRight(result)) return json(ctx, 200, result.right)
-    ctx.status = 400
-    ctx.type = "text/plain; charset=utf-8"
-    ctx.body = result.left
+    const exchanged = Effect.gen(function* () {
+      const tokens = yield* RepresentationTokens
+      const r = yield* tokens.exchange(token, maxAge)
+      const names = yield* Effect.flatMap(StaffUsers, (u) => u.usernames([r.userId]))
+      const answer: Rest.Contract.TokenExchange = {
+        CPR: r.cpr,
+        PersonName: r.personName,
+        AdminUsername: names.get(r.userId) ?? "",
+        AdminUserID: r.userId
+      }
+      return answer
+    })
+    json(ctx, 200, await run(ctx, exchanged))
   })
 
   const statement = async (ctx: Context) => {

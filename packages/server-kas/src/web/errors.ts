@@ -1,6 +1,7 @@
 import type {
   DomainRuleError,
   NotFound,
+  RepresentationTokenRefused,
   SelfAssessmentClosed,
   SubmissionInvalid,
   SubmissionNotFound,
@@ -18,6 +19,7 @@ type Failure =
   | SubmissionNotFound
   | SelfAssessmentClosed
   | SubmissionInvalid
+  | RepresentationTokenRefused
 
 const notFound = { detail: "Ikke fundet." }
 
@@ -33,5 +35,6 @@ export const kasErrors = errorTable<Failure>()({
   UnknownJobType: { status: 404 },
   SubmissionNotFound: { status: 404, body: () => notFound },
   SelfAssessmentClosed: { status: 409, body: (e) => ({ detail: e.message }) },
-  SubmissionInvalid: { status: 400, body: (e) => ({ errors: e.errors }) }
+  SubmissionInvalid: { status: 400, body: (e) => ({ errors: e.errors }) },
+  RepresentationTokenRefused: { status: 400, body: (e) => e.message }
 })

@@ -28,6 +28,18 @@ export class Companies extends Effect.Service<Companies>()("@kas/core/Companies"
             order by name nulls last, id`
         ).pipe(Effect.orDie)
       }),
+      /** Ids of the given ones that exist. */
+      existing: Effect.fn("Companies.existing")(function* (ids: ReadonlyArray<number>) {
+        if (ids.length === 0) return new Set<number>()
+        const rows = yield* sql<{ id: number }>`select id from kas.pension_company where id in ${sql.in(ids)}`
+        return new Set(rows.map((r) => r.id))
+      }),
+      /** A company a citizen names that KAS does not know (no registration number); its id. */
+      createNamed: Effect.fn("Companies.createNamed")(function* (name: string) {
+        const [row] = yield* sql<{ id: number }>`insert into kas.pension_company (name, res) values (${name}, null)
+          returning id`
+        return row!.id
+      }),
       /** All companies, by name. */
       list: Effect.fn("Companies.list")(function* () {
         return yield* decodeCompanies(yield* sql`select * from kas.pension_company order by name nulls last, id`).pipe(Effect.orDie)

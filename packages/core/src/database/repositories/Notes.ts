@@ -95,6 +95,46 @@ export class Notes extends Effect.Service<Notes>()("@kas/core/Notes", {
           })
         )
       }),
+      /**
+       * Stores a citizen's file and its document on a policy, in the caller's transaction and audit context (the
+       * self-assessment submission); the document's id.
+       */
+      attachCitizenFile: Effect.fn("Notes.attachCitizenFile")(function* (
+        target: { readonly person_tax_year_id: number; readonly policy_tax_year_id: number },
+        file: {
+          readonly name: string
+          readonly description: string
+          readonly contentType: string
+          readonly content: Uint8Array
+          readonly year: number
+        }
+      ) {
+        const fileId = yield* files.put({
+          kind: "policy_document",
+          year: file.year,
+          name: file.name,
+          contentType: file.contentType,
+          content: file.content
+        })
+        const [row] = yield* sql<{ id: number }>`insert into kas.policy_document
+            (person_tax_year_id, policy_tax_year_id, uploaded_by_id, name, description, file_id)
+          values (${target.person_tax_year_id}, ${target.policy_tax_year_id}, null, ${file.name}, ${file.description},
+            ${fileId}) returning id`
+        return row!.id
+      }),
+      /** A document's new description (nothing written when equal), in the caller's transaction. */
+      describeDocument: Effect.fn("Notes.describeDocument")(function* (id: number, description: string) {
+        yield* sql`update kas.policy_document set description = ${description}
+          where id = ${id} and description <> ${description}`
+      }),
+      /**
+       * Deletes a document row in the caller's transaction and returns its file's id, for the caller to remove the
+       * file once the transaction has committed; null when there was none.
+       */
+      detachDocument: Effect.fn("Notes.detachDocument")(function* (id: number) {
+        const rows = yield* sql<{ file_id: string }>`delete from kas.policy_document where id = ${id} returning file_id`
+        return rows[0]?.file_id ?? null
+      }),
       /** Deletes a document and its stored file (citizen documents, domain.md §2.10). */
       removeDocument: Effect.fn("Notes.removeDocument")(function* (id: number, author: AuditAuthor) {
         return yield* sql.withTransaction(

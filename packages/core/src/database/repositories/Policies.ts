@@ -20,6 +20,15 @@ export interface NewPolicy {
   readonly self_reported_amount?: number | null
 }
 
+/** A policy-year a citizen adds in the self-assessment (selvbetjening.md §7.4). */
+export interface SelfReportedPolicy {
+  readonly person_tax_year_id: number
+  readonly pension_company_id: number
+  readonly policy_number: string
+  readonly self_reported_amount: number | null
+  readonly updated_by: string
+}
+
 /** The fields of "Ret beløb" (staff-web.md), allowed in `ligning` and `genoptagelsesperiode`. */
 export interface AmountsEdit {
   readonly prefilled_amount_edited: number | null
@@ -115,6 +124,22 @@ export class Policies extends Effect.Service<Policies>()("@kas/core/Policies", {
             return yield* get(row!.id)
           })
         )
+      }),
+      /**
+       * A citizen's new policy-year with its self-reported amount (active amount 3 = self-reported), in the caller's
+       * transaction and audit context (the self-assessment submission recalculates once for all it changed).
+       */
+      createSelfReported: Effect.fn("Policies.createSelfReported")(function* (input: SelfReportedPolicy) {
+        const [row] = yield* sql<{ id: number }>`insert into kas.policy_tax_year (person_tax_year_id, pension_company_id,
+            policy_number, self_reported_amount, active_amount, updated_by)
+          values (${input.person_tax_year_id}, ${input.pension_company_id}, ${input.policy_number},
+            ${input.self_reported_amount}, 3, ${input.updated_by}) returning id`
+        return row!.id
+      }),
+      /** A citizen's self-reported amount of a policy-year, in the caller's transaction and audit context. */
+      setSelfReported: Effect.fn("Policies.setSelfReported")(function* (id: number, amount: number, updatedBy: string) {
+        yield* sql`update kas.policy_tax_year set self_reported_amount = ${amount}, active_amount = 3,
+          updated_by = ${updatedBy} where id = ${id}`
       }),
       /** "Ret selvangivet beløb": only in `selvangivelse`, only an active policy; the date is written when given. */
       editSelfReported: Effect.fn("Policies.editSelfReported")(function* (

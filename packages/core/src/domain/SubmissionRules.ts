@@ -1,8 +1,17 @@
-import { I18n, PolicyNumber, Rest } from "@kas/core"
-import type { UploadedFile } from "@kas/core/web"
+import * as I18n from "../i18n/index.js"
+import type * as Contract from "../rest/Contract.js"
+import * as Uploads from "../rest/Uploads.js"
+import * as PolicyNumber from "./PolicyNumber.js"
 
-const { Uploads } = Rest
 const t = I18n.translator("da")
+
+/** A file of the submission as the server received it (a multipart part). */
+export interface SubmittedFile {
+  readonly filename: string
+  readonly mimeType: string
+  readonly content: Uint8Array
+  readonly truncated: boolean
+}
 
 /** What the rules need to know about the person-year being changed. */
 export interface SubmissionContext {
@@ -21,7 +30,7 @@ const checkFiles = (
   errors: Errors,
   path: string,
   refs: ReadonlyArray<{ readonly part: string; readonly description: string }>,
-  files: ReadonlyMap<string, UploadedFile>,
+  files: ReadonlyMap<string, SubmittedFile>,
   kept: number
 ) => {
   refs.forEach((ref, j) => {
@@ -39,9 +48,9 @@ const checkFiles = (
  * ids are not field errors: the caller answers 404 for them first.
  */
 export const validateSubmission = (
-  data: Rest.Contract.Submission,
+  data: Contract.Submission,
   context: SubmissionContext,
-  files: ReadonlyMap<string, UploadedFile>
+  files: ReadonlyMap<string, SubmittedFile>
 ): Errors => {
   const errors: Errors = {}
   const notes = data.person_tax_year

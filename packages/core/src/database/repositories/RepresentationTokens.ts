@@ -1,0 +1,125 @@
+import { SqlClient } from "@effect/sql"
+import { Effect, Schema } from "effect"
+import { randomInt } from "node:crypto"
+import { NotFound } from "../../domain/DomainError.js"
+
+const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+/** A cryptographically random 64-character token from [A-Za-z0-9] (domain.md §2.18). */
+export const newToken = (): string => Array.from({ length: 64 }, () => ALPHABET[randomInt(ALPHABET.length)]).join("")
+
+/** Why an exchange was refused (selvbetjening.md §16.6), in the order the checks run. */
+export const TokenRefusal = Schema.Literal("not-set", "invalid", "expired", "used", "other-in-use")
+export type TokenRefusal = typeof TokenRefusal.Type
+
+const refusalTexts: Record<TokenRefusal, string> = {
+  "not-set": "Token not set",
+  invalid: "Invalid token",
+  expired: "Token expired",
+  used: "Token already used",
+  "other-in-use": "User already is using another token"
+}
+
+/** A representation token could not be exchanged; the message is the §16.6 text. Nothing was changed. */
+export class RepresentationTokenRefused extends Schema.TaggedError<RepresentationTokenRefused>()(
+  "RepresentationTokenRefused",
+  { reason: TokenRefusal }
+) {
+  override get message() {
+    return refusalTexts[this.reason]
+  }
+}
+
+/** A consumed token: whom the staff user `userId` now represents. */
+export interface Exchanged {
+  readonly cpr: string
+  readonly personName: string
+  readonly userId: number
+}
+
+/** Deletes representation tokens older than `maxAgeSeconds`, consumed or not (jobs.md §9); returns how many. */
+export const purgeRepresentationTokens = (maxAgeSeconds: number) =>
+  Effect.flatMap(
+    SqlClient.SqlClient,
+    (sql) => sql`delete from kas.representation_token
+      where created < now() - make_interval(secs => ${maxAgeSeconds}) returning id`
+  ).pipe(
+    Effect.map((rows) => rows.length),
+    Effect.withSpan("purgeRepresentationTokens")
+  )
+
+/**
+ * Representation tokens (selvbetjening.md §13, §16.6; staff-web.md §16): created by a staff action, exchanged once by
+ * self-service within the max age, deleted on stop and by the scheduled clean-up. Staff users are `web.users` ids.
+ */
+export class RepresentationTokens extends Effect.Service<RepresentationTokens>()("@kas/core/RepresentationTokens", {
+  effect: Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
+    const refuse = (reason: TokenRefusal) => Effect.fail(new RepresentationTokenRefused({ reason }))
+
+    /** A new token for `userId` representing `personId`; the user's earlier unused tokens are deleted. */
+    const create = Effect.fn("RepresentationTokens.create")(function* (userId: number, personId: number) {
+      const found = yield* sql`select 1 from kas.person where id = ${personId}`
+      if (found.length === 0) return yield* Effect.fail(NotFound.of("Person", personId))
+      const token = newToken()
+      yield* sql`delete from kas.representation_token where user_id = ${userId} and not consumed`
+      yield* sql`insert into kas.representation_token (token, person_id, user_id) values (${token}, ${personId},
+        ${userId})`
+      return token
+    }, sql.withTransaction)
+
+    /** The checks of §16.6 in order; success consumes the token. */
+    const exchange = Effect.fn("RepresentationTokens.exchange")(function* (
+      token: string | undefined,
+      maxAgeSeconds: number
+    ) {
+      if (!token) return yield* refuse("not-set")
+      const [row] = yield* sql<{
+        id: number
+        user_id: number
+        consumed: boolean
+        fresh: boolean
+        cpr: string
+        name: string | null
+      }>`
+        select t.id, t.user_id, t.consumed, t.created >= now() - make_interval(secs => ${maxAgeSeconds}) as fresh,
+          p.cpr, p.name
+        from kas.representation_token t join kas.person p on p.id = t.person_id
+        where t.token = ${token} for update of t`
+      if (!row) return yield* refuse("invalid")
+      if (!row.fresh) return yield* refuse("expired")
+      if (row.consumed) return yield* refuse("used")
+      const others = yield* sql`select 1 from kas.representation_token
+        where user_id = ${row.user_id} and consumed and id <> ${row.id}`
+      if (others.length > 0) return yield* refuse("other-in-use")
+      yield* sql`update kas.representation_token set consumed = true where id = ${row.id}`
+      return { cpr: row.cpr, personName: row.name ?? "", userId: row.user_id } satisfies Exchanged
+    }, sql.withTransaction)
+
+    /** Deletes every token of a staff user (stop); the person of the newest one and their newest year, if any. */
+    const stop = Effect.fn("RepresentationTokens.stop")(function* (userId: number) {
+      const rows = yield* sql<{ person_id: number }>`delete from kas.representation_token where user_id = ${userId}
+        returning person_id, created`
+      const personId = rows[0]?.person_id
+      if (personId === undefined) return null
+      const [year] = yield* sql<{ year: number }>`select ty.year from kas.person_tax_year pty
+        join kas.tax_year ty on ty.id = pty.tax_year_id where pty.person_id = ${personId}
+        order by ty.year desc limit 1`
+      return { personId, newestYear: year?.year ?? null }
+    })
+
+    /** Whether the user currently holds a consumed token (the staff banner): the represented CPR. */
+    const active = Effect.fn("RepresentationTokens.active")(function* (userId: number) {
+      const rows = yield* sql<{ cpr: string }>`select p.cpr from kas.representation_token t
+        join kas.person p on p.id = t.person_id
+        where t.user_id = ${userId} and t.consumed order by t.created desc limit 1`
+      return rows[0]?.cpr ?? null
+    })
+
+    /** The clean-up (jobs.md §9): deletes tokens older than `maxAgeSeconds`; returns how many. */
+    const purgeExpired = (maxAgeSeconds: number) =>
+      Effect.provideService(purgeRepresentationTokens(maxAgeSeconds), SqlClient.SqlClient, sql)
+
+    return { create, exchange, stop, active, purgeExpired } as const
+  })
+}) {}
