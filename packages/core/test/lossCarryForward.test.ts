@@ -180,6 +180,36 @@ describe("LossCarryForward.planRecalculation (§4.2) with Calculation.perform", 
   })
 })
 
+describe("LossCarryForward.capAtColumn (§4.2 step 6)", () => {
+  const cap = (initialAmount: number, cells: ReadonlyArray<Cell>, years: ReadonlyArray<Year>) => {
+    const { deductions } = LossCarryForward.availableDeductions(years, cells, 2020)
+    const input = { initialAmount, availableDeductions: deductions }
+    const result = Either.getOrThrow(Calculation.perform(input))
+    const wanted = result.usedNegativeReturn
+    const plan = LossCarryForward.planRecalculation({ years, cells, forYear: 2020, wanted, reason: "R" })
+    return { result, capped: LossCarryForward.capAtColumn({ input, result, cells: plan.cells, forYear: 2020 }) }
+  }
+
+  it("a protected cell below its loss: the year deducts what its column records, taxed on the rest", () => {
+    const years = [year(2018, -1000), year(2019, -1000), year(2020, 10_000)]
+    const { capped, result } = cap(10_000, [cell(2019, 2020, 800, true)], years)
+    expect(result.usedNegativeReturn).toBe(2000)
+    expect(capped.usedNegativeReturn).toBe(1800)
+    expect([...capped.desiredDeductions]).toEqual([[2018, 1000], [2019, 800]])
+    expect([capped.taxableAmount, capped.fullTax, capped.taxWithDeductions]).toEqual([8200, 1254, 1254])
+    // The pool of §4.1 is still what was available, not the column.
+    expect(capped.availableNegativeReturn).toBe(2000)
+  })
+
+  it("a column that records the whole deduction leaves the calculation as it was", () => {
+    const years = [year(2018, -1000), year(2019, -1000), year(2020, 1500)]
+    const { capped, result } = cap(1500, [cell(2019, 2020, 500, true)], years)
+    expect(capped).toBe(result)
+    const cells = [cell(2018, 2020, 1000), cell(2019, 2020, 500, true), cell(2018, 2019, 7), cell(2017, 2020, 0)]
+    expect([...LossCarryForward.columnOf(cells, 2020)]).toEqual([[2018, 1000], [2019, 500]])
+  })
+})
+
 describe("LossCarryForward.overUseCorrection (§4.3)", () => {
   const cells = [cell(2015, 2016, 300, true), cell(2015, 2017, 200), cell(2015, 2018, 150), cell(2014, 2016, 5)]
   const reason = "automatisk rettelse for at undgå at det totale resterende beløb falder under 0"
@@ -328,7 +358,7 @@ describe("LossCarryForward: properties", () => {
     )
   })
 
-  it("a recalculation never over-uses a loss and uses no more than the calculation wanted", () => {
+  it("a recalculation never over-uses a loss, uses no more than the calculation wanted and deducts its column", () => {
     fc.assert(
       fc.property(policyArbitrary, fc.integer({ min: 0, max: 3000 }), ([years, raw], base) => {
         const cells = LossCarryForward.applyWrites(raw, LossCarryForward.overUseCorrection(years, raw).writes)
@@ -345,6 +375,11 @@ describe("LossCarryForward: properties", () => {
         })
         expect(overUsed(years, plan.cells)).toEqual([])
         const intoYear = total(plan.cells.filter((c) => c.toYear === forYear))
+        // §4.2 step 6: after the cap the year deducts exactly its column, and is taxed on the rest.
+        const input = { initialAmount: base, availableDeductions: deductions }
+        const capped = LossCarryForward.capAtColumn({ input, result, cells: plan.cells, forYear })
+        expect(capped.usedNegativeReturn).toBe(intoYear)
+        expect(capped.taxableAmount).toBe(Math.max(0, base) - intoYear)
         const protectedBefore = total(cells.filter((c) => c.toYear === forYear && c.protected))
         expect(intoYear).toBeLessThanOrEqual(Math.max(result.usedNegativeReturn, protectedBefore))
         // §4.2: a loss year with a protected cell into P (even one of 0) gives nothing beyond that cell, so only
