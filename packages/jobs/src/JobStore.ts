@@ -158,8 +158,7 @@ export class JobStore extends Effect.Service<JobStore>()("@kas/jobs/JobStore", {
 
     /** Whether a job of type `key` was ever enqueued (whatever became of it). */
     const hasJobOfType = Effect.fn("JobStore.hasJobOfType")(function* (key: string) {
-      const sqlText = "select exists (select 1 from jobs.job where type = $1) as found"
-      const [r] = yield* q<{ found: boolean }>(sqlText, [key])
+      const [r] = yield* q<{ found: boolean }>(Q.hasJobOfType, [key])
       return r?.found ?? false
     })
 

@@ -153,6 +153,9 @@ order by created_at desc, id desc limit $3`
 /** The children of job $1, oldest first. */
 export const children = `select ${recordColumns} from jobs.job where parent_id = $1 order by created_at, id`
 
+/** Whether any job of type $1 was ever enqueued. */
+export const hasJobOfType = `select exists (select 1 from jobs.job where type = $1) as found`
+
 /** Of the jobs $1, those with a child not yet ended. */
 export const withActiveChildren = `
 select distinct parent_id from jobs.job
