@@ -1,5 +1,5 @@
 import { SqlClient } from "@effect/sql"
-import { Recalculation, TaxYears, type AuditAuthor } from "@kas/core"
+import { Policies, TaxYears, type AuditAuthor } from "@kas/core"
 import { Effect } from "effect"
 import { EskatSource } from "../EskatSource.js"
 import { ImportError } from "./ImportError.js"
@@ -24,12 +24,12 @@ export const r75Title = (year: number) => `Import af data fra R75 - ${year}`
  * policy-years with recalculation and the person-year flags. Idempotent.
  */
 export class ImportR75 extends Effect.Service<ImportR75>()("@kas/eskat/ImportR75", {
-  dependencies: [Recalculation.Default, TaxYears.Default],
+  dependencies: [Policies.Default, TaxYears.Default],
   effect: Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
     const source = yield* EskatSource
     const taxYears = yield* TaxYears
-    const recalculation = yield* Recalculation
+    const policies = yield* Policies
     return {
       run: Effect.fn("ImportR75.run")(function* (request: R75Request) {
         const progress = request.progress ?? (() => Effect.void)
@@ -49,7 +49,7 @@ export class ImportR75 extends Effect.Service<ImportR75>()("@kas/eskat/ImportR75
           taxYearId: taxYear.id,
           author: request.author,
           progress: (f) => progress(50 + f * 50)
-        }).pipe(Effect.provideService(Recalculation, recalculation), Effect.provideService(SqlClient.SqlClient, sql),
+        }).pipe(Effect.provideService(Policies, policies), Effect.provideService(SqlClient.SqlClient, sql),
           Effect.withSpan("ImportR75.map")
         )
         const result: ImportResult = {

@@ -1,5 +1,5 @@
 import { SqlClient } from "@effect/sql"
-import { Reasons, Recalculation, setAuditContext, type AuditAuthor } from "@kas/core"
+import { type AuditAuthor, type ImportedPolicy, Policies, Reasons, setAuditContext } from "@kas/core"
 import { Effect } from "effect"
 import { ImportError } from "./ImportError.js"
 
@@ -56,19 +56,10 @@ const GROUPS = `
         and qpty.id <> f.pty_id)) as other_years
   from found f`
 
-/** A new policy-year without other years: calculated before it is inserted. */
-interface Single {
-  readonly pty_id: number
-  readonly company_id: number
-  readonly ktd: string
-  readonly amount: string | null
-  readonly days: number | null
-  readonly agreement: boolean
-}
-
 /**
  * §8.2: sums the raw R75 rows of a year per (cpr, res, ktd) and writes companies, policy-years (with recalculation)
- * and the person-year flags, set-based, a chunk of persons per transaction.
+ * and the person-year flags, set-based, a chunk of persons per transaction; the policy-years through
+ * `Policies.importPrefilled`.
  */
 export const mapR75 = (o: {
   readonly year: number
@@ -78,7 +69,7 @@ export const mapR75 = (o: {
 }) =>
   Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
-    const recalculation = yield* Recalculation
+    const policies = yield* Policies
     const c: R75MapCounts = { created: 0, updated: 0, skippedNoCensus: 0, skippedNoPolicyNumber: 0 }
     const bad = yield* sql.unsafe<{ k: string; v: string | null; res: string | null }>(
       `select r75_ctl_sekvens_guid::text as k, renteindtaegt as v, res from eskat.imported_r75_row
@@ -120,109 +111,58 @@ export const mapR75 = (o: {
     yield* Effect.forEach(
       ranges,
       ([lo, hi]) =>
-        sql.withTransaction(
-          Effect.gen(function* () {
-            yield* sql.unsafe(GROUPS, [o.year, lo, o.taxYearId, hi])
-            const [skips] = yield* sql.unsafe<{ census: number; ktd: number }>(
-              `select count(*) filter (where pty_id is null)::int as census,
+        sql
+          .withTransaction(
+            Effect.gen(function* () {
+              yield* sql.unsafe(GROUPS, [o.year, lo, o.taxYearId, hi])
+              const [skips] = yield* sql.unsafe<{ census: number; ktd: number }>(
+                `select count(*) filter (where pty_id is null)::int as census,
                  count(*) filter (where pty_id is not null and ktd = '')::int as ktd from r75_groups`
-            )
-            c.skippedNoCensus += skips.census
-            c.skippedNoPolicyNumber += skips.ktd
-            const amounts = yield* sql.unsafe<{ id: number; amount: string | null }>(
-              `select policy_id as id, amount::text as amount from r75_groups
+              )
+              c.skippedNoCensus += skips.census
+              c.skippedNoPolicyNumber += skips.ktd
+              const amounts = yield* sql.unsafe<{ id: number; amount: string | null }>(
+                `select policy_id as id, amount::text as amount from r75_groups
                where policy_id is not null and ktd <> '' and stored_amount is distinct from amount`
-            )
-            yield* setAuditContext(o.author, Reasons.updatedByImport)
-            const updated = amounts.length === 0 ? [] : yield* sql.unsafe<{ id: number }>(
-              `update kas.policy_tax_year p set prefilled_amount = u.amount
-               from unnest($1::int[], $2::bigint[]) as u(id, amount)
-               where p.id = u.id and p.prefilled_amount is distinct from u.amount
-               returning p.id`,
-              [amounts.map((a) => a.id), amounts.map((a) => a.amount)]
-            )
-            yield* setAuditContext(o.author, Reasons.createdByImport)
-            // New policy-years of policies with other years: inserted, then recalculated with their family below.
-            const created = yield* sql.unsafe<{ id: number }>(
-              `insert into kas.policy_tax_year (person_tax_year_id, pension_company_id, policy_number, prefilled_amount)
-               select pty_id, company_id, ktd, amount from r75_groups
-               where pty_id is not null and ktd <> '' and not present and other_years
-               on conflict (person_tax_year_id, pension_company_id, policy_number) do nothing returning id`
-            )
-            // New policy-years that are their policy's only year: calculated in memory and inserted with their results
-            // (what inserting and then recalculating them would store, without writing each row twice).
-            const singles = yield* sql.unsafe<Single>(
-              `select pty_id, company_id, ktd, amount::text as amount, days, agreement from r75_groups
-               where pty_id is not null and ktd <> '' and not present and not other_years`
-            )
-            const results = yield* recalculation.calculateNew(
-              singles.map((g) => ({
+              )
+              const fresh = yield* sql.unsafe<ImportedPolicy>(
+                `select pty_id as person_tax_year_id, company_id as pension_company_id, ktd as policy_number,
+                 amount::text as prefilled_amount, other_years, days as number_of_days,
+                 agreement as pension_company_pays
+               from r75_groups where pty_id is not null and ktd <> '' and not present`
+              )
+              const written = yield* policies.importPrefilled({
                 year: o.year,
-                numberOfDays: g.days,
-                prefilledAmount: g.amount === null ? null : Number(g.amount),
-                pensionCompanyPays: g.agreement
-              })),
-              Reasons.recalcR75
-            )
-            const inserted = singles.length === 0 ? [] : yield* sql.unsafe<{ id: number }>(
-              `insert into kas.policy_tax_year (person_tax_year_id, pension_company_id, policy_number, prefilled_amount,
-                 year_adjusted_amount, calculated_full_tax, calculated_result, available_negative_return,
-                 indifference_limited, base_calculation_amount, slutlignet, efterbehandling)
-               select * from unnest($1::int[], $2::int[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[],
-                 $7::bigint[], $8::bigint[], $9::bool[], $10::bigint[], $11::bool[], $12::bool[])
-               on conflict (person_tax_year_id, pension_company_id, policy_number) do nothing returning id`,
-              [
-                singles.map((g) => g.pty_id),
-                singles.map((g) => g.company_id),
-                singles.map((g) => g.ktd),
-                singles.map((g) => g.amount),
-                results.map((r) => r.yearAdjustedAmount),
-                results.map((r) => r.calculatedFullTax),
-                results.map((r) => r.calculatedResult),
-                results.map((r) => r.availableNegativeReturn),
-                results.map((r) => r.indifferenceLimited),
-                results.map((r) => r.baseCalculationAmount),
-                results.map((r) => r.slutlignet),
-                results.map((r) => r.efterbehandling)
-              ]
-            )
-            c.updated += updated.length
-            c.created += created.length + inserted.length
-            const ids = (rows: ReadonlyArray<{ id: number }>) => rows.map((r) => r.id).sort((a, b) => a - b)
-            if (created.length > 0) {
-              yield* recalculation.recalculatePolicies(ids(created), Reasons.recalcR75, {
-                policyReason: Reasons.createdByImport
+                author: o.author,
+                amounts,
+                created: fresh
               })
-            }
-            if (updated.length > 0) {
-              yield* setAuditContext(o.author, Reasons.updatedByImport)
-              yield* recalculation.recalculatePolicies(ids(updated), Reasons.recalcR75, {
-                policyReason: Reasons.updatedByImport
-              })
-            }
-            const flags = yield* sql.unsafe<{ id: number; corrected: boolean; future: boolean }>(
-              `select pty_id as id, bool_or(corrected) as corrected, bool_or(future) as future from r75_groups
+              c.updated += written.updated.length
+              c.created += written.created.length
+              const flags = yield* sql.unsafe<{ id: number; corrected: boolean; future: boolean }>(
+                `select pty_id as id, bool_or(corrected) as corrected, bool_or(future) as future from r75_groups
                where pty_id is not null group by pty_id
                having (bool_or(corrected), bool_or(future)) is distinct from (bool_or(stored_corrected), bool_or(stored_future))`
-            )
-            if (flags.length > 0) {
-              yield* setAuditContext(o.author, Reasons.updatedByImport)
-              yield* sql.unsafe(
-                `update kas.person_tax_year pty set corrected_r75_data = f.corrected, future_r75_data = f.future
+              )
+              if (flags.length > 0) {
+                yield* setAuditContext(o.author, Reasons.updatedByImport)
+                yield* sql.unsafe(
+                  `update kas.person_tax_year pty set corrected_r75_data = f.corrected, future_r75_data = f.future
                  from unnest($1::int[], $2::bool[], $3::bool[]) as f(id, corrected, future)
                  where pty.id = f.id and (pty.corrected_r75_data, pty.future_r75_data) is distinct from (f.corrected, f.future)`,
-                [flags.map((f) => f.id), flags.map((f) => f.corrected), flags.map((f) => f.future)]
-              )
-            }
-          })
-        ).pipe(
-          Effect.zipRight(
-            Effect.suspend(() => {
-              done += 1
-              return o.progress(done / ranges.length)
+                  [flags.map((f) => f.id), flags.map((f) => f.corrected), flags.map((f) => f.future)]
+                )
+              }
             })
           )
-        ),
+          .pipe(
+            Effect.zipRight(
+              Effect.suspend(() => {
+                done += 1
+                return o.progress(done / ranges.length)
+              })
+            )
+          ),
       { concurrency: 2, discard: true }
     )
     return c

@@ -29,6 +29,19 @@ export interface SelfReportedPolicy {
   readonly updated_by: string
 }
 
+/** A policy-year an import creates: its person-year, company, number and prefilled amount (kroner as text). */
+export interface ImportedPolicy {
+  readonly person_tax_year_id: number
+  readonly pension_company_id: number
+  readonly policy_number: string
+  readonly prefilled_amount: string | null
+  /** Whether the policy has other years (then it is recalculated with them after the insert). */
+  readonly other_years: boolean
+  /** The person-year's days and whether the company pays: what a policy's only year is calculated with. */
+  readonly number_of_days: number | null
+  readonly pension_company_pays: boolean
+}
+
 /** The fields of "Ret beløb" (staff-web.md), allowed in `ligning` and `genoptagelsesperiode`. */
 export interface AmountsEdit {
   readonly prefilled_amount_edited: number | null
@@ -89,6 +102,96 @@ export class Policies extends Effect.Service<Policies>()("@kas/core/Policies", {
 
     return {
       get,
+      /**
+       * The policy-year writes of an import chunk (eskat.md §8.2), set-based, in the caller's transaction: the
+       * prefilled amounts that differ ("Updated by import"), then the new policy-years ("Created by import"; a
+       * policy's only year calculated in memory and inserted with its results, one with other years inserted and then
+       * recalculated with them), then the recalculation of the changed ones (`recalcR75`). Returns the ids written.
+       */
+      importPrefilled: Effect.fn("Policies.importPrefilled")(function* (chunk: {
+        readonly year: number
+        readonly author: AuditAuthor
+        readonly amounts: ReadonlyArray<{ readonly id: number; readonly amount: string | null }>
+        readonly created: ReadonlyArray<ImportedPolicy>
+      }) {
+        yield* setAuditContextOn(sql, chunk.author, Reasons.updatedByImport)
+        const updated =
+          chunk.amounts.length === 0
+            ? []
+            : yield* sql.unsafe<{ id: number }>(
+                `update kas.policy_tax_year p set prefilled_amount = u.amount
+                 from unnest($1::int[], $2::bigint[]) as u(id, amount)
+                 where p.id = u.id and p.prefilled_amount is distinct from u.amount
+                 returning p.id`,
+                [chunk.amounts.map((a) => a.id), chunk.amounts.map((a) => a.amount)]
+              )
+        yield* setAuditContextOn(sql, chunk.author, Reasons.createdByImport)
+        const withOthers = chunk.created.filter((p) => p.other_years)
+        const created =
+          withOthers.length === 0
+            ? []
+            : yield* sql.unsafe<{ id: number }>(
+                `insert into kas.policy_tax_year (person_tax_year_id, pension_company_id, policy_number, prefilled_amount)
+                 select * from unnest($1::int[], $2::int[], $3::text[], $4::bigint[])
+                 on conflict (person_tax_year_id, pension_company_id, policy_number) do nothing returning id`,
+                [
+                  withOthers.map((p) => p.person_tax_year_id),
+                  withOthers.map((p) => p.pension_company_id),
+                  withOthers.map((p) => p.policy_number),
+                  withOthers.map((p) => p.prefilled_amount)
+                ]
+              )
+        // A policy's only year: calculated in memory and inserted with its results (what inserting and then
+        // recalculating it would store, without writing each row twice).
+        const singles = chunk.created.filter((p) => !p.other_years)
+        const results = yield* recalculation.calculateNew(
+          singles.map((p) => ({
+            year: chunk.year,
+            numberOfDays: p.number_of_days,
+            prefilledAmount: p.prefilled_amount === null ? null : Number(p.prefilled_amount),
+            pensionCompanyPays: p.pension_company_pays
+          })),
+          Reasons.recalcR75
+        )
+        const inserted =
+          singles.length === 0
+            ? []
+            : yield* sql.unsafe<{ id: number }>(
+                `insert into kas.policy_tax_year (person_tax_year_id, pension_company_id, policy_number, prefilled_amount,
+                   year_adjusted_amount, calculated_full_tax, calculated_result, available_negative_return,
+                   indifference_limited, base_calculation_amount, slutlignet, efterbehandling)
+                 select * from unnest($1::int[], $2::int[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[],
+                   $7::bigint[], $8::bigint[], $9::bool[], $10::bigint[], $11::bool[], $12::bool[])
+                 on conflict (person_tax_year_id, pension_company_id, policy_number) do nothing returning id`,
+                [
+                  singles.map((p) => p.person_tax_year_id),
+                  singles.map((p) => p.pension_company_id),
+                  singles.map((p) => p.policy_number),
+                  singles.map((p) => p.prefilled_amount),
+                  results.map((r) => r.yearAdjustedAmount),
+                  results.map((r) => r.calculatedFullTax),
+                  results.map((r) => r.calculatedResult),
+                  results.map((r) => r.availableNegativeReturn),
+                  results.map((r) => r.indifferenceLimited),
+                  results.map((r) => r.baseCalculationAmount),
+                  results.map((r) => r.slutlignet),
+                  results.map((r) => r.efterbehandling)
+                ]
+              )
+        const ids = (rows: ReadonlyArray<{ id: number }>) => rows.map((r) => r.id).sort((a, b) => a - b)
+        if (created.length > 0) {
+          yield* recalculation.recalculatePolicies(ids(created), Reasons.recalcR75, {
+            policyReason: Reasons.createdByImport
+          })
+        }
+        if (updated.length > 0) {
+          yield* setAuditContextOn(sql, chunk.author, Reasons.updatedByImport)
+          yield* recalculation.recalculatePolicies(ids(updated), Reasons.recalcR75, {
+            policyReason: Reasons.updatedByImport
+          })
+        }
+        return { updated: ids(updated), created: [...ids(created), ...ids(inserted)] }
+      }),
       /** The policies of a person-year, by company and number. */
       listByPersonTaxYear: Effect.fn("Policies.listByPersonTaxYear")(function* (personTaxYearId: number) {
         return yield* decodePolicies(
