@@ -20,7 +20,10 @@ export const expectAccessible = async (page: Page): Promise<void> => {
     const run = (
       globalThis as unknown as { axe: { run: (c: unknown, o: unknown) => Promise<{ violations: Array<Violation> }> } }
     ).axe.run
-    const result = await run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] })
+    const result = await run((globalThis as unknown as { document: unknown }).document, {
+      runOnly: { type: "tag", values: tags },
+      resultTypes: ["violations"]
+    })
     return result.violations.map((v) => ({
       id: v.id,
       help: v.help,
