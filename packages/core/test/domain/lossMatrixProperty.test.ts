@@ -121,6 +121,8 @@ const runHistory = (input: { readonly amounts: ReadonlyArray<number>; readonly e
     for (const e of input.edits) {
       switch (e.kind) {
         case "amount":
+          // A deactivated policy-year is not edited (staff must activate it first).
+          if (!(yield* policies.get(idAt(e.at))).active) continue
           yield* policies.editSelfReported(idAt(e.at), e.amount, "staff")
           steps.push(`${FIRST + (e.at % years.length)} = ${e.amount}`)
           break

@@ -103,8 +103,8 @@ const correctOverUse = (family: Family, depth: number): Either.Either<void, Calc
 
 /**
  * §4.2 for the member of `year`: resets its unprotected cells, calculates (§3.4) with the available deductions of
- * §4.1 (after an over-use correction if needed), places the usage around protected cells, stores the results and
- * runs §4.3 when its year-adjusted amount changed.
+ * §4.1 (after an over-use correction if needed), places the usage around protected cells, caps the deduction at what
+ * the cells into the year then record (step 6), stores the results and runs §4.3 when its year-adjusted amount changed.
  */
 export const recalculate = (
   family: Family,
