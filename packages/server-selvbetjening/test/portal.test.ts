@@ -15,7 +15,10 @@ beforeAll(async () => {
 afterAll(async () => portal?.stop())
 
 const kasState = async () => ({
-  policies: await query(portal.kas.databaseUrl, "select id, self_reported_amount::text from kas.policy_tax_year order by id"),
+  policies: await query(
+    portal.kas.databaseUrl,
+    "select id, self_reported_amount::text from kas.policy_tax_year order by id"
+  ),
   documents: await query(portal.kas.databaseUrl, "select id, description from kas.policy_document order by id"),
   files: await query(portal.kas.databaseUrl, "select count(*)::int as n from kas.file"),
   notes: await query(portal.kas.databaseUrl, "select id, general_notes from kas.person_tax_year order by id")
@@ -48,19 +51,31 @@ describe("citizen pages", () => {
 
   it("refuses a POST without CSRF token with 403 and writes nothing", async () => {
     const before = await kasState()
-    const res = await postMultipart(anna, "/policy/edit/", { [`p${portal.fx.policyA}-amount`]: "1", general_notes: "x" }, {}, { csrf: false })
+    const res = await postMultipart(
+      anna,
+      "/policy/edit/",
+      { [`p${portal.fx.policyA}-amount`]: "1", general_notes: "x" },
+      {},
+      { csrf: false }
+    )
     expect(res.status).toBe(403)
     expect(await kasState()).toEqual(before)
   })
 
   it("shows form errors for bad amounts, missing new-policy fields and bad files, storing nothing", async () => {
     const before = await kasState()
-    const files = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`p${portal.fx.policyA}-file${i}`, { name: `f${i}.pdf`, content: PDF }]))
+    const files = Object.fromEntries(
+      Array.from({ length: 10 }, (_, i) => [`p${portal.fx.policyA}-file${i}`, { name: `f${i}.pdf`, content: PDF }])
+    )
     const res = await postMultipart(
       anna,
       "/policy/edit/",
       { [`p${portal.fx.policyA}-amount`]: "12,5", "new-policy_number_new": "N-1" },
-      { ...files, "new-file0": { name: "big.pdf", content: new Uint8Array(10 * 1024 * 1024 + 1) }, "new-file1": { name: "x.exe", content: new TextEncoder().encode("MZ") } }
+      {
+        ...files,
+        "new-file0": { name: "big.pdf", content: new Uint8Array(10 * 1024 * 1024 + 1) },
+        "new-file1": { name: "x.exe", content: new TextEncoder().encode("MZ") }
+      }
     )
     expect(res.status).toBe(400)
     const page = await html(res)
@@ -108,7 +123,9 @@ describe("citizen pages", () => {
       const res = await anna.request("/policy/edit/", { method: "POST", body: form })
       expect(res.headers.get("location")).toBe("/policy/closed/")
       expect(await kasState()).toEqual(before)
-      expect(await html(await anna.get(`/policy/${YEAR}/`))).toContain("Der kan ikke ændres på selvangivelsen på nuværende tidspunkt")
+      expect(await html(await anna.get(`/policy/${YEAR}/`))).toContain(
+        "Der kan ikke ændres på selvangivelsen på nuværende tidspunkt"
+      )
     } finally {
       await query(portal.kas.databaseUrl, "update kas.tax_year set year_part = 'selvangivelse' where year = $1", [YEAR])
     }
@@ -132,15 +149,28 @@ describe("citizen pages", () => {
   })
 
   it("serves a sent final statement to its owner only, with the download button on the overview", async () => {
-    const one = async (text: string, values: ReadonlyArray<unknown>) => (await query<{ id: string }>(portal.kas.databaseUrl, text, values))[0]!.id
-    const lock = await one("select l.id::text as id from kas.lock l join kas.tax_year ty on ty.id = l.tax_year_id where ty.year = $1", [YEAR])
-    const file = await one("insert into kas.file (kind, folder, name, content_type, size, content) values ('final_statement', 'final_statement', 's.pdf', 'application/pdf', $1, $2) returning id::text as id", [PDF.length, Buffer.from(PDF)])
-    await query(portal.kas.databaseUrl, "insert into kas.final_statement (person_tax_year_id, lock_id, pdf_file_id, status) values ($1, $2, $3::uuid, 'send')", [portal.fx.ptyA, lock, file])
+    const one = async (text: string, values: ReadonlyArray<unknown>) =>
+      (await query<{ id: string }>(portal.kas.databaseUrl, text, values))[0]!.id
+    const lock = await one(
+      "select l.id::text as id from kas.lock l join kas.tax_year ty on ty.id = l.tax_year_id where ty.year = $1",
+      [YEAR]
+    )
+    const file = await one(
+      "insert into kas.file (kind, folder, name, content_type, size, content) values ('final_statement', 'final_statement', 's.pdf', 'application/pdf', $1, $2) returning id::text as id",
+      [PDF.length, Buffer.from(PDF)]
+    )
+    await query(
+      portal.kas.databaseUrl,
+      "insert into kas.final_statement (person_tax_year_id, lock_id, pdf_file_id, status) values ($1, $2, $3::uuid, 'send')",
+      [portal.fx.ptyA, lock, file]
+    )
     expect(await html(await anna.get(`/policy/${YEAR}/`))).toContain(`href="/final_settlement/${YEAR}/"`)
     const pdf = await anna.get(`/final_settlement/${YEAR}/`)
     expect(pdf.status).toBe(200)
     expect(pdf.headers.get("content-type")).toBe("application/pdf")
-    expect(pdf.headers.get("content-disposition")).toBe(`inline; filename="${YEAR}_${CPR_A}.pdf"`)
+    expect(pdf.headers.get("content-disposition")).toBe(
+      `inline; filename="${YEAR}_${CPR_A}.pdf"; filename*=UTF-8''${YEAR}_${CPR_A}.pdf`
+    )
     expect(new Uint8Array(await pdf.arrayBuffer())).toEqual(PDF)
 
     const bent = new Browser(portal.url)
@@ -167,7 +197,11 @@ describe("representation", () => {
     return { staff, token: /name="token" value="([A-Za-z0-9]{64})"/.exec(page)![1]! }
   }
   const start = (browser: Browser, value: string) =>
-    browser.request("/represent-start/", { method: "POST", body: new URLSearchParams({ token: value }), headers: { "content-type": "application/x-www-form-urlencoded" } })
+    browser.request("/represent-start/", {
+      method: "POST",
+      body: new URLSearchParams({ token: value }),
+      headers: { "content-type": "application/x-www-form-urlencoded" }
+    })
 
   it("exchanges a token for the citizen's pages with the on-behalf banner, once", async () => {
     const { staff, token: value } = await token()
@@ -192,7 +226,11 @@ describe("representation", () => {
     expect((await start(new Browser(portal.url), "short")).status).toBe(400)
     expect((await new Browser(portal.url).get("/represent-start/")).status).toBe(405)
     const { staff, token: value } = await token()
-    await query(portal.kas.databaseUrl, "update kas.representation_token set created = now() - interval '5 minutes' where token = $1", [value])
+    await query(
+      portal.kas.databaseUrl,
+      "update kas.representation_token set created = now() - interval '5 minutes' where token = $1",
+      [value]
+    )
     const res = await start(new Browser(portal.url), value)
     expect([res.status, await res.text()]).toEqual([400, "Token expired"])
     await staff.get("/represent-stop/")
@@ -207,7 +245,10 @@ describe("errors", () => {
     try {
       await runtime.runtime()
       const app = makeApp(settings, runtime, { saml: null, log: (m) => logged.push(m) })
-      const res = await request(app.callback()).post("/represent-start/").type("form").send({ token: "A".repeat(64) })
+      const res = await request(app.callback())
+        .post("/represent-start/")
+        .type("form")
+        .send({ token: "A".repeat(64) })
       expect(res.status).toBe(502)
       expect(res.text).toContain("Der opstod en fejl. Prøv igen senere.")
       expect(logged.join("\n")).toContain("POST /represent-start/")

@@ -15,7 +15,13 @@ export interface SubmittedFile {
 
 /** What the rules need to know about the person-year being changed. */
 export interface SubmissionContext {
-  readonly policies: ReadonlyArray<{ readonly id: number; readonly pensionCompanyId: number; readonly policyNumber: string; readonly active: boolean; readonly documentIds: ReadonlyArray<number> }>
+  readonly policies: ReadonlyArray<{
+    readonly id: number
+    readonly pensionCompanyId: number
+    readonly policyNumber: string
+    readonly active: boolean
+    readonly documentIds: ReadonlyArray<number>
+  }>
   readonly companyIds: ReadonlySet<number>
 }
 
@@ -38,9 +44,11 @@ const checkFiles = (
     if (!file) return add(errors, `${path}.new_files[${j}]`, Uploads.uploadMessages.missing)
     const problem = Uploads.checkUpload({ name: file.filename, content: file.content, truncated: file.truncated })
     if (problem) add(errors, `${path}.new_files[${j}]`, problem)
-    if (ref.description.length > Uploads.MAX_DESCRIPTION) add(errors, `${path}.new_files[${j}].description`, t("descriptionTooLong"))
+    if (ref.description.length > Uploads.MAX_DESCRIPTION)
+      add(errors, `${path}.new_files[${j}].description`, t("descriptionTooLong"))
   })
-  if (kept + refs.length > Uploads.MAX_FILES_PER_POLICY) add(errors, `${path}.new_files`, Uploads.uploadMessages.tooMany)
+  if (kept + refs.length > Uploads.MAX_FILES_PER_POLICY)
+    add(errors, `${path}.new_files`, Uploads.uploadMessages.tooMany)
 }
 
 /**
@@ -54,13 +62,18 @@ export const validateSubmission = (
 ): Errors => {
   const errors: Errors = {}
   const notes = data.person_tax_year
-  if ((notes.general_notes ?? "").length > Uploads.MAX_NOTES) add(errors, "person_tax_year.general_notes", t("notesTooLong"))
-  if ((notes.foreign_pension_notes ?? "").length > Uploads.MAX_NOTES) add(errors, "person_tax_year.foreign_pension_notes", t("notesTooLong"))
+  if ((notes.general_notes ?? "").length > Uploads.MAX_NOTES)
+    add(errors, "person_tax_year.general_notes", t("notesTooLong"))
+  if ((notes.foreign_pension_notes ?? "").length > Uploads.MAX_NOTES)
+    add(errors, "person_tax_year.foreign_pension_notes", t("notesTooLong"))
 
+  for (const i of Uploads.repeatedPolicies(data.policies))
+    add(errors, `policies[${i}].id`, Uploads.uploadMessages.policyRepeated)
   data.policies.forEach((p, i) => {
     const path = `policies[${i}]`
     p.documents.forEach((d, j) => {
-      if (d.description.length > Uploads.MAX_DESCRIPTION) add(errors, `${path}.documents[${j}].description`, t("descriptionTooLong"))
+      if (d.description.length > Uploads.MAX_DESCRIPTION)
+        add(errors, `${path}.documents[${j}].description`, t("descriptionTooLong"))
     })
     const existing = context.policies.find((x) => x.id === p.id)
     const removed = new Set(p.documents.filter((d) => !d.keep).map((d) => d.id))
@@ -83,7 +96,8 @@ export const validateSubmission = (
     } else if (p.pension_company_id === null && name.length > 255) {
       add(errors, `${path}.pension_company_name`, "Navnet må højst være 255 tegn")
     }
-    const key = p.pension_company_id !== null ? `${p.pension_company_id}|${number}` : `name:${name.toLowerCase()}|${number}`
+    const key =
+      p.pension_company_id !== null ? `${p.pension_company_id}|${number}` : `name:${name.toLowerCase()}|${number}`
     if (number !== "" && taken.has(key)) add(errors, `${path}.policy_number`, t("duplicatePolicy"))
     taken.add(key)
     checkFiles(errors, path, p.new_files, files, 0)

@@ -5,7 +5,8 @@ export const da = {
   loggedInAs: "Logget ind som {name}",
   loggedInOnBehalf: "Logget ind som {admin} på vegne af {name}",
   logout: "Log ud",
-  logoutConfirm: "Er du sikker på at du vil logge ud?\nDet anbefales at du lukker browserfanen efter at du er logget ud",
+  logoutConfirm:
+    "Er du sikker på at du vil logge ud?\nDet anbefales at du lukker browserfanen efter at du er logget ud",
   stopRepresentation: "Afslut repræsentation",
   switchToKl: "Kalaallisut",
   switchToDa: "Dansk",
@@ -67,14 +68,16 @@ export const da = {
   partialYearHint: "Beløbet skal være justeret for antal skattepligtige dage i skatteåret",
   companyPays: "Skatten for denne pensionsordning betales automatisk af pensionsselskabet",
   docsHeading: "Dokumentation for betalt kapitalafkastskat",
-  docsHelp: "Vedhæft dokumentation for betalt kapitalafkastskat. Dokumentation for betaling både i Grønland og i udlandet kan vedhæftes her.",
+  docsHelp:
+    "Vedhæft dokumentation for betalt kapitalafkastskat. Dokumentation for betaling både i Grønland og i udlandet kan vedhæftes her.",
   docsHelpForeign: "Vedhæft dokumentation for betalt kapitalafkastskat i udlandet.",
   keepFile: "Behold fil",
   description: "Beskrivelse",
   file: "Fil",
   addFile: "Tilføj fil",
   remove: "Fjern",
-  generalNotes: "Er der yderligere information, som skal selvangives i forbindelse med udfyldelsen af KAS-selvangivelse?",
+  generalNotes:
+    "Er der yderligere information, som skal selvangives i forbindelse med udfyldelsen af KAS-selvangivelse?",
   foreignNotes:
     "Privat indbetaling til pensionsordninger i andre lande. Angiv landet, som pensionsordningen er hjemmehørende i, samt størrelsen på det indskudte beløb",
   submit: "Indsend",
@@ -90,9 +93,11 @@ export const da = {
   fileBadType: "Filen {name} har en filtype, der ikke er tilladt (kun PDF, JPEG og PNG)",
   fileEmpty: "Den indsendte fil er tom",
   fileMissing: "Der blev ikke indsendt nogen fil",
+  policyRepeated: "Policen er angivet mere end én gang",
   submitted: "Selvangivelse opdateret. Tryk på knappen for at åbne formularen igen",
   openForm: "Åbn selvangivelse",
-  closed: "Digital indberetning af selvangivelse for dette skatteår, er ikke længere tilgængelig. Kontakt venligst Skattestyrelsen.",
+  closed:
+    "Digital indberetning af selvangivelse for dette skatteår, er ikke længere tilgængelig. Kontakt venligst Skattestyrelsen.",
   closedLink: "Se skatteår {year}",
   badRequest: "Ugyldig anmodning",
   notFound: "Siden blev ikke fundet"

@@ -32,27 +32,57 @@ const EXTENSIONS: Record<AllowedType, ReadonlyArray<string>> = {
 const startsWith = (content: Uint8Array, magic: ReadonlyArray<number>) =>
   content.length >= magic.length && magic.every((b, i) => content[i] === b)
 
-/** The type of a file judged by its content and its name, or null when either is not PDF, JPEG or PNG (or they disagree). */
-export const allowedType = (name: string, content: Uint8Array): AllowedType | null => {
-  const type: AllowedType | null = startsWith(content, [0x25, 0x50, 0x44, 0x46, 0x2d])
+/** The type the bytes of a file show (PDF, JPEG or PNG), whatever its name or the client says; null otherwise. */
+export const sniffedType = (content: Uint8Array): AllowedType | null =>
+  startsWith(content, [0x25, 0x50, 0x44, 0x46, 0x2d])
     ? "application/pdf"
     : startsWith(content, [0xff, 0xd8, 0xff])
       ? "image/jpeg"
       : startsWith(content, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
         ? "image/png"
         : null
+
+/**
+ * The content type stored with (and served for) an uploaded file: the sniffed type, never the type the client
+ * declared (a PDF-looking file declared as text/html is stored as PDF; anything else as an opaque octet stream).
+ */
+export const storedContentType = (content: Uint8Array): string => sniffedType(content) ?? "application/octet-stream"
+
+/** The type of a file judged by its content and its name, or null when either is not PDF, JPEG or PNG (or they disagree). */
+export const allowedType = (name: string, content: Uint8Array): AllowedType | null => {
+  const type = sniffedType(content)
   if (type === null) return null
   const lower = name.toLowerCase()
   return EXTENSIONS[type].some((e) => lower.endsWith(e)) ? type : null
 }
 
-/** A file name cut to 255 characters, keeping its extension; path parts are dropped. */
-export const shortenFileName = (name: string): string => {
-  const base = name.split(/[\\/]/).pop() ?? name
+// C0 and C1 controls and DEL; quotes and backslash; bidirectional marks, embeddings, overrides and isolates (a name
+// like "invoice\u202Efdp.exe" shows as "invoiceexe.pdf"); zero-width characters and the BOM.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it removes
+const UNSAFE_IN_NAME = /[\u0000-\u001f\u007f-\u009f"'`\\\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g
+
+/**
+ * The stored name of an uploaded file: path parts dropped; control, quote, backslash, bidi and zero-width characters
+ * removed; cut to 255 characters keeping the extension; "fil" when nothing is left.
+ */
+export const safeFileName = (name: string): string => {
+  const base = (name.split(/[\\/]/).pop() ?? name).replace(UNSAFE_IN_NAME, "").trim() || "fil"
   if (base.length <= MAX_FILE_NAME) return base
   const dot = base.lastIndexOf(".")
   const ext = dot > 0 && base.length - dot <= 10 ? base.slice(dot) : ""
   return base.slice(0, MAX_FILE_NAME - ext.length) + ext
+}
+
+/** The earlier name of `safeFileName`. */
+export const shortenFileName = safeFileName
+
+/**
+ * The positions of the entries that repeat an earlier entry's policy id: a policy may appear once in a submission
+ * (its documents and the 10-file limit are counted per entry, so a repeat would get around the limit).
+ */
+export const repeatedPolicies = (policies: ReadonlyArray<{ readonly id: number }>): ReadonlyArray<number> => {
+  const seen = new Set<number>()
+  return policies.flatMap((p, i) => (seen.has(p.id) ? [i] : (seen.add(p.id), [])))
 }
 
 /** Danish messages of the upload rules (the back office answers with these). */
@@ -62,7 +92,8 @@ export const uploadMessages = {
   requestTooLarge: danish("requestTooLarge"),
   badType: (name: string) => danish("fileBadType", { name }),
   empty: danish("fileEmpty"),
-  missing: danish("fileMissing")
+  missing: danish("fileMissing"),
+  policyRepeated: danish("policyRepeated")
 } as const
 
 /** A file to check: its name, content and whether the parser cut it at the size limit. */

@@ -18,7 +18,8 @@ export interface MultipartBody {
 }
 
 /** Whether a request carries `multipart/form-data`. */
-export const isMultipart = (req: IncomingMessage): boolean => (req.headers["content-type"] ?? "").toLowerCase().startsWith("multipart/form-data")
+export const isMultipart = (req: IncomingMessage): boolean =>
+  (req.headers["content-type"] ?? "").toLowerCase().startsWith("multipart/form-data")
 
 /**
  * Reads a `multipart/form-data` request with busboy. A file larger than `maxFileBytes` is kept cut and marked
@@ -27,7 +28,12 @@ export const isMultipart = (req: IncomingMessage): boolean => (req.headers["cont
  */
 export const parseMultipart = (
   req: IncomingMessage,
-  options: { readonly maxFileBytes: number; readonly maxTotalBytes: number; readonly maxFiles?: number; readonly tooLargeMessage?: string }
+  options: {
+    readonly maxFileBytes: number
+    readonly maxTotalBytes: number
+    readonly maxFiles?: number
+    readonly tooLargeMessage?: string
+  }
 ): Promise<MultipartBody> =>
   new Promise((resolve, reject) => {
     const length = Number(req.headers["content-length"] ?? "0")
@@ -40,7 +46,14 @@ export const parseMultipart = (
     try {
       bb = busboy({
         headers: req.headers,
-        limits: { fileSize: options.maxFileBytes, files: options.maxFiles ?? 200, fields: 2000, fieldSize: 2 * 1024 * 1024 }
+        // Browsers and undici send file names as UTF-8 (busboy's default, latin1, garbled "æøå" and every non-ASCII name).
+        defParamCharset: "utf8",
+        limits: {
+          fileSize: options.maxFileBytes,
+          files: options.maxFiles ?? 200,
+          fields: 2000,
+          fieldSize: 2 * 1024 * 1024
+        }
       })
     } catch (e) {
       return reject(new HttpError(400, e instanceof Error ? e.message : "Ugyldig multipart-anmodning"))
@@ -71,7 +84,14 @@ export const parseMultipart = (
         truncated = true
       })
       stream.on("close", () => {
-        if (info.filename) files.push({ field, filename: info.filename, mimeType: info.mimeType, content: Buffer.concat(chunks), truncated })
+        if (info.filename)
+          files.push({
+            field,
+            filename: info.filename,
+            mimeType: info.mimeType,
+            content: Buffer.concat(chunks),
+            truncated
+          })
       })
     })
     bb.on("error", (e) => fail(new HttpError(400, e instanceof Error ? e.message : "Ugyldig multipart-anmodning")))

@@ -1,5 +1,6 @@
 /** @kas/core/web: the Koa pieces both servers share (security headers, sessions, CSRF, views, errors, health). */
 export * from "./Bridge.js"
+export * from "./ContentDisposition.js"
 export * from "./Csrf.js"
 export * from "./Errors.js"
 export * from "./ErrorTable.js"

@@ -10,7 +10,7 @@ import {
   Rest,
   SelfAssessmentSubmission
 } from "@kas/core"
-import { parseMultipart, isMultipart, type UploadedFile } from "@kas/core/web"
+import { contentDisposition, parseMultipart, isMultipart, type UploadedFile } from "@kas/core/web"
 import { StaffUsers } from "../auth/StaffUsers.js"
 import type { AppContext } from "../web/AppContext.js"
 
@@ -19,11 +19,15 @@ const PREFIXES = ["/rest/", "/token/", "/final_settlement/"]
 
 /** Field path of a parse issue, like `new_policies[0].policy_number`. */
 const pathOf = (path: ReadonlyArray<PropertyKey>): string =>
-  path.reduce<string>((acc, k) => (typeof k === "number" ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)), "")
+  path.reduce<string>(
+    (acc, k) => (typeof k === "number" ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)),
+    ""
+  )
 
 const fieldErrors = (error: ParseResult.ParseError): Record<string, Array<string>> => {
   const out: Record<string, Array<string>> = {}
-  for (const issue of ParseResult.ArrayFormatter.formatErrorSync(error)) (out[pathOf(issue.path) || "data"] ??= []).push(issue.message)
+  for (const issue of ParseResult.ArrayFormatter.formatErrorSync(error))
+    (out[pathOf(issue.path) || "data"] ??= []).push(issue.message)
   return out
 }
 
@@ -51,7 +55,12 @@ export const restApi = (app: AppContext): Middleware => {
     const m = /^Token\s+(\S+)$/.exec(ctx.get("Authorization"))
     const hit = m ? cache.get(m[1]!) : undefined
     if (m && hit && hit.until > Date.now()) return next()
-    const user = m ? await run(ctx, Effect.flatMap(StaffUsers, (u) => u.byRestToken(m[1]!))) : Option.none()
+    const user = m
+      ? await run(
+          ctx,
+          Effect.flatMap(StaffUsers, (u) => u.byRestToken(m[1]!))
+        )
+      : Option.none()
     if (Option.isNone(user)) return json(ctx, 401, { detail: "Invalid token." })
     if (cache.size > 1000) cache.clear()
     cache.set(m![1]!, { userId: user.value.id, until: Date.now() + 5000 })
@@ -63,7 +72,9 @@ export const restApi = (app: AppContext): Middleware => {
   }
 
   const filterOf = <A extends object, I>(schema: Schema.Schema<A, I>, ctx: Context): Either.Either<A, string> =>
-    Schema.decodeUnknownEither(schema)(ctx.query).pipe(Either.mapLeft((e) => `Invalid filter: ${Object.keys(fieldErrors(e)).join(", ")}`))
+    Schema.decodeUnknownEither(schema)(ctx.query).pipe(
+      Either.mapLeft((e) => `Invalid filter: ${Object.keys(fieldErrors(e)).join(", ")}`)
+    )
 
   const resource = <A extends object, I, O, OI>(
     { name, filter, item, scoped: citizen }: Rest.Contract.Resource<A, I, O, OI>,
@@ -117,7 +128,7 @@ export const restApi = (app: AppContext): Middleware => {
     }
     const decoded = Schema.decodeUnknownEither(C.Submission)(raw, { errors: "all" })
     if (Either.isLeft(decoded)) return json(ctx, 400, { errors: fieldErrors(decoded.left) })
-    const files = new Map<string, UploadedFile>(body.files.map((f) => [f.field, { ...f, filename: Rest.Uploads.shortenFileName(f.filename) }]))
+    const files = new Map<string, UploadedFile>(body.files.map((f) => [f.field, { ...f, filename: Rest.Uploads.safeFileName(f.filename) }]))
     const result = await run(ctx, Effect.flatMap(SelfAssessmentSubmission, (s) => s.submit(cprOf(ctx)!, decoded.right, files)))
     json(ctx, 200, Schema.encodeSync(C.SubmissionResult)(result))
   })
@@ -145,7 +156,10 @@ export const restApi = (app: AppContext): Middleware => {
     const year = Number(ctx.params.year)
     const cpr = String(ctx.params.cpr)
     if (cprOf(ctx) !== cpr || !Number.isSafeInteger(year)) return null
-    return run(ctx, data((d) => d.finalStatement(cpr, year)))
+    return run(
+      ctx,
+      data((d) => d.finalStatement(cpr, year))
+    )
   }
   router.get("/final_settlement/:year/:cpr/exists/", async (ctx) => {
     if ((await statement(ctx)) === null) return json(ctx, 404, { detail: "Ikke fundet." })
@@ -155,9 +169,12 @@ export const restApi = (app: AppContext): Middleware => {
   router.get("/final_settlement/:year/:cpr/", async (ctx) => {
     const fileId = await statement(ctx)
     if (fileId === null) return json(ctx, 404, { detail: "Ikke fundet." })
-    const file = await run(ctx, Effect.flatMap(FileStore, (s) => s.get(String(fileId))))
+    const file = await run(
+      ctx,
+      Effect.flatMap(FileStore, (s) => s.get(String(fileId)))
+    )
     ctx.type = "application/pdf"
-    ctx.set("Content-Disposition", `inline; filename="${ctx.params.year}_${ctx.params.cpr}.pdf"`)
+    ctx.set("Content-Disposition", contentDisposition("inline", `${ctx.params.year}_${ctx.params.cpr}.pdf`))
     ctx.body = Buffer.from(file.content)
   })
 
@@ -176,7 +193,8 @@ export const restApi = (app: AppContext): Middleware => {
       await routes(routed, async () => {
         await methods(routed as Parameters<typeof methods>[0], async () => undefined)
       })
-      if (ctx.status === 404 && (ctx.body === undefined || ctx.body === null)) json(ctx, 404, { detail: "Ikke fundet." })
+      if (ctx.status === 404 && (ctx.body === undefined || ctx.body === null))
+        json(ctx, 404, { detail: "Ikke fundet." })
     })
   }
 }

@@ -1,6 +1,7 @@
 import ExcelJS from "exceljs"
 import { Cause, Effect, Fiber, Stream } from "effect"
 import type { Context } from "koa"
+import { contentDisposition } from "@kas/core/web"
 import { PassThrough } from "node:stream"
 import type { AppServices } from "../runtime.js"
 import type { AppContext } from "./AppContext.js"
@@ -16,12 +17,6 @@ export interface XlsxExport<E> {
   readonly rows: Stream.Stream<ReadonlyArray<XlsxCell>, E, AppServices>
 }
 
-/** `Content-Disposition: attachment` with an RFC 6266 file name (ASCII fallback and the UTF-8 name). */
-export const attachment = (filename: string): string => {
-  const ascii = filename.replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_")
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`
-}
-
 const HIGH_WATER = 1 << 20
 
 /**
@@ -33,7 +28,7 @@ export const sendXlsx = <E>(app: AppContext, ctx: Context, xlsx: XlsxExport<E>):
   const out = new PassThrough()
   ctx.status = 200
   ctx.type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-  ctx.set("Content-Disposition", attachment(xlsx.filename))
+  ctx.set("Content-Disposition", contentDisposition("attachment", xlsx.filename))
   ctx.set("Cache-Control", "no-store")
   ctx.body = out
 

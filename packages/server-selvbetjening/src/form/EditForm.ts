@@ -26,7 +26,7 @@ const add = (errors: FormErrors, field: string, message: string) => {
 
 /** The upload rules (`Uploads.uploadProblem`) in the citizen's language. */
 const uploadError = (t: I18n.Translate, file: UploadedFile): string | null => {
-  const name = Uploads.shortenFileName(file.filename)
+  const name = Uploads.safeFileName(file.filename)
   const problem = Uploads.uploadProblem({ name, content: file.content, truncated: file.truncated })
   return problem === null ? null : t(Uploads.uploadProblemText[problem], { name })
 }
@@ -67,7 +67,12 @@ export const readEditForm = (options: {
       if (problem) add(errors, u.field, problem)
       if (description.length > Uploads.MAX_DESCRIPTION) add(errors, `${u.field}-description`, t("descriptionTooLong"))
       const part = `file_${files.length}`
-      files.push({ part, name: Uploads.shortenFileName(u.filename), contentType: Uploads.allowedType(u.filename, u.content) ?? "application/octet-stream", content: u.content })
+      files.push({
+        part,
+        name: Uploads.safeFileName(u.filename),
+        contentType: Uploads.storedContentType(u.content),
+        content: u.content
+      })
       refs.push({ part, description })
       pathToField[`${path}.new_files[${j}]`] = u.field
       pathToField[`${path}.new_files[${j}].description`] = `${u.field}-description`
@@ -94,7 +99,12 @@ export const readEditForm = (options: {
     })
     const kept = documents.filter((d) => d.keep).length
     const newFiles = filesOf(prefix, path, kept)
-    return { id: p.id, self_reported_amount: typeof amount === "number" ? amount : null, documents, new_files: newFiles }
+    return {
+      id: p.id,
+      self_reported_amount: typeof amount === "number" ? amount : null,
+      documents,
+      new_files: newFiles
+    }
   })
 
   const companyRaw = (fields[`${NEW}pension_company_id`] ?? "").trim()
@@ -118,7 +128,10 @@ export const readEditForm = (options: {
     const numberProblem = PolicyNumber.problemOf(number)
     if (numberProblem === "required") add(errors, `${NEW}policy_number_new`, t("required"))
     else if (numberProblem === "too-long") add(errors, `${NEW}policy_number_new`, PolicyNumber.messages.tooLong)
-    else if (companyId !== null && options.policies.some((p) => p.pension_company === companyId && p.policy_number === number)) {
+    else if (
+      companyId !== null &&
+      options.policies.some((p) => p.pension_company === companyId && p.policy_number === number)
+    ) {
       add(errors, `${NEW}policy_number_new`, t("duplicatePolicy"))
     }
     if (newAmount === null) add(errors, `${NEW}self_reported_amount`, t("required"))
@@ -150,7 +163,10 @@ export const readEditForm = (options: {
 }
 
 /** Puts the back office's field messages (§16.5 paths) on the form's fields. */
-export const mapBackOfficeErrors = (errors: Rest.Contract.FieldErrors, pathToField: Readonly<Record<string, string>>): FormErrors => {
+export const mapBackOfficeErrors = (
+  errors: Rest.Contract.FieldErrors,
+  pathToField: Readonly<Record<string, string>>
+): FormErrors => {
   const out: FormErrors = {}
   for (const [path, messages] of Object.entries(errors)) {
     const field = pathToField[path] ?? "__form"

@@ -1,7 +1,7 @@
 import Router from "@koa/router"
 import type { Context } from "koa"
 import { Effect } from "effect"
-import { HttpError } from "@kas/core/web"
+import { contentDisposition, HttpError } from "@kas/core/web"
 import { type KasConfig, SelfServicePeriod } from "@kas/core"
 import { companyNames, referenceCache, type RestRunner, sortPolicies, summaryOf, tabsOf } from "../web/Portal.js"
 
@@ -21,13 +21,21 @@ export const policyRoutes = (settings: KasConfig.SelvbetjeningConfig.Selvbetjeni
     // One back-office call for the citizen's data (`/rest/overview/`: years, the tax year, active policies, statement)
     // and the cached reference data, one after the other: the companies are a memo hit but every ten seconds, and
     // forking two fibers per page view cost more than that rare second round trip.
-    const loaded = await rest(ctx, (c) => Effect.all([c.overview(cpr, year), cached("companies", c.pensionCompanies())]))
-    const [{ person_tax_years: years, tax_year: taxYear, policies, final_statement_exists: hasStatement }, companies] = loaded
+    const loaded = await rest(ctx, (c) =>
+      Effect.all([c.overview(cpr, year), cached("companies", c.pensionCompanies())])
+    )
+    const [{ person_tax_years: years, tax_year: taxYear, policies, final_statement_exists: hasStatement }, companies] =
+      loaded
     if (years.length === 0) return ctx.render("policy/unknown", { title: ctx.state.t!("notKnown") })
     const pty = years.find((y) => y.tax_year === year)
     if (!pty) throw new HttpError(404)
     const names = companyNames(companies)
-    const canEdit = SelfServicePeriod.canEdit(year, taxYear?.year_part, settings, SelfServicePeriod.today(settings.timezone))
+    const canEdit = SelfServicePeriod.canEdit(
+      year,
+      taxYear?.year_part,
+      settings,
+      SelfServicePeriod.today(settings.timezone)
+    )
     await ctx.render("policy/overview", {
       title: `${year}`,
       year,
@@ -44,11 +52,19 @@ export const policyRoutes = (settings: KasConfig.SelvbetjeningConfig.Selvbetjeni
 
   router.get("/", (ctx) => ctx.redirect("/policy/edit/"))
   router.get("/policy/submitted/", async (ctx) => ctx.render("policy/submitted", { title: ctx.state.t!("submitted") }))
-  router.get("/policy/closed/", async (ctx) => ctx.render("policy/closed", { title: ctx.state.t!("closed"), editYear: editYear() }))
-  router.get("/policy/no_person_data/", async (ctx) => ctx.render("message", { title: ctx.state.t!("noPersonData"), text: ctx.state.t!("noPersonData") }))
-  router.get("/policy/prior/", (ctx) => ctx.redirect(/^\d{4}$/.test(String(ctx.query.year)) ? `/policy/prior/${String(ctx.query.year)}/` : "/"))
+  router.get("/policy/closed/", async (ctx) =>
+    ctx.render("policy/closed", { title: ctx.state.t!("closed"), editYear: editYear() })
+  )
+  router.get("/policy/no_person_data/", async (ctx) =>
+    ctx.render("message", { title: ctx.state.t!("noPersonData"), text: ctx.state.t!("noPersonData") })
+  )
+  router.get("/policy/prior/", (ctx) =>
+    ctx.redirect(/^\d{4}$/.test(String(ctx.query.year)) ? `/policy/prior/${String(ctx.query.year)}/` : "/")
+  )
   router.get("/policy/prior/:year/", overview(true))
-  router.get("/policy/:year/", async (ctx, next) => (/^\d+$/.test(ctx.params.year ?? "") ? overview(false)(ctx) : next()))
+  router.get("/policy/:year/", async (ctx, next) =>
+    /^\d+$/.test(ctx.params.year ?? "") ? overview(false)(ctx) : next()
+  )
 
   router.get("/final_settlement/:year/", async (ctx) => {
     const year = Number(ctx.params.year)
@@ -57,7 +73,7 @@ export const policyRoutes = (settings: KasConfig.SelvbetjeningConfig.Selvbetjeni
     const pdf = await rest(ctx, (c) => c.finalStatement(cpr, year))
     if (pdf._tag === "None") throw new HttpError(404, ctx.state.t!("noStatement"))
     ctx.type = "application/pdf"
-    ctx.set("Content-Disposition", `inline; filename="${year}_${cpr}.pdf"`)
+    ctx.set("Content-Disposition", contentDisposition("inline", `${year}_${cpr}.pdf`))
     ctx.body = Buffer.from(pdf.value)
   })
   return router

@@ -5,6 +5,7 @@ import * as PolicyNumber from "../../domain/PolicyNumber.js"
 import { SelfAssessmentClosed, SubmissionInvalid, SubmissionNotFound } from "../../domain/SubmissionError.js"
 import { type SubmittedFile, validateSubmission } from "../../domain/SubmissionRules.js"
 import type * as Contract from "../../rest/Contract.js"
+import { storedContentType } from "../../rest/Uploads.js"
 import { withAudit } from "./Audit.js"
 import { CitizenData } from "./CitizenData.js"
 import { Companies } from "./Companies.js"
@@ -100,7 +101,7 @@ export class SelfAssessmentSubmission extends Effect.Service<SelfAssessmentSubmi
                 {
                   name: file.filename,
                   description: ref.description,
-                  contentType: file.mimeType,
+                  contentType: storedContentType(file.content),
                   content: file.content,
                   year: input.year
                 }
