@@ -1,4 +1,5 @@
 import { Context, Effect, Layer, Option, Stream } from "effect"
+import type { Cpr } from "@kas/core"
 import type { EskatError } from "./EskatError.js"
 import type { BeregningXRow, CensusRow, Page, R75Row } from "./Rows.js"
 import * as Views from "./internal/views.js"
@@ -6,7 +7,7 @@ import * as Views from "./internal/views.js"
 /** Which rows of a view to read: one tax year, optionally one person; `pageSize` rows per round trip. */
 export interface ReadQuery {
   readonly year: number
-  readonly cpr?: string | undefined
+  readonly cpr?: Cpr | undefined
   readonly pageSize?: number | undefined
 }
 

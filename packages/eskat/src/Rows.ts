@@ -1,3 +1,4 @@
+import { Cpr as DomainCpr } from "@kas/core"
 import { BigDecimal, Either, ParseResult, Schema } from "effect"
 
 /**
@@ -35,10 +36,8 @@ export const Text = Schema.Union(
   Schema.transform(Schema.Number, Schema.String, { strict: true, decode: (n) => String(n), encode: Number })
 )
 
-/** A 10-digit CPR (domain.md §2.3: the whole value must match). */
-export const Cpr = Schema.String.pipe(
-  Schema.pattern(/^\d{10}$/, { message: (i) => `is not a 10-digit CPR: ${JSON.stringify(i.actual)}` })
-)
+/** A 10-digit CPR (domain.md §2.3: the whole value must match): the domain's `Cpr`, with the import's message. */
+export const Cpr = DomainCpr.annotations({ message: (i) => `is not a 10-digit CPR: ${JSON.stringify(i.actual)}` })
 
 /** A decimal amount, canonical text (e.g. "1234.5"), from a number or a numeric string. */
 export const Decimal = Schema.transformOrFail(Schema.Union(Schema.String, Schema.Number), Schema.String, {

@@ -1,5 +1,5 @@
 import { assert, layer } from "@effect/vitest"
-import { Recalculation } from "@kas/core"
+import { Cpr, Recalculation } from "@kas/core"
 import { Effect, Layer } from "effect"
 import { EskatSource } from "../src/EskatSource.js"
 import { makeMock } from "../src/EskatMock.js"
@@ -7,7 +7,8 @@ import { ImportMandtal } from "../src/import/ImportMandtal.js"
 import { ImportR75 } from "../src/import/ImportR75.js"
 import { counts, importLayer, q } from "./support/importFixture.js"
 
-const census = (year: number, cpr?: string) => Effect.flatMap(ImportMandtal, (i) => i.run({ year, cpr, author: "tester" }))
+const census = (year: number, cpr?: string) =>
+  Effect.flatMap(ImportMandtal, (i) => i.run({ year, cpr: cpr === undefined ? undefined : Cpr.make(cpr), author: "tester" }))
 const r75 = (year: number) => Effect.flatMap(ImportR75, (i) => i.run({ year, author: "tester" }))
 const zero = (c: Record<string, number>) => Object.entries(c).filter(([, v]) => v !== 0)
 

@@ -1,5 +1,5 @@
 import { assert, layer } from "@effect/vitest"
-import { Database, TaxYears } from "@kas/core"
+import { Cpr, Database, TaxYears } from "@kas/core"
 import { EmbeddedPostgres } from "@kas/core"
 import { TestDatabase } from "@kas/core/testing"
 import { ImportMandtal, ImportR75, layerLive, layerMock, MockData } from "@kas/eskat"
@@ -49,7 +49,7 @@ layer(
         const result = r75.result as { summary: ReadonlyArray<{ label: string; value: ReadonlyArray<{ label: string; value: number }> }> }
         assert.strictEqual(result.summary[1].label, "Policeskatteår-objekter")
         assert.isTrue(result.summary[1].value[0].value > 20)
-        const one = yield* ended(yield* updateFromCensus({ year: 2024, cpr: "1802602810", createdBy: "anna" }))
+        const one = yield* ended(yield* updateFromCensus({ year: 2024, cpr: Cpr.make("1802602810"), createdBy: "anna" }))
         assert.strictEqual(one.status, "finished", one.failure)
         assert.strictEqual(one.title, "Import af mandtal - 2024 for cpr nr 1802602810")
         assert.deepStrictEqual((one.result as { summary: ReadonlyArray<{ value: ReadonlyArray<{ value: number }> }> }).summary

@@ -4,7 +4,7 @@ import https from "node:https"
 import type { AddressInfo } from "node:net"
 import { generate } from "selfsigned"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { Rest } from "@kas/core"
+import { Cpr, Rest } from "@kas/core"
 
 // The typed REST client selvbetjening uses, against small local servers: TLS with REST_CA_CERT, the timeout,
 // retries only on idempotent calls, and answers that do not decode.
@@ -76,7 +76,7 @@ describe("KasRestClient", () => {
     expect(requests).toHaveLength(3)
     failuresLeft = 1
     const submitted = await withClient(urlOf(plainServer, "http"), (c) =>
-      c.submit("0101709901", { year: 2025, updated_by: "0101709901", person_tax_year: { general_notes: null, foreign_pension_notes: null }, policies: [], new_policies: [] }, [])
+      c.submit(Cpr.make("0101709901"), { year: 2025, updated_by: "0101709901", person_tax_year: { general_notes: null, foreign_pension_notes: null }, policies: [], new_policies: [] }, [])
     )
     expect(failure(submitted)).toMatchObject({ reason: "status", status: 503 })
     expect(requests.map((r) => `${r.method} ${r.url}`)).toEqual(["POST /rest/submission/"])

@@ -1,4 +1,5 @@
 /** The typed model of the domain entities (domain.md §2), one Schema class per entity. */
+export * from "./Cpr.js"
 export * from "./DomainError.js"
 export * from "./FinalStatement.js"
 export * from "./History.js"

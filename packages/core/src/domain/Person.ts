@@ -1,17 +1,13 @@
 import { Schema } from "effect"
+import { Cpr } from "./Cpr.js"
 
 /** Person status (domain.md §2.3). */
 export const PersonStatus = Schema.Literal("Undefined", "Alive", "Dead", "Invalid")
 
-/** A 10-digit CPR number (the whole value). */
-export const Cpr = Schema.String.pipe(Schema.pattern(/^[0-9]{10}$/), Schema.brand("Cpr"))
-/** A CPR number. */
-export type Cpr = typeof Cpr.Type
-
 /** A person (audited, domain.md §2.3). */
 export class Person extends Schema.Class<Person>("Person")({
   id: Schema.Number,
-  cpr: Schema.String.pipe(Schema.pattern(/^[0-9]{10}$/)),
+  cpr: Cpr,
   name: Schema.NullOr(Schema.String),
   municipality_code: Schema.NullOr(Schema.Number),
   municipality_name: Schema.NullOr(Schema.String),

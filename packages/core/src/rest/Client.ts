@@ -4,6 +4,7 @@
  */
 import { Context, Data, Effect, Either, Layer, Option, type ParseResult, Redacted, Schema } from "effect"
 import { Agent } from "undici"
+import type { Cpr } from "../domain/Cpr.js"
 import * as C from "./Contract.js"
 
 /** The back office could not be used: unreachable or timed out, an unexpected status, or an answer that does not decode. */
@@ -51,13 +52,13 @@ export class KasRestClient extends Context.Tag("@kas/core/KasRestClient")<
   {
     readonly taxYears: (filter?: { year?: number; year_lt?: number }) => Effect.Effect<ReadonlyArray<C.TaxYearOut>, RestError>
     readonly pensionCompanies: () => Effect.Effect<ReadonlyArray<C.PensionCompanyOut>, RestError>
-    readonly personTaxYears: (cpr: string, filter?: { year?: number }) => Effect.Effect<ReadonlyArray<C.PersonTaxYearOut>, RestError>
-    readonly policies: (cpr: string, filter?: { year?: number; active?: boolean }) => Effect.Effect<ReadonlyArray<C.PolicyTaxYearOut>, RestError>
+    readonly personTaxYears: (cpr: Cpr, filter?: { year?: number }) => Effect.Effect<ReadonlyArray<C.PersonTaxYearOut>, RestError>
+    readonly policies: (cpr: Cpr, filter?: { year?: number; active?: boolean }) => Effect.Effect<ReadonlyArray<C.PolicyTaxYearOut>, RestError>
     /** `/rest/overview/`: the person's years, the tax year, its active policies and whether a statement exists. */
-    readonly overview: (cpr: string, year: number) => Effect.Effect<C.CitizenOverview, RestError>
-    readonly submit: (cpr: string, data: C.Submission, files: ReadonlyArray<SubmissionFile>) => Effect.Effect<SubmitOutcome, RestError>
-    readonly finalStatementExists: (cpr: string, year: number) => Effect.Effect<boolean, RestError>
-    readonly finalStatement: (cpr: string, year: number) => Effect.Effect<Option.Option<Uint8Array>, RestError>
+    readonly overview: (cpr: Cpr, year: number) => Effect.Effect<C.CitizenOverview, RestError>
+    readonly submit: (cpr: Cpr, data: C.Submission, files: ReadonlyArray<SubmissionFile>) => Effect.Effect<SubmitOutcome, RestError>
+    readonly finalStatementExists: (cpr: Cpr, year: number) => Effect.Effect<boolean, RestError>
+    readonly finalStatement: (cpr: Cpr, year: number) => Effect.Effect<Option.Option<Uint8Array>, RestError>
     readonly exchangeToken: (token: string) => Effect.Effect<Either.Either<C.TokenExchange, TokenRefused>, RestError>
   }
 >() {

@@ -3,9 +3,10 @@
  * the server (kas web) and its typed client (selvbetjening). The OpenAPI document is generated from these.
  */
 import { Schema } from "effect"
+import * as Domain from "../domain/Cpr.js"
 
-/** A CPR number: exactly 10 digits. */
-export const Cpr = Schema.String.pipe(Schema.pattern(/^[0-9]{10}$/), Schema.annotations({ identifier: "Cpr" }))
+/** A CPR number: exactly 10 digits (the domain's `Cpr`, named "Cpr" in the OpenAPI document). */
+export const Cpr = Domain.Cpr.annotations({ identifier: "Cpr" })
 
 /** The header that scopes a request to one citizen (§16.3). */
 export const CPR_HEADER = "X-KAS-CPR"

@@ -1,11 +1,21 @@
 import { SqlClient } from "@effect/sql"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { History, Notes, Persons, Policies, PersonYearRules, Reasons, Recalculation, SystemUsers } from "../../src/index.js"
+import {
+  Cpr,
+  History,
+  Notes,
+  Persons,
+  Policies,
+  PersonYearRules,
+  Reasons,
+  Recalculation,
+  SystemUsers
+} from "../../src/index.js"
 import { company, domainLayer, ensureYears } from "./fixtures.js"
 
 const person = (cpr: string, name: string) => ({
-  cpr, name, municipality_code: 956, municipality_name: "Sermersooq", address_line_1: "Aqqusinersuaq 1",
+  cpr: Cpr.make(cpr), name, municipality_code: 956, municipality_name: "Sermersooq", address_line_1: "Aqqusinersuaq 1",
   address_line_2: null, address_line_3: null, address_line_4: null, address_line_5: null, full_address: null
 })
 
@@ -25,7 +35,7 @@ describe("audit history", () => {
         yield* persons.upsertImported([person("0505055555", "Aka")], "importer")
         yield* persons.upsertImported([person("0505055555", "Aka")], "importer")
         yield* persons.upsertImported([person("0505055555", "Aka Berthelsen")], "importer")
-        const p = yield* persons.getByCpr("0505055555")
+        const p = yield* persons.getByCpr(Cpr.make("0505055555"))
         assert.deepStrictEqual(yield* trail("Person", p.id), [
           ["+", "importer", Reasons.createdByImport],
           ["~", "importer", Reasons.updatedByImport]
@@ -81,7 +91,7 @@ describe("audit history", () => {
         const history = yield* History
         yield* persons.upsertImported([person("0606066666", "Første")], "importer")
         yield* persons.upsertImported([person("0606066666", "Anden")], "importer")
-        const p = yield* persons.getByCpr("0606066666")
+        const p = yield* persons.getByCpr(Cpr.make("0606066666"))
         const [v1, v2] = yield* history.historyOf("Person", p.id)
         assert.strictEqual((yield* history.stateAt("Person", p.id, v1!.history_date))!.snapshot.name, "Første")
         assert.strictEqual((yield* history.stateAt("Person", p.id, v2!.history_date))!.snapshot.name, "Anden")
@@ -97,7 +107,7 @@ describe("audit history", () => {
         const recalculation = yield* Recalculation
         const years = yield* ensureYears([2022])
         yield* persons.upsertImported([person("0707077777", "Nuka")], "importer")
-        const p = yield* persons.getByCpr("0707077777")
+        const p = yield* persons.getByCpr(Cpr.make("0707077777"))
         const { all } = yield* persons.ensurePersonTaxYears([{ person_id: p.id, tax_year_id: years.get(2022)! }], "importer")
         const pty = all[0]!.id
         const c = yield* company(77777777)

@@ -1,5 +1,5 @@
 import { SqlClient } from "@effect/sql"
-import { Persons, Recalculation, TaxYears, type AuditAuthor } from "@kas/core"
+import { type AuditAuthor, type Cpr, Persons, Recalculation, TaxYears } from "@kas/core"
 import { Effect } from "effect"
 import { randomUUID } from "node:crypto"
 import { EskatSource } from "../EskatSource.js"
@@ -11,7 +11,7 @@ import { importRawCensus } from "./rawCensus.js"
 /** What to import: a tax year, optionally one person. */
 export interface MandtalRequest {
   readonly year: number
-  readonly cpr?: string | undefined
+  readonly cpr?: Cpr | undefined
   /** The audit author: the job's creator. */
   readonly author: AuditAuthor
   /** Progress in percent (0–100). */
@@ -19,7 +19,7 @@ export interface MandtalRequest {
 }
 
 /** The title of a census import (jobs.md §8.3). */
-export const mandtalTitle = (year: number, cpr?: string) =>
+export const mandtalTitle = (year: number, cpr?: Cpr) =>
   `Import af mandtal - ${year}${cpr === undefined ? "" : ` for cpr nr ${cpr}`}`
 
 /**

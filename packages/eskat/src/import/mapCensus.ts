@@ -7,6 +7,7 @@ import {
   Recalculation,
   setAuditContext,
   type AuditAuthor,
+  type Cpr,
   type ImportedPerson
 } from "@kas/core"
 import { Effect } from "effect"
@@ -41,7 +42,7 @@ export const mapCensus = (o: {
   readonly runId: string
   readonly year: number
   readonly taxYearId: number
-  readonly cpr: string | undefined
+  readonly cpr: Cpr | undefined
   readonly author: AuditAuthor
   readonly progress: (fraction: number) => Effect.Effect<void>
 }) =>

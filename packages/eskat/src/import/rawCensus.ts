@@ -1,5 +1,5 @@
 import { SqlClient } from "@effect/sql"
-import { Reasons, setAuditContext, type AuditAuthor } from "@kas/core"
+import { type AuditAuthor, type Cpr, Reasons, setAuditContext } from "@kas/core"
 import { Effect, Stream } from "effect"
 import type { EskatSourceService } from "../EskatSource.js"
 import { analyzeAfterBulk, type Col, inPage, stage, stageByKey, tuple } from "../internal/bulk.js"
@@ -38,7 +38,7 @@ export const importRawCensus = (o: {
   readonly source: EskatSourceService
   readonly runId: string
   readonly year: number
-  readonly cpr: string | undefined
+  readonly cpr: Cpr | undefined
   readonly author: AuditAuthor
   readonly invalid: InvalidRows
   readonly progress: (fraction: number) => Effect.Effect<void>

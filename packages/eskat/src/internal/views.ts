@@ -1,3 +1,4 @@
+import { isCpr } from "@kas/core"
 import { Either, ParseResult, Schema } from "effect"
 import {
   BeregningXRow,
@@ -33,7 +34,6 @@ export interface View<A> {
 }
 
 const CANONICAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
-const CPR = /^\d{10}$/
 
 const isPlain: { readonly [P in Plain]: (v: unknown) => boolean } = {
   uuid: (v) => typeof v === "string" && CANONICAL_UUID.test(v),
@@ -42,7 +42,7 @@ const isPlain: { readonly [P in Plain]: (v: unknown) => boolean } = {
   "int?": (v) => v === null || (typeof v === "number" && Number.isSafeInteger(v)),
   text: (v) => typeof v === "string",
   "text?": (v) => v === null || typeof v === "string",
-  cpr: (v) => typeof v === "string" && CPR.test(v)
+  cpr: isCpr
 }
 
 /**

@@ -1,5 +1,6 @@
 import { assert, describe, it, layer } from "@effect/vitest"
-import { Chunk, Effect, Layer, Stream } from "effect"
+import { Cpr } from "@kas/core"
+import { Chunk, Effect, Layer, Schema, Stream } from "effect"
 import { CensusRow, EskatSource, MockGenerator, R75Row, type Page } from "../../src/index.js"
 import { generation, malformed } from "./fixture.js"
 
@@ -27,7 +28,7 @@ export const eskatSourceContract = (name: string, source: Layer.Layer<EskatSourc
         const expected = generated()
           .flatMap((p) => p.census)
           .filter((r) => r.skatteaar === 2024)
-          .map((r) => new CensusRow(r))
+          .map((r) => Schema.decodeSync(CensusRow)(r))
           .sort(byKey((r) => r.pt_census_guid))
         assert.deepStrictEqual(read.rows, expected)
       })
@@ -58,7 +59,7 @@ export const eskatSourceContract = (name: string, source: Layer.Layer<EskatSourc
     it.effect("filters by CPR", () =>
       Effect.gen(function* () {
         const eskat = yield* EskatSource
-        const read = yield* all(eskat.census({ year: 2024, cpr: "1802602810" }))
+        const read = yield* all(eskat.census({ year: 2024, cpr: Cpr.make("1802602810") }))
         assert.deepStrictEqual(read.rows.map((r) => [r.cpr, r.navn, r.skattedage]), [
           ["1802602810", "Testperson til selvbetjening", 366]
         ])
@@ -72,7 +73,7 @@ export const eskatSourceContract = (name: string, source: Layer.Layer<EskatSourc
         const expected = generated()
           .flatMap((p) => p.r75)
           .filter((r) => r.tax_year === 2023)
-          .map((r) => new R75Row(r))
+          .map((r) => Schema.decodeSync(R75Row)(r))
           .sort(byKey((r) => r.r75_ctl_sekvens_guid))
         assert.deepStrictEqual(read.rows, expected)
         const correction = read.rows.filter((r) => r.cpr === "0101709901" && r.ktd === "0000000102")

@@ -1,11 +1,10 @@
 import { ImportMandtal, ImportR75, ImportResult, mandtalTitle, r75Title } from "@kas/eskat"
 import { defineJob, JobStore, Scheduler } from "@kas/jobs"
+import { Cpr as DomainCpr } from "@kas/core"
 import { Effect, Schema } from "effect"
 
 const Year = Schema.Int.pipe(Schema.between(2000, 2100)).annotations({ title: "Skatteår" })
-const Cpr = Schema.String.pipe(Schema.pattern(/^\d{10}$/, { message: () => "CPR-nummeret skal være 10 cifre" })).annotations({
-  title: "CPR-nummer"
-})
+const Cpr = DomainCpr.annotations({ title: "CPR-nummer" })
 
 /** How the job page renders these results (jobs.md §7): grouped "label: value" rows from `result.summary`. */
 export const importResultKind = "summary" as const
@@ -58,7 +57,7 @@ export const importMandtalSchedule: Scheduler.ScheduleEntry<never> = {
  * "Opdater data fra mandtal" (staff-web.md §6.2) for the person page: enqueues the census import of one person's
  * year, created by the staff user; returns the job id to link to.
  */
-export const updateFromCensus = (request: { readonly year: number; readonly cpr: string; readonly createdBy: string }) =>
+export const updateFromCensus = (request: { readonly year: number; readonly cpr: DomainCpr; readonly createdBy: string }) =>
   Effect.flatMap(JobStore, (store) =>
     store.enqueue(
       ImportMandtalJob,

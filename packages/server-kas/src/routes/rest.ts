@@ -36,9 +36,12 @@ const json = (ctx: Context, status: number, body: unknown) => {
   ctx.body = body
 }
 
-const cprOf = (ctx: Context): string | null => {
+const isCpr = Schema.is(C.Cpr)
+
+/** The citizen a request is scoped to: the `X-KAS-CPR` header parsed into a `Cpr`, or null. */
+const cprOf = (ctx: Context): typeof C.Cpr.Type | null => {
   const v = ctx.get(C.CPR_HEADER)
-  return /^[0-9]{10}$/.test(v) ? v : null
+  return isCpr(v) ? v : null
 }
 
 /**

@@ -1,4 +1,4 @@
-import { I18n } from "@kas/core"
+import { dashedCpr, I18n, isCpr } from "@kas/core"
 
 /**
  * The staff UI's formats (staff-web.md §1): amounts with "." as thousands separator, CPR as `DDMMYY-XXXX`, dates
@@ -30,7 +30,7 @@ export const makeFormat = (timeZone: string): Format => {
   })
   return {
     kroner: I18n.formatAmount,
-    cpr: (cpr) => (cpr == null ? "" : /^\d{10}$/.test(cpr) ? `${cpr.slice(0, 6)}-${cpr.slice(6)}` : cpr),
+    cpr: (cpr) => (isCpr(cpr) ? dashedCpr(cpr) : (cpr ?? "")),
     date: (iso) => {
       const m = iso == null ? null : /^(\d{4})-(\d{2})-(\d{2})/.exec(iso)
       return m ? `${m[3]}-${m[2]}-${m[1]}` : (iso ?? "")

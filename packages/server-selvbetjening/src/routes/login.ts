@@ -2,6 +2,7 @@ import Router from "@koa/router"
 import type { Context } from "koa"
 import { MockScenarios } from "@kas/eskat"
 import { HttpError } from "@kas/core/web"
+import { isCpr } from "@kas/core"
 import type { SamlLogin } from "../saml/SamlLogin.js"
 import { safeBack, type UserInfo } from "../web/Citizen.js"
 import { LOA_KEY } from "./mitid.js"
@@ -34,7 +35,7 @@ export const loginRoutes = (options: {
   }
 
   const bypass =
-    options.development && options.bypass?.enabled === true && /^[0-9]{10}$/.test(options.bypass.defaultCpr)
+    options.development && options.bypass?.enabled === true && isCpr(options.bypass.defaultCpr)
       ? options.bypass.defaultCpr
       : null
 
@@ -56,8 +57,8 @@ export const loginRoutes = (options: {
   router.post("/login/", async (ctx) => {
     if (saml || !options.development) throw new HttpError(405)
     const body = (ctx.request.body ?? {}) as Record<string, string>
-    const cpr = String(body.cpr ?? "")
-    if (!/^[0-9]{10}$/.test(cpr)) throw new HttpError(400)
+    const cpr = body.cpr
+    if (!isCpr(cpr)) throw new HttpError(400)
     const person = MockScenarios.scenarios(new Date().getFullYear()).find((p) => p.cpr === cpr)
     startSession(ctx, { cpr, personname: person?.name ?? "" })
     ctx.redirect(safeBack(body.back))

@@ -1,6 +1,6 @@
 import { type CacheProvider, type Profile, SAML, type SamlConfig, ValidateInResponseTo } from "@node-saml/node-saml"
 import { readFileSync } from "node:fs"
-import type { KasConfig } from "@kas/core"
+import { type Cpr, isCpr, type KasConfig } from "@kas/core"
 import type { IdpMetadata } from "./IdpMetadata.js"
 
 /** The attributes NemLog-in sends (selvbetjening.md §3.2). */
@@ -41,7 +41,7 @@ export type LoginOutcome =
     }
   | {
       readonly _tag: "Ok"
-      readonly cpr: string
+      readonly cpr: Cpr
       readonly name: string
       readonly loa: string
       readonly assertionId: string
@@ -189,8 +189,8 @@ export const makeSamlLogin = (
     const loa = assertion.values(ATTR.loa)[0] ?? ""
     if (!/(^|\/)(Substantial|High)$/.test(loa))
       return { _tag: "Refused", page: "login_assurance", reason: `level of assurance ${loa || "missing"}` }
-    const cpr = assertion.values(ATTR.cpr)[0] ?? ""
-    if (!/^[0-9]{10}$/.test(cpr)) return { _tag: "Refused", page: "login-nocpr", reason: "no CPR" }
+    const cpr = assertion.values(ATTR.cpr)[0]
+    if (!isCpr(cpr)) return { _tag: "Refused", page: "login-nocpr", reason: "no CPR" }
     return {
       _tag: "Ok",
       cpr,

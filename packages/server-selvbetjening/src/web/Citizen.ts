@@ -1,9 +1,9 @@
 import type { Context, Middleware } from "koa"
-import { CprMask, I18n } from "@kas/core"
+import { type Cpr, CprMask, I18n, isCpr } from "@kas/core"
 
 /** The citizen of a session (selvbetjening.md §4): CPR and name, plus the staff member while representing. */
 export interface UserInfo {
-  readonly cpr: string
+  readonly cpr: Cpr
   readonly personname: string
   readonly adminusername?: string
   readonly adminuserid?: number
@@ -17,10 +17,10 @@ declare module "koa" {
   }
 }
 
-/** The session's citizen, when logged in with a CPR. */
+/** The session's citizen, when logged in with a CPR (the stored session is read back as an edge: checked again). */
 export const citizenOf = (ctx: Context): UserInfo | undefined => {
   const info = ctx.session.data.user_info as UserInfo | undefined
-  return info && typeof info.cpr === "string" && /^[0-9]{10}$/.test(info.cpr) ? info : undefined
+  return info && isCpr(info.cpr) ? info : undefined
 }
 
 /** Who a submission is written by: the representing staff member, else the citizen's CPR (§9.2). */

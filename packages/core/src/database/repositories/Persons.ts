@@ -2,6 +2,7 @@ import { SqlClient } from "@effect/sql"
 import { Effect, Schema } from "effect"
 import { NotFound } from "../../domain/DomainError.js"
 import { Reasons } from "../../domain/History.js"
+import type { Cpr } from "../../domain/Cpr.js"
 import { Person } from "../../domain/Person.js"
 import { CensusEntry, PersonTaxYear } from "../../domain/PersonTaxYear.js"
 import { type AuditAuthor, setAuditContextOn } from "./Audit.js"
@@ -12,7 +13,7 @@ const decodeCensus = Schema.decodeUnknown(Schema.Array(CensusEntry))
 
 /** The person fields the census import writes (eskat.md §8.1). */
 export interface ImportedPerson {
-  readonly cpr: string
+  readonly cpr: Cpr
   readonly name: string | null
   readonly municipality_code: number | null
   readonly municipality_name: string | null
@@ -61,7 +62,7 @@ export class Persons extends Effect.Service<Persons>()("@kas/core/Persons", {
         return yield* first(yield* decodePersons(yield* sql`select * from kas.person where id = ${id}`).pipe(Effect.orDie), "Person", id)
       }),
       /** A person by CPR. */
-      getByCpr: Effect.fn("Persons.getByCpr")(function* (cpr: string) {
+      getByCpr: Effect.fn("Persons.getByCpr")(function* (cpr: Cpr) {
         return yield* first(yield* decodePersons(yield* sql`select * from kas.person where cpr = ${cpr}`).pipe(Effect.orDie), "Person", cpr)
       }),
       /** A person-year by id. */
@@ -70,7 +71,7 @@ export class Persons extends Effect.Service<Persons>()("@kas/core/Persons", {
         return yield* first(rows, "PersonTaxYear", id)
       }),
       /** The person-year of a CPR in a calendar year. */
-      findPersonTaxYear: Effect.fn("Persons.findPersonTaxYear")(function* (cpr: string, year: number) {
+      findPersonTaxYear: Effect.fn("Persons.findPersonTaxYear")(function* (cpr: Cpr, year: number) {
         const rows = yield* decodeYears(yield* sql`select pty.* from kas.person_tax_year pty
           join kas.person p on p.id = pty.person_id join kas.tax_year ty on ty.id = pty.tax_year_id
           where p.cpr = ${cpr} and ty.year = ${year}`).pipe(Effect.orDie)
