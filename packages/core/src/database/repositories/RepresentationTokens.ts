@@ -1,6 +1,7 @@
 import { SqlClient } from "@effect/sql"
 import { Effect, Schema } from "effect"
 import { randomInt } from "node:crypto"
+import type { Cpr } from "../../domain/Cpr.js"
 import { NotFound } from "../../domain/DomainError.js"
 
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
@@ -32,7 +33,7 @@ export class RepresentationTokenRefused extends Schema.TaggedError<Representatio
 
 /** A consumed token: whom the staff user `userId` now represents. */
 export interface Exchanged {
-  readonly cpr: string
+  readonly cpr: Cpr
   readonly personName: string
   readonly userId: number
 }
@@ -79,7 +80,7 @@ export class RepresentationTokens extends Effect.Service<RepresentationTokens>()
         user_id: number
         consumed: boolean
         fresh: boolean
-        cpr: string
+        cpr: Cpr
         name: string | null
       }>`
         select t.id, t.user_id, t.consumed, t.created >= now() - make_interval(secs => ${maxAgeSeconds}) as fresh,
