@@ -3,7 +3,7 @@ import { JobRegistry, JobStore, Worker } from "@kas/jobs"
 import { Effect, Exit, Layer, Redacted, Scope } from "effect"
 import { chromium, type Browser as Chromium, type Page } from "playwright-core"
 import { afterAll, beforeAll, expect, it } from "vitest"
-import { Chromium as ChromiumSetup } from "@kas/core/testing"
+import { Accessibility, Chromium as ChromiumSetup } from "@kas/core/testing"
 import { DemoFailingJob, DemoJobWithChildren, DemoSlowJob } from "../src/jobs/demoJobs.js"
 import { type KasWeb, startKasWeb } from "./support.js"
 
@@ -46,31 +46,48 @@ afterAll(async () => {
 
 const progressOf = async (page: Page) => Number((await page.locator("#job-progress").textContent())?.replace("%", ""))
 
-const startJob = async (page: Page, key: string, fields: Record<string, string> = {}) => {
+// The job list is audited only when asked (`auditList`): axe takes seconds, in which a slow job could end unseen.
+const startJob = async (
+  audit: Accessibility.Audit,
+  page: Page,
+  key: string,
+  fields: Record<string, string>,
+  auditList: boolean
+) => {
   await page.goto(`${web.url}/worker/`)
+  await audit.check(page)
   await page.click("#start-job")
+  await page.waitForURL("**/worker/jobtypeselect/")
+  await audit.check(page)
   await page.selectOption("#job_type", key)
   await page.click("form[action='/worker/jobtypeselect/'] button[type=submit]")
   await page.waitForURL(`**/worker/jobstart/${key}/`)
+  await audit.check(page)
   for (const [name, value] of Object.entries(fields)) await page.fill(`#f-${name}`, value)
   await page.click("#start")
   await page.waitForURL("**/worker/jobs/")
+  if (auditList) await audit.check(page)
   // The newest job is the first row.
   await page.locator("#job-list tbody tr").first().locator("a").click()
   await page.waitForURL("**/worker/job/*/")
 }
 
 it.skipIf(!enabled)("starts the slow job from /worker/, its bar moves without a reload, and it finishes; the failing job shows its cause", async () => {
-  const page = await browser.newPage()
+  const context = await browser.newContext()
+  const audit = new Accessibility.Audit(web.url)
+  await audit.install(context)
+  const page = await context.newPage()
   page.setDefaultTimeout(30_000)
   await page.goto(`${web.url}/worker/jobs/`)
   await page.waitForURL("**/login/**")
+  await audit.check(page)
   await page.fill("input[name=username]", "admin")
   await page.fill("input[name=password]", "admin")
   await page.click("form[action='/login/'] button[type=submit]")
   await page.waitForURL("**/worker/jobs/")
+  await audit.check(page)
 
-  await startJob(page, "DemoSlowJob", { seconds: "8" })
+  await startJob(audit, page, "DemoSlowJob", { seconds: "8" }, false)
   // A marker on this document: it survives htmx swaps, not a reload. (The CSP forbids eval, so no string scripts.)
   await page.evaluate(() => void ((globalThis as unknown as { marker?: number }).marker = 42))
   // Live: the bar reaches a value strictly between 0 and 100 while the page stays the same document.
@@ -89,12 +106,15 @@ it.skipIf(!enabled)("starts the slow job from /worker/, its bar moves without a 
   expect(await page.locator("#job-progress").textContent()).toBe("100%")
   expect(await page.locator("#job-summary").textContent()).toContain("Langsomt job færdigt")
   expect(await page.locator("#job-live").getAttribute("hx-trigger")).toBeNull()
+  await audit.check(page)
 
-  await startJob(page, "DemoFailingJob")
+  await startJob(audit, page, "DemoFailingJob", {}, true)
   await page.locator("#job-failure").waitFor()
   expect(await page.locator("#job-status").textContent()).toBe("Fejlet")
   expect(await page.locator("#job-progress").textContent()).toBe("20%")
   expect(await page.locator("#job-failure").textContent()).toContain("RangeError: Division by zero")
   expect(await page.locator("#job-failure").textContent()).toMatch(/at .*demoJobs\.ts/)
-  await page.close()
+  await audit.check(page)
+  expect(audit.unchecked()).toEqual([])
+  await context.close()
 }, 120_000)

@@ -1,6 +1,6 @@
 import { chromium, type Browser as Chromium } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { Chromium as ChromiumSetup } from "@kas/core/testing"
+import { Accessibility, Chromium as ChromiumSetup } from "@kas/core/testing"
 import { PDF, startPortal, YEAR, type Portal } from "./support.js"
 
 const enabled = ChromiumSetup.browserTestsEnabled()
@@ -18,7 +18,10 @@ describe.runIf(enabled)("citizen journey in a real browser", () => {
   })
 
   it("logs in through the IdP, submits a new policy with an attachment, sees receipt and amounts, switches to Greenlandic", async () => {
-    const page = await browser.newPage()
+    const context = await browser.newContext()
+    const audit = new Accessibility.Audit(portal.url)
+    await audit.install(context)
+    const page = await context.newPage()
     const violations: Array<string> = []
     page.on("console", (m) => {
       if (/Content Security Policy/i.test(m.text())) violations.push(m.text())
@@ -26,6 +29,7 @@ describe.runIf(enabled)("citizen journey in a real browser", () => {
     await page.goto(`${portal.url}/`)
     await page.click("#login-1802602810")
     await page.waitForURL(`${portal.url}/policy/edit/`)
+    await audit.check(page)
     expect(await page.locator("header").textContent()).toContain("Logget ind som Anna Testesen")
 
     await page.locator("#new-policy > summary").click()
@@ -39,9 +43,11 @@ describe.runIf(enabled)("citizen journey in a real browser", () => {
     await page.fill("#general_notes", "Indsendt fra browseren")
     await page.click("#submit")
     await page.waitForURL(`${portal.url}/policy/submitted/`)
+    await audit.check(page)
     expect(await page.locator("#receipt").textContent()).toContain("Selvangivelse opdateret")
 
     await page.goto(`${portal.url}/policy/${YEAR}/`)
+    await audit.check(page)
     expect(await page.locator("main").textContent()).toContain("Danica, Police nr BROWSER-1")
     expect(await page.locator("main").textContent()).toContain("dokumentation.pdf | Årsopgørelse")
     const expected = Math.trunc((10000 * 200) / (YEAR % 4 === 0 ? 366 : 365)) + 2500
@@ -49,9 +55,12 @@ describe.runIf(enabled)("citizen journey in a real browser", () => {
 
     await page.click("#language-switch")
     await page.waitForURL(`${portal.url}/policy/${YEAR}/`)
+    await audit.check(page)
     expect(await page.getAttribute("html", "lang")).toBe("kl")
     expect(await page.locator("main").textContent()).toContain("Eqikkaaneq")
     expect(await page.locator("header").textContent()).toContain("Anna Testesen-itut iserpoq")
     expect(violations).toEqual([])
+    expect(audit.unchecked()).toEqual([])
+    await context.close()
   })
 })
