@@ -2,7 +2,6 @@ import { bodyParser } from "@koa/bodyparser"
 import { Effect } from "effect"
 import Koa from "koa"
 import path from "node:path"
-import { SqlClient } from "@effect/sql"
 import {
   allowedHosts,
   csrf,
@@ -29,7 +28,7 @@ import { kasErrors } from "./web/errors.js"
 import { currentUser, hasPermission } from "./web/StaffAuth.js"
 
 import type { AppRuntime, AppServices } from "./runtime.js"
-import { type KasConfig, RepresentationTokens } from "@kas/core"
+import { checkFileStorage, type KasConfig, pingDatabase, RepresentationTokens } from "@kas/core"
 
 /** The EJS views of kas web (beside src/ and dist/ in the package). */
 export const VIEWS_DIR = path.join(packageDir(import.meta.url), "views")
@@ -65,9 +64,8 @@ export const makeApp = (settings: KasConfig.BackOfficeConfig.KasWebSettings, run
   app.use(errorPages({ apiPrefixes: ["/rest/"], debug: settings.debug }))
   app.use(
     health({
-      database: () => runP(Effect.flatMap(SqlClient.SqlClient, (sql) => sql`select 1`)).then(() => undefined),
-      storage: () =>
-        runP(Effect.flatMap(SqlClient.SqlClient, (sql) => sql`select 1 from kas.file limit 1`)).then(() => undefined)
+      database: () => runP(pingDatabase),
+      storage: () => runP(checkFileStorage)
     })
   )
   app.use(allowedHosts(settings.allowedHosts))

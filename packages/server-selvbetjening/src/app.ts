@@ -1,9 +1,8 @@
-import { SqlClient } from "@effect/sql"
 import { bodyParser } from "@koa/bodyparser"
 import { Effect } from "effect"
 import Koa from "koa"
 import path from "node:path"
-import { CprMask, I18n, type KasConfig, Rest } from "@kas/core"
+import { CprMask, I18n, type KasConfig, pingDatabase, Rest } from "@kas/core"
 import {
   allowedHosts,
   csrf,
@@ -21,6 +20,7 @@ import {
   staticFiles,
   views
 } from "@kas/core/web"
+import { checkSessionStorage } from "./database/checks.js"
 import { editRoutes } from "./routes/edit.js"
 import { loginRoutes } from "./routes/login.js"
 import { mitidTestRoutes } from "./routes/mitid.js"
@@ -64,11 +64,8 @@ export const makeApp = (
   app.use(errorPages({}))
   app.use(
     health({
-      database: () => runP(Effect.flatMap(SqlClient.SqlClient, (sql) => sql`select 1`)).then(() => undefined),
-      storage: () =>
-        runP(Effect.flatMap(SqlClient.SqlClient, (sql) => sql`select 1 from selvbetjening.sessions limit 1`)).then(
-          () => undefined
-        )
+      database: () => runP(pingDatabase),
+      storage: () => runP(checkSessionStorage)
     })
   )
   app.use(allowedHosts(settings.allowedHosts))

@@ -40,6 +40,12 @@ export interface MockDataResult {
 
 const BATCH = 5000
 
+/** Whether the eSkat mock tables hold data (the census table has a row). */
+export const hasMockData = Effect.flatMap(
+  SqlClient.SqlClient,
+  (sql) => sql`select 1 from eskat_mock.kas_mandtal limit 1`
+).pipe(Effect.map((rows) => rows.length > 0))
+
 /**
  * Replaces the contents of the `eskat_mock` tables with a deterministic generation (eskat.md §6): the same options
  * always give the same rows. Rows are generated lazily and inserted in batches, so memory stays flat.

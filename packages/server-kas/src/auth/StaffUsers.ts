@@ -95,6 +95,11 @@ export class StaffUsers extends Effect.Service<StaffUsers>()("@kas/server-kas/St
       yield* sql`insert into web.rest_tokens (key_hash, user_id) values (${sha256(token)}, ${row.id})`
     }, sql.withTransaction)
 
+    /** Creates an active user without password (nor groups) unless `username` exists. */
+    const ensureUser = Effect.fn("StaffUsers.ensureUser")(function* (username: string) {
+      yield* sql`insert into web.users (username, is_active) values (${username}, true) on conflict (username) do nothing`
+    })
+
     /** Creates a new random API key for `username` and returns it (shown once). */
     const createRestToken = Effect.fn("StaffUsers.createRestToken")(function* (username: string) {
       const token = randomBytes(20).toString("hex")
@@ -142,6 +147,6 @@ export class StaffUsers extends Effect.Service<StaffUsers>()("@kas/server-kas/St
       return new Map(rows.map((r) => [r.id, r.username]))
     })
 
-    return { load, usernames, authenticate, ensureGroups, upsertUser, createRestToken, setRestToken, byRestToken, seed } as const
+    return { load, usernames, ensureUser, authenticate, ensureGroups, upsertUser, createRestToken, setRestToken, byRestToken, seed } as const
   })
 }) {}

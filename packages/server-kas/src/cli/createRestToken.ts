@@ -1,4 +1,3 @@
-import { SqlClient } from "@effect/sql"
 import { Effect } from "effect"
 import { Database, KasConfig } from "@kas/core"
 import { StaffUsers } from "../auth/StaffUsers.js"
@@ -18,9 +17,9 @@ export const createRestToken: Command = {
     const settings = KasConfig.loadOrExit("kas create-rest-token", KasConfig.BackOfficeConfig.common)
     return runMain(
       Effect.gen(function* () {
-        const sql = yield* SqlClient.SqlClient
-        yield* sql`insert into web.users (username, is_active) values (${username}, true) on conflict (username) do nothing`
-        const token = yield* Effect.flatMap(StaffUsers, (u) => u.createRestToken(username))
+        const users = yield* StaffUsers
+        yield* users.ensureUser(username)
+        const token = yield* users.createRestToken(username)
         yield* Effect.sync(() => console.log(token))
       }).pipe(Effect.provide(StaffUsers.Default), Effect.provide(Database.layer(settings)))
     )

@@ -1,4 +1,3 @@
-import { SqlClient } from "@effect/sql"
 import { Database, KasConfig, TaxYears } from "@kas/core"
 import { MockData } from "@kas/eskat"
 import { Effect, Layer } from "effect"
@@ -43,10 +42,8 @@ export const importEskatMockupData: Command = {
       return 1
     }
     const program = Effect.gen(function* () {
-      const sql = yield* SqlClient.SqlClient
       if (values["if-empty"]) {
-        const rows = yield* sql<{ n: number }>`select count(*)::int as n from (select 1 from eskat_mock.kas_mandtal limit 1) x`
-        if (rows[0].n > 0) {
+        if (yield* MockData.hasMockData) {
           yield* Effect.sync(() => console.log("The eSkat mock tables already hold data; nothing done."))
           return
         }
