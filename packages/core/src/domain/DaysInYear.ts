@@ -1,6 +1,6 @@
 /**
  * Days in a tax year (domain.md §2.1 `days_in_year`, §7.2): the Gregorian leap-year rule and the day factor of a
- * person-year. The one TypeScript copy of the rule; the SQL views and triggers hold the one SQL copy.
+ * person-year. The one TypeScript copy of the rule; the one SQL copy is `kas.days_in_year` (migration 0014).
  */
 
 /** The number of days of a calendar year. */
