@@ -17,7 +17,8 @@ export const bundleEntry = async (entry: string, outfile: string): Promise<strin
     plugins: [
       {
         name: "node-modules-external",
-        setup: (b) => b.onResolve({ filter: /^[^./]/ }, (a) => (a.path.startsWith("@kas/") ? undefined : { external: true }))
+        setup: (b) =>
+          b.onResolve({ filter: /^[^./]/ }, (a) => (a.path.startsWith("@kas/") ? undefined : { external: true }))
       }
     ]
   })

@@ -4,7 +4,9 @@ import { execFileSync } from "node:child_process"
 import { readFileSync } from "node:fs"
 
 const LIMIT = 120
-const files = execFileSync("git", ["ls-files", "*.ts", "*.mjs", "*.ejs"], { encoding: "utf8" }).split("\n").filter(Boolean)
+const files = execFileSync("git", ["ls-files", "*.ts", "*.mjs", "*.ejs"], { encoding: "utf8" })
+  .split("\n")
+  .filter(Boolean)
 const long = []
 for (const file of files) {
   let text

@@ -9,7 +9,13 @@
  */
 import { SqlClient } from "@effect/sql"
 import {
-  coreMigrations, Database, EmbeddedPostgres, LossMatrixCheck, Migrations, Reasons, Recalculation
+  coreMigrations,
+  Database,
+  EmbeddedPostgres,
+  LossMatrixCheck,
+  Migrations,
+  Reasons,
+  Recalculation
 } from "@kas/core"
 import { Effect, Layer } from "effect"
 import { randomBytes } from "node:crypto"
@@ -68,7 +74,8 @@ export const seed = (n: number, seedValue: number) =>
               then 1::float8 else pty.number_of_days::float8 / (case when ty.year % 4 = 0
                 and (ty.year % 100 <> 0 or ty.year % 400 = 0) then 366 else 365 end)::float8 end)::bigint end as yaa
           from kas.person_tax_year pty join kas.tax_year ty on ty.id = pty.tax_year_id
-          join (select id, row_number() over (order by id) - 1 as i from kas.pension_company) c on c.i = pty.person_id % 20
+          join (select id, row_number() over (order by id) - 1 as i from kas.pension_company) c
+            on c.i = pty.person_id % 20
           cross join lateral (select abs(hashtext(pty.person_id || '/' || pty.tax_year_id || '/' || ${seedValue}::int))
             % 200001 - 100000 as prefilled) x`
         yield* sql`create index on bench_policy (year)`
@@ -94,7 +101,8 @@ export const seed = (n: number, seedValue: number) =>
             ), uses as (
               -- §3.3: oldest loss first, each capped by what is still taxable.
               select l.for_id, l.from_id, least(l.available, greatest(0, greatest(t.yaa, 0) - coalesce(sum(l.available)
-                over (partition by l.for_id order by l.loss_year rows between unbounded preceding and 1 preceding), 0))) as used
+                over (partition by l.for_id order by l.loss_year rows between unbounded preceding and 1 preceding), 0)))
+                  as used
               from losses l join target t on t.id = l.for_id where l.available > 0
             ), cells as (
               insert into bench_cell select from_id, for_id, used from uses where used > 0 returning from_id, value
@@ -120,7 +128,8 @@ export const seed = (n: number, seedValue: number) =>
           select p.id, p.person_tax_year_id, p.company, p.number, p.prefilled, p.foreign_paid, p.yaa,
             coalesce(r.full_tax, 0), coalesce(r.result, 0), r.pool, coalesce(r.used, 0), coalesce(r.result < 100, false)
           from bench_policy p left join bench_result r on r.id = p.id order by p.id`
-        yield* sql`select setval(pg_get_serial_sequence('kas.policy_tax_year', 'id'), (select max(id) from kas.policy_tax_year))`
+        yield* sql`select setval(pg_get_serial_sequence('kas.policy_tax_year', 'id'),
+          (select max(id) from kas.policy_tax_year))`
         yield* sql`insert into kas.loss_transfer (used_from_id, used_for_id, transferred_negative_payout)
           select from_id, for_id, value from bench_cell order by for_id, from_id`
       })
@@ -141,7 +150,9 @@ const sampleState = (persons: number) =>
       select concat_ws(' ', 'cell', c.used_from_id, c.used_for_id, c.transferred_negative_payout)
       from kas.loss_transfer c join kas.policy_tax_year p on p.id = c.used_for_id
       join kas.person_tax_year pty on pty.id = p.person_tax_year_id
-      where pty.person_id <= ${persons} and c.transferred_negative_payout <> 0) x`.pipe(Effect.map((r) => r[0]?.state ?? ""))
+      where pty.person_id <= ${persons} and c.transferred_negative_payout <> 0) x`.pipe(
+      Effect.map((r) => r[0]?.state ?? "")
+    )
   )
 
 /**
@@ -160,7 +171,8 @@ export const verify = (persons: number) =>
         yield* sql`set local session_replication_role = replica`
         yield* sql`delete from kas.loss_transfer c using kas.policy_tax_year p, kas.person_tax_year pty
           where p.id = c.used_for_id and pty.id = p.person_tax_year_id and pty.person_id <= ${persons}`
-        yield* sql`update kas.policy_tax_year p set year_adjusted_amount = 0, calculated_full_tax = 0, calculated_result = 0,
+        yield* sql`update kas.policy_tax_year p set year_adjusted_amount = 0,
+            calculated_full_tax = 0, calculated_result = 0,
             available_negative_return = null, used_negative_return = 0, indifference_limited = false
           from kas.person_tax_year pty where pty.id = p.person_tax_year_id and pty.person_id <= ${persons}`
       })
@@ -168,13 +180,19 @@ export const verify = (persons: number) =>
     const ids = yield* sql<{ id: number }>`select p.id from kas.policy_tax_year p
       join kas.person_tax_year pty on pty.id = p.person_tax_year_id join kas.tax_year ty on ty.id = pty.tax_year_id
       where pty.person_id <= ${persons} and ty.year < ${YEAR} order by ty.year, p.id`
-    yield* recalculation.recalculatePolicies(ids.map((r) => r.id), Reasons.recalculation)
+    yield* recalculation.recalculatePolicies(
+      ids.map((r) => r.id),
+      Reasons.recalculation
+    )
     const actual = yield* sampleState(persons)
     yield* sql`truncate kas.history`
     if (actual !== expected) {
       const a = actual.split("\n")
       const e = expected.split("\n")
-      const diff = e.filter((l) => !a.includes(l)).slice(0, 5).join(" | ")
+      const diff = e
+        .filter((l) => !a.includes(l))
+        .slice(0, 5)
+        .join(" | ")
       return yield* Effect.die(new Error(`the SQL loss history differs from the rules, e.g. expected ${diff}`))
     }
     return ids.length
@@ -196,21 +214,28 @@ export const runCalculationBench = async (argv: ReadonlyArray<string>): Promise<
       const recalculation = yield* Recalculation
       yield* Migrations.migrate([coreMigrations])
       const seeded = yield* timed(seed(n, seedValue))
-      console.log(`seeded ${n} persons × 11 years with the loss history of the 10 earlier years in ${seeded.seconds.toFixed(1)} s`)
+      console.log(
+        `seeded ${n} persons × 11 years with the loss history of the 10 earlier years in ${seeded.seconds.toFixed(1)} s`
+      )
       const years = yield* sql<{ id: number; year: number }>`select id, year from kas.tax_year order by year`
       const checked = yield* timed(verify(Math.min(n, 2000)))
-      console.log(`  verified: ${checked.value} policy-years recalculated with the rules, nothing changed (${checked.seconds.toFixed(1)} s)`)
+      const checkedSeconds = checked.seconds.toFixed(1)
+      console.log(
+        `  verified: ${checked.value} policy-years recalculated with the rules, nothing changed (${checkedSeconds} s)`
+      )
       const target = years.find((y) => y.year === YEAR)!
       const [{ cells }] = yield* sql<{ cells: string }>`select count(*)::text as cells from kas.loss_transfer
         where transferred_negative_payout > 0`
       const plain = yield* timed(
         sql.withTransaction(sql`update kas.policy_tax_year p set year_adjusted_amount = p.year_adjusted_amount
-          from kas.person_tax_year pty where pty.id = p.person_tax_year_id and pty.tax_year_id = ${target.id} and p.active`)
+          from kas.person_tax_year pty where pty.id = p.person_tax_year_id and pty.tax_year_id = ${target.id}
+            and p.active`)
       )
       const rssBefore = process.resourceUsage().maxRSS
       const recalc = yield* timed(recalculation.recalculateYear(target.id, Reasons.recalcAutoligning))
       const again = yield* timed(recalculation.recalculateYear(target.id, Reasons.recalcAutoligning))
       const [{ h }] = yield* sql<{ h: string }>`select count(*)::text as h from kas.history`
+      const rssAfter = process.resourceUsage().maxRSS
       const rows = {
         policies: recalc.value.policies,
         "results changed": recalc.value.resultsChanged,
@@ -221,7 +246,7 @@ export const runCalculationBench = async (argv: ReadonlyArray<string>): Promise<
         "policies/s": Math.round(recalc.value.policies / recalc.seconds),
         "× plain UPDATE": (recalc.seconds / plain.seconds).toFixed(1),
         "recalculateYear again, nothing changes (s)": again.seconds.toFixed(2),
-        "peak RSS before / after (MB)": `${Math.round(rssBefore / 1024)} / ${Math.round(process.resourceUsage().maxRSS / 1024)}`
+        "peak RSS before / after (MB)": `${Math.round(rssBefore / 1024)} / ${Math.round(rssAfter / 1024)}`
       }
       console.table(rows)
       console.log(

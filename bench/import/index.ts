@@ -92,28 +92,39 @@ const startWorker = (
 }
 
 /** The two jobs, timed; with the CPU seconds the database server and the worker spent meanwhile. */
-const runJobs = (dataDir: string, database: string, workerCpu: () => number) => Effect.gen(function* () {
-  const store = yield* JobStore
-  const cpu0 = { server: serverCpuSeconds(dataDir), backends: backendCpuSeconds(dataDir, database), worker: workerCpu() }
-  const start = process.hrtime.bigint()
-  const census = yield* store.enqueue(ImportJobs.ImportMandtalJob, { year: YEAR }, { createdBy: "bench" })
-  const r75 = yield* store.enqueue(ImportJobs.ImportR75Job, { year: YEAR }, { createdBy: "bench", dependsOn: [census] })
-  const jobs = (yield* store.awaitEnded([census, r75], "100 millis")) as ReadonlyArray<JobRecord>
-  const total = Number(process.hrtime.bigint() - start) / 1e9
-  const cpu = {
-    server: serverCpuSeconds(dataDir) - cpu0.server,
-    backends: backendCpuBetween(cpu0.backends, backendCpuSeconds(dataDir, database)),
-    worker: workerCpu() - cpu0.worker
-  }
-  for (const j of jobs) if (j.status !== "finished") throw new Error(`${j.type} ${j.status}: ${j.failure}`)
-  const secs = (j: JobRecord) => (j.endedAt!.getTime() - j.startedAt!.getTime()) / 1000
-  const c = jobs.find((j) => j.id === census)!
-  const r = jobs.find((j) => j.id === r75)!
-  return { total, cpu, census: c, r75: r, censusSeconds: secs(c), r75Seconds: secs(r) }
-})
+const runJobs = (dataDir: string, database: string, workerCpu: () => number) =>
+  Effect.gen(function* () {
+    const store = yield* JobStore
+    const cpu0 = {
+      server: serverCpuSeconds(dataDir),
+      backends: backendCpuSeconds(dataDir, database),
+      worker: workerCpu()
+    }
+    const start = process.hrtime.bigint()
+    const census = yield* store.enqueue(ImportJobs.ImportMandtalJob, { year: YEAR }, { createdBy: "bench" })
+    const r75 = yield* store.enqueue(
+      ImportJobs.ImportR75Job,
+      { year: YEAR },
+      { createdBy: "bench", dependsOn: [census] }
+    )
+    const jobs = (yield* store.awaitEnded([census, r75], "100 millis")) as ReadonlyArray<JobRecord>
+    const total = Number(process.hrtime.bigint() - start) / 1e9
+    const cpu = {
+      server: serverCpuSeconds(dataDir) - cpu0.server,
+      backends: backendCpuBetween(cpu0.backends, backendCpuSeconds(dataDir, database)),
+      worker: workerCpu() - cpu0.worker
+    }
+    for (const j of jobs) if (j.status !== "finished") throw new Error(`${j.type} ${j.status}: ${j.failure}`)
+    const secs = (j: JobRecord) => (j.endedAt!.getTime() - j.startedAt!.getTime()) / 1000
+    const c = jobs.find((j) => j.id === census)!
+    const r = jobs.find((j) => j.id === r75)!
+    return { total, cpu, census: c, r75: r, censusSeconds: secs(c), r75Seconds: secs(r) }
+  })
 
 const summary = (j: JobRecord) =>
-  (j.result as { summary: ReadonlyArray<{ label: string; value: ReadonlyArray<{ label: string; value: number }> }> }).summary
+  (
+    j.result as { summary: ReadonlyArray<{ label: string; value: ReadonlyArray<{ label: string; value: number }> }> }
+  ).summary
     .map((g) => `${g.label}: ${g.value.map((i) => `${i.label} ${i.value}`).join(", ")}`)
     .join("; ")
 
@@ -139,13 +150,20 @@ export const runImportBench = async (argv: ReadonlyArray<string>): Promise<void>
       const t0 = process.hrtime.bigint()
       // The 18 scenario persons count towards the total.
       const filled = yield* MockData.fillMockTables({ persons: persons - 18, seed, fromYear: YEAR, toYear: YEAR })
-      yield* sql.unsafe(`delete from eskat_mock.mock_r75_idx_4500230 where r75_ctl_sekvens_guid not in
-        (select r75_ctl_sekvens_guid from eskat_mock.mock_r75_idx_4500230 order by r75_ctl_sekvens_guid limit $1)`, [r75Rows])
+      yield* sql.unsafe(
+        `delete from eskat_mock.mock_r75_idx_4500230 where r75_ctl_sekvens_guid not in
+        (select r75_ctl_sekvens_guid from eskat_mock.mock_r75_idx_4500230 order by r75_ctl_sekvens_guid limit $1)`,
+        [r75Rows]
+      )
       yield* MockData.ensureTaxYearsAndCompanies([YEAR], YEAR)
       yield* sql`analyze`
-      const [{ c, r }] = yield* sql<{ c: number; r: number }>`select (select count(*)::int from eskat_mock.kas_mandtal) as c,
+      const [{ c, r }] = yield* sql<{
+        c: number
+        r: number
+      }>`select (select count(*)::int from eskat_mock.kas_mandtal) as c,
         (select count(*)::int from eskat_mock.mock_r75_idx_4500230) as r`
-      console.log(`mock data: ${filled.persons} persons, ${c} census rows, ${r} R75 rows in ${(Number(process.hrtime.bigint() - t0) / 1e9).toFixed(1)} s`)
+      const fillSeconds = (Number(process.hrtime.bigint() - t0) / 1e9).toFixed(1)
+      console.log(`mock data: ${filled.persons} persons, ${c} census rows, ${r} R75 rows in ${fillSeconds} s`)
 
       const worker = startWorker(url, { profile, bundle, heapMb, cpuProf: argv.includes("--cpu-prof") })
       yield* Effect.promise(() => worker.ready)
@@ -158,24 +176,34 @@ export const runImportBench = async (argv: ReadonlyArray<string>): Promise<void>
       const { seconds: bare, cpu: bareCpu } = yield* bareCopy(YEAR)
 
       const rows = c + r
-      console.log(`first import:  census ${first.censusSeconds.toFixed(1)} s, R75 ${first.r75Seconds.toFixed(1)} s, ` +
-        `total ${first.total.toFixed(1)} s (enqueue → both ended), ${Math.round(rows / first.total)} rows/s`)
+      console.log(
+        `first import:  census ${first.censusSeconds.toFixed(1)} s, R75 ${first.r75Seconds.toFixed(1)} s, ` +
+          `total ${first.total.toFixed(1)} s (enqueue → both ended), ${Math.round(rows / first.total)} rows/s`
+      )
       console.log(`  ${summary(first.census)}`)
       console.log(`  ${summary(first.r75)}`)
-      console.log(`re-import:     census ${again.censusSeconds.toFixed(1)} s, R75 ${again.r75Seconds.toFixed(1)} s, ` +
-        `total ${again.total.toFixed(1)} s = ${((again.total / first.total) * 100).toFixed(0)} % of the first`)
+      console.log(
+        `re-import:     census ${again.censusSeconds.toFixed(1)} s, R75 ${again.r75Seconds.toFixed(1)} s, ` +
+          `total ${again.total.toFixed(1)} s = ${((again.total / first.total) * 100).toFixed(0)} % of the first`
+      )
       console.log(`  ${summary(again.census)}`)
       console.log(`  ${summary(again.r75)}`)
-      console.log(`bare INSERT … SELECT of the same rows: ${bare.toFixed(2)} s; import/bare = ${(first.total / bare).toFixed(1)}×`)
+      console.log(
+        `bare INSERT … SELECT of the same rows: ${bare.toFixed(2)} s; import/bare = ${(first.total / bare).toFixed(1)}×`
+      )
       // Whole server: autovacuum after the import's writes included; backends: the statements of the connections only.
-      console.log(`CPU seconds (less swayed by the load of others than wall time): PostgreSQL first import ` +
-        `${first.cpu.server.toFixed(1)} (its backends ${first.cpu.backends.toFixed(1)}), re-import ` +
-        `${again.cpu.server.toFixed(1)} (${again.cpu.backends.toFixed(1)}), bare copy ${bareCpu.toFixed(1)} ` +
-        `(import backends/bare ${(first.cpu.backends / bareCpu).toFixed(1)}×); worker first import ` +
-        `${first.cpu.worker.toFixed(1)}, re-import ${again.cpu.worker.toFixed(1)}`)
+      console.log(
+        `CPU seconds (less swayed by the load of others than wall time): PostgreSQL first import ` +
+          `${first.cpu.server.toFixed(1)} (its backends ${first.cpu.backends.toFixed(1)}), re-import ` +
+          `${again.cpu.server.toFixed(1)} (${again.cpu.backends.toFixed(1)}), bare copy ${bareCpu.toFixed(1)} ` +
+          `(import backends/bare ${(first.cpu.backends / bareCpu).toFixed(1)}×); worker first import ` +
+          `${first.cpu.worker.toFixed(1)}, re-import ${again.cpu.worker.toFixed(1)}`
+      )
       console.log(`worker peak RSS: ${(rss / 1024).toFixed(0)} MB`)
-      console.log(`goals: total < 30 s ${first.total < 30 ? "✓" : "✗"}, < 5× bare ${first.total < 5 * bare ? "✓" : "✗"}, ` +
-        `RSS < 300 MB ${rss / 1024 < 300 ? "✓" : "✗"}, re-import < half ${again.total < first.total / 2 ? "✓" : "✗"}`)
+      console.log(
+        `goals: total < 30 s ${first.total < 30 ? "✓" : "✗"}, < 5× bare ${first.total < 5 * bare ? "✓" : "✗"}, ` +
+          `RSS < 300 MB ${rss / 1024 < 300 ? "✓" : "✗"}, re-import < half ${again.total < first.total / 2 ? "✓" : "✗"}`
+      )
     })
     await Effect.runPromise(program.pipe(Effect.provide(layer), Effect.scoped))
   } finally {

@@ -35,7 +35,9 @@ const program = Effect.gen(function* () {
 }).pipe(Effect.scoped, Effect.provide(layer))
 
 // --profile: SIGUSR2 prints where the time went since the last report (to stderr, which the bench inherits).
-process.on("SIGUSR2", () => console.error(["where the time went (inclusive, summed over spans):", ...report()].join("\n")))
+process.on("SIGUSR2", () =>
+  console.error(["where the time went (inclusive, summed over spans):", ...report()].join("\n"))
+)
 process.on("SIGTERM", () => {
   const usage = process.resourceUsage()
   console.log(`PEAK_RSS_KB ${usage.maxRSS}`)

@@ -37,7 +37,12 @@ const startWorkers = async (system: System, url: string, n: number, concurrency:
   await Promise.all(
     Array.from({ length: n }, async () => {
       const child = fork(path.join(here, "worker.ts"), [system, url, String(concurrency)], {
-        execArgv: ["--conditions=source", "--import", "tsx", ...(cpuProf ? ["--cpu-prof", `--cpu-prof-dir=${cpuProf}`] : [])],
+        execArgv: [
+          "--conditions=source",
+          "--import",
+          "tsx",
+          ...(cpuProf ? ["--cpu-prof", `--cpu-prof-dir=${cpuProf}`] : [])
+        ],
         stdio: ["ignore", "ignore", "inherit", "ipc"]
       })
       const proc: WorkerProc = { child, latencies: [], count: 0, cpuMs: 0 }
@@ -83,7 +88,9 @@ const backendCpuMs = async (client: pg.Client) => {
   )
   const ticks = rows.map((r) => {
     try {
-      const fields = readFileSync(`/proc/${r.pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ")
+      const fields = readFileSync(`/proc/${r.pid}/stat`, "utf8")
+        .replace(/^.*\) /, "")
+        .split(" ")
       return Number(fields[11]) + Number(fields[12]) // utime, stime (fields 14 and 15 of stat)
     } catch {
       return 0
@@ -99,7 +106,8 @@ const adapters = (client: pg.Client, boss: PgBoss | undefined) => ({
   kas: {
     bulk: (n: number) =>
       client.query(
-        `insert into jobs.job (type, arguments, created_by) select 'BenchNoop', '{}', 'bench' from generate_series(1, $1)`,
+        `insert into jobs.job (type, arguments, created_by)
+         select 'BenchNoop', '{}', 'bench' from generate_series(1, $1)`,
         [n]
       ),
     one: (t: number) =>
@@ -107,23 +115,34 @@ const adapters = (client: pg.Client, boss: PgBoss | undefined) => ({
         JSON.stringify({ t })
       ]),
     done: async () =>
-      (await client.query<{ n: number }>("select count(*)::int as n from jobs.job where status = 'finished'")).rows[0].n,
+      (await client.query<{ n: number }>("select count(*)::int as n from jobs.job where status = 'finished'")).rows[0]
+        .n,
     reset: () => client.query("truncate jobs.job cascade")
   },
   graphile: {
     bulk: (n: number) =>
-      client.query(`select graphile_worker.add_jobs(array(select ('noop', '{}'::json, null, null, null, null, null, null)::graphile_worker.job_spec from generate_series(1, $1)))`, [n]),
+      client.query(
+        `select graphile_worker.add_jobs(array(
+           select ('noop', '{}'::json, null, null, null, null, null, null)::graphile_worker.job_spec
+           from generate_series(1, $1)))`,
+        [n]
+      ),
     one: (t: number) => client.query(`select graphile_worker.add_job('noop', $1::json)`, [JSON.stringify({ t })]),
     // graphile-worker deletes a job when it completes.
     done: async (total: number) =>
-      total - (await client.query<{ n: number }>("select count(*)::int as n from graphile_worker._private_jobs")).rows[0].n,
+      total -
+      (await client.query<{ n: number }>("select count(*)::int as n from graphile_worker._private_jobs")).rows[0].n,
     reset: () => client.query("delete from graphile_worker._private_jobs")
   },
   pgboss: {
     bulk: (n: number) => boss!.insert(Array.from({ length: n }, () => ({ name: "noop", data: {} }))),
     one: (t: number) => boss!.send("noop", { t }),
     done: async () =>
-      (await client.query<{ n: number }>("select count(*)::int as n from pgboss.job where name = 'noop' and state = 'completed'")).rows[0].n,
+      (
+        await client.query<{ n: number }>(
+          "select count(*)::int as n from pgboss.job where name = 'noop' and state = 'completed'"
+        )
+      ).rows[0].n,
     reset: () => client.query("delete from pgboss.job where name = 'noop'")
   }
 })
@@ -142,7 +161,10 @@ export const runJobsBench = async (argv: ReadonlyArray<string>) => {
   let adminUrl = option(argv, "url", "")
   let stopServer = async () => {}
   if (!adminUrl) {
-    const server = await EmbeddedPostgres.startEmbedded({ dataDir: `.kas/bench-jobs-${process.pid}`, persistent: false })
+    const server = await EmbeddedPostgres.startEmbedded({
+      dataDir: `.kas/bench-jobs-${process.pid}`,
+      persistent: false
+    })
     adminUrl = server.adminUrl
     stopServer = server.stop
   }
@@ -150,10 +172,16 @@ export const runJobsBench = async (argv: ReadonlyArray<string>) => {
   try {
     const systems = option(argv, "systems", "kas,graphile,pgboss").split(",") as Array<System>
     for (const system of systems) {
-      const url = await EmbeddedPostgres.ensureDatabase(adminUrl, `bench_jobs_${system}_${randomBytes(3).toString("hex")}`)
+      const url = await EmbeddedPostgres.ensureDatabase(
+        adminUrl,
+        `bench_jobs_${system}_${randomBytes(3).toString("hex")}`
+      )
       if (system === "kas") {
         await Effect.runPromise(
-          Migrations.migrate([jobsMigrations]).pipe(Effect.provide(Database.layerFromUrl(url, { maxConnections: 2 })), Effect.scoped)
+          Migrations.migrate([jobsMigrations]).pipe(
+            Effect.provide(Database.layerFromUrl(url, { maxConnections: 2 })),
+            Effect.scoped
+          )
         )
       } else if (system === "graphile") {
         await runMigrations({ connectionString: url })
@@ -181,7 +209,11 @@ export const runJobsBench = async (argv: ReadonlyArray<string>) => {
         let done = 0
         // Watch the workers' own counts (no extra queries competing with the queue), then confirm in the database.
         while (w.started() < jobs && Date.now() < deadline) await sleep(20)
-        while ((done = await a.done(jobs)) < jobs && Date.now() < deadline) await sleep(20)
+        for (;;) {
+          done = await a.done(jobs)
+          if (done >= jobs || Date.now() >= deadline) break
+          await sleep(20)
+        }
         const seconds = (performance.now() - t0) / 1000
         await sleep(250) // the workers' last CPU report
         const cpuMs = w.cpuMs() - cpu0

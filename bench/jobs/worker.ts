@@ -39,12 +39,20 @@ if (system === "kas") {
   )
   const fiber = Effect.runFork(
     Effect.gen(function* () {
-      yield* Worker.start({ registry: JobRegistry.make([BenchNoop]), concurrency, pollInterval: "2 seconds", gracePeriod: "1 second" })
+      yield* Worker.start({
+        registry: JobRegistry.make([BenchNoop]),
+        concurrency,
+        pollInterval: "2 seconds",
+        gracePeriod: "1 second"
+      })
       process.send?.({ ready: true })
       return yield* Effect.never
     }).pipe(Effect.scoped, Effect.provide(layer), Effect.withLogSpan("bench"), Effect.orDie)
   )
-  stop = () => Effect.runPromise(fiber.interruptAsFork(fiber.id())).then(() => Effect.runPromise(fiber.await)).then(() => undefined)
+  stop = () =>
+    Effect.runPromise(fiber.interruptAsFork(fiber.id()))
+      .then(() => Effect.runPromise(fiber.await))
+      .then(() => undefined)
 } else if (system === "graphile") {
   const runner = await graphileRun({
     connectionString: url,

@@ -1,7 +1,9 @@
 /** The baseline of bench/selvbetjening: a bare Koa endpoint answering a constant page (run as its own process). */
 import Koa from "koa"
 
-const page = `<!doctype html><html lang="da"><head><title>Kapitalafkastskat</title></head><body>${"<p>Kapitalafkastskat</p>".repeat(200)}</body></html>`
+const page =
+  `<!doctype html><html lang="da"><head><title>Kapitalafkastskat</title></head><body>` +
+  `${"<p>Kapitalafkastskat</p>".repeat(200)}</body></html>`
 const app = new Koa()
 app.use((ctx) => {
   ctx.type = "text/html; charset=utf-8"

@@ -16,14 +16,20 @@ import pg from "pg"
 import { Agent } from "undici"
 
 const here = fileURLToPath(import.meta.url)
-const page = `<!doctype html><html lang="da"><head><title>Kapitalafkastskat</title></head><body>${"<p>Kapitalafkastskat</p>".repeat(200)}</body></html>`
+const page =
+  `<!doctype html><html lang="da"><head><title>Kapitalafkastskat</title></head><body>` +
+  `${"<p>Kapitalafkastskat</p>".repeat(200)}</body></html>`
 const database = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres"
 
 const back = (port: number) => {
   const pool = new pg.Pool({ connectionString: database, max: 10 })
   const app = new Koa()
   app.use(async (ctx) => {
-    const r = await pool.query<{ body: string }>({ name: "floor", text: "select $1::text as body", values: [JSON.stringify({ cpr: "0101011234", years: [2024, 2025] })] })
+    const r = await pool.query<{ body: string }>({
+      name: "floor",
+      text: "select $1::text as body",
+      values: [JSON.stringify({ cpr: "0101011234", years: [2024, 2025] })]
+    })
     ctx.type = "application/json"
     ctx.body = r.rows[0]!.body
   })
@@ -62,7 +68,8 @@ const run = async () => {
     const floor = await autocannon({ url: "http://127.0.0.1:18181/", connections, duration })
     const bare = await autocannon({ url: "http://127.0.0.1:18090/", connections, duration })
     const line = (name: string, r: Result) =>
-      `${name.padEnd(34)} ${r.requests.average.toFixed(0).padStart(6)} req/s   p50 ${r.latency.p50} ms   p99 ${r.latency.p99} ms   errors ${r.errors + r.non2xx}`
+      `${name.padEnd(34)} ${r.requests.average.toFixed(0).padStart(6)} req/s   ` +
+      `p50 ${r.latency.p50} ms   p99 ${r.latency.p99} ms   errors ${r.errors + r.non2xx}`
     console.log(line("floor: front → back → PostgreSQL", floor))
     console.log(line("bare Koa constant page", bare))
     console.log(`floor = ${((floor.requests.average / bare.requests.average) * 100).toFixed(1)} % of bare`)

@@ -4,8 +4,10 @@
  * and the bare server run as their own processes (as in production); data: 60 000 persons with two person-years each
  * and two policies per person-year, written set-based into the domain tables. The servers run as esbuild bundles under
  * plain node (as production runs dist/), or from the sources with --tsx. Options: --persons N, --duration S,
- * --connections C, --diagnose (sequential latencies), --explain (query plans), --profile / --profile-kas (CPU profiles).
- * floor.ts measures what the same three hops cost with none of KAS's work in them (`npx tsx bench/selvbetjening/floor.ts`).
+ * --connections C, --diagnose (sequential latencies), --explain (query plans), --profile / --profile-kas (CPU
+ * profiles).
+ * floor.ts measures what the same three hops cost with none of KAS's work in them (`npx tsx
+ * bench/selvbetjening/floor.ts`).
  */
 import autocannon, { type Request, type Result } from "autocannon"
 import { spawn, type ChildProcess } from "node:child_process"
@@ -34,11 +36,20 @@ const option = (argv: ReadonlyArray<string>, name: string, fallback: number): nu
  */
 const bundle = (entry: string): Promise<string> => {
   const pkg = path.resolve(root, entry.split("/src/")[0]!)
-  return bundleEntry(path.join(root, entry), path.join(pkg, ".kas", `bench-${path.basename(entry, ".ts")}-${process.pid}.mjs`))
+  return bundleEntry(
+    path.join(root, entry),
+    path.join(pkg, ".kas", `bench-${path.basename(entry, ".ts")}-${process.pid}.mjs`)
+  )
 }
 
 /** Starts a process and waits until `probe` answers over HTTP; stdout (the request log) is discarded. */
-const start = async (name: string, args: ReadonlyArray<string>, env: Record<string, string>, probe: string, node: ReadonlyArray<string> = []): Promise<ChildProcess> => {
+const start = async (
+  name: string,
+  args: ReadonlyArray<string>,
+  env: Record<string, string>,
+  probe: string,
+  node: ReadonlyArray<string> = []
+): Promise<ChildProcess> => {
   const loader = args[0]?.endsWith(".mjs") ? [] : ["--conditions=source", "--import", "tsx"]
   const child = spawn(process.execPath, [...node, ...loader, ...args], {
     cwd: root,
@@ -51,7 +62,10 @@ const start = async (name: string, args: ReadonlyArray<string>, env: Record<stri
   })
   for (let i = 0; i < 600; i++) {
     if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${err}`)
-    const up = await fetch(probe, { signal: AbortSignal.timeout(2000) }).then(() => true, () => false)
+    const up = await fetch(probe, { signal: AbortSignal.timeout(2000) }).then(
+      () => true,
+      () => false
+    )
     if (up) return child
     await new Promise((r) => setTimeout(r, 300))
   }
@@ -77,14 +91,33 @@ const sql = async (url: string, text: string, values: ReadonlyArray<unknown> = [
 
 /** 60 000 persons × (edit year, year before) × 2 policies, 20 companies; the edit year is in selvangivelse. */
 const seed = async (url: string, persons: number, year: number) => {
-  await sql(url, `insert into kas.tax_year (year, year_part) values ($1, 'selvangivelse'), ($2, 'ligning')`, [year, year - 1])
-  await sql(url, `insert into kas.pension_company (name, res) select 'Pensionsselskab ' || g, 1000 + g from generate_series(1, 20) g`)
-  await sql(url, `insert into kas.person (cpr, name) select lpad(g::text, 10, '0'), 'Borger ' || g from generate_series(1, $1::int) g`, [persons])
-  await sql(url, `insert into kas.person_tax_year (tax_year_id, person_id, number_of_days)
-    select ty.id, p.id, case when p.id % 7 = 0 then 200 else null end from kas.person p cross join kas.tax_year ty`)
-  await sql(url, `insert into kas.policy_tax_year (person_tax_year_id, pension_company_id, policy_number, prefilled_amount, year_adjusted_amount, preliminary_paid_amount)
-    select pty.id, (select min(id) from kas.pension_company) + (pty.id + k) % 20, 'P-' || pty.id || '-' || k, (pty.id * 37 + k) % 100000, (pty.id * 37 + k) % 100000, 0
-    from kas.person_tax_year pty cross join generate_series(1, 2) k`)
+  await sql(url, `insert into kas.tax_year (year, year_part) values ($1, 'selvangivelse'), ($2, 'ligning')`, [
+    year,
+    year - 1
+  ])
+  await sql(
+    url,
+    `insert into kas.pension_company (name, res) select 'Pensionsselskab ' || g, 1000 + g from generate_series(1, 20) g`
+  )
+  await sql(
+    url,
+    `insert into kas.person (cpr, name)
+     select lpad(g::text, 10, '0'), 'Borger ' || g from generate_series(1, $1::int) g`,
+    [persons]
+  )
+  await sql(
+    url,
+    `insert into kas.person_tax_year (tax_year_id, person_id, number_of_days)
+    select ty.id, p.id, case when p.id % 7 = 0 then 200 else null end from kas.person p cross join kas.tax_year ty`
+  )
+  await sql(
+    url,
+    `insert into kas.policy_tax_year (person_tax_year_id, pension_company_id, policy_number, prefilled_amount,
+      year_adjusted_amount, preliminary_paid_amount)
+    select pty.id, (select min(id) from kas.pension_company) + (pty.id + k) % 20, 'P-' || pty.id || '-' || k,
+      (pty.id * 37 + k) % 100000, (pty.id * 37 + k) % 100000, 0
+    from kas.person_tax_year pty cross join generate_series(1, 2) k`
+  )
   await sql(url, "analyze")
 }
 
@@ -102,7 +135,12 @@ const explain = async (kasUrl: string, portalUrl: string, year: number) => {
     .replaceAll("p_year", "$2::int")
   const queries: ReadonlyArray<readonly [string, string, string, ReadonlyArray<unknown>]> = [
     ["overview (the statement inside kas.citizen_overview)", kasUrl, overview, [cpr, year]],
-    ["session", portalUrl, "select data from selvbetjening.sessions where id = $1 and expires_at > now()", ["x".repeat(64)]]
+    [
+      "session",
+      portalUrl,
+      "select data from selvbetjening.sessions where id = $1 and expires_at > now()",
+      ["x".repeat(64)]
+    ]
   ]
   for (const [label, url, text, values] of queries) {
     // Twice on one connection: the second shows the planning time with warm catalog caches, as in the benchmark.
@@ -111,7 +149,9 @@ const explain = async (kasUrl: string, portalUrl: string, year: number) => {
     try {
       await client.query(`explain (analyze) ${text}`, [...values])
       const rows = (await client.query(`explain (analyze, buffers, costs off) ${text}`, [...values])).rows
-      console.log(`-- ${label}\n${rows.map((r) => `   ${String((r as Record<string, unknown>)["QUERY PLAN"])}`).join("\n")}`)
+      console.log(
+        `-- ${label}\n${rows.map((r) => `   ${String((r as Record<string, unknown>)["QUERY PLAN"])}`).join("\n")}`
+      )
     } finally {
       await client.end()
     }
@@ -124,10 +164,14 @@ const sessions = async (url: string, count: number, persons: number) => {
   for (let i = 0; i < count; i++) {
     const token = randomBytes(32).toString("base64url")
     const cpr = String(1 + Math.floor((i * persons) / count)).padStart(10, "0")
-    await sql(url, "insert into selvbetjening.sessions (id, data, expires_at) values ($1, $2::jsonb, now() + interval '1 hour')", [
-      createHash("sha256").update(token).digest("hex"),
-      JSON.stringify({ user_info: { cpr, personname: `Borger ${Number(cpr)}` }, _csrf: "bench" })
-    ])
+    await sql(
+      url,
+      "insert into selvbetjening.sessions (id, data, expires_at) values ($1, $2::jsonb, now() + interval '1 hour')",
+      [
+        createHash("sha256").update(token).digest("hex"),
+        JSON.stringify({ user_info: { cpr, personname: `Borger ${Number(cpr)}` }, _csrf: "bench" })
+      ]
+    )
     cookies.push(`sessionid=${token}`)
   }
   return cookies
@@ -136,7 +180,9 @@ const sessions = async (url: string, count: number, persons: number) => {
 /** CPU time (user + system, ms) a process has used so far, from /proc (Linux); 0 elsewhere. */
 const cpuMs = (pid: number | undefined): number => {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ")
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8")
+      .replace(/^.*\) /, "")
+      .split(" ")
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100 // utime, stime in clock ticks (USER_HZ = 100)
   } catch {
     return 0
@@ -158,7 +204,10 @@ const postgresCpuMs = (databases: ReadonlyArray<string>): number => {
 }
 
 const report = (label: string, r: Result) =>
-  `${label.padEnd(28)} ${r.requests.average.toFixed(0).padStart(6)} req/s   p50 ${String(r.latency.p50).padStart(4)} ms   p90 ${String(r.latency.p90).padStart(4)} ms   p99 ${String(r.latency.p99).padStart(4)} ms   errors ${r.errors + r.timeouts}   non-2xx ${r.non2xx}   total ${r.requests.total}`
+  `${label.padEnd(28)} ${r.requests.average.toFixed(0).padStart(6)} req/s   ` +
+  `p50 ${String(r.latency.p50).padStart(4)} ms   p90 ${String(r.latency.p90).padStart(4)} ms   ` +
+  `p99 ${String(r.latency.p99).padStart(4)} ms   ` +
+  `errors ${r.errors + r.timeouts}   non-2xx ${r.non2xx}   total ${r.requests.total}`
 
 /** Runs the benchmark and prints its figures. */
 export const runSelvbetjeningBench = async (argv: ReadonlyArray<string>): Promise<void> => {
@@ -176,21 +225,39 @@ export const runSelvbetjeningBench = async (argv: ReadonlyArray<string>): Promis
     const common = { ENVIRONMENT: "development", DEBUG: "false" }
     const tsx = argv.includes("--tsx")
     const kasEntry = tsx ? "packages/server-kas/src/bin/kas.ts" : await bundle("packages/server-kas/src/bin/kas.ts")
-    const portalEntry = tsx ? "packages/server-selvbetjening/src/bin/selvbetjening.ts" : await bundle("packages/server-selvbetjening/src/bin/selvbetjening.ts")
+    const portalEntry = tsx
+      ? "packages/server-selvbetjening/src/bin/selvbetjening.ts"
+      : await bundle("packages/server-selvbetjening/src/bin/selvbetjening.ts")
     bundles.push(...[kasEntry, portalEntry].filter((f) => f.endsWith(".mjs")))
-    console.log(tsx ? "servers run from the TypeScript sources (tsx)" : "servers run as esbuild bundles under plain node")
-    children.push(await start("kas web", [kasEntry, "web"], { ...common, DATABASE_URL: kasUrl, PORT: "18000" }, "http://127.0.0.1:18000/health/database", argv.includes("--profile-kas") ? ["--cpu-prof", "--cpu-prof-dir=/tmp/kas-prof"] : []))
+    console.log(
+      tsx ? "servers run from the TypeScript sources (tsx)" : "servers run as esbuild bundles under plain node"
+    )
+    children.push(
+      await start(
+        "kas web",
+        [kasEntry, "web"],
+        { ...common, DATABASE_URL: kasUrl, PORT: "18000" },
+        "http://127.0.0.1:18000/health/database",
+        argv.includes("--profile-kas") ? ["--cpu-prof", "--cpu-prof-dir=/tmp/kas-prof"] : []
+      )
+    )
     const t0 = Date.now()
     await seed(kasUrl, persons, year)
     console.log(`seeded ${persons} persons in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
     children.push(
-      await start("selvbetjening", [portalEntry], {
-        ...common,
-        SELVBETJENING_DATABASE_URL: portalUrl,
-        REST_HOST: "http://127.0.0.1:18000",
-        REST_TOKEN: KasConfig.BackOfficeConfig.DEV_REST_TOKEN,
-        PORT: "18080"
-      }, "http://127.0.0.1:18080/health/database", argv.includes("--profile") ? ["--cpu-prof", "--cpu-prof-dir=/tmp/sb-prof"] : [])
+      await start(
+        "selvbetjening",
+        [portalEntry],
+        {
+          ...common,
+          SELVBETJENING_DATABASE_URL: portalUrl,
+          REST_HOST: "http://127.0.0.1:18000",
+          REST_TOKEN: KasConfig.BackOfficeConfig.DEV_REST_TOKEN,
+          PORT: "18080"
+        },
+        "http://127.0.0.1:18080/health/database",
+        argv.includes("--profile") ? ["--cpu-prof", "--cpu-prof-dir=/tmp/sb-prof"] : []
+      )
     )
     children.push(await start("bare koa", [path.join(here, "bare.ts"), "18090"], {}, "http://127.0.0.1:18090/"))
     const cookies = await sessions(portalUrl, connections, persons)
@@ -212,7 +279,12 @@ export const runSelvbetjeningBench = async (argv: ReadonlyArray<string>): Promis
       if (res.status !== 200) throw new Error(`${label} answered ${res.status}`)
     }
     const rest = { Authorization: `Token ${KasConfig.BackOfficeConfig.DEV_REST_TOKEN}`, "X-KAS-CPR": "0000000001" }
-    for (const p of ["person_tax_year/", `tax_year/?year=${year}`, `policy_tax_year/?year=${year}&active=true`, "pension_company/"]) {
+    for (const p of [
+      "person_tax_year/",
+      `tax_year/?year=${year}`,
+      `policy_tax_year/?year=${year}&active=true`,
+      "pension_company/"
+    ]) {
       await timed(`REST ${p}`, `http://127.0.0.1:18000/rest/${p}`, rest)
     }
     await timed("overview", `http://127.0.0.1:18080/policy/${year}/`, { cookie: cookies[0]! })
@@ -234,7 +306,10 @@ export const runSelvbetjeningBench = async (argv: ReadonlyArray<string>): Promis
       const t = Date.now()
       const results = await Promise.all(
         Array.from({ length: 20 }, (_, i) =>
-          fetch(`http://127.0.0.1:18080/policy/${year}/`, { headers: { cookie: cookies[i % cookies.length]! }, signal: AbortSignal.timeout(60_000) }).then(
+          fetch(`http://127.0.0.1:18080/policy/${year}/`, {
+            headers: { cookie: cookies[i % cookies.length]! },
+            signal: AbortSignal.timeout(60_000)
+          }).then(
             async (r) => `${r.status}@${Date.now() - t}`,
             (e: unknown) => `ERR ${String(e)}@${Date.now() - t}`
           )
@@ -250,7 +325,12 @@ export const runSelvbetjeningBench = async (argv: ReadonlyArray<string>): Promis
     // CPU used per request by each process: a figure that depends far less on what else the machine is doing.
     const [sbChild, kasChild, bareChild] = [children[1], children[0], children[2]]
     const databases = [kasUrl, portalUrl].map((u) => new URL(u).pathname.slice(1))
-    const cpu = () => ({ sb: cpuMs(sbChild?.pid), kas: cpuMs(kasChild?.pid), pg: postgresCpuMs(databases), bare: cpuMs(bareChild?.pid) })
+    const cpu = () => ({
+      sb: cpuMs(sbChild?.pid),
+      kas: cpuMs(kasChild?.pid),
+      pg: postgresCpuMs(databases),
+      bare: cpuMs(bareChild?.pid)
+    })
     const c0 = cpu()
     const portal = await autocannon({ url: "http://127.0.0.1:18080", connections, duration, requests: [overview] })
     const c1 = cpu()
@@ -260,11 +340,21 @@ export const runSelvbetjeningBench = async (argv: ReadonlyArray<string>): Promis
     console.log(report("bare Koa constant page", bare))
     const per = (ms: number, r: Result) => (r.requests.total > 0 ? ((ms / r.requests.total) * 1000).toFixed(0) : "–")
     console.log(
-      `CPU per overview (µs): selvbetjening ${per(c1.sb - c0.sb, portal)}, kas web ${per(c1.kas - c0.kas, portal)}, PostgreSQL ${per(c1.pg - c0.pg, portal)}; ` +
+      `CPU per overview (µs): selvbetjening ${per(c1.sb - c0.sb, portal)}, ` +
+        `kas web ${per(c1.kas - c0.kas, portal)}, PostgreSQL ${per(c1.pg - c0.pg, portal)}; ` +
         `per bare page: ${per(c2.bare - c1.bare, bare)} µs`
     )
     const ratio = portal.requests.average / bare.requests.average
-    console.log(`ratio ${(ratio * 100).toFixed(1)} % of bare (goal ≥ 25 %); p99 goal < 250 ms: ${portal.requests.total > 0 && portal.latency.p99 < 250 ? "met" : "missed"}; errors: ${portal.errors + portal.timeouts + portal.non2xx}; machine load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")} on ${os.cpus().length} CPUs`)
+    const p99Goal = portal.requests.total > 0 && portal.latency.p99 < 250 ? "met" : "missed"
+    const load = os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")
+    console.log(
+      `ratio ${(ratio * 100).toFixed(1)} % of bare (goal ≥ 25 %); p99 goal < 250 ms: ${p99Goal}; ` +
+        `errors: ${portal.errors + portal.timeouts + portal.non2xx}; ` +
+        `machine load average ${load} on ${os.cpus().length} CPUs`
+    )
   } finally {
     for (const c of children.reverse()) await stop(c)
     await server.stop()

@@ -15,8 +15,10 @@ import { Calculation, DaysInYear } from "@kas/core"
 import { Either } from "effect"
 
 const usage = (problem: string): never => {
-  process.stderr.write(`${problem}\nusage: main.ts [amount] [days] [--year Y] [--loss YEAR=AMOUNT]... ` +
-    "[--foreign N] [--prepaid N] [--company-pays]\n")
+  process.stderr.write(
+    `${problem}\nusage: main.ts [amount] [days] [--year Y] [--loss YEAR=AMOUNT]... ` +
+      "[--foreign N] [--prepaid N] [--company-pays]\n"
+  )
   process.exit(2)
 }
 

@@ -17,11 +17,14 @@ const run = (args: ReadonlyArray<string>) =>
 
 const values = (stdout: string) =>
   new Map(
-    stdout.trim().split("\n").map((line) => {
-      const match = /^(.*?\S)\s{2,}(\S.*)$/.exec(line)
-      if (match === null) throw new Error(`unexpected line: ${line}`)
-      return [match[1], match[2]] as const
-    })
+    stdout
+      .trim()
+      .split("\n")
+      .map((line) => {
+        const match = /^(.*?\S)\s{2,}(\S.*)$/.exec(line)
+        if (match === null) throw new Error(`unexpected line: ${line}`)
+        return [match[1], match[2]] as const
+      })
   )
 
 type Run = Awaited<ReturnType<typeof run>>

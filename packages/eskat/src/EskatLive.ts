@@ -51,7 +51,8 @@ export const connectDescriptor = (o: { host: string; port: number; service: stri
 
 const realDriver: Effect.Effect<OracleDriver, EskatError> = Effect.tryPromise({
   try: async () => (await import("oracledb")).default as unknown as OracleDriver,
-  catch: (cause) => new EskatError({ reason: "not-configured", message: "The oracledb driver could not be loaded", cause })
+  catch: (cause) =>
+    new EskatError({ reason: "not-configured", message: "The oracledb driver could not be loaded", cause })
 })
 
 const describe = (cause: unknown): string => (cause instanceof Error ? cause.message : String(cause))
@@ -60,7 +61,11 @@ const classify = (o: LiveOptions, cause: unknown): EskatError => {
   const where = `eSkat (Oracle) at ${o.host}:${o.port}/${o.service}`
   const text = describe(cause)
   if (/ORA-01017|ORA-28000|ORA-01005|invalid username|invalid credential/i.test(text)) {
-    return new EskatError({ reason: "login-refused", message: `${where} refused the login of ${o.user}: ${text}`, cause })
+    return new EskatError({
+      reason: "login-refused",
+      message: `${where} refused the login of ${o.user}: ${text}`,
+      cause
+    })
   }
   return new EskatError({ reason: "unreachable", message: `${where} is unreachable: ${text}`, cause })
 }
@@ -103,17 +108,27 @@ export const makeLive = (options: LiveOptions, driver: Effect.Effect<OracleDrive
       Effect.gen(function* () {
         const { oracle, pool: p } = yield* pool
         opened = Option.some(p)
-        const conn = yield* Effect.tryPromise({ try: () => p.getConnection(), catch: (e) => classify(options, e) }).pipe(
+        const conn = yield* Effect.tryPromise({
+          try: () => p.getConnection(),
+          catch: (e) => classify(options, e)
+        }).pipe(
           Effect.timeoutFail({
             duration: Duration.seconds(timeout + 1),
             onTimeout: () =>
-              new EskatError({ reason: "timeout", message: `No connection to eSkat (Oracle) at ${options.host}:${options.port} within ${timeout} s` })
+              new EskatError({
+                reason: "timeout",
+                message: `No connection to eSkat (Oracle) at ${options.host}:${options.port} within ${timeout} s`
+              })
           })
         )
         return yield* Effect.tryPromise({
           try: () => f(conn, oracle.OUT_FORMAT_ARRAY),
           catch: (cause) =>
-            new EskatError({ reason: "query", message: `eSkat query at ${options.host} failed: ${describe(cause)}`, cause })
+            new EskatError({
+              reason: "query",
+              message: `eSkat query at ${options.host} failed: ${describe(cause)}`,
+              cause
+            })
         }).pipe(Effect.ensuring(Effect.promise(() => conn.close().catch(() => undefined))))
       })
     const service: EskatSourceService = make({
@@ -134,10 +149,19 @@ export const optionsFromSettings = (settings: KasConfig.BackOfficeConfig.EskatSe
     const missing = (name: string) =>
       new EskatError({ reason: "not-configured", message: `${name} must be set to read eSkat live` })
     return {
-      host: yield* Option.match(settings.host, { onNone: () => Effect.fail(missing("ESKAT_HOST")), onSome: Effect.succeed }),
+      host: yield* Option.match(settings.host, {
+        onNone: () => Effect.fail(missing("ESKAT_HOST")),
+        onSome: Effect.succeed
+      }),
       port: settings.port,
-      service: yield* Option.match(settings.database, { onNone: () => Effect.fail(missing("ESKAT_DB")), onSome: Effect.succeed }),
-      user: yield* Option.match(settings.user, { onNone: () => Effect.fail(missing("ESKAT_USER")), onSome: Effect.succeed }),
+      service: yield* Option.match(settings.database, {
+        onNone: () => Effect.fail(missing("ESKAT_DB")),
+        onSome: Effect.succeed
+      }),
+      user: yield* Option.match(settings.user, {
+        onNone: () => Effect.fail(missing("ESKAT_USER")),
+        onSome: Effect.succeed
+      }),
       password: yield* Option.match(settings.password, {
         onNone: () => Effect.fail(missing("ESKAT_PASSWORD")),
         onSome: Effect.succeed
@@ -150,7 +174,4 @@ export const layerLive = (
   settings: KasConfig.BackOfficeConfig.EskatSettings,
   driver?: Effect.Effect<OracleDriver, EskatError>
 ): Layer.Layer<EskatSource, EskatError> =>
-  Layer.scoped(
-    EskatSource,
-    optionsFromSettings(settings).pipe(Effect.flatMap((o) => makeLive(o, driver)))
-  )
+  Layer.scoped(EskatSource, optionsFromSettings(settings).pipe(Effect.flatMap((o) => makeLive(o, driver))))

@@ -19,9 +19,9 @@ export const makeMock = Effect.gen(function* () {
         Effect.gen(function* () {
           const conn = yield* sql.reserve
           yield* conn.executeRaw("SET search_path TO eskat_mock", [])
-          return yield* conn.executeValues(text, params).pipe(
-            Effect.ensuring(Effect.ignore(conn.executeRaw("RESET search_path", [])))
-          )
+          return yield* conn
+            .executeValues(text, params)
+            .pipe(Effect.ensuring(Effect.ignore(conn.executeRaw("RESET search_path", []))))
         })
       ).pipe(
         Effect.mapError(

@@ -43,10 +43,13 @@ export const Cpr = DomainCpr.annotations({ message: (i) => `is not a 10-digit CP
 export const Decimal = Schema.transformOrFail(Schema.Union(Schema.String, Schema.Number), Schema.String, {
   strict: true,
   decode: (v, _, ast) =>
-    Either.match(Either.fromOption(typeof v === "number" ? BigDecimal.safeFromNumber(v) : BigDecimal.fromString(v), () => v), {
-      onLeft: () => ParseResult.fail(new ParseResult.Type(ast, v, `is not a decimal: ${JSON.stringify(v)}`)),
-      onRight: (d) => ParseResult.succeed(BigDecimal.format(BigDecimal.normalize(d)))
-    }),
+    Either.match(
+      Either.fromOption(typeof v === "number" ? BigDecimal.safeFromNumber(v) : BigDecimal.fromString(v), () => v),
+      {
+        onLeft: () => ParseResult.fail(new ParseResult.Type(ast, v, `is not a decimal: ${JSON.stringify(v)}`)),
+        onRight: (d) => ParseResult.succeed(BigDecimal.format(BigDecimal.normalize(d)))
+      }
+    ),
   encode: ParseResult.succeed
 })
 

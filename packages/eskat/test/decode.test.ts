@@ -53,7 +53,7 @@ const r75 = (over: Partial<Record<string, unknown>>): ReadonlyArray<unknown> => 
 const schemaOnly = <A>(view: Views.View<A>): Views.View<A> => ({ ...view, plain: undefined })
 
 describe("decoding a page", () => {
-  it("plainly valid rows, rows the schema converts and invalid rows: the same result as decoding all with the schema", () => {
+  it("valid rows, rows the schema converts, invalid rows: the same result as decoding all with the schema", () => {
     const censusRaw = [
       census({}),
       census({ kommune_no: "956", skattedage: "365" }), // digits for numbers (Oracle NUMBER as text)
@@ -66,21 +66,35 @@ describe("decoding a page", () => {
     const slow = Views.decodePage(schemaOnly(Views.census), censusRaw)
     assert.deepStrictEqual(fast, slow)
     assert.strictEqual(fast.rows.length, 3)
-    assert.deepStrictEqual(fast.rows.map((r) => [r.kommune_no, r.skattedage, r.bank_reg_nr]), [
-      [956, 366, null],
-      [956, 365, null],
-      [956, 366, "1234"]
-    ])
+    assert.deepStrictEqual(
+      fast.rows.map((r) => [r.kommune_no, r.skattedage, r.bank_reg_nr]),
+      [
+        [956, 366, null],
+        [956, 365, null],
+        [956, 366, "1234"]
+      ]
+    )
     assert.strictEqual(fast.rows[2].pt_census_guid, "3f8e4c1a-3b2d-4e5f-9a8b-7c6d5e4f3a2b")
     for (const row of fast.rows) assert.instanceOf(row, CensusRow)
-    assert.deepStrictEqual(fast.invalid.map((r) => r.reason.split(":")[0]), ["cpr", "skatteaar", "skattedage"])
+    assert.deepStrictEqual(
+      fast.invalid.map((r) => r.reason.split(":")[0]),
+      ["cpr", "skatteaar", "skattedage"]
+    )
 
-    const r75Raw = [r75({}), r75({ idx_nr: "7", ktd: 102 }), r75({ r75_ctl_sekvens_guid: "not-a-guid" }), r75({ cpr: null })]
+    const r75Raw = [
+      r75({}),
+      r75({ idx_nr: "7", ktd: 102 }),
+      r75({ r75_ctl_sekvens_guid: "not-a-guid" }),
+      r75({ cpr: null })
+    ]
     const fastR75 = Views.decodePage(Views.r75, r75Raw)
     assert.deepStrictEqual(fastR75, Views.decodePage(schemaOnly(Views.r75), r75Raw))
     assert.strictEqual(fastR75.rows.length, 2)
     assert.deepStrictEqual([fastR75.rows[1].idx_nr, fastR75.rows[1].ktd], [7, "102"])
     for (const row of fastR75.rows) assert.instanceOf(row, R75Row)
-    assert.deepStrictEqual(fastR75.invalid.map((r) => r.key), ["not-a-guid", "1f8e4c1a-3b2d-4e5f-9a8b-7c6d5e4f3a2b"])
+    assert.deepStrictEqual(
+      fastR75.invalid.map((r) => r.key),
+      ["not-a-guid", "1f8e4c1a-3b2d-4e5f-9a8b-7c6d5e4f3a2b"]
+    )
   })
 })

@@ -25,7 +25,10 @@ const fingerprint = async (url: string) => {
   try {
     const q = async (text: string) => (await client.query<{ f: string }>(text)).rows[0].f
     return {
-      census: await q(`select count(*) || ':' || md5(string_agg(t::text, '|' order by pt_census_guid)) as f from eskat_mock.kas_mandtal t`),
+      census: await q(
+        `select count(*) || ':' || md5(string_agg(t::text, '|' order by pt_census_guid)) as f
+         from eskat_mock.kas_mandtal t`
+      ),
       r75: await q(`select count(*) || ':' || md5(string_agg(t::text, '|' order by r75_ctl_sekvens_guid)) as f
         from eskat_mock.mock_r75_idx_4500230 t`),
       years: await q(`select string_agg(year || ' ' || year_part, ', ' order by year) as f from kas.tax_year`),
@@ -54,8 +57,15 @@ describe("mock data generator", () => {
     const self = persons.flatMap((p) => p.census).filter((r) => r.cpr === "1802602810")
     assert.strictEqual(self.length, 5)
     const row = self.find((r) => r.skatteaar === 2024)!
-    assert.strictEqual(row.pt_census_guid, MockGenerator.rowsOf({ cpr: "1802602810", name: "x", years: [{ year: 2024, policies: [] }] }, 2024, 2024).census[0].pt_census_guid)
-    assert.deepStrictEqual([row.kommune_no, row.kommune, row.adresselinje2, row.adresselinje4, row.fuld_adresse, row.skattedage], [956, "Sermersooq", "Mut aqqut 1", "3900 Nuuk", "Mut aqqut 1, 3900 Nuuk", 366])
+    assert.strictEqual(
+      row.pt_census_guid,
+      MockGenerator.rowsOf({ cpr: "1802602810", name: "x", years: [{ year: 2024, policies: [] }] }, 2024, 2024)
+        .census[0].pt_census_guid
+    )
+    assert.deepStrictEqual(
+      [row.kommune_no, row.kommune, row.adresselinje2, row.adresselinje4, row.fuld_adresse, row.skattedage],
+      [956, "Sermersooq", "Mut aqqut 1", "3900 Nuuk", "Mut aqqut 1, 3900 Nuuk", 366]
+    )
     assert.match(row.pt_census_guid, /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
   })
 })

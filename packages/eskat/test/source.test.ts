@@ -23,11 +23,13 @@ layer(liveSource(queries), { timeout: "120 seconds" })("EskatSource: mock and li
       const [a, b] = yield* Effect.all([everything(live), everything(mock)])
       assert.deepStrictEqual(a, b)
       assert.isTrue(a[0].length > 1)
-      assert.include(queries, 
+      assert.include(
+        queries,
         `SELECT r75_ctl_sekvens_guid, pt_census_guid, tax_year, cpr, r75_ctl_indeks_guid, idx_nr, res, ktd, ktt, ` +
-        `kontotype, ibn, esk, ejerstatuskode, "indestående", "renteindtægt", r75_dato FROM r75_idx_4500230 ` +
-        `WHERE (tax_year = :1 OR tax_year IS NULL) AND LENGTH(res) > 4 AND r75_ctl_sekvens_guid > :2 ` +
-        `ORDER BY r75_ctl_sekvens_guid FETCH FIRST 10 ROWS ONLY`)
+          `kontotype, ibn, esk, ejerstatuskode, "indestående", "renteindtægt", r75_dato FROM r75_idx_4500230 ` +
+          `WHERE (tax_year = :1 OR tax_year IS NULL) AND LENGTH(res) > 4 AND r75_ctl_sekvens_guid > :2 ` +
+          `ORDER BY r75_ctl_sekvens_guid FETCH FIRST 10 ROWS ONLY`
+      )
     })
   )
 })

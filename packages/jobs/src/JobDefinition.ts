@@ -71,7 +71,9 @@ export const defineJob = <P, PI, A = unknown, AI = unknown, E = never, R = never
     maxAttempts: 1 + Math.max(0, Math.floor(options.retries ?? 0)),
     fields: Params.fields(options.params as Schema.Schema.AnyNoContext),
     validate: (input) =>
-      Params.decode(options.params, input).pipe(Either.flatMap((p) => encodeArgs(p).pipe(Either.mapLeft(encodeErrors)))),
+      Params.decode(options.params, input).pipe(
+        Either.flatMap((p) => encodeArgs(p).pipe(Either.mapLeft(encodeErrors)))
+      ),
     validateStrings: (input) =>
       Params.decodeStrings(options.params, input).pipe(
         Either.flatMap((p) => encodeArgs(p).pipe(Either.mapLeft(encodeErrors)))
@@ -83,16 +85,21 @@ export const defineJob = <P, PI, A = unknown, AI = unknown, E = never, R = never
     execute: (args, ctx) =>
       decodeStored(args).pipe(
         Effect.mapError(
-          (e) => new JobFailed({ message: `The stored arguments do not match ${options.key}'s parameters:\n${e.message}` })
+          (e) =>
+            new JobFailed({ message: `The stored arguments do not match ${options.key}'s parameters:\n${e.message}` })
         ),
         Effect.flatMap((p) => options.run(p, ctx)),
         Effect.flatMap((a) =>
           encodeResult(a).pipe(
-            Effect.mapError((e) => new JobFailed({ message: `The result of ${options.key} does not encode:\n${e.message}` }))
+            Effect.mapError(
+              (e) => new JobFailed({ message: `The result of ${options.key} does not encode:\n${e.message}` })
+            )
           )
         )
       )
   }
 }
 
-const encodeErrors = (e: { message: string }): ReadonlyArray<FieldError> => [{ field: "", kind: "invalid", message: e.message }]
+const encodeErrors = (e: { message: string }): ReadonlyArray<FieldError> => [
+  { field: "", kind: "invalid", message: e.message }
+]

@@ -29,7 +29,8 @@ export class InvalidParams extends Data.TaggedError("InvalidParams")<{
   readonly errors: ReadonlyArray<FieldError>
 }> {
   override get message() {
-    return `Invalid parameters for ${this.jobType}: ${this.errors.map((e) => `${e.field || "(params)"}: ${e.message}`).join("; ")}`
+    const fields = this.errors.map((e) => `${e.field || "(params)"}: ${e.message}`)
+    return `Invalid parameters for ${this.jobType}: ${fields.join("; ")}`
   }
 }
 

@@ -63,7 +63,12 @@ export interface JobRow {
 const count = (v: string | null): number | null => (v === null ? null : Number(v))
 
 const uuidArray = (v: ReadonlyArray<string> | string): ReadonlyArray<string> =>
-  typeof v === "string" ? v.replace(/^\{|\}$/g, "").split(",").filter((s) => s !== "") : v
+  typeof v === "string"
+    ? v
+        .replace(/^\{|\}$/g, "")
+        .split(",")
+        .filter((s) => s !== "")
+    : v
 
 /** Decodes a row (bigint counts arrive as strings; they stay far below 2^53). */
 export const fromRow = (r: JobRow): JobRecord => ({

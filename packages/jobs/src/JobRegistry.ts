@@ -23,6 +23,7 @@ export const make = <R>(types: ReadonlyArray<JobType<R>>): JobRegistry<R> => {
     types,
     keys: [...byKey.keys()],
     get,
-    require: (key) => Option.match(get(key), { onNone: () => Effect.fail(new UnknownJobType({ key })), onSome: Effect.succeed })
+    require: (key) =>
+      Option.match(get(key), { onNone: () => Effect.fail(new UnknownJobType({ key })), onSome: Effect.succeed })
   }
 }

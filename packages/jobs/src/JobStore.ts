@@ -1,7 +1,7 @@
 import { SqlClient } from "@effect/sql"
 import { Effect, Either } from "effect"
 import type { JobDefinition, JobType } from "./JobDefinition.js"
-import { InvalidParams, type JobFailed, JobNotFound, JobStoreError } from "./JobError.js"
+import { InvalidParams, type JobFailed, JobNotFound, type JobStoreError } from "./JobError.js"
 import { fromRow, isEnded, type JobRecord, type JobRow, type JobStatus } from "./JobRecord.js"
 import * as Query from "./internal/query.js"
 import * as Q from "./internal/sql.js"
@@ -114,7 +114,12 @@ export class JobStore extends Effect.Service<JobStore>()("@kas/jobs/JobStore", {
       args: ReadonlyArray<unknown>,
       createdBy: string
     ) {
-      const rows = yield* q<{ id: string }>(Q.insertMany, [type.key, args.map((a) => JSON.stringify(a ?? {})), createdBy, type.maxAttempts])
+      const rows = yield* q<{ id: string }>(Q.insertMany, [
+        type.key,
+        args.map((a) => JSON.stringify(a ?? {})),
+        createdBy,
+        type.maxAttempts
+      ])
       return rows.map((r) => r.id)
     })
 
@@ -163,7 +168,10 @@ export class JobStore extends Effect.Service<JobStore>()("@kas/jobs/JobStore", {
     })
 
     /** Waits (polling) until every job in `ids` has ended; returns them. */
-    const awaitEnded = Effect.fn("JobStore.awaitEnded")(function* (ids: ReadonlyArray<string>, interval = "250 millis") {
+    const awaitEnded = Effect.fn("JobStore.awaitEnded")(function* (
+      ids: ReadonlyArray<string>,
+      interval = "250 millis"
+    ) {
       for (;;) {
         const rows = yield* q<JobRow>(Q.records, [ids])
         const jobs: ReadonlyArray<JobRecord> = rows.map(fromRow)
@@ -174,9 +182,7 @@ export class JobStore extends Effect.Service<JobStore>()("@kas/jobs/JobStore", {
 
     /** Runs `effect` in one transaction: the store's queries inside it (enqueue included) join it. */
     const transaction = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | JobStoreError, R> =>
-      sql.withTransaction(effect).pipe(
-        Effect.catchIf(Query.isSqlError, (e) => Effect.fail(Query.storeError(e)))
-      )
+      sql.withTransaction(effect).pipe(Effect.catchIf(Query.isSqlError, (e) => Effect.fail(Query.storeError(e))))
 
     /**
      * Claims a scheduler tick (`schedule` at `fireTime`): true only for the one caller whose claim made the tick's row

@@ -23,9 +23,11 @@ export interface ParamField {
 }
 
 const unwrapOptional = (ast: AST.AST): AST.AST =>
-  AST.isUnion(ast) ? (ast.types.filter((t) => !AST.isUndefinedKeyword(t)).length === 1
-    ? ast.types.filter((t) => !AST.isUndefinedKeyword(t))[0]
-    : ast) : ast
+  AST.isUnion(ast)
+    ? ast.types.filter((t) => !AST.isUndefinedKeyword(t)).length === 1
+      ? ast.types.filter((t) => !AST.isUndefinedKeyword(t))[0]
+      : ast
+    : ast
 
 /** The base of refinements, transformations and suspensions, and whether an Int refinement was on the way. */
 const baseOf = (ast: AST.AST): { base: AST.AST; int: boolean } => {
@@ -97,7 +99,8 @@ const coerce = (field: ParamField | undefined, raw: string): unknown => {
       return ["true", "on", "1", "yes", "ja"].includes(value.toLowerCase())
     case "choice": {
       if (value === "") return undefined
-      const numeric = field.choices.length > 0 && field.choices.every((c) => c.value !== "" && !Number.isNaN(Number(c.value)))
+      const numeric =
+        field.choices.length > 0 && field.choices.every((c) => c.value !== "" && !Number.isNaN(Number(c.value)))
       return numeric ? Number(value) : value
     }
     default:
@@ -115,7 +118,10 @@ const toFieldErrors = (error: ParseResult.ParseError): ReadonlyArray<FieldError>
 const options = { errors: "all", onExcessProperty: "error" } as const
 
 /** Decodes an already-structured input (JSON from an API) with the schema; field errors on failure. */
-export const decode = <A, I>(schema: Schema.Schema<A, I, never>, input: unknown): Either.Either<A, ReadonlyArray<FieldError>> => {
+export const decode = <A, I>(
+  schema: Schema.Schema<A, I, never>,
+  input: unknown
+): Either.Either<A, ReadonlyArray<FieldError>> => {
   // An empty Struct accepts any object in Effect; parameters must not, so unknown keys are checked here too.
   const known = new Set(propertiesOf(schema.ast).map((p) => String(p.name)))
   const extra: ReadonlyArray<FieldError> =
@@ -124,7 +130,10 @@ export const decode = <A, I>(schema: Schema.Schema<A, I, never>, input: unknown)
           .filter((k) => !known.has(k))
           .map((k) => ({ field: k, kind: "unexpected", message: "is unexpected" }))
       : []
-  return Schema.decodeUnknownEither(schema, options)(input).pipe(
+  return Schema.decodeUnknownEither(
+    schema,
+    options
+  )(input).pipe(
     Either.mapLeft(toFieldErrors),
     Either.mapLeft((errors) => [...extra.filter((e) => !errors.some((x) => x.field === e.field)), ...errors]),
     Either.flatMap((a) => (extra.length > 0 ? Either.left(extra) : Either.right(a)))

@@ -59,27 +59,27 @@ export const start = <R = never>(
     const store = yield* JobStore
     const runtime = yield* Effect.runtime<R>()
     const tick = (entry: ScheduleEntry<R>, fireTime: Date) =>
-        Effect.gen(function* () {
-          const claim = store.claimTick(entry.name, fireTime)
-          if ("enqueue" in entry) {
-            // The tick's row, its job and the link between them commit together: a scheduler stopped or failing
-            // half-way leaves no tick without its job (another scheduler waiting on the same row then takes the tick).
-            const { enqueue } = entry
-            const id = yield* store.transaction(
-              Effect.gen(function* () {
-                if (!(yield* claim)) return undefined
-                const id = yield* enqueue.enqueue(store, fireTime)
-                yield* store.linkTick(entry.name, fireTime, id)
-                return id
-              })
-            )
-            if (id !== undefined) yield* Effect.logInfo(`${entry.name}: enqueued ${enqueue.key} ${id}`)
-          } else {
-            if (!(yield* claim)) return
-            yield* entry.task(fireTime)
-            yield* Effect.logInfo(`${entry.name}: ran`)
-          }
-        }).pipe(
+      Effect.gen(function* () {
+        const claim = store.claimTick(entry.name, fireTime)
+        if ("enqueue" in entry) {
+          // The tick's row, its job and the link between them commit together: a scheduler stopped or failing
+          // half-way leaves no tick without its job (another scheduler waiting on the same row then takes the tick).
+          const { enqueue } = entry
+          const id = yield* store.transaction(
+            Effect.gen(function* () {
+              if (!(yield* claim)) return undefined
+              const id = yield* enqueue.enqueue(store, fireTime)
+              yield* store.linkTick(entry.name, fireTime, id)
+              return id
+            })
+          )
+          if (id !== undefined) yield* Effect.logInfo(`${entry.name}: enqueued ${enqueue.key} ${id}`)
+        } else {
+          if (!(yield* claim)) return
+          yield* entry.task(fireTime)
+          yield* Effect.logInfo(`${entry.name}: ran`)
+        }
+      }).pipe(
         Effect.catchAllCause((cause) => Effect.logError(`${entry.name} at ${fireTime.toISOString()} failed`, cause)),
         Effect.annotateLogs({ schedule: entry.name })
       )

@@ -59,7 +59,9 @@ describe("worker processes", () => {
       select 'Count', jsonb_build_object('n', g), 'tester' from generate_series(1, 2000) g`)
     const [a, b] = await Promise.all([worker({ CONCURRENCY: "8" }), worker({ CONCURRENCY: "8" })])
     await eventually(async () => {
-      const [r] = await query<{ n: number }>("select count(*)::int as n from jobs.job where type = 'Count' and status <> 'finished'")
+      const [r] = await query<{ n: number }>(
+        "select count(*)::int as n from jobs.job where type = 'Count' and status <> 'finished'"
+      )
       return r.n === 0 ? true : undefined
     })
     const [effects] = await query<{ total: number; distinct_jobs: number }>(
@@ -67,19 +69,23 @@ describe("worker processes", () => {
     )
     expect(effects).toEqual({ total: 2000, distinct_jobs: 2000 })
     const [jobs] = await query<{ attempts: number; workers: number }>(
-      "select max(attempts)::int as attempts, count(distinct worker_id)::int as workers from jobs.job where type = 'Count'"
+      "select max(attempts)::int as attempts, count(distinct worker_id)::int as workers " +
+        "from jobs.job where type = 'Count'"
     )
     expect(jobs.attempts).toBe(1)
     expect(jobs.workers).toBe(2)
     expect(await Promise.all([stop(a), stop(b)])).toEqual([0, 0])
   }, 120_000)
 
-  it("SIGKILL mid-job: the job fails with 'worker lost' once its lease expires, or runs again when retries are allowed", async () => {
+  it("SIGKILL mid-job: the job fails with 'worker lost' once its lease expires, " +
+    "or runs again when retries are allowed", async () => {
     await query("truncate public.side_effect")
     const victim = await worker({ LEASE_MS: "2000", HEARTBEAT_MS: "300", WORKER_ID: "victim" })
     const once = await enqueue("Sleep", { ms: 60_000 })
     const retried = await enqueue("SleepRetry", { ms: 1000 }, 2)
-    await eventually(async () => ((await status(once)) === "running" && (await status(retried)) === "running" ? true : undefined))
+    await eventually(async () =>
+      (await status(once)) === "running" && (await status(retried)) === "running" ? true : undefined
+    )
     victim.child.kill("SIGKILL")
     await victim.exited
     const rescuer = await worker({ RECOVERY_MS: "200", WORKER_ID: "rescuer" })
@@ -115,7 +121,8 @@ describe("worker processes", () => {
     await eventually(async () => ((await status(id)) === "running" ? true : undefined))
     // Another worker takes the job over (as after an expired lease): a new token, progress reset.
     await query(
-      "update jobs.job set claim_token = gen_random_uuid(), worker_id = 'thief', progress = 0, current_count = null where id = $1",
+      "update jobs.job set claim_token = gen_random_uuid(), worker_id = 'thief', progress = 0, current_count = null " +
+        "where id = $1",
       [id]
     )
     await w.waitFor("claim lost", 10_000)
@@ -134,7 +141,9 @@ describe("worker processes", () => {
     const w = await worker({ CONCURRENCY: "2" })
     const quick = await enqueue("Sleep", { ms: 1000 })
     const slow = await enqueue("Sleep", { ms: 60_000 })
-    await eventually(async () => ((await status(quick)) === "running" && (await status(slow)) === "running" ? true : undefined))
+    await eventually(async () =>
+      (await status(quick)) === "running" && (await status(slow)) === "running" ? true : undefined
+    )
     w.child.kill("SIGTERM")
     const code = await Promise.race([w.exited, new Promise((r) => setTimeout(() => r("hung"), 15_000))])
     expect(code, w.output()).toBe(0)
@@ -160,7 +169,9 @@ describe("scheduler processes", () => {
       "select fire_time, job_id from jobs.schedule_run where schedule = 'test-every-second' order by fire_time"
     )
     expect(runs.length).toBeGreaterThanOrEqual(4)
-    const jobs = await query<{ id: string; created_by: string }>("select id, created_by from jobs.job where type = 'Noop'")
+    const jobs = await query<{ id: string; created_by: string }>(
+      "select id, created_by from jobs.job where type = 'Noop'"
+    )
     // One job per tick, each linked from its tick, all created by the scheduler user.
     expect(jobs.length).toBe(runs.length)
     expect(new Set(runs.map((r) => r.job_id))).toEqual(new Set(jobs.map((j) => j.id)))

@@ -88,7 +88,11 @@ export class ImportMandtal extends Effect.Service<ImportMandtal>()("@kas/eskat/I
           return result
         })
         return yield* work.pipe(
-          Effect.ensuring(Effect.ignore(sql`delete from eskat.import_seen where run_id = ${runId} or created_at < now() - interval '2 days'`)),
+          Effect.ensuring(
+            Effect.ignore(
+              sql`delete from eskat.import_seen where run_id = ${runId} or created_at < now() - interval '2 days'`
+            )
+          ),
           Effect.provideService(Recalculation, recalculation),
           Effect.provideService(Persons, persons),
           Effect.provideService(SqlClient.SqlClient, sql)

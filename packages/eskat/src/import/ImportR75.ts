@@ -49,7 +49,9 @@ export class ImportR75 extends Effect.Service<ImportR75>()("@kas/eskat/ImportR75
           taxYearId: taxYear.id,
           author: request.author,
           progress: (f) => progress(50 + f * 50)
-        }).pipe(Effect.provideService(Policies, policies), Effect.provideService(SqlClient.SqlClient, sql),
+        }).pipe(
+          Effect.provideService(Policies, policies),
+          Effect.provideService(SqlClient.SqlClient, sql),
           Effect.withSpan("ImportR75.map")
         )
         const result: ImportResult = {

@@ -28,7 +28,8 @@ export class InvalidRows {
   readonly texts: Array<string> = []
   add(rows: ReadonlyArray<InvalidRow>): void {
     this.count += rows.length
-    for (const r of rows) if (this.texts.length < MAX_REPORTED) this.texts.push(`${r.key ?? "(ingen nøgle)"}: ${r.reason}`)
+    for (const r of rows)
+      if (this.texts.length < MAX_REPORTED) this.texts.push(`${r.key ?? "(ingen nøgle)"}: ${r.reason}`)
   }
 }
 

@@ -59,7 +59,8 @@ export const mapCensus = (o: {
       entriesUpdated: 0
     }
     const [{ n: total }] = yield* sql.unsafe<{ n: number }>(
-      `select count(*)::int as n from eskat.imported_census_row where skatteaar = $1 and ($2::text is null or cpr = $2)`,
+      `select count(*)::int as n from eskat.imported_census_row
+       where skatteaar = $1 and ($2::text is null or cpr = $2)`,
       [o.year, o.cpr ?? null]
     )
     // Chunks of whole CPRs (a person's rows never straddle two chunks), so the chunks are independent and two run
@@ -88,7 +89,8 @@ export const mapCensus = (o: {
              left join lateral (select s.changed from eskat.import_seen s
                where s.run_id = $4 and s.key = r.pt_census_guid offset 0) s on true
              left join lateral (select p.id from kas.person p where p.cpr = r.cpr offset 0) p on true
-             where r.skatteaar = $1 and ($2::text is null or r.cpr = $2) and r.cpr >= $3 and ($5::text is null or r.cpr < $5)
+             where r.skatteaar = $1 and ($2::text is null or r.cpr = $2)
+               and r.cpr >= $3 and ($5::text is null or r.cpr < $5)
              order by r.cpr, r.pt_census_guid`,
             [o.year, o.cpr ?? null, lo, o.runId, hi]
           )

@@ -38,7 +38,8 @@ const GROUPS = `
     from lines l
     -- Lookups by key (offset 0 keeps them per line): a chunk has a few thousand lines, and joining the whole tables
     -- made the planner hash all persons and policies for every chunk.
-    left join lateral (select y.id, y.person_id, y.number_of_days, y.corrected_r75_data, y.future_r75_data from kas.person p
+    left join lateral (select y.id, y.person_id, y.number_of_days, y.corrected_r75_data, y.future_r75_data
+      from kas.person p
       join kas.person_tax_year y on y.person_id = p.id and y.tax_year_id = $3 where p.cpr = l.cpr offset 0) pty on true
     left join kas.pension_company pc on pc.res = l.res::int
     group by l.cpr, l.res, l.ktd, pty.id, pty.person_id, pty.number_of_days, pc.id, pty.corrected_r75_data,
@@ -73,14 +74,19 @@ export const mapR75 = (o: {
     const c: R75MapCounts = { created: 0, updated: 0, skippedNoCensus: 0, skippedNoPolicyNumber: 0 }
     const bad = yield* sql.unsafe<{ k: string; v: string | null; res: string | null }>(
       `select r75_ctl_sekvens_guid::text as k, renteindtaegt as v, res from eskat.imported_r75_row
-       where tax_year = $1 and ((nullif(trim(renteindtaegt), '') is not null and trim(renteindtaegt) !~ '^-?[0-9]{1,15}$')
+       where tax_year = $1
+         and ((nullif(trim(renteindtaegt), '') is not null and trim(renteindtaegt) !~ '^-?[0-9]{1,15}$')
          or res !~ '^[0-9]{1,9}$') limit 1`,
       [o.year]
     )
     if (bad.length > 0) {
       return yield* Effect.fail(
         new ImportError({
-          message: `R75-række ${bad[0].k}: ${bad[0].res !== null && !/^\d{1,9}$/.test(bad[0].res) ? `res '${bad[0].res}' er ikke et tal` : `renteindtægt '${bad[0].v}' er ikke et heltal`}`
+          message: `R75-række ${bad[0].k}: ${
+            bad[0].res !== null && !/^\d{1,9}$/.test(bad[0].res)
+              ? `res '${bad[0].res}' er ikke et tal`
+              : `renteindtægt '${bad[0].v}' er ikke et heltal`
+          }`
         })
       )
     }
@@ -96,7 +102,8 @@ export const mapR75 = (o: {
     )
     yield* sql.unsafe(
       `update kas.pension_company set name = 'Pensionsselskab med identifikationsnummer ' || res
-       where (name is null or name = '') and res in (select distinct res::int from eskat.imported_r75_row where tax_year = $1)`,
+       where (name is null or name = '')
+         and res in (select distinct res::int from eskat.imported_r75_row where tax_year = $1)`,
       [o.year]
     )
     // Chunks of CPRs: a policy's whole family belongs to one CPR, so the chunks are independent and run side by side.
@@ -142,14 +149,16 @@ export const mapR75 = (o: {
               const flags = yield* sql.unsafe<{ id: number; corrected: boolean; future: boolean }>(
                 `select pty_id as id, bool_or(corrected) as corrected, bool_or(future) as future from r75_groups
                where pty_id is not null group by pty_id
-               having (bool_or(corrected), bool_or(future)) is distinct from (bool_or(stored_corrected), bool_or(stored_future))`
+               having (bool_or(corrected), bool_or(future))
+                 is distinct from (bool_or(stored_corrected), bool_or(stored_future))`
               )
               if (flags.length > 0) {
                 yield* setAuditContext(o.author, Reasons.updatedByImport)
                 yield* sql.unsafe(
                   `update kas.person_tax_year pty set corrected_r75_data = f.corrected, future_r75_data = f.future
                  from unnest($1::int[], $2::bool[], $3::bool[]) as f(id, corrected, future)
-                 where pty.id = f.id and (pty.corrected_r75_data, pty.future_r75_data) is distinct from (f.corrected, f.future)`,
+                 where pty.id = f.id
+                   and (pty.corrected_r75_data, pty.future_r75_data) is distinct from (f.corrected, f.future)`,
                   [flags.map((f) => f.id), flags.map((f) => f.corrected), flags.map((f) => f.future)]
                 )
               }

@@ -58,9 +58,15 @@ export const importRawCensus = (o: {
             Effect.gen(function* () {
               o.invalid.add(page.invalid)
               const rows = page.rows.filter((r) => r.skatteaar === o.year)
-              yield* (o.source.sameDatabase
-                ? stageByKey(sql, "raw_page", COLS, o.source.sameDatabase.census, rows.map((r) => r.pt_census_guid))
-                : stage(sql, "raw_page", COLS, rows))
+              yield* o.source.sameDatabase
+                ? stageByKey(
+                    sql,
+                    "raw_page",
+                    COLS,
+                    o.source.sameDatabase.census,
+                    rows.map((r) => r.pt_census_guid)
+                  )
+                : stage(sql, "raw_page", COLS, rows)
               yield* setAuditContext(o.author, Reasons.updatedByImport)
               const updated = yield* sql.unsafe<{ k: string }>(
                 `update eskat.imported_census_row t set (${VALUES.join(", ")}) = ${tuple("s", VALUES)}
@@ -82,7 +88,10 @@ export const importRawCensus = (o: {
               counts.created += created.length
               const changed = new Set([...updated, ...created].map((r) => r.k))
               // Invalid rows with a readable key count as seen: an unreadable row is not a removed person.
-              const keys = [...rows.map((r) => r.pt_census_guid), ...page.invalid.flatMap((r) => (r.key ? [r.key] : []))]
+              const keys = [
+                ...rows.map((r) => r.pt_census_guid),
+                ...page.invalid.flatMap((r) => (r.key ? [r.key] : []))
+              ]
               const seen = [...new Set(keys.filter(isUuid))]
               yield* sql.unsafe(
                 `insert into eskat.import_seen (run_id, key, changed)

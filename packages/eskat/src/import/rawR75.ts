@@ -45,10 +45,15 @@ export const importRawR75 = (o: {
           sql.withTransaction(
             Effect.gen(function* () {
               o.invalid.add(page.invalid)
-              yield* (o.source.sameDatabase
-                ? stageByKey(sql, "raw_page", COLS, o.source.sameDatabase.r75,
-                  page.rows.map((r) => r.r75_ctl_sekvens_guid))
-                : stage(sql, "raw_page", COLS, page.rows))
+              yield* o.source.sameDatabase
+                ? stageByKey(
+                    sql,
+                    "raw_page",
+                    COLS,
+                    o.source.sameDatabase.r75,
+                    page.rows.map((r) => r.r75_ctl_sekvens_guid)
+                  )
+                : stage(sql, "raw_page", COLS, page.rows)
               yield* setAuditContext(o.author, Reasons.updatedByImport)
               const updated = yield* sql.unsafe(
                 `update eskat.imported_r75_row t set (${VALUES.join(", ")}) = ${tuple("s", VALUES)}
@@ -61,7 +66,8 @@ export const importRawR75 = (o: {
               yield* setAuditContext(o.author, Reasons.createdByImport)
               const created = yield* sql.unsafe(
                 `insert into eskat.imported_r75_row (${NAMES.join(", ")}) select s.* from raw_page s
-                 where not exists (select 1 from eskat.imported_r75_row t where t.r75_ctl_sekvens_guid = s.r75_ctl_sekvens_guid
+                 where not exists (select 1 from eskat.imported_r75_row t
+                   where t.r75_ctl_sekvens_guid = s.r75_ctl_sekvens_guid
                    and ${inPage("r75_ctl_sekvens_guid")})
                  on conflict (r75_ctl_sekvens_guid) do nothing returning 1`,
                 []

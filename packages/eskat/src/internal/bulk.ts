@@ -22,7 +22,12 @@ export const unnestOf = <R>(cols: ReadonlyArray<Col<R>>, rows: ReadonlyArray<R>,
  * Sends `rows` once, into the temporary table `name` (dropped at commit; call it inside a transaction), so that the
  * update and the insert of an upsert read them from there instead of each decoding the parameter arrays again.
  */
-export const stage = <R>(sql: SqlClient.SqlClient, name: string, cols: ReadonlyArray<Col<R>>, rows: ReadonlyArray<R>) => {
+export const stage = <R>(
+  sql: SqlClient.SqlClient,
+  name: string,
+  cols: ReadonlyArray<Col<R>>,
+  rows: ReadonlyArray<R>
+) => {
   const u = unnestOf(cols, rows, "s")
   return Effect.asVoid(sql.unsafe(`create temporary table ${name} on commit drop as select * from ${u.text}`, u.params))
 }
@@ -58,7 +63,8 @@ export const inPage = (key: string) =>
      and (select ${key} from raw_page order by 1 desc limit 1)`
 
 /** `(a.x, a.y, …)` for a row comparison. */
-export const tuple = (alias: string, names: ReadonlyArray<string>) => `(${names.map((n) => `${alias}.${n}`).join(", ")})`
+export const tuple = (alias: string, names: ReadonlyArray<string>) =>
+  `(${names.map((n) => `${alias}.${n}`).join(", ")})`
 
 /** Below this many written rows a bulk step leaves the statistics to autovacuum. */
 const ANALYZE_THRESHOLD = 1000

@@ -180,7 +180,8 @@ export const reasonOf = (error: ParseResult.ParseError): string =>
     .join("; ")
 
 // Oracle hands RAW columns (GUIDs) over as bytes; the row schemas read them as hex text.
-const normalize = (v: unknown): unknown => (v === undefined ? null : v instanceof Uint8Array ? Buffer.from(v).toString("hex") : v)
+const normalize = (v: unknown): unknown =>
+  v === undefined ? null : v instanceof Uint8Array ? Buffer.from(v).toString("hex") : v
 
 /** Decodes one page of raw rows (values in column order) into rows and invalid rows. */
 export const decodePage = <A>(view: View<A>, raw: ReadonlyArray<ReadonlyArray<unknown>>) => {
@@ -189,7 +190,9 @@ export const decodePage = <A>(view: View<A>, raw: ReadonlyArray<ReadonlyArray<un
   const keyIndex = view.columns.findIndex((c) => c.field === view.key)
   for (const values of raw) {
     const record: Record<string, unknown> = {}
-    view.columns.forEach((c, i) => (record[c.field] = normalize(values[i])))
+    view.columns.forEach((c, i) => {
+      record[c.field] = normalize(values[i])
+    })
     const plain = view.plain?.(record)
     if (plain !== undefined) {
       rows.push(plain)
@@ -201,7 +204,11 @@ export const decodePage = <A>(view: View<A>, raw: ReadonlyArray<ReadonlyArray<un
       const key = normalize(values[keyIndex])
       const text = key === null ? null : String(key)
       invalid.push(
-        new InvalidRow({ view: view.name, key: text === null ? null : canonicalUuid(text) ?? text, reason: reasonOf(decoded.left) })
+        new InvalidRow({
+          view: view.name,
+          key: text === null ? null : (canonicalUuid(text) ?? text),
+          reason: reasonOf(decoded.left)
+        })
       )
     }
   }

@@ -65,7 +65,8 @@ export default Effect.gen(function* () {
     yield* sql.unsafe(`
 create trigger ${table}_audit_insert after insert on eskat.${table} referencing new table as new_rows
   for each statement execute function kas.audit_insert('${entity}', '${key}');
-create trigger ${table}_audit_update after update on eskat.${table} referencing old table as old_rows new table as new_rows
+create trigger ${table}_audit_update after update on eskat.${table}
+  referencing old table as old_rows new table as new_rows
   for each statement execute function kas.audit_update('${entity}', '${key}');`)
   }
 })

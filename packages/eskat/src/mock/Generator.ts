@@ -61,9 +61,26 @@ export interface PersonRows {
 
 /** The pool of about 20 company `res` numbers for bulk persons; PFA and PensionDanmark have agreements. */
 export const companyPool: ReadonlyArray<string> = [
-  DEFAULT_RES, PFA, PENSION_DANMARK, "24260666", "12345678", "31421019", "26223725", "15315829", "33251511",
-  "19877810", "41928719", "25652053", "17538210", "36713305", "28492883", "10379814", "20738118", "35210451",
-  "42110987", "13409562"
+  DEFAULT_RES,
+  PFA,
+  PENSION_DANMARK,
+  "24260666",
+  "12345678",
+  "31421019",
+  "26223725",
+  "15315829",
+  "33251511",
+  "19877810",
+  "41928719",
+  "25652053",
+  "17538210",
+  "36713305",
+  "28492883",
+  "10379814",
+  "20738118",
+  "35210451",
+  "42110987",
+  "13409562"
 ]
 /** The `res` numbers whose company has `agreement_present` (eskat.md §6.1). */
 export const agreementCompanies: ReadonlyArray<string> = [PFA, PENSION_DANMARK]

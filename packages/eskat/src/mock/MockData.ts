@@ -1,26 +1,61 @@
 import { SqlClient } from "@effect/sql"
 import { TaxYears } from "@kas/core"
 import { Effect } from "effect"
-import { agreementCompanies, companyPool, generate, type GeneratorOptions, type MockCensusRow, type MockR75Row } from "./Generator.js"
+import {
+  agreementCompanies,
+  companyPool,
+  generate,
+  type GeneratorOptions,
+  type MockCensusRow,
+  type MockR75Row
+} from "./Generator.js"
 import { PENSION_DANMARK, PFA } from "./Scenarios.js"
 
 const CENSUS_COLUMNS = [
-  ["pt_census_guid", "uuid"], ["cpr", "text"], ["bank_reg_nr", "text"], ["bank_konto_nr", "text"],
-  ["kommune_no", "integer"], ["kommune", "text"], ["skatteaar", "integer"], ["navn", "text"],
-  ["adresselinje1", "text"], ["adresselinje2", "text"], ["adresselinje3", "text"], ["adresselinje4", "text"],
-  ["adresselinje5", "text"], ["fuld_adresse", "text"], ["cpr_dashed", "text"], ["skatteomfang", "text"],
+  ["pt_census_guid", "uuid"],
+  ["cpr", "text"],
+  ["bank_reg_nr", "text"],
+  ["bank_konto_nr", "text"],
+  ["kommune_no", "integer"],
+  ["kommune", "text"],
+  ["skatteaar", "integer"],
+  ["navn", "text"],
+  ["adresselinje1", "text"],
+  ["adresselinje2", "text"],
+  ["adresselinje3", "text"],
+  ["adresselinje4", "text"],
+  ["adresselinje5", "text"],
+  ["fuld_adresse", "text"],
+  ["cpr_dashed", "text"],
+  ["skatteomfang", "text"],
   ["skattedage", "integer"]
 ] as const satisfies ReadonlyArray<readonly [keyof MockCensusRow, string]>
 
 const R75_COLUMNS = [
-  ["r75_ctl_sekvens_guid", "uuid"], ["pt_census_guid", "uuid"], ["tax_year", "integer"], ["cpr", "text"],
-  ["r75_ctl_indeks_guid", "uuid"], ["idx_nr", "integer"], ["res", "text"], ["ktd", "text"], ["ktt", "text"],
-  ["kontotype", "text"], ["ibn", "text"], ["esk", "text"], ["ejerstatuskode", "text"], ["indestaaende", "text"],
-  ["renteindtaegt", "text"], ["r75_dato", "text"]
+  ["r75_ctl_sekvens_guid", "uuid"],
+  ["pt_census_guid", "uuid"],
+  ["tax_year", "integer"],
+  ["cpr", "text"],
+  ["r75_ctl_indeks_guid", "uuid"],
+  ["idx_nr", "integer"],
+  ["res", "text"],
+  ["ktd", "text"],
+  ["ktt", "text"],
+  ["kontotype", "text"],
+  ["ibn", "text"],
+  ["esk", "text"],
+  ["ejerstatuskode", "text"],
+  ["indestaaende", "text"],
+  ["renteindtaegt", "text"],
+  ["r75_dato", "text"]
 ] as const satisfies ReadonlyArray<readonly [keyof MockR75Row, string]>
 
 /** `INSERT … SELECT FROM unnest($1::t[], …)` of `rows` into `table`: one round trip per batch. */
-const insertBatch = <R>(table: string, columns: ReadonlyArray<readonly [keyof R & string, string]>, rows: ReadonlyArray<R>) =>
+const insertBatch = <R>(
+  table: string,
+  columns: ReadonlyArray<readonly [keyof R & string, string]>,
+  rows: ReadonlyArray<R>
+) =>
   Effect.gen(function* () {
     if (rows.length === 0) return
     const sql = yield* SqlClient.SqlClient
@@ -106,7 +141,11 @@ export const yearPartOf = (year: number, currentYear: number) =>
   year >= currentYear - 1 ? "selvangivelse" : "genoptagelsesperiode"
 
 const companyName = (res: string) =>
-  res === PFA ? "PFA Pension" : res === PENSION_DANMARK ? "PensionDanmark" : `Pensionsselskab med identifikationsnummer ${res}`
+  res === PFA
+    ? "PFA Pension"
+    : res === PENSION_DANMARK
+      ? "PensionDanmark"
+      : `Pensionsselskab med identifikationsnummer ${res}`
 
 /**
  * Creates the tax years `years` through the domain's `TaxYears` service (eskat.md §6.4: rate text and period) and the

@@ -54,12 +54,50 @@ export const streets: ReadonlyArray<string> = [
 
 /** Given names. */
 export const firstNames: ReadonlyArray<string> = [
-  "Aviaja", "Nivi", "Inuk", "Malik", "Pipaluk", "Kunuk", "Hans", "Ane", "Niels", "Karen", "Aputsiaq", "Naja",
-  "Ivalo", "Minik", "Paninnguaq", "Aqqaluk", "Nuka", "Arnaq", "Kaali", "Maliina", "Jens", "Sofie", "Peter", "Else"
+  "Aviaja",
+  "Nivi",
+  "Inuk",
+  "Malik",
+  "Pipaluk",
+  "Kunuk",
+  "Hans",
+  "Ane",
+  "Niels",
+  "Karen",
+  "Aputsiaq",
+  "Naja",
+  "Ivalo",
+  "Minik",
+  "Paninnguaq",
+  "Aqqaluk",
+  "Nuka",
+  "Arnaq",
+  "Kaali",
+  "Maliina",
+  "Jens",
+  "Sofie",
+  "Peter",
+  "Else"
 ]
 
 /** Family names. */
 export const lastNames: ReadonlyArray<string> = [
-  "Kleist", "Lynge", "Olsen", "Petersen", "Kristiansen", "Motzfeldt", "Berthelsen", "Heilmann", "Egede", "Rosing",
-  "Kreutzmann", "Jeremiassen", "Lennert", "Frederiksen", "Josefsen", "Poulsen", "Mathæussen", "Larsen"
+  "Kleist",
+  "Lynge",
+  "Olsen",
+  "Petersen",
+  "Kristiansen",
+  "Motzfeldt",
+  "Berthelsen",
+  "Heilmann",
+  "Egede",
+  "Rosing",
+  "Kreutzmann",
+  "Jeremiassen",
+  "Lennert",
+  "Frederiksen",
+  "Josefsen",
+  "Poulsen",
+  "Mathæussen",
+  "Larsen"
 ]

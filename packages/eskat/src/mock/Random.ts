@@ -8,7 +8,8 @@ export class Random {
   }
   /** A float in [0, 1). */
   next(): number {
-    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0)
+    this.state = (this.state + 0x6d2b79f5) >>> 0
+    let t = this.state
     t = Math.imul(t ^ (t >>> 15), t | 1)
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296
@@ -25,7 +26,10 @@ export class Random {
   weighted<A>(list: ReadonlyArray<readonly [A, number]>): A {
     const total = list.reduce((s, [, w]) => s + w, 0)
     let r = this.next() * total
-    for (const [a, w] of list) if ((r -= w) < 0) return a
+    for (const [a, w] of list) {
+      r -= w
+      if (r < 0) return a
+    }
     return list[list.length - 1][0]
   }
 }

@@ -94,19 +94,42 @@ export const scenarios = (t: number): ReadonlyArray<MockPerson> => {
     p(6, "Personskatteår uden policer", { year: t - 2 }, { year: t - 1 }, { year: t }),
     p(7, "Kun positive afkast de seneste år", ...series(t - 4, DEFAULT_RES, k(7), [-20_000, 3000, 4000, 5000, 6000])),
     p(8, "Kun negative afkast de seneste år", ...series(t - 3, DEFAULT_RES, k(8), [20_000, -3000, -4000, -5000])),
-    p(9, "Ikke fuldt skattepligtig", { year: t - 1, scope: "ikke fuld skattepligtig" }, { year: t, scope: "ikke fuld skattepligtig" },
-      ...series(t - 1, DEFAULT_RES, k(9), [10_000, 12_000])),
+    p(
+      9,
+      "Ikke fuldt skattepligtig",
+      { year: t - 1, scope: "ikke fuld skattepligtig" },
+      { year: t, scope: "ikke fuld skattepligtig" },
+      ...series(t - 1, DEFAULT_RES, k(9), [10_000, 12_000])
+    ),
     p(10, "0 skattedage", { year: t, days: 0 }, ...series(t, DEFAULT_RES, k(10), [15_000])),
     p(11, "Delvist år", { year: t, days: 150 }, ...series(t, DEFAULT_RES, k(11), [20_000])),
-    p(12, "Negativt afkast påvirket af antal dage", { year: t - 1, days: 200 }, { year: t, days: 120 },
-      ...series(t - 1, DEFAULT_RES, k(12), [-10_000, 5000])),
+    p(
+      12,
+      "Negativt afkast påvirket af antal dage",
+      { year: t - 1, days: 200 },
+      { year: t, days: 120 },
+      ...series(t - 1, DEFAULT_RES, k(12), [-10_000, 5000])
+    ),
     p(13, "Positivt afkast påvirket af antal dage", { year: t, days: 100 }, ...series(t, DEFAULT_RES, k(13), [30_000])),
-    p(14, "Tab med indeværende år påvirket af dage", { year: t - 1, days: 146 }, { year: t, days: 102 },
-      ...series(t - 1, DEFAULT_RES, k(14), [-8000, 12_000])),
-    p(15, "Tab ældre end 10 år", { year: t - 11, policy: { res: DEFAULT_RES, ktd: k(15), lines: [{ amount: -100_000 }] } },
-      { year: t, policy: { res: DEFAULT_RES, ktd: k(15), lines: [{ amount: 50_000 }] } }),
-    p(16, "Testperson til selvbetjening", ...series(t - 4, PFA, k(16), [5000, 6000, 7000, 8000, 9000]),
-      ...series(t - 4, DEFAULT_RES, k(16, 2), [-15_000, 2000, 4000, -1000, 6000])),
+    p(
+      14,
+      "Tab med indeværende år påvirket af dage",
+      { year: t - 1, days: 146 },
+      { year: t, days: 102 },
+      ...series(t - 1, DEFAULT_RES, k(14), [-8000, 12_000])
+    ),
+    p(
+      15,
+      "Tab ældre end 10 år",
+      { year: t - 11, policy: { res: DEFAULT_RES, ktd: k(15), lines: [{ amount: -100_000 }] } },
+      { year: t, policy: { res: DEFAULT_RES, ktd: k(15), lines: [{ amount: 50_000 }] } }
+    ),
+    p(
+      16,
+      "Testperson til selvbetjening",
+      ...series(t - 4, PFA, k(16), [5000, 6000, 7000, 8000, 9000]),
+      ...series(t - 4, DEFAULT_RES, k(16, 2), [-15_000, 2000, 4000, -1000, 6000])
+    ),
     p(17, "Tab fordelt over flere år", ...series(t - 5, DEFAULT_RES, k(17), [-5000, -7000, -3000, 4000, 6000, 9000])),
     p(18, "Lang historik fra 2010", ...series(2010, DEFAULT_RES, k(18), long))
   ]

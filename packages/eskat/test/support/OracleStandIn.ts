@@ -25,7 +25,11 @@ export const standIn = (url: string, queries: Array<string> = []): Effect.Effect
               if (options.outFormat !== 4001) throw new Error("the live layer must ask for rows as arrays")
               queries.push(text)
               const params = binds.map((b) => (Buffer.isBuffer(b) ? toUuid(b) : b))
-              const result = await client.query({ text: text.replace(/:(\d+)/g, "$$$1"), values: params, rowMode: "array" })
+              const result = await client.query({
+                text: text.replace(/:(\d+)/g, "$$$1"),
+                values: params,
+                rowMode: "array"
+              })
               const types = result.fields.map((f) => f.dataTypeID)
               return { rows: result.rows.map((row: Array<unknown>) => row.map((v, i) => oracleValue(v, types[i]))) }
             },

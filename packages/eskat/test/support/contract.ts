@@ -1,6 +1,6 @@
 import { assert, describe, it, layer } from "@effect/vitest"
 import { Cpr } from "@kas/core"
-import { Chunk, Effect, Layer, Schema, Stream } from "effect"
+import { Chunk, Effect, type Layer, Schema, Stream } from "effect"
 import { CensusRow, EskatSource, MockGenerator, R75Row, type Page } from "../../src/index.js"
 import { generation, malformed } from "./fixture.js"
 
@@ -13,7 +13,10 @@ const all = <A, E>(stream: Stream.Stream<Page<A>, E>) =>
   )
 
 const generated = () => [...MockGenerator.generate(generation)]
-const byKey = <A>(key: (a: A) => string) => (a: A, b: A) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0)
+const byKey =
+  <A>(key: (a: A) => string) =>
+  (a: A, b: A) =>
+    key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0
 
 /**
  * The contract every `EskatSource` implementation satisfies, applied to each layer (style.md: one contract suite
@@ -39,7 +42,10 @@ export const eskatSourceContract = (name: string, source: Layer.Layer<EskatSourc
         const eskat = yield* EskatSource
         const read = yield* all(eskat.census({ year: 2024 }))
         const invalid = [...read.invalid].sort(byKey((r) => r.key ?? ""))
-        assert.deepStrictEqual(invalid.map((r) => r.key), [malformed.nineDigits, malformed.noYear])
+        assert.deepStrictEqual(
+          invalid.map((r) => r.key),
+          [malformed.nineDigits, malformed.noYear]
+        )
         assert.match(invalid[0].reason, /cpr: is not a 10-digit CPR: "123456789"/)
         assert.match(invalid[1].reason, /skatteaar/)
         assert.isTrue(read.rows.length > 25)
@@ -60,9 +66,10 @@ export const eskatSourceContract = (name: string, source: Layer.Layer<EskatSourc
       Effect.gen(function* () {
         const eskat = yield* EskatSource
         const read = yield* all(eskat.census({ year: 2024, cpr: Cpr.make("1802602810") }))
-        assert.deepStrictEqual(read.rows.map((r) => [r.cpr, r.navn, r.skattedage]), [
-          ["1802602810", "Testperson til selvbetjening", 366]
-        ])
+        assert.deepStrictEqual(
+          read.rows.map((r) => [r.cpr, r.navn, r.skattedage]),
+          [["1802602810", "Testperson til selvbetjening", 366]]
+        )
       })
     )
 
@@ -86,7 +93,12 @@ export const eskatSourceContract = (name: string, source: Layer.Layer<EskatSourc
         const eskat = yield* EskatSource
         const read = yield* all(eskat.beregningerX({ year: 2024 }))
         assert.deepStrictEqual(
-          read.rows.map((r) => [r.pension_crt_calc_guid, r.capital_return, r.used_negative_capital_return, r.reg_date?.toISOString() ?? null]),
+          read.rows.map((r) => [
+            r.pension_crt_calc_guid,
+            r.capital_return,
+            r.used_negative_capital_return,
+            r.reg_date?.toISOString() ?? null
+          ]),
           [
             ["10000000-0000-4000-8000-000000000001", "1234.5", "-0.25", "2025-01-02T03:04:05.000Z"],
             ["10000000-0000-4000-8000-000000000002", null, null, null]

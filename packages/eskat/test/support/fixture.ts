@@ -15,13 +15,16 @@ export class TestDb extends Context.Tag("test/TestDb")<TestDb, TestDatabase.Test
 /** A fresh clone of the migrated template, dropped with the layer. */
 export const testDb = Layer.scoped(
   TestDb,
-  Effect.acquireRelease(Effect.promise(() => TestDatabase.createTestDatabase()), (db) =>
-    Effect.promise(() => db.drop().catch(() => undefined))
+  Effect.acquireRelease(
+    Effect.promise(() => TestDatabase.createTestDatabase()),
+    (db) => Effect.promise(() => db.drop().catch(() => undefined))
   )
 )
 
 /** `SqlClient` on the test database. */
-export const sqlLayer = Layer.unwrapEffect(Effect.map(TestDb, (db) => Database.layerFromUrl(db.url, { maxConnections: 4 })))
+export const sqlLayer = Layer.unwrapEffect(
+  Effect.map(TestDb, (db) => Database.layerFromUrl(db.url, { maxConnections: 4 }))
+)
 
 /** The generation the source tests use. */
 export const generation: GeneratorOptions = { persons: 25, seed: 7, fromYear: 2021, toYear: 2024 }
@@ -36,7 +39,8 @@ const seed = Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
   yield* fillMockTables(generation)
   yield* sql`insert into eskat_mock.kas_mandtal (pt_census_guid, cpr, skatteaar, navn)
-    values (${malformed.nineDigits}, '123456789', 2024, 'Ni cifre'), (${malformed.noYear}, '0101011234', null, 'Intet år')`
+    values (${malformed.nineDigits}, '123456789', 2024, 'Ni cifre'),
+      (${malformed.noYear}, '0101011234', null, 'Intet år')`
   yield* sql`insert into eskat_mock.kas_beregninger_x (pension_crt_calc_guid, pt_census_guid, cpr, skatteaar, reg_date,
       no, capital_return, used_negative_capital_return, annotation)
     values ('10000000-0000-4000-8000-000000000001', '20000000-0000-4000-8000-000000000001', '1802602810', 2024,

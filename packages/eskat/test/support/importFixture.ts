@@ -24,8 +24,9 @@ export const importLayer = Layer.mergeAll(ImportMandtal.Default, ImportR75.Defau
 )
 
 /** The counts of a result as "group/item" → number. */
-export const counts = (result: { readonly summary: ReadonlyArray<{ label: string; value: ReadonlyArray<{ label: string; value: number }> }> }) =>
-  Object.fromEntries(result.summary.flatMap((g) => g.value.map((i) => [`${g.label}/${i.label}`, i.value] as const)))
+export const counts = (result: {
+  readonly summary: ReadonlyArray<{ label: string; value: ReadonlyArray<{ label: string; value: number }> }>
+}) => Object.fromEntries(result.summary.flatMap((g) => g.value.map((i) => [`${g.label}/${i.label}`, i.value] as const)))
 
 /** Runs a query and returns its rows. */
 export const q = <A extends object>(text: string, params: ReadonlyArray<unknown> = []) =>

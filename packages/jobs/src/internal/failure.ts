@@ -15,7 +15,10 @@ export interface FailureRecord {
   readonly retryable: boolean
 }
 
-/** The failure text of a run: a deliberate `JobFailed` or a timeout by its message; anything else as the pretty Cause with stack. */
+/**
+ * The failure text of a run: a deliberate `JobFailed` or a timeout by its message; anything else as the pretty Cause
+ * with stack.
+ */
 export const describe = (cause: Cause.Cause<unknown>): FailureRecord => {
   const failure = Cause.failureOption(cause)
   if (Option.isSome(failure) && failure.value instanceof JobFailed) {
@@ -24,6 +27,7 @@ export const describe = (cause: Cause.Cause<unknown>): FailureRecord => {
   if (Option.isSome(failure) && failure.value instanceof JobTimedOut) {
     return { failure: failure.value.message, result: undefined, retryable: true }
   }
-  if (Cause.isInterruptedOnly(cause)) return { failure: "Jobbet blev afbrudt (interrupted)", result: undefined, retryable: true }
+  if (Cause.isInterruptedOnly(cause))
+    return { failure: "Jobbet blev afbrudt (interrupted)", result: undefined, retryable: true }
   return { failure: Cause.pretty(cause, { renderErrorCause: true }), result: undefined, retryable: true }
 }

@@ -30,7 +30,8 @@ returning j.id`
 /** Writes the latest progress of several jobs (null counts keep the stored ones); returns the ids still held. */
 export const progress = `
 update jobs.job j
-set progress = c.progress, current_count = coalesce(c.done, j.current_count), total_count = coalesce(c.total, j.total_count)
+set progress = c.progress, current_count = coalesce(c.done, j.current_count),
+  total_count = coalesce(c.total, j.total_count)
 from unnest($1::uuid[], $2::uuid[], $3::int[], $4::bigint[], $5::bigint[]) as c(id, token, progress, done, total)
 where j.id = c.id and j.claim_token = c.token
 returning j.id`

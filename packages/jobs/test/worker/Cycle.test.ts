@@ -9,7 +9,9 @@ import * as Cycle from "../../src/worker/Cycle.js"
 import * as JobContexts from "../../src/worker/JobContexts.js"
 import * as RunningJobs from "../../src/worker/RunningJobs.js"
 
-/** The claim/complete cycle: how a run's end is written, and the loop on a real database with the running-jobs registry. */
+/**
+ * The claim/complete cycle: how a run's end is written, and the loop on a real database with the running-jobs registry.
+ */
 
 const Noop = defineJob({
   key: "CycleNoop",

@@ -33,7 +33,8 @@ const claim = (id: string, worker = WORKER) =>
     const sql = yield* SqlClient.SqlClient
     const [row] = yield* sql<RunningJobs.ClaimRow>`
       update jobs.job set status = 'running', claim_token = gen_random_uuid(), worker_id = ${worker},
-        attempts = attempts + 1, started_at = now(), heartbeat_at = now(), lease_expires_at = now() + interval '30 seconds'
+        attempts = attempts + 1, started_at = now(), heartbeat_at = now(),
+        lease_expires_at = now() + interval '30 seconds'
       where id = ${id}
       returning id, type, arguments, claim_token, attempts, max_attempts, created_by`
     return row!
