@@ -111,6 +111,22 @@ describe("citizen pages", () => {
     expect(overview).toContain("Hej fra Anna")
   })
 
+  it("lists a company a citizen named for that citizen only (issue 13)", async () => {
+    const res = await postMultipart(anna, "/policy/edit/", {
+      "new-pension_company_name": "Annas Hemmelige Selskab",
+      "new-policy_number_new": "HEM-1",
+      "new-self_reported_amount": "10",
+      general_notes: ""
+    })
+    expect([res.status, res.headers.get("location")]).toEqual([302, "/policy/submitted/"])
+    expect(await html(await anna.get("/policy/edit/"))).toContain("Annas Hemmelige Selskab")
+    const bent = new Browser(portal.url)
+    await loginAs(portal, bent, { cpr: CPR_B, name: "Bent Andersen" })
+    const page = await html(await bent.get("/policy/edit/"))
+    expect(page).toContain("Danica")
+    expect(page).not.toContain("Annas Hemmelige Selskab")
+  })
+
   it("closes the form when the year is not in selvangivelse, for GET and POST", async () => {
     await query(portal.kas.databaseUrl, "update kas.tax_year set year_part = 'ligning' where year = $1", [YEAR])
     try {

@@ -19,3 +19,9 @@ export class PensionCompany extends Schema.Class<PensionCompany>("PensionCompany
 
 /** The name a company gets when the R75 import creates it (eskat.md §8.2). */
 export const importedCompanyName = (res: number): string => `Pensionsselskab med identifikationsnummer ${res}`
+
+/** A company name as compared for duplicates: case- and space-insensitive (SQL: `kas.company_name_key`). */
+export const companyNameKey = (name: string): string => name.replace(/\s+/g, "").toLowerCase()
+
+/** How many companies one person-year's submissions may create (issue 13: citizen text is not a publishing channel). */
+export const MAX_SUBMITTED_COMPANIES_PER_YEAR = 10

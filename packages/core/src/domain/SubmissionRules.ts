@@ -2,6 +2,7 @@ import * as I18n from "../i18n/index.js"
 import type * as Contract from "../rest/Contract.js"
 import * as Uploads from "../rest/Uploads.js"
 import * as PolicyNumber from "./PolicyNumber.js"
+import { companyNameKey } from "./PensionCompany.js"
 
 const t = I18n.translator("da")
 
@@ -97,7 +98,7 @@ export const validateSubmission = (
       add(errors, `${path}.pension_company_name`, "Navnet må højst være 255 tegn")
     }
     const key =
-      p.pension_company_id !== null ? `${p.pension_company_id}|${number}` : `name:${name.toLowerCase()}|${number}`
+      p.pension_company_id !== null ? `${p.pension_company_id}|${number}` : `name:${companyNameKey(name)}|${number}`
     if (number !== "" && taken.has(key)) add(errors, `${path}.policy_number`, t("duplicatePolicy"))
     taken.add(key)
     checkFiles(errors, path, p.new_files, files, 0)

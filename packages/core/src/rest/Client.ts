@@ -51,7 +51,8 @@ export class KasRestClient extends Context.Tag("@kas/core/KasRestClient")<
   KasRestClient,
   {
     readonly taxYears: (filter?: { year?: number; year_lt?: number }) => Effect.Effect<ReadonlyArray<C.TaxYearOut>, RestError>
-    readonly pensionCompanies: () => Effect.Effect<ReadonlyArray<C.PensionCompanyOut>, RestError>
+    /** The curated companies plus those on the citizen's policies; without a CPR, the curated ones. */
+    readonly pensionCompanies: (cpr?: Cpr) => Effect.Effect<ReadonlyArray<C.PensionCompanyOut>, RestError>
     readonly personTaxYears: (cpr: Cpr, filter?: { year?: number }) => Effect.Effect<ReadonlyArray<C.PersonTaxYearOut>, RestError>
     readonly policies: (cpr: Cpr, filter?: { year?: number; active?: boolean }) => Effect.Effect<ReadonlyArray<C.PolicyTaxYearOut>, RestError>
     /** `/rest/overview/`: the person's years, the tax year, its active policies and whether a statement exists. */
@@ -139,7 +140,7 @@ export class KasRestClient extends Context.Tag("@kas/core/KasRestClient")<
 
     return KasRestClient.of({
       taxYears: (filter) => lists.taxYears(filter ?? {}),
-      pensionCompanies: () => lists.companies({}),
+      pensionCompanies: (cpr) => lists.companies({}, cpr),
       personTaxYears: (cpr, filter) => lists.personTaxYears(filter ?? {}, cpr),
       policies: (cpr, filter) => lists.policies(filter ?? {}, cpr),
       overview: (cpr, year) => lists.overview({ year }, cpr),

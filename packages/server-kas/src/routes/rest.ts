@@ -100,7 +100,7 @@ export const restApi = (app: AppContext): Middleware => {
   const data = <A, E>(f: (d: CitizenData) => Effect.Effect<A, E>) => Effect.flatMap(CitizenData, f)
   const R = C.resources
   resource(R.taxYear, (_, f) => data((d) => d.taxYears(f)))
-  resource(R.pensionCompany, (_, f) => data((d) => d.pensionCompanies(f)))
+  resource(R.pensionCompany, (cpr, f) => data((d) => d.pensionCompanies(cpr, f)))
   resource(R.person, (cpr, f) => data((d) => d.persons(cpr, f)))
   resource(R.personTaxYear, (cpr, f) => data((d) => d.personTaxYears(cpr, f)))
   resource(R.policyTaxYear, (cpr, f) => data((d) => d.policies(cpr, f)))
@@ -131,8 +131,13 @@ export const restApi = (app: AppContext): Middleware => {
     }
     const decoded = Schema.decodeUnknownEither(C.Submission)(raw, { errors: "all" })
     if (Either.isLeft(decoded)) return json(ctx, 400, { errors: fieldErrors(decoded.left) })
-    const files = new Map<string, UploadedFile>(body.files.map((f) => [f.field, { ...f, filename: Rest.Uploads.safeFileName(f.filename) }]))
-    const result = await run(ctx, Effect.flatMap(SelfAssessmentSubmission, (s) => s.submit(cprOf(ctx)!, decoded.right, files)))
+    const files = new Map<string, UploadedFile>(
+      body.files.map((f) => [f.field, { ...f, filename: Rest.Uploads.safeFileName(f.filename) }])
+    )
+    const result = await run(
+      ctx,
+      Effect.flatMap(SelfAssessmentSubmission, (s) => s.submit(cprOf(ctx)!, decoded.right, files))
+    )
     json(ctx, 200, Schema.encodeSync(C.SubmissionResult)(result))
   })
 

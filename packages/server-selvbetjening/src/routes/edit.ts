@@ -40,7 +40,7 @@ export const editRoutes = (
           c.taxYears({ year }),
           c.personTaxYears(cpr, { year }),
           c.policies(cpr, { year, active: true }),
-          c.pensionCompanies()
+          c.pensionCompanies(cpr)
         ],
         { concurrency: "unbounded" }
       )

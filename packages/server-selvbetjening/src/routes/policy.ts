@@ -3,7 +3,7 @@ import type { Context } from "koa"
 import { Effect } from "effect"
 import { contentDisposition, HttpError } from "@kas/core/web"
 import { type KasConfig, SelfServicePeriod } from "@kas/core"
-import { companyNames, referenceCache, type RestRunner, sortPolicies, summaryOf, tabsOf } from "../web/Portal.js"
+import { companyNames, type RestRunner, sortPolicies, summaryOf, tabsOf } from "../web/Portal.js"
 
 /**
  * The citizen's read-only pages (selvbetjening.md §6, §9–§11): year overview and older years, receipt, closed,
@@ -12,17 +12,15 @@ import { companyNames, referenceCache, type RestRunner, sortPolicies, summaryOf,
 export const policyRoutes = (settings: KasConfig.SelvbetjeningConfig.SelvbetjeningSettings, rest: RestRunner) => {
   const router = new Router()
   const editYear = () => SelfServicePeriod.editYear(SelfServicePeriod.today(settings.timezone))
-  const cached = referenceCache(10_000)
 
   const overview = (prior: boolean) => async (ctx: Context & { params: Record<string, string | undefined> }) => {
     const year = Number(ctx.params.year)
     if (!/^\d{4}$/.test(String(ctx.params.year))) throw new HttpError(404)
     const cpr = ctx.state.citizen!.cpr
-    // One back-office call for the citizen's data (`/rest/overview/`: years, the tax year, active policies, statement)
-    // and the cached reference data, one after the other: the companies are a memo hit but every ten seconds, and
-    // forking two fibers per page view cost more than that rare second round trip.
+    // The citizen's data (`/rest/overview/`: years, the tax year, active policies, statement) and the companies the
+    // citizen may see, which differ per citizen (issue 13: one citizen's company names are not shown to others).
     const loaded = await rest(ctx, (c) =>
-      Effect.all([c.overview(cpr, year), cached("companies", c.pensionCompanies())])
+      Effect.all([c.overview(cpr, year), c.pensionCompanies(cpr)], { concurrency: "unbounded" })
     )
     const [{ person_tax_years: years, tax_year: taxYear, policies, final_statement_exists: hasStatement }, companies] =
       loaded

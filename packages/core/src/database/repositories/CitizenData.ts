@@ -80,13 +80,14 @@ export class CitizenData extends Effect.Service<CitizenData>()("@kas/core/Citize
         where ${sql.and(where)} order by year desc`
     })
 
-    const pensionCompanies = Effect.fn("CitizenData.pensionCompanies")(function* (f: CitizenFilter) {
+    /** The companies the citizen may see (`kas.citizen_companies`); with no CPR, the curated ones. */
+    const pensionCompanies = Effect.fn("CitizenData.pensionCompanies")(function* (cpr: string, f: CitizenFilter) {
       const where = cond([
         [f.id, sql`id = ${f.id ?? 0}`],
         [f.res, sql`res = ${f.res ?? 0}`]
       ])
       return yield* sql<Contract.PensionCompanyOut>`select id, name, address, email, phone, res, agreement_present
-        from kas.pension_company where ${sql.and(where)} order by name, id`
+        from kas.citizen_companies(${cpr}) where ${sql.and(where)} order by name, id`
     })
 
     const persons = Effect.fn("CitizenData.persons")(function* (cpr: string, f: CitizenFilter) {

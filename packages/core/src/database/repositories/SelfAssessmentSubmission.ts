@@ -1,6 +1,7 @@
 import { SqlClient } from "@effect/sql"
 import { Effect } from "effect"
 import { Reasons } from "../../domain/History.js"
+import { MAX_SUBMITTED_COMPANIES_PER_YEAR } from "../../domain/PensionCompany.js"
 import * as PolicyNumber from "../../domain/PolicyNumber.js"
 import { SelfAssessmentClosed, SubmissionInvalid, SubmissionNotFound } from "../../domain/SubmissionError.js"
 import { type SubmittedFile, validateSubmission } from "../../domain/SubmissionRules.js"
@@ -13,6 +14,8 @@ import { FileStore } from "./FileStore.js"
 import { Notes } from "./Notes.js"
 import { Policies } from "./Policies.js"
 import { Recalculation } from "./Recalculation.js"
+
+const companyCapMessage = `Der kan højst oprettes ${MAX_SUBMITTED_COMPANIES_PER_YEAR} nye pensionsselskaber pr. år`
 
 /**
  * Applies a citizen's whole self-assessment (selvbetjening.md §16.5): checks the period, the ownership of every
@@ -82,7 +85,8 @@ export class SelfAssessmentSubmission extends Effect.Service<SelfAssessmentSubmi
           if (!own) return yield* new SubmissionNotFound()
           if (p.documents.some((d) => !own.documentIds.includes(d.id))) return yield* new SubmissionNotFound()
         }
-        const companyIds = yield* companies.existing(
+        const companyIds = yield* companies.visibleTo(
+          cpr,
           input.new_policies.flatMap((p) => (p.pension_company_id === null ? [] : [p.pension_company_id]))
         )
         const errors = validateSubmission(input, { policies, companyIds }, files)
@@ -116,9 +120,25 @@ export class SelfAssessmentSubmission extends Effect.Service<SelfAssessmentSubmi
         )(
           Effect.gen(function* () {
             const changed: Array<number> = []
-            for (const np of input.new_policies) {
-              const companyId =
-                np.pension_company_id ?? (yield* companies.createNamed((np.pension_company_name ?? "").trim()))
+            // The person-year's row lock serialises its submissions, so the cap on created companies holds.
+            yield* sql`select id from kas.person_tax_year where id = ${personTaxYearId} for update`
+            const companyIds: Array<number> = []
+            for (const [i, np] of input.new_policies.entries()) {
+              companyIds.push(
+                np.pension_company_id ??
+                  (yield* companies.forSubmittedName(cpr, personTaxYearId, (np.pension_company_name ?? "").trim()).pipe(
+                    Effect.catchTag("CompanyCapReached", () =>
+                      Effect.fail(
+                        new SubmissionInvalid({
+                          errors: { [`new_policies[${i}].pension_company_name`]: [companyCapMessage] }
+                        })
+                      )
+                    )
+                  ))
+              )
+            }
+            for (const [i, np] of input.new_policies.entries()) {
+              const companyId = companyIds[i]!
               const id = yield* policyService.createSelfReported({
                 person_tax_year_id: personTaxYearId,
                 pension_company_id: companyId,
