@@ -1,4 +1,5 @@
 import { Schema } from "effect"
+import { Problem } from "./SubmissionRules.js"
 
 /**
  * The citizen has no person-year for the year, or the submission names a policy or document that is not theirs:
@@ -15,7 +16,7 @@ export class SelfAssessmentClosed extends Schema.TaggedError<SelfAssessmentClose
   }
 }
 
-/** The submission broke field rules (field path → Danish messages, §16.5); nothing was written. */
+/** The submission broke field rules (reason codes at §16.5 field paths, `SubmissionRules`); nothing was written. */
 export class SubmissionInvalid extends Schema.TaggedError<SubmissionInvalid>()("SubmissionInvalid", {
-  errors: Schema.Record({ key: Schema.String, value: Schema.Array(Schema.String) })
+  problems: Schema.Array(Problem)
 }) {}

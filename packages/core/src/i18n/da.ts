@@ -94,6 +94,10 @@ export const da = {
   fileEmpty: "Den indsendte fil er tom",
   fileMissing: "Der blev ikke indsendt nogen fil",
   policyRepeated: "Policen er angivet mere end én gang",
+  policyNumberTooLong: "Policenummeret må højst være 40 tegn",
+  companyUnknown: "Ukendt pensionsselskab",
+  companyNameTooLong: "Navnet må højst være 255 tegn",
+  companyCapReached: "Der kan højst oprettes 10 nye pensionsselskaber pr. år",
   submitted: "Selvangivelse opdateret. Tryk på knappen for at åbne formularen igen",
   openForm: "Åbn selvangivelse",
   closed:

@@ -1,11 +1,13 @@
-import type {
-  DomainRuleError,
-  NotFound,
-  RepresentationTokenRefused,
-  SelfAssessmentClosed,
-  SubmissionInvalid,
-  SubmissionNotFound,
-  TaxYearPeriod
+import {
+  type DomainRuleError,
+  type NotFound,
+  type RepresentationTokenRefused,
+  type SelfAssessmentClosed,
+  type SubmissionInvalid,
+  type SubmissionNotFound,
+  type TaxYearPeriod,
+  I18n,
+  SubmissionRules
 } from "@kas/core"
 import { errorTable } from "@kas/core/web"
 import type { JobNotFound, UnknownJobType } from "@kas/jobs"
@@ -22,6 +24,7 @@ type Failure =
   | RepresentationTokenRefused
 
 const notFound = { detail: "Ikke fundet." }
+const danish = I18n.translator("da")
 
 /**
  * kas web's one table of typed failures (error `_tag` → status and page or JSON body); what is not here is a 500
@@ -35,6 +38,6 @@ export const kasErrors = errorTable<Failure>()({
   UnknownJobType: { status: 404 },
   SubmissionNotFound: { status: 404, body: () => notFound },
   SelfAssessmentClosed: { status: 409, body: (e) => ({ detail: e.message }) },
-  SubmissionInvalid: { status: 400, body: (e) => ({ errors: e.errors }) },
+  SubmissionInvalid: { status: 400, body: (e) => ({ errors: SubmissionRules.fieldMessages(danish, e.problems) }) },
   RepresentationTokenRefused: { status: 400, body: (e) => e.message }
 })

@@ -1,4 +1,4 @@
-import { I18n, PolicyNumber, Rest } from "@kas/core"
+import { type I18n, PolicyNumber, Rest, SubmissionRules } from "@kas/core"
 import type { UploadedFile } from "@kas/core/web"
 
 const { Uploads } = Rest
@@ -21,14 +21,7 @@ export interface ReadForm {
 
 const NEW = "new-"
 const add = (errors: FormErrors, field: string, message: string) => {
-  ;(errors[field] ??= []).push(message)
-}
-
-/** The upload rules (`Uploads.uploadProblem`) in the citizen's language. */
-const uploadError = (t: I18n.Translate, file: UploadedFile): string | null => {
-  const name = Uploads.safeFileName(file.filename)
-  const problem = Uploads.uploadProblem({ name, content: file.content, truncated: file.truncated })
-  return problem === null ? null : t(Uploads.uploadProblemText[problem], { name })
+  errors[field] = [...(errors[field] ?? []), message]
 }
 
 /** Whole number check: "Indtast et heltal" unless empty or an integer. */
@@ -58,28 +51,21 @@ export const readEditForm = (options: {
   const errors: FormErrors = {}
   const pathToField: Record<string, string> = {}
   const files: Array<Rest.SubmissionFile> = []
-  const filesOf = (prefix: string, path: string, kept: number) => {
+  const received = new Map<string, SubmissionRules.SubmittedFile>()
+  const filesOf = (prefix: string, path: string) => {
     const refs: Array<{ part: string; description: string }> = []
     const chosen = options.uploads.filter((u) => new RegExp(`^${prefix}file\\d+$`).test(u.field))
     chosen.forEach((u, j) => {
       const description = fields[`${u.field}-description`] ?? ""
-      const problem = uploadError(t, u)
-      if (problem) add(errors, u.field, problem)
-      if (description.length > Uploads.MAX_DESCRIPTION) add(errors, `${u.field}-description`, t("descriptionTooLong"))
       const part = `file_${files.length}`
-      files.push({
-        part,
-        name: Uploads.safeFileName(u.filename),
-        contentType: Uploads.storedContentType(u.content),
-        content: u.content
-      })
+      const name = Uploads.safeFileName(u.filename)
+      files.push({ part, name, contentType: Uploads.storedContentType(u.content), content: u.content })
+      received.set(part, { filename: name, content: u.content, truncated: u.truncated })
       refs.push({ part, description })
       pathToField[`${path}.new_files[${j}]`] = u.field
       pathToField[`${path}.new_files[${j}].description`] = `${u.field}-description`
     })
-    const first = `${prefix}file0`
-    pathToField[`${path}.new_files`] = first
-    if (kept + chosen.length > Uploads.MAX_FILES_PER_POLICY) add(errors, chosen[0]?.field ?? first, t("tooManyFiles"))
+    pathToField[`${path}.new_files`] = chosen[0]?.field ?? `${prefix}file0`
     return refs
   }
 
@@ -94,11 +80,9 @@ export const readEditForm = (options: {
       pathToField[`${path}.documents[${j}].description`] = `${id}-description`
       if (fields[`${id}-present`] === undefined) return { id: d.id, keep: true, description: d.description }
       const description = fields[`${id}-description`] ?? d.description
-      if (description.length > Uploads.MAX_DESCRIPTION) add(errors, `${id}-description`, t("descriptionTooLong"))
       return { id: d.id, keep: fields[`${id}-keep`] === "on", description }
     })
-    const kept = documents.filter((d) => d.keep).length
-    const newFiles = filesOf(prefix, path, kept)
+    const newFiles = filesOf(prefix, path)
     return {
       id: p.id,
       self_reported_amount: typeof amount === "number" ? amount : null,
@@ -122,21 +106,9 @@ export const readEditForm = (options: {
       [`${path}.pension_company_id`]: `${NEW}pension_company_id`,
       [`${path}.pension_company_name`]: `${NEW}pension_company_name`
     })
-    const companyId = /^\d+$/.test(companyRaw) && options.companyIds.has(Number(companyRaw)) ? Number(companyRaw) : null
-    if (companyId === null && companyName === "") add(errors, `${NEW}pension_company_id`, t("required"))
-    if (companyName.length > 255) add(errors, `${NEW}pension_company_name`, t("descriptionTooLong"))
-    const numberProblem = PolicyNumber.problemOf(number)
-    if (numberProblem === "required") add(errors, `${NEW}policy_number_new`, t("required"))
-    else if (numberProblem === "too-long") add(errors, `${NEW}policy_number_new`, PolicyNumber.messages.tooLong)
-    else if (
-      companyId !== null &&
-      options.policies.some((p) => p.pension_company === companyId && p.policy_number === number)
-    ) {
-      add(errors, `${NEW}policy_number_new`, t("duplicatePolicy"))
-    }
-    if (newAmount === null) add(errors, `${NEW}self_reported_amount`, t("required"))
-    else if (newAmount === "invalid") add(errors, `${NEW}self_reported_amount`, t("wholeNumber"))
-    const refs = filesOf(NEW, path, 0)
+    const companyId = /^\d+$/.test(companyRaw) ? Number(companyRaw) : null
+    if (newAmount === "invalid") add(errors, `${NEW}self_reported_amount`, t("wholeNumber"))
+    const refs = filesOf(NEW, path)
     newPolicies.push({
       pension_company_id: companyId,
       pension_company_name: companyId === null ? companyName : null,
@@ -149,7 +121,6 @@ export const readEditForm = (options: {
   const notes = (name: "general_notes" | "foreign_pension_notes") => {
     const v = fields[name] ?? ""
     pathToField[`person_tax_year.${name}`] = name
-    if (v.length > Uploads.MAX_NOTES) add(errors, name, t("notesTooLong"))
     return v.trim() === "" ? null : v
   }
   const submission: Rest.Contract.Submission = {
@@ -158,6 +129,21 @@ export const readEditForm = (options: {
     person_tax_year: { general_notes: notes("general_notes"), foreign_pension_notes: notes("foreign_pension_notes") },
     policies,
     new_policies: newPolicies
+  }
+  const context = {
+    companyIds: options.companyIds,
+    policies: options.policies.map((p) => ({
+      id: p.id,
+      pensionCompanyId: p.pension_company,
+      policyNumber: p.policy_number,
+      documentIds: p.documents.map((d) => d.id)
+    }))
+  }
+  // A field that could not be read (not a whole number) shows only that message.
+  const unreadable = new Set(Object.keys(errors))
+  for (const problem of SubmissionRules.validateSubmission(submission, context, received)) {
+    const field = pathToField[problem.path] ?? "__form"
+    if (!unreadable.has(field)) add(errors, field, SubmissionRules.messageOf(t, problem))
   }
   return { submission, files, errors, pathToField }
 }

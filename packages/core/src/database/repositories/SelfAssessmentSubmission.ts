@@ -1,7 +1,6 @@
 import { SqlClient } from "@effect/sql"
 import { Effect } from "effect"
 import { Reasons } from "../../domain/History.js"
-import { MAX_SUBMITTED_COMPANIES_PER_YEAR } from "../../domain/PensionCompany.js"
 import * as PolicyNumber from "../../domain/PolicyNumber.js"
 import { SelfAssessmentClosed, SubmissionInvalid, SubmissionNotFound } from "../../domain/SubmissionError.js"
 import { type SubmittedFile, validateSubmission } from "../../domain/SubmissionRules.js"
@@ -14,8 +13,6 @@ import { FileStore } from "./FileStore.js"
 import { Notes } from "./Notes.js"
 import { Policies } from "./Policies.js"
 import { Recalculation } from "./Recalculation.js"
-
-const companyCapMessage = `Der kan højst oprettes ${MAX_SUBMITTED_COMPANIES_PER_YEAR} nye pensionsselskaber pr. år`
 
 /**
  * Applies a citizen's whole self-assessment (selvbetjening.md §16.5): checks the period, the ownership of every
@@ -89,8 +86,8 @@ export class SelfAssessmentSubmission extends Effect.Service<SelfAssessmentSubmi
           cpr,
           input.new_policies.flatMap((p) => (p.pension_company_id === null ? [] : [p.pension_company_id]))
         )
-        const errors = validateSubmission(input, { policies, companyIds }, files)
-        if (Object.keys(errors).length > 0) return yield* new SubmissionInvalid({ errors })
+        const problems = validateSubmission(input, { policies, companyIds }, files)
+        if (problems.length > 0) return yield* new SubmissionInvalid({ problems })
 
         const attach = (
           policyId: number,
@@ -130,7 +127,7 @@ export class SelfAssessmentSubmission extends Effect.Service<SelfAssessmentSubmi
                     Effect.catchTag("CompanyCapReached", () =>
                       Effect.fail(
                         new SubmissionInvalid({
-                          errors: { [`new_policies[${i}].pension_company_name`]: [companyCapMessage] }
+                          problems: [{ path: `new_policies[${i}].pension_company_name`, reason: "companyCapReached" }]
                         })
                       )
                     )
