@@ -469,6 +469,50 @@ describe("representation tokens", () => {
     expect(await (await exchange(late)).text()).toBe("Token expired")
   })
 
+  it("stays one per staff user past the max age until stopped or its portal session ends (issue 13)", async () => {
+    const staff = await new Browser(kas.url).login("sagsbehandler")
+    const first = await start(staff, fx.personA)
+    const ok = await api("/token/", {
+      method: "POST",
+      body: new URLSearchParams({ token: first, session_seconds: "600" }),
+      headers: { "content-type": "application/x-www-form-urlencoded" }
+    })
+    expect(ok.status).toBe(200)
+    await query(kas.databaseUrl, "update kas.representation_token set created = now() - interval '5 minutes'")
+    expect(await kas.runtime.runPromise(purgeRepresentationTokens(60) as never)).toBe(0)
+    const banner = `Du er logget ind i selvbetjening på vegne af ${CPR_A}`
+    expect(await (await staff.get("/")).text()).toContain(banner)
+    const refused = await exchange(await start(staff, fx.personB))
+    expect([refused.status, await refused.text()]).toEqual([400, "User already is using another token"])
+    // The portal session is used: it lives on; when it has ended, the clean-up removes it and another can start.
+    const extend = (userId: string) =>
+      api("/token/extend/", {
+        method: "POST",
+        body: new URLSearchParams({ user_id: userId, session_seconds: "600" }),
+        headers: { "content-type": "application/x-www-form-urlencoded" }
+      })
+    const [{ user_id: userId }] = (await query<{ user_id: number }>(
+      kas.databaseUrl,
+      "select user_id from kas.representation_token where token = $1",
+      [first]
+    )) as [{ user_id: number }]
+    expect((await extend(String(userId))).status).toBe(200)
+    await query(
+      kas.databaseUrl,
+      "update kas.representation_token set session_expires_at = now() - interval '1 second' where token = $1",
+      [first]
+    )
+    expect(await (await staff.get("/")).text()).not.toContain(banner)
+    expect((await extend(String(userId))).status).toBe(404)
+    expect(await kas.runtime.runPromise(purgeRepresentationTokens(60) as never)).toBe(1)
+    const next = await exchange(await start(staff, fx.personB))
+    expect(next.status).toBe(200)
+    // Stop ends it at once.
+    expect((await staff.get("/represent-stop/")).status).toBe(302)
+    expect((await exchange(await start(staff, fx.personA))).status).toBe(200)
+    await staff.get("/represent-stop/")
+  })
+
   it("are purged by the every-minute scheduled clean-up once older than the max age", async () => {
     const fresh = await start(await new Browser(kas.url).login("sagsbehandler"), fx.personA)
     const old = await start(await new Browser(kas.url).login("administrator"), fx.personB)

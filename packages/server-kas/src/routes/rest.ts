@@ -5,6 +5,7 @@ import {
   CitizenData,
   type CitizenFilter,
   CitizenOverview,
+  DEFAULT_SESSION_SECONDS,
   FileStore,
   RepresentationTokens,
   Rest,
@@ -39,6 +40,12 @@ const json = (ctx: Context, status: number, body: unknown) => {
 const isCpr = Schema.is(C.Cpr)
 
 /** The citizen a request is scoped to: the `X-KAS-CPR` header parsed into a `Cpr`, or null. */
+/** The self-service session length the portal sends with a token exchange or extension (60 s to a day). */
+const sessionSecondsOf = (body: Record<string, unknown>): number => {
+  const n = Number(body.session_seconds)
+  return Number.isSafeInteger(n) && n >= 60 && n <= 86_400 ? n : DEFAULT_SESSION_SECONDS
+}
+
 const cprOf = (ctx: Context): typeof C.Cpr.Type | null => {
   const v = ctx.get(C.CPR_HEADER)
   return isCpr(v) ? v : null
@@ -147,7 +154,7 @@ export const restApi = (app: AppContext): Middleware => {
     const maxAge = app.settings.representationTokenMaxAge
     const exchanged = Effect.gen(function* () {
       const tokens = yield* RepresentationTokens
-      const r = yield* tokens.exchange(token, maxAge)
+      const r = yield* tokens.exchange(token, maxAge, sessionSecondsOf(body))
       const names = yield* Effect.flatMap(StaffUsers, (u) => u.usernames([r.userId]))
       const answer: Rest.Contract.TokenExchange = {
         CPR: r.cpr,
@@ -158,6 +165,18 @@ export const restApi = (app: AppContext): Middleware => {
       return answer
     })
     json(ctx, 200, await run(ctx, exchanged))
+  })
+
+  // The portal's represented session was used (issue 13 item 4): the staff user's representation lives on with it.
+  router.post("/token/extend/", async (ctx) => {
+    const body = (ctx.request.body ?? {}) as Record<string, unknown>
+    const userId = Number(body.user_id)
+    if (!Number.isSafeInteger(userId)) return json(ctx, 400, { detail: "Invalid user_id" })
+    const live = await run(
+      ctx,
+      Effect.flatMap(RepresentationTokens, (t) => t.extend(userId, sessionSecondsOf(body)))
+    )
+    return live ? json(ctx, 200, { detail: "ok" }) : json(ctx, 404, { detail: "No representation" })
   })
 
   const statement = async (ctx: Context) => {

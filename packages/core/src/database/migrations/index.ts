@@ -14,6 +14,7 @@ import m0012 from "./0012_kas_audit_insert_once.js"
 import m0013 from "./0013_kas_used_negative_return.js"
 import m0014 from "./0014_kas_citizen_views.js"
 import m0015 from "./0015_kas_citizen_companies.js"
+import m0016 from "./0016_kas_representation_session.js"
 
 /** The migrations of @kas/core (schema `kas`), in order. Only ever append. */
 export const coreMigrations: MigrationSet = {
@@ -33,6 +34,7 @@ export const coreMigrations: MigrationSet = {
     "0012_kas_audit_insert_once": m0012,
     "0013_kas_used_negative_return": m0013,
     "0014_kas_citizen_views": m0014,
-    "0015_kas_citizen_companies": m0015
+    "0015_kas_citizen_companies": m0015,
+    "0016_kas_representation_session": m0016
   }
 }

@@ -38,12 +38,19 @@ export interface Exchanged {
   readonly userId: number
 }
 
-/** Deletes representation tokens older than `maxAgeSeconds`, consumed or not (jobs.md §9); returns how many. */
+/** How long a self-service session lasts when the exchange does not say (SESSION_EXPIRE_SECONDS' default). */
+export const DEFAULT_SESSION_SECONDS = 900
+
+/**
+ * Deletes unconsumed representation tokens older than `maxAgeSeconds` and consumed ones whose self-service session
+ * has expired (jobs.md §9; issue 13: a representation lives until stopped or its session ends); returns how many.
+ */
 export const purgeRepresentationTokens = (maxAgeSeconds: number) =>
   Effect.flatMap(
     SqlClient.SqlClient,
     (sql) => sql`delete from kas.representation_token
-      where created < now() - make_interval(secs => ${maxAgeSeconds}) returning id`
+      where (not consumed and created < now() - make_interval(secs => ${maxAgeSeconds}))
+        or (consumed and coalesce(session_expires_at, created) < now()) returning id`
   ).pipe(
     Effect.map((rows) => rows.length),
     Effect.withSpan("purgeRepresentationTokens")
@@ -57,6 +64,8 @@ export class RepresentationTokens extends Effect.Service<RepresentationTokens>()
   effect: Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
     const refuse = (reason: TokenRefusal) => Effect.fail(new RepresentationTokenRefused({ reason }))
+    /** A consumed token whose self-service session has not expired: the user's representation. */
+    const live = sql`consumed and coalesce(session_expires_at, created) >= now()`
 
     /** A new token for `userId` representing `personId`; the user's earlier unused tokens are deleted. */
     const create = Effect.fn("RepresentationTokens.create")(function* (userId: number, personId: number) {
@@ -69,10 +78,14 @@ export class RepresentationTokens extends Effect.Service<RepresentationTokens>()
       return token
     }, sql.withTransaction)
 
-    /** The checks of §16.6 in order; success consumes the token. */
+    /**
+     * The checks of §16.6 in order; success consumes the token, which then lives as long as the self-service session
+     * of `sessionSeconds` (extended by `extend`) or until `stop`.
+     */
     const exchange = Effect.fn("RepresentationTokens.exchange")(function* (
       token: string | undefined,
-      maxAgeSeconds: number
+      maxAgeSeconds: number,
+      sessionSeconds: number = DEFAULT_SESSION_SECONDS
     ) {
       if (!token) return yield* refuse("not-set")
       const [row] = yield* sql<{
@@ -91,9 +104,10 @@ export class RepresentationTokens extends Effect.Service<RepresentationTokens>()
       if (!row.fresh) return yield* refuse("expired")
       if (row.consumed) return yield* refuse("used")
       const others = yield* sql`select 1 from kas.representation_token
-        where user_id = ${row.user_id} and consumed and id <> ${row.id}`
+        where user_id = ${row.user_id} and ${live} and id <> ${row.id}`
       if (others.length > 0) return yield* refuse("other-in-use")
-      yield* sql`update kas.representation_token set consumed = true where id = ${row.id}`
+      yield* sql`update kas.representation_token set consumed = true,
+        session_expires_at = now() + make_interval(secs => ${sessionSeconds}) where id = ${row.id}`
       return { cpr: row.cpr, personName: row.name ?? "", userId: row.user_id } satisfies Exchanged
     }, sql.withTransaction)
 
@@ -111,16 +125,24 @@ export class RepresentationTokens extends Effect.Service<RepresentationTokens>()
 
     /** Whether the user currently holds a consumed token (the staff banner): the represented CPR. */
     const active = Effect.fn("RepresentationTokens.active")(function* (userId: number) {
-      const rows = yield* sql<{ cpr: string }>`select p.cpr from kas.representation_token t
-        join kas.person p on p.id = t.person_id
-        where t.user_id = ${userId} and t.consumed order by t.created desc limit 1`
+      const rows = yield* sql<{ cpr: string }>`select p.cpr
+        from (select person_id, created from kas.representation_token where user_id = ${userId} and ${live}) t
+        join kas.person p on p.id = t.person_id order by t.created desc limit 1`
       return rows[0]?.cpr ?? null
+    })
+
+    /** The self-service session of the user's live representation was used: it lives `sessionSeconds` from now. */
+    const extend = Effect.fn("RepresentationTokens.extend")(function* (userId: number, sessionSeconds: number) {
+      const rows = yield* sql`update kas.representation_token
+        set session_expires_at = greatest(session_expires_at, now() + make_interval(secs => ${sessionSeconds}))
+        where user_id = ${userId} and ${live} returning id`
+      return rows.length > 0
     })
 
     /** The clean-up (jobs.md §9): deletes tokens older than `maxAgeSeconds`; returns how many. */
     const purgeExpired = (maxAgeSeconds: number) =>
       Effect.provideService(purgeRepresentationTokens(maxAgeSeconds), SqlClient.SqlClient, sql)
 
-    return { create, exchange, stop, active, purgeExpired } as const
+    return { create, exchange, stop, active, extend, purgeExpired } as const
   })
 }) {}
