@@ -88,6 +88,28 @@ describe("citizen pages", () => {
     expect(await kasState()).toEqual(before)
   })
 
+  it("shows the shared submission rules' texts for a too-long company name and an unknown company", async () => {
+    const before = await kasState()
+    const post = (fields: Record<string, string>) =>
+      postMultipart(
+        anna,
+        "/policy/edit/",
+        { "new-policy_number_new": "N-2", "new-self_reported_amount": "5", ...fields },
+        {}
+      )
+    const longName = await post({ "new-pension_company_name": "n".repeat(256) })
+    expect(longName.status).toBe(400)
+    const longPage = await html(longName)
+    expect(longPage).toContain("Navnet må højst være 255 tegn")
+    expect(longPage).not.toContain("Beskrivelsen må højst være 255 tegn")
+    const unknown = await post({ "new-pension_company_id": "987654" })
+    expect(unknown.status).toBe(400)
+    const unknownPage = await html(unknown)
+    expect(unknownPage).toContain("Ukendt pensionsselskab")
+    expect(unknownPage).not.toContain("Dette felt er påkrævet.")
+    expect(await kasState()).toEqual(before)
+  })
+
   it("submits a new policy with an attachment and shows the receipt and new amounts", async () => {
     const res = await postMultipart(
       anna,
