@@ -1,5 +1,5 @@
 import { bodyParser } from "@koa/bodyparser"
-import { Effect } from "effect"
+import type { Effect } from "effect"
 import Koa from "koa"
 import path from "node:path"
 import { CprMask, I18n, type KasConfig, pingDatabase, Rest } from "@kas/core"
@@ -25,7 +25,7 @@ import { editRoutes } from "./routes/edit.js"
 import { loginRoutes } from "./routes/login.js"
 import { mitidTestRoutes } from "./routes/mitid.js"
 import { policyRoutes } from "./routes/policy.js"
-import { representRoutes } from "./routes/represent.js"
+import { keepRepresentation, representRoutes } from "./routes/represent.js"
 import type { AppRuntime, AppServices } from "./runtime.js"
 import type { SamlLogin } from "./saml/SamlLogin.js"
 import { citizenOf, displayName, language, requireCitizen } from "./web/Citizen.js"
@@ -80,6 +80,7 @@ export const makeApp = (
     })
   )
   app.use(requireCitizen)
+  app.use(keepRepresentation(settings, rest))
   // The form's files are read (with the §8 limits) before the CSRF check, which needs the form's fields.
   app.use(async (ctx, next) => {
     if (ctx.method === "POST" && ctx.path === "/policy/edit/" && isMultipart(ctx.req) && citizenOf(ctx)) {

@@ -260,6 +260,44 @@ describe("representation", () => {
     await staff.get("/represent-stop/")
   })
 
+  it("keeps the representation alive in kas web while the session is used, and ends with its stop (issue 13)", async () => {
+    const { staff, token: value } = await token()
+    const browser = new Browser(portal.url)
+    expect((await start(browser, value)).status).toBe(302)
+    const expiry = async () =>
+      (
+        await query<{ left: number }>(
+          portal.kas.databaseUrl,
+          `select extract(epoch from session_expires_at - now())::int as left from kas.representation_token
+           where token = $1`,
+          [value]
+        )
+      )[0]?.left
+    // The exchange gave it the session's idle expiry, not the token's 60 seconds.
+    expect(await expiry()).toBeGreaterThan(portal.settings.sessionExpireSeconds - 30)
+    // A minute later (the session's last extension set back, the token nearly expired) a page view extends it.
+    const setBack = () =>
+      query(
+        portal.portalDatabaseUrl,
+        `update selvbetjening.sessions set data = jsonb_set(data, '{representation_extended_at}', '0')
+         where data ? 'user_info'`
+      )
+    await setBack()
+    await query(
+      portal.kas.databaseUrl,
+      "update kas.representation_token set session_expires_at = now() + interval '5 seconds'"
+    )
+    expect((await browser.get("/policy/edit/")).status).toBe(200)
+    expect(await expiry()).toBeGreaterThan(portal.settings.sessionExpireSeconds)
+    expect(await (await staff.get("/")).text()).toContain("på vegne af")
+    // Stopped in kas web: the portal session ends at its next extension.
+    await staff.get("/represent-stop/")
+    await setBack()
+    const ended = await browser.get("/policy/edit/")
+    expect([ended.status, ended.headers.get("location")]).toEqual([302, "http://localhost:8000/represent-stop/"])
+    expect((await browser.get("/policy/edit/")).status).toBe(302)
+  })
+
   it("refuses malformed and expired tokens", async () => {
     expect((await start(new Browser(portal.url), "short")).status).toBe(400)
     expect((await new Browser(portal.url).get("/represent-start/")).status).toBe(405)

@@ -50,17 +50,36 @@ type Filter = Record<string, string | number | boolean | undefined>
 export class KasRestClient extends Context.Tag("@kas/core/KasRestClient")<
   KasRestClient,
   {
-    readonly taxYears: (filter?: { year?: number; year_lt?: number }) => Effect.Effect<ReadonlyArray<C.TaxYearOut>, RestError>
+    readonly taxYears: (filter?: {
+      year?: number
+      year_lt?: number
+    }) => Effect.Effect<ReadonlyArray<C.TaxYearOut>, RestError>
     /** The curated companies plus those on the citizen's policies; without a CPR, the curated ones. */
     readonly pensionCompanies: (cpr?: Cpr) => Effect.Effect<ReadonlyArray<C.PensionCompanyOut>, RestError>
-    readonly personTaxYears: (cpr: Cpr, filter?: { year?: number }) => Effect.Effect<ReadonlyArray<C.PersonTaxYearOut>, RestError>
-    readonly policies: (cpr: Cpr, filter?: { year?: number; active?: boolean }) => Effect.Effect<ReadonlyArray<C.PolicyTaxYearOut>, RestError>
+    readonly personTaxYears: (
+      cpr: Cpr,
+      filter?: { year?: number }
+    ) => Effect.Effect<ReadonlyArray<C.PersonTaxYearOut>, RestError>
+    readonly policies: (
+      cpr: Cpr,
+      filter?: { year?: number; active?: boolean }
+    ) => Effect.Effect<ReadonlyArray<C.PolicyTaxYearOut>, RestError>
     /** `/rest/overview/`: the person's years, the tax year, its active policies and whether a statement exists. */
     readonly overview: (cpr: Cpr, year: number) => Effect.Effect<C.CitizenOverview, RestError>
-    readonly submit: (cpr: Cpr, data: C.Submission, files: ReadonlyArray<SubmissionFile>) => Effect.Effect<SubmitOutcome, RestError>
+    readonly submit: (
+      cpr: Cpr,
+      data: C.Submission,
+      files: ReadonlyArray<SubmissionFile>
+    ) => Effect.Effect<SubmitOutcome, RestError>
     readonly finalStatementExists: (cpr: Cpr, year: number) => Effect.Effect<boolean, RestError>
     readonly finalStatement: (cpr: Cpr, year: number) => Effect.Effect<Option.Option<Uint8Array>, RestError>
-    readonly exchangeToken: (token: string) => Effect.Effect<Either.Either<C.TokenExchange, TokenRefused>, RestError>
+    /** Exchanges a representation token for a portal session of `sessionSeconds` (idle expiry). */
+    readonly exchangeToken: (
+      token: string,
+      sessionSeconds?: number
+    ) => Effect.Effect<Either.Either<C.TokenExchange, TokenRefused>, RestError>
+    /** The represented portal session was used: staff user `userId`'s representation lives on; false when it ended. */
+    readonly extendRepresentation: (userId: number, sessionSeconds: number) => Effect.Effect<boolean, RestError>
   }
 >() {
   /**
@@ -79,7 +98,10 @@ export class KasRestClient extends Context.Tag("@kas/core/KasRestClient")<
     const send = <B extends "text" | "bytes">(request: Outgoing, read: B, limitMs = timeoutMs) =>
       Effect.tryPromise({
         try: (signal) => exchange(agent, origin, prefix + request.path, authorization, request, read, limitMs, signal),
-        catch: (cause) => (cause instanceof RestError ? cause : new RestError({ reason: "unreachable", message: `${request.path}: ${String(cause)}`, cause }))
+        catch: (cause) =>
+          cause instanceof RestError
+            ? cause
+            : new RestError({ reason: "unreachable", message: `${request.path}: ${String(cause)}`, cause })
       })
 
     // Up to two retries, 100 and 200 ms apart; not after a timeout: under overload a retry only adds load (the caller
@@ -101,14 +123,19 @@ export class KasRestClient extends Context.Tag("@kas/core/KasRestClient")<
         try {
           raw = JSON.parse(text)
         } catch (cause) {
-          return Either.left(new RestError({ reason: "decode", status, message: `Undecodable answer: ${String(cause)}`, cause }))
+          return Either.left(
+            new RestError({ reason: "decode", status, message: `Undecodable answer: ${String(cause)}`, cause })
+          )
         }
-        return Either.mapLeft(decode(raw), (cause: ParseResult.ParseError) =>
-          new RestError({ reason: "decode", status, message: `Undecodable answer: ${String(cause)}`, cause })
+        return Either.mapLeft(
+          decode(raw),
+          (cause: ParseResult.ParseError) =>
+            new RestError({ reason: "decode", status, message: `Undecodable answer: ${String(cause)}`, cause })
         )
       }
     }
-    const unexpected = (status: number) => new RestError({ reason: "status", status, message: `Unexpected status ${status}` })
+    const unexpected = (status: number) =>
+      new RestError({ reason: "status", status, message: `Unexpected status ${status}` })
 
     const get = <A, I>(path: string, schema: Schema.Schema<A, I>, cpr?: string, filter: Filter = {}) => {
       const decode = decoder(schema)
@@ -154,22 +181,38 @@ export class KasRestClient extends Context.Tag("@kas/core/KasRestClient")<
           const multipart = new Response(form)
           const bytes = yield* Effect.tryPromise({
             try: () => multipart.arrayBuffer(),
-            catch: (cause) => new RestError({ reason: "unreachable", message: `Could not encode the submission: ${String(cause)}`, cause })
+            catch: (cause) =>
+              new RestError({
+                reason: "unreachable",
+                message: `Could not encode the submission: ${String(cause)}`,
+                cause
+              })
           })
           const contentType = multipart.headers.get("content-type") ?? "multipart/form-data"
-          const res = yield* send({ method: "POST", path: "/rest/submission/", cpr, body: new Uint8Array(bytes), contentType }, "text", timeoutMs + 25_000)
+          const res = yield* send(
+            { method: "POST", path: "/rest/submission/", cpr, body: new Uint8Array(bytes), contentType },
+            "text",
+            timeoutMs + 25_000
+          )
           if (res.status === 200) return { _tag: "Ok", result: yield* decodeResult(res.status, res.body) } as const
-          if (res.status === 400) return { _tag: "Invalid", errors: (yield* decodeErrors(res.status, res.body)).errors } as const
+          if (res.status === 400)
+            return { _tag: "Invalid", errors: (yield* decodeErrors(res.status, res.body)).errors } as const
           if (res.status === 404 || res.status === 409 || res.status === 413) {
             const detail = (yield* decodeDetail(res.status, res.body)).detail
             return { _tag: "Refused", status: res.status, detail } as const
           }
-          return yield* new RestError({ reason: "status", status: res.status, message: `Submission answered ${res.status}` })
+          return yield* new RestError({
+            reason: "status",
+            status: res.status,
+            message: `Submission answered ${res.status}`
+          })
         }),
       finalStatementExists: (cpr, year) =>
         idempotent(
           Effect.flatMap(send({ method: "GET", path: `${statementPath(cpr, year)}exists/`, cpr }, "text"), (res) =>
-            res.status === 200 || res.status === 404 ? Effect.succeed(res.status === 200) : Effect.fail(unexpected(res.status))
+            res.status === 200 || res.status === 404
+              ? Effect.succeed(res.status === 200)
+              : Effect.fail(unexpected(res.status))
           )
         ),
       finalStatement: (cpr, year) =>
@@ -182,10 +225,35 @@ export class KasRestClient extends Context.Tag("@kas/core/KasRestClient")<
                 : Effect.fail(unexpected(res.status))
           )
         ),
-      exchangeToken: (token) =>
+      extendRepresentation: (userId, sessionSeconds) =>
+        Effect.flatMap(
+          send(
+            {
+              method: "POST",
+              path: "/token/extend/",
+              body: new URLSearchParams({
+                user_id: String(userId),
+                session_seconds: String(sessionSeconds)
+              }).toString(),
+              contentType: "application/x-www-form-urlencoded"
+            },
+            "text"
+          ),
+          (res) =>
+            res.status === 200 || res.status === 404
+              ? Effect.succeed(res.status === 200)
+              : Effect.fail(unexpected(res.status))
+        ),
+      exchangeToken: (token, sessionSeconds) =>
         Effect.gen(function* () {
-          const body = new URLSearchParams({ token }).toString()
-          const res = yield* send({ method: "POST", path: "/token/", body, contentType: "application/x-www-form-urlencoded" }, "text")
+          const body = new URLSearchParams({
+            token,
+            ...(sessionSeconds === undefined ? {} : { session_seconds: String(sessionSeconds) })
+          }).toString()
+          const res = yield* send(
+            { method: "POST", path: "/token/", body, contentType: "application/x-www-form-urlencoded" },
+            "text"
+          )
           if (res.status !== 200) return Either.left({ status: res.status, body: res.body })
           let raw: unknown
           try {
@@ -195,7 +263,9 @@ export class KasRestClient extends Context.Tag("@kas/core/KasRestClient")<
           }
           return yield* Schema.decodeUnknown(C.TokenExchange)(raw).pipe(
             Effect.map(Either.right),
-            Effect.mapError((cause) => new RestError({ reason: "decode", status: 200, message: missingKey(raw), cause }))
+            Effect.mapError(
+              (cause) => new RestError({ reason: "decode", status: 200, message: missingKey(raw), cause })
+            )
           )
         })
     })
@@ -259,12 +329,23 @@ const exchange = async <B extends "text" | "bytes">(
   if (request.cpr !== undefined) headers[C.CPR_HEADER.toLowerCase()] = request.cpr
   if (request.contentType !== undefined) headers["content-type"] = request.contentType
   try {
-    const res = await agent.request({ origin, path, method: request.method, headers, body: request.body ?? null, signal: controller.signal })
+    const res = await agent.request({
+      origin,
+      path,
+      method: request.method,
+      headers,
+      body: request.body ?? null,
+      signal: controller.signal
+    })
     const body = read === "text" ? await res.body.text() : new Uint8Array(await res.body.arrayBuffer())
     return { status: res.statusCode, body: body as Answer<B>["body"] }
   } catch (cause) {
     if (timedOut) throw new RestError({ reason: "timeout", message: `${path}: timed out` })
-    throw new RestError({ reason: "unreachable", message: `${path}: ${cause instanceof Error ? cause.message : String(cause)}`, cause })
+    throw new RestError({
+      reason: "unreachable",
+      message: `${path}: ${cause instanceof Error ? cause.message : String(cause)}`,
+      cause
+    })
   } finally {
     clearTimeout(timer)
     signal.removeEventListener("abort", interrupt)
