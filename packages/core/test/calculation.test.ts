@@ -119,8 +119,18 @@ describe("Calculation.perform: defaults and outputs", () => {
 
 describe("Calculation.perform: loss deductions", () => {
   it("takes losses oldest first, whatever the map's insertion order, and stops when nothing is left", () => {
-    const result = ok({ initialAmount: 600, availableDeductions: years([[2019, 500], [2018, 300], [2020, 50]]) })
-    expect([...result.desiredDeductions]).toEqual([[2018, 300], [2019, 300]])
+    const result = ok({
+      initialAmount: 600,
+      availableDeductions: years([
+        [2019, 500],
+        [2018, 300],
+        [2020, 50]
+      ])
+    })
+    expect([...result.desiredDeductions]).toEqual([
+      [2018, 300],
+      [2019, 300]
+    ])
     expect(result.usedNegativeReturn).toBe(600)
     expect(result.taxableAmount).toBe(0)
     expect(result.availableNegativeReturn).toBe(850)
@@ -128,8 +138,18 @@ describe("Calculation.perform: loss deductions", () => {
   })
 
   it("uses every loss when they are smaller than the amount", () => {
-    const result = ok({ initialAmount: 1000, availableDeductions: years([[2015, 100], [2016, 0], [2017, 250]]) })
-    expect([...result.desiredDeductions]).toEqual([[2015, 100], [2017, 250]])
+    const result = ok({
+      initialAmount: 1000,
+      availableDeductions: years([
+        [2015, 100],
+        [2016, 0],
+        [2017, 250]
+      ])
+    })
+    expect([...result.desiredDeductions]).toEqual([
+      [2015, 100],
+      [2017, 250]
+    ])
     expect(result.usedNegativeReturn).toBe(350)
     expect(result.taxableAmount).toBe(650)
     expect(result.fullTax).toBe(99)
@@ -145,7 +165,13 @@ describe("Calculation.perform: loss deductions", () => {
   })
 
   it("a loss year uses nothing but still reports the whole pool as available", () => {
-    const result = ok({ initialAmount: -500, availableDeductions: years([[2020, 150], [2021, 20]]) })
+    const result = ok({
+      initialAmount: -500,
+      availableDeductions: years([
+        [2020, 150],
+        [2021, 20]
+      ])
+    })
     expect(result.desiredDeductions).toEqual(new Map())
     expect(result.usedNegativeReturn).toBe(0)
     expect(result.availableNegativeReturn).toBe(170)
@@ -207,7 +233,13 @@ describe("Calculation.perform: validation (exact messages, in the spec's order)"
     ["no amount", {}, "Initial amount is not set"],
     [
       "negative deduction",
-      { initialAmount: 1, availableDeductions: years([[2020, 5], [2021, -1]]) },
+      {
+        initialAmount: 1,
+        availableDeductions: years([
+          [2020, 5],
+          [2021, -1]
+        ])
+      },
       "Negative return should be specified using a positive number"
     ],
     ["negative foreign", { initialAmount: 1, foreignPaidAmount: -1 }, "Foreign paid amount must be zero or higher"]
@@ -236,8 +268,10 @@ describe("Calculation.perform: validation (exact messages, in the spec's order)"
     expect(failure({ ...all, daysInYear: 365, taxableDaysInYear: 10, initialAmount: 5 }).reason).toBe(
       "negative-deduction"
     )
-    expect(failure({ ...all, daysInYear: 365, taxableDaysInYear: 10, initialAmount: 5, availableDeductions: years([]) })
-      .message).toBe("Foreign paid amount must be zero or higher")
+    expect(
+      failure({ ...all, daysInYear: 365, taxableDaysInYear: 10, initialAmount: 5, availableDeductions: years([]) })
+        .message
+    ).toBe("Foreign paid amount must be zero or higher")
   })
 
   it("performOrThrow returns the result or throws the tagged error", () => {
@@ -281,8 +315,13 @@ describe("Calculation.perform: properties", () => {
     fc.assert(
       fc.property(inputArbitrary, (input) => {
         const result = ok(input)
-        return result.fullTax >= 0 && result.taxWithDeductions >= 0 && result.taxToPay >= 0 &&
-          result.taxWithDeductions <= result.fullTax && result.taxToPay <= result.taxWithDeductions
+        return (
+          result.fullTax >= 0 &&
+          result.taxWithDeductions >= 0 &&
+          result.taxToPay >= 0 &&
+          result.taxWithDeductions <= result.fullTax &&
+          result.taxToPay <= result.taxWithDeductions
+        )
       })
     )
   })
@@ -307,8 +346,11 @@ describe("Calculation.perform: properties", () => {
           if (!(used > 0 && used <= available)) return false
           total += used
         }
-        return total === result.usedNegativeReturn && total <= result.availableNegativeReturn &&
+        return (
+          total === result.usedNegativeReturn &&
+          total <= result.availableNegativeReturn &&
           total <= Math.max(0, result.yearAdjustedAmount)
+        )
       })
     )
   })
@@ -352,8 +394,9 @@ describe("Calculation.perform: properties", () => {
     fc.assert(
       fc.property(inputArbitrary, (input) => {
         const result = ok(input)
-        return [result.yearAdjustedAmount, result.taxableAmount, result.fullTax, result.taxWithDeductions]
-          .every(Number.isInteger)
+        return [result.yearAdjustedAmount, result.taxableAmount, result.fullTax, result.taxWithDeductions].every(
+          Number.isInteger
+        )
       })
     )
   })

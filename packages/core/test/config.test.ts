@@ -19,7 +19,14 @@ describe("configuration", () => {
     const result = read(KasConfig.BackOfficeConfig.kasWeb, { ENVIRONMENT: "production" })
     expect(Either.isLeft(result)).toBe(true)
     const report = Either.isLeft(result) ? result.left.report : ""
-    for (const name of ["COMMIT_TAG", "SECRET_KEY", "TIMEZONE", "DATABASE_URL", "REST_TOKEN", "SELVBETJENING_REPRESENTATION_START"]) {
+    for (const name of [
+      "COMMIT_TAG",
+      "SECRET_KEY",
+      "TIMEZONE",
+      "DATABASE_URL",
+      "REST_TOKEN",
+      "SELVBETJENING_REPRESENTATION_START"
+    ]) {
       expect(report).toContain(`${name}: is required`)
     }
   })
@@ -54,27 +61,40 @@ describe("configuration", () => {
   })
 
   it("empty optional values use the default", () => {
-    const settings = Either.getOrThrow(read(KasConfig.BackOfficeConfig.kasWeb, { ENVIRONMENT: "development", PORT: "" }))
+    const settings = Either.getOrThrow(
+      read(KasConfig.BackOfficeConfig.kasWeb, { ENVIRONMENT: "development", PORT: "" })
+    )
     expect(settings.port).toBe(8000)
   })
 
   it("live eSkat requires its connection settings", () => {
     const result = read(KasConfig.BackOfficeConfig.worker, { ENVIRONMENT: "development", ESKAT_SOURCE: "live" })
     const report = Either.isLeft(result) ? result.left.report : ""
-    for (const n of ["ESKAT_HOST", "ESKAT_DB", "ESKAT_USER", "ESKAT_PASSWORD"]) expect(report).toContain(`${n}: is required`)
+    for (const n of ["ESKAT_HOST", "ESKAT_DB", "ESKAT_USER", "ESKAT_PASSWORD"])
+      expect(report).toContain(`${n}: is required`)
   })
 
   it("secrets are redacted", () => {
-    const s = Either.getOrThrow(read(KasConfig.BackOfficeConfig.kasWeb, { ENVIRONMENT: "development", SECRET_KEY: "topsecret" }))
+    const s = Either.getOrThrow(
+      read(KasConfig.BackOfficeConfig.kasWeb, { ENVIRONMENT: "development", SECRET_KEY: "topsecret" })
+    )
     expect(String(s.secretKey)).not.toContain("topsecret")
     expect(JSON.stringify(s)).not.toContain("topsecret")
     expect(Redacted.value(s.secretKey)).toBe("topsecret")
   })
 
   it("selvbetjening: close date must be a real date, development-only settings refused in production", () => {
-    const bad = read(KasConfig.SelvbetjeningConfig.selvbetjening, { ENVIRONMENT: "development", CLOSE_AT_MONTH: "2", CLOSE_AT_DATE: "30" })
+    const bad = read(KasConfig.SelvbetjeningConfig.selvbetjening, {
+      ENVIRONMENT: "development",
+      CLOSE_AT_MONTH: "2",
+      CLOSE_AT_DATE: "30"
+    })
     expect(Either.isLeft(bad) ? bad.left.report : "").toContain("CLOSE_AT_MONTH")
-    const prod = read(KasConfig.SelvbetjeningConfig.selvbetjening, { ENVIRONMENT: "production", LOGIN_BYPASS_ENABLED: "true", DEFAULT_CPR: "1111111111" })
+    const prod = read(KasConfig.SelvbetjeningConfig.selvbetjening, {
+      ENVIRONMENT: "production",
+      LOGIN_BYPASS_ENABLED: "true",
+      DEFAULT_CPR: "1111111111"
+    })
     const report = Either.isLeft(prod) ? prod.left.report : ""
     expect(report).toContain("LOGIN_BYPASS_ENABLED: is not allowed in production")
     expect(report).toContain("DEFAULT_CPR: is not allowed in production")

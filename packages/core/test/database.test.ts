@@ -9,7 +9,9 @@ describe("database", () => {
     it.effect("is migrated from the template", () =>
       Effect.gen(function* () {
         const sql = yield* SqlClient.SqlClient
-        const rows = yield* sql<{ n: string }>`select count(*) as n from information_schema.schemata where schema_name = 'kas'`
+        const rows = yield* sql<{
+          n: string
+        }>`select count(*) as n from information_schema.schemata where schema_name = 'kas'`
         expect(Number(rows[0]!.n)).toBe(1)
         expect(yield* Migrations.pending([coreMigrations])).toEqual([])
       })
@@ -39,7 +41,10 @@ describe("database", () => {
     const db = await TestDatabase.createEmptyDatabase()
     try {
       const result = await Effect.runPromise(
-        Effect.either(Migrations.ensureCurrent([coreMigrations])).pipe(Effect.provide(Database.layerFromUrl(db.url)), Effect.scoped)
+        Effect.either(Migrations.ensureCurrent([coreMigrations])).pipe(
+          Effect.provide(Database.layerFromUrl(db.url)),
+          Effect.scoped
+        )
       )
       expect(Either.isLeft(result) && result.left.message).toMatch(/behind.*kas migrate/)
     } finally {
@@ -48,9 +53,7 @@ describe("database", () => {
   })
 
   it("an unreachable database fails after the bounded wait, naming the host", async () => {
-    const result = await Effect.runPromise(
-      Effect.either(Database.waitFor("postgres://x:y@127.0.0.1:1/kas", 1))
-    )
+    const result = await Effect.runPromise(Effect.either(Database.waitFor("postgres://x:y@127.0.0.1:1/kas", 1)))
     expect(Either.isLeft(result) && result.left.message).toMatch(/127\.0\.0\.1:1\/kas within 1 s/)
   })
 })

@@ -27,12 +27,18 @@ describe("LossCarryForward.availableDeductions (§4.1)", () => {
 
   it("only active loss years of the last 10, minus what other years use; the year's own use is not subtracted", () => {
     const result = LossCarryForward.availableDeductions(years, cells, 2021)
-    expect([...result.deductions]).toEqual([[2012, 50], [2020, 100]])
+    expect([...result.deductions]).toEqual([
+      [2012, 50],
+      [2020, 100]
+    ])
     expect(result.overUsedLossYears).toEqual([])
   })
 
   it("a loss of year X reaches X+10 but not X+11", () => {
-    expect([...LossCarryForward.availableDeductions(years, cells, 2020).deductions]).toEqual([[2010, 500], [2012, 20]])
+    expect([...LossCarryForward.availableDeductions(years, cells, 2020).deductions]).toEqual([
+      [2010, 500],
+      [2012, 20]
+    ])
     expect(LossCarryForward.availableDeductions(years, cells, 2021).deductions.has(2010)).toBe(false)
   })
 
@@ -66,12 +72,24 @@ describe("LossCarryForward.resetCells (§4.2 step 1)", () => {
 describe("LossCarryForward.distributeProtected (§4.2 step 3)", () => {
   it("W > S: protected cells keep their value, the rest goes oldest first to the other years, capped", () => {
     const cells = [cell(2012, 2020, 50, true)]
-    const available = new Map([[2014, 300], [2010, 100], [2012, 200]])
+    const available = new Map([
+      [2014, 300],
+      [2010, 100],
+      [2012, 200]
+    ])
     const result = LossCarryForward.distributeProtected({ forYear: 2020, wanted: 250, cells, available })
-    expect([...result.usage]).toEqual([[2010, 100], [2012, 50], [2014, 100]])
+    expect([...result.usage]).toEqual([
+      [2010, 100],
+      [2012, 50],
+      [2014, 100]
+    ])
     expect(result.reductions).toEqual([])
     const capped = LossCarryForward.distributeProtected({ forYear: 2020, wanted: 1000, cells, available })
-    expect([...capped.usage]).toEqual([[2010, 100], [2012, 50], [2014, 300]])
+    expect([...capped.usage]).toEqual([
+      [2010, 100],
+      [2012, 50],
+      [2014, 300]
+    ])
   })
 
   it("W < S: protected cells shrink newest loss year first, with the exact reason", () => {
@@ -87,7 +105,10 @@ describe("LossCarryForward.distributeProtected (§4.2 step 3)", () => {
       { fromYear: 2015, toYear: 2020, value: 0, reason },
       { fromYear: 2013, toYear: 2020, value: 50, reason }
     ])
-    expect([...result.usage]).toEqual([[2011, 100], [2013, 50]])
+    expect([...result.usage]).toEqual([
+      [2011, 100],
+      [2013, 50]
+    ])
   })
 
   it("W = S: the protected cells are the whole usage, nothing goes elsewhere", () => {
@@ -98,7 +119,10 @@ describe("LossCarryForward.distributeProtected (§4.2 step 3)", () => {
       cells,
       available: new Map([[2012, 500]])
     })
-    expect([...result.usage]).toEqual([[2011, 100], [2013, 80]])
+    expect([...result.usage]).toEqual([
+      [2011, 100],
+      [2013, 80]
+    ])
     expect(result.reductions).toEqual([])
   })
 
@@ -156,7 +180,10 @@ describe("LossCarryForward.planRecalculation (§4.2) with Calculation.perform", 
       { fromYear: 2018, toYear: 2020, value: 0, reason: "Manuel rettelse" },
       { fromYear: 2018, toYear: 2020, value: 1000, reason: "Manuel rettelse" }
     ])
-    expect([...plan.usage]).toEqual([[2018, 1000], [2019, 200]])
+    expect([...plan.usage]).toEqual([
+      [2018, 1000],
+      [2019, 200]
+    ])
     expect(LossCarryForward.collapseWrites(cells, plan.writes)).toEqual([
       { fromYear: 2018, toYear: 2020, value: 1000, reason: "Manuel rettelse" }
     ])
@@ -195,7 +222,10 @@ describe("LossCarryForward.capAtColumn (§4.2 step 6)", () => {
     const { capped, result } = cap(10_000, [cell(2019, 2020, 800, true)], years)
     expect(result.usedNegativeReturn).toBe(2000)
     expect(capped.usedNegativeReturn).toBe(1800)
-    expect([...capped.desiredDeductions]).toEqual([[2018, 1000], [2019, 800]])
+    expect([...capped.desiredDeductions]).toEqual([
+      [2018, 1000],
+      [2019, 800]
+    ])
     expect([capped.taxableAmount, capped.fullTax, capped.taxWithDeductions]).toEqual([8200, 1254, 1254])
     // The pool of §4.1 is still what was available, not the column.
     expect(capped.availableNegativeReturn).toBe(2000)
@@ -206,7 +236,10 @@ describe("LossCarryForward.capAtColumn (§4.2 step 6)", () => {
     const { capped, result } = cap(1500, [cell(2019, 2020, 500, true)], years)
     expect(capped).toBe(result)
     const cells = [cell(2018, 2020, 1000), cell(2019, 2020, 500, true), cell(2018, 2019, 7), cell(2017, 2020, 0)]
-    expect([...LossCarryForward.columnOf(cells, 2020)]).toEqual([[2018, 1000], [2019, 500]])
+    expect([...LossCarryForward.columnOf(cells, 2020)]).toEqual([
+      [2018, 1000],
+      [2019, 500]
+    ])
   })
 })
 
@@ -242,7 +275,11 @@ describe("LossCarryForward.overUseCorrection (§4.3)", () => {
 
   it("a loss that became a gain frees every cell; an intact loss is left alone", () => {
     const result = LossCarryForward.overUseCorrection([year(2014, -5), year(2015, 100)], cells)
-    expect(result.writes.map((w) => [w.toYear, w.value])).toEqual([[2017, 0], [2018, 0], [2016, 0]])
+    expect(result.writes.map((w) => [w.toYear, w.value])).toEqual([
+      [2017, 0],
+      [2018, 0],
+      [2016, 0]
+    ])
     expect(LossCarryForward.overUseCorrection([year(2014, -5), year(2015, -650)], cells)).toEqual({
       writes: [],
       recalculate: []
@@ -295,7 +332,11 @@ describe("LossMatrix.build (§4.4)", () => {
 
   it("a view of an earlier year leaves later years out of the sums", () => {
     const matrix = LossMatrix.build(years, cells, 2020)
-    expect(matrix.rows.map((r) => [r.year, r.remaining])).toEqual([[2018, 600], [2019, 100], [2020, 0]])
+    expect(matrix.rows.map((r) => [r.year, r.remaining])).toEqual([
+      [2018, 600],
+      [2019, 100],
+      [2020, 0]
+    ])
     expect(LossMatrix.limitOf(matrix, 2018, 2020)).toBe(400)
   })
 
@@ -308,32 +349,36 @@ describe("LossMatrix.build (§4.4)", () => {
   })
 })
 
-const yearsArbitrary = fc.array(
-  fc.record({ yearAdjustedAmount: fc.integer({ min: -2000, max: 2000 }), active: fc.boolean() }),
-  { minLength: 2, maxLength: 14 }
-).map((list) => list.map((y, i) => ({ ...y, year: 2010 + i })))
+const yearsArbitrary = fc
+  .array(fc.record({ yearAdjustedAmount: fc.integer({ min: -2000, max: 2000 }), active: fc.boolean() }), {
+    minLength: 2,
+    maxLength: 14
+  })
+  .map((list) => list.map((y, i) => ({ ...y, year: 2010 + i })))
 
 const cellsArbitrary = (count: number) =>
-  fc.array(
-    fc.record({
-      fromIndex: fc.integer({ min: 0, max: count - 1 }),
-      gap: fc.integer({ min: 1, max: 10 }),
-      value: fc.integer({ min: 0, max: 1500 }),
-      protected: fc.boolean()
-    }),
-    { maxLength: 20 }
-  ).map((list) => {
-    const seen = new Set<string>()
-    const cells: Array<Cell> = []
-    for (const c of list) {
-      const fromYear = 2010 + c.fromIndex
-      const toYear = fromYear + c.gap
-      if (toYear >= 2010 + count || seen.has(`${fromYear}:${toYear}`)) continue
-      seen.add(`${fromYear}:${toYear}`)
-      cells.push({ fromYear, toYear, value: c.value, protected: c.protected })
-    }
-    return cells
-  })
+  fc
+    .array(
+      fc.record({
+        fromIndex: fc.integer({ min: 0, max: count - 1 }),
+        gap: fc.integer({ min: 1, max: 10 }),
+        value: fc.integer({ min: 0, max: 1500 }),
+        protected: fc.boolean()
+      }),
+      { maxLength: 20 }
+    )
+    .map((list) => {
+      const seen = new Set<string>()
+      const cells: Array<Cell> = []
+      for (const c of list) {
+        const fromYear = 2010 + c.fromIndex
+        const toYear = fromYear + c.gap
+        if (toYear >= 2010 + count || seen.has(`${fromYear}:${toYear}`)) continue
+        seen.add(`${fromYear}:${toYear}`)
+        cells.push({ fromYear, toYear, value: c.value, protected: c.protected })
+      }
+      return cells
+    })
 
 const policyArbitrary = yearsArbitrary.chain((years) => fc.tuple(fc.constant(years), cellsArbitrary(years.length)))
 

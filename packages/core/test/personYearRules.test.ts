@@ -33,8 +33,9 @@ describe("PersonYearRules.fromCensus (domain.md §7.1)", () => {
     expect(PersonYearRules.censusChanged({ numberOfDays: 130, fullyTaxLiable: true }, now)).toBe(false)
     expect(PersonYearRules.censusChanged({ numberOfDays: 129, fullyTaxLiable: true }, now)).toBe(true)
     expect(PersonYearRules.censusChanged({ numberOfDays: 130, fullyTaxLiable: false }, now)).toBe(true)
-    expect(PersonYearRules.censusChanged({ numberOfDays: null, fullyTaxLiable: false }, { ...now, numberOfDays: 0 }))
-      .toBe(true)
+    expect(
+      PersonYearRules.censusChanged({ numberOfDays: null, fullyTaxLiable: false }, { ...now, numberOfDays: 0 })
+    ).toBe(true)
   })
 
   it("the system note text is exact", () => {
@@ -56,9 +57,12 @@ describe("PersonYearRules.fromCensus (domain.md §7.1)", () => {
         fc.constantFrom(365, 366),
         (entries, days) => {
           const result = PersonYearRules.fromCensus(entries, days)
-          return result.numberOfDays >= 0 && result.numberOfDays <= days &&
+          return (
+            result.numberOfDays >= 0 &&
+            result.numberOfDays <= days &&
             result.fullyTaxLiable === entries.some((e) => e.fullyTaxLiable) &&
             (result.fullyTaxLiable || result.numberOfDays === 0)
+          )
         }
       )
     )

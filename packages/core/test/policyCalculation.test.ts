@@ -148,10 +148,16 @@ describe("PolicyCalculation.policyCalculationInput (§3.4)", () => {
       PolicyCalculation.policyCalculation({
         ...source,
         selfReportedAmount: 1000,
-        availableDeductions: new Map([[2019, 400], [2018, 100]])
+        availableDeductions: new Map([
+          [2019, 400],
+          [2018, 100]
+        ])
       })
     )
-    expect([...result.desiredDeductions]).toEqual([[2018, 100], [2019, 400]])
+    expect([...result.desiredDeductions]).toEqual([
+      [2018, 100],
+      [2019, 400]
+    ])
     expect(result.taxableAmount).toBe(500)
     expect(result.fullTax).toBe(76)
   })

@@ -51,7 +51,7 @@ describe("TaxYearPeriod (domain.md §6.1)", () => {
     assert.isTrue(Either.isLeft(result))
     if (Either.isLeft(result)) {
       expect(result.left.message).toBe(
-        "\"Ret beløb\" er kun tilladt i ligningsperiode og genoptagelsesperiode; skatteåret er i selvangivelsesperiode"
+        '"Ret beløb" er kun tilladt i ligningsperiode og genoptagelsesperiode; skatteåret er i selvangivelsesperiode'
       )
     }
     assert.isTrue(Either.isRight(TaxYearPeriod.check("genoptagelsesperiode", "editAmounts")))

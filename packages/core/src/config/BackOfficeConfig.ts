@@ -1,5 +1,5 @@
 import { Config, Either, Option, Redacted } from "effect"
-import { type Environment } from "./Environment.js"
+import type { Environment } from "./Environment.js"
 import {
   absoluteUrl,
   developmentOnly,
@@ -9,7 +9,6 @@ import {
   optional,
   postgresUrl,
   required,
-
   stringList,
   timeZone
 } from "./Settings.js"
@@ -86,7 +85,13 @@ export const kasWeb = (env: Environment): Config.Config<KasWebSettings> =>
     adminPassword:
       env === "development"
         ? Config.redacted("ADMIN_PASSWORD").pipe(Config.withDefault(Redacted.make("admin")), Config.map(Option.some))
-        : developmentOnly(env, "ADMIN_PASSWORD", maybe(Config.redacted("ADMIN_PASSWORD")), Option.none(), Option.isNone),
+        : developmentOnly(
+            env,
+            "ADMIN_PASSWORD",
+            maybe(Config.redacted("ADMIN_PASSWORD")),
+            Option.none(),
+            Option.isNone
+          ),
     migrate: developmentOnly(env, "MIGRATE", Config.boolean("MIGRATE"), env === "development", () => true)
   }).pipe(Config.map(({ common, ...rest }) => ({ ...common, ...rest })))
 
@@ -163,4 +168,3 @@ export const scheduler = (env: Environment): Config.Config<SchedulerSettings> =>
     common: common(env),
     representationTokenMaxAge: optional(intAtLeast("SELVBETJENING_REPRESENTATION_TOKEN_MAX_AGE", 1), 60)
   }).pipe(Config.map(({ common, ...rest }) => ({ ...common, ...rest })))
-

@@ -1,4 +1,4 @@
-import { ConfigError, ConfigProvider } from "effect"
+import { type ConfigError, ConfigProvider } from "effect"
 
 /** One problem with one variable, as printed at start-up. */
 export interface ConfigProblem {
@@ -54,7 +54,9 @@ const cleanMessage = (message: string): string =>
  * The provider every process reads from: the environment, where an empty value counts as "not set"
  * (configuration.md §2: for optional variables an empty value means "use the default").
  */
-export const providerFromEnv = (env: Record<string, string | undefined> = process.env): ConfigProvider.ConfigProvider => {
+export const providerFromEnv = (
+  env: Record<string, string | undefined> = process.env
+): ConfigProvider.ConfigProvider => {
   const map = new Map<string, string>()
   for (const [k, v] of Object.entries(env)) if (v !== undefined && v.trim() !== "") map.set(k, v)
   return ConfigProvider.fromMap(map)

@@ -1,4 +1,4 @@
-import { Config, ConfigProvider, Effect, Either } from "effect"
+import { type Config, type ConfigProvider, Effect, Either } from "effect"
 import { environment, type Environment } from "./Environment.js"
 import { formatProblems, problems, providerFromEnv } from "./ConfigReport.js"
 
@@ -46,5 +46,9 @@ export const loadOrExit = <A>(processName: string, make: (env: Environment) => C
 
 const dedupe = <T extends { variable: string }>(list: ReadonlyArray<T>): ReadonlyArray<T> => {
   const seen = new Set<string>()
-  return list.filter((p) => (seen.has(p.variable) ? false : (seen.add(p.variable), true)))
+  return list.filter((p) => {
+    if (seen.has(p.variable)) return false
+    seen.add(p.variable)
+    return true
+  })
 }

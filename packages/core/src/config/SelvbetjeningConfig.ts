@@ -1,7 +1,7 @@
 import { Config, ConfigError, Either, Option, Redacted } from "effect"
 import * as SelfServicePeriod from "../domain/SelfServicePeriod.js"
 import { DEV_REST_TOKEN } from "./BackOfficeConfig.js"
-import { type Environment } from "./Environment.js"
+import type { Environment } from "./Environment.js"
 import {
   absoluteUrl,
   developmentOnly,
@@ -76,18 +76,29 @@ const closeDate = (env: Environment) =>
       SelfServicePeriod.isValidCloseDate({ closeAtMonth: month, closeAtDate: date })
         ? Either.right({ month, date })
         : Either.left(
-            ConfigError.InvalidData(["CLOSE_AT_MONTH"], "CLOSE_AT_MONTH and CLOSE_AT_DATE must form a real date (or one of them be 0)")
+            ConfigError.InvalidData(
+              ["CLOSE_AT_MONTH"],
+              "CLOSE_AT_MONTH and CLOSE_AT_DATE must form a real date (or one of them be 0)"
+            )
           )
     )
   )
 
 /** A variable that must be unset outside development. */
-const forbiddenOutsideDevelopment = <A>(env: Environment, name: string, config: Config.Config<A>, devDefault: A, off: A) =>
+const forbiddenOutsideDevelopment = <A>(
+  env: Environment,
+  name: string,
+  config: Config.Config<A>,
+  devDefault: A,
+  off: A
+) =>
   env === "development"
     ? Config.withDefault(config, devDefault)
     : maybe(config).pipe(
         Config.mapOrFail((v) =>
-          Option.isNone(v) ? Either.right(off) : Either.left(ConfigError.InvalidData([name], `is not allowed in ${env}`))
+          Option.isNone(v)
+            ? Either.right(off)
+            : Either.left(ConfigError.InvalidData([name], `is not allowed in ${env}`))
         )
       )
 
@@ -119,9 +130,10 @@ const saml = Config.all({
 })
 
 export const selvbetjening = (env: Environment): Config.Config<SelvbetjeningSettings> => {
-  const loginProvider = env === "development"
-    ? maybe(Config.literal("saml")("LOGIN_PROVIDER"))
-    : Config.literal("saml")("LOGIN_PROVIDER").pipe(Config.map(Option.some))
+  const loginProvider =
+    env === "development"
+      ? maybe(Config.literal("saml")("LOGIN_PROVIDER"))
+      : Config.literal("saml")("LOGIN_PROVIDER").pipe(Config.map(Option.some))
   return Config.all({
     environment: Config.succeed(env),
     commitTag: required(env, Config.nonEmptyString("COMMIT_TAG"), "dev"),
@@ -136,7 +148,11 @@ export const selvbetjening = (env: Environment): Config.Config<SelvbetjeningSett
     restToken: required(env, Config.redacted("REST_TOKEN"), Redacted.make(DEV_REST_TOKEN)),
     restRequestTimeoutSeconds: optional(intAtLeast("REST_REQUEST_TIMEOUT", 1), 5),
     restCaCert: maybe(Config.nonEmptyString("REST_CA_CERT")),
-    kasRepresentationStop: required(env, absoluteUrl("KAS_REPRESENTATION_STOP"), "http://localhost:8000/represent-stop/"),
+    kasRepresentationStop: required(
+      env,
+      absoluteUrl("KAS_REPRESENTATION_STOP"),
+      "http://localhost:8000/represent-stop/"
+    ),
     close: closeDate(env),
     databaseUrl:
       env === "development"
@@ -147,7 +163,13 @@ export const selvbetjening = (env: Environment): Config.Config<SelvbetjeningSett
     sessionExpireSeconds: optional(intAtLeast("SESSION_EXPIRE_SECONDS", 60), 900),
     loginProvider,
     defaultCpr: forbiddenOutsideDevelopment(env, "DEFAULT_CPR", Config.string("DEFAULT_CPR"), "1802602810", ""),
-    loginBypassEnabled: developmentOnly(env, "LOGIN_BYPASS_ENABLED", Config.boolean("LOGIN_BYPASS_ENABLED"), false, (b) => !b),
+    loginBypassEnabled: developmentOnly(
+      env,
+      "LOGIN_BYPASS_ENABLED",
+      Config.boolean("LOGIN_BYPASS_ENABLED"),
+      false,
+      (b) => !b
+    ),
     mitidTestEnabled: Config.withDefault(Config.boolean("MITID_TEST_ENABLED"), false).pipe(
       Config.mapOrFail((on) =>
         on && env === "production"

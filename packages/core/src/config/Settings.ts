@@ -16,11 +16,15 @@ export const optional = <A>(config: Config.Config<A>, fallback: A): Config.Confi
 
 /** A non-negative whole number of seconds. */
 export const seconds = (name: string): Config.Config<number> =>
-  Config.integer(name).pipe(Config.validate({ message: "must be zero or a positive whole number", validation: (n) => n >= 0 }))
+  Config.integer(name).pipe(
+    Config.validate({ message: "must be zero or a positive whole number", validation: (n) => n >= 0 })
+  )
 
 /** A whole number that must be at least `min`. */
 export const intAtLeast = (name: string, min: number): Config.Config<number> =>
-  Config.integer(name).pipe(Config.validate({ message: `must be a whole number ≥ ${min}`, validation: (n) => n >= min }))
+  Config.integer(name).pipe(
+    Config.validate({ message: `must be a whole number ≥ ${min}`, validation: (n) => n >= min })
+  )
 
 /** A JSON array of strings. */
 export const stringList = (name: string): Config.Config<ReadonlyArray<string>> =>
@@ -109,5 +113,7 @@ export const missingWhen = (
   if (!when) return Either.void
   const missing = Object.keys(values).filter((n) => Option.isNone(values[n]!))
   if (missing.length === 0) return Either.void
-  return Either.left(missing.map((n) => ConfigError.MissingData([n], "is required")).reduce((a, b) => ConfigError.And(a, b)))
+  return Either.left(
+    missing.map((n) => ConfigError.MissingData([n], "is required")).reduce((a, b) => ConfigError.And(a, b))
+  )
 }

@@ -78,11 +78,14 @@ export const resolveUrl = (options: {
             Effect.flatMap((server) =>
               Effect.tryPromise({
                 try: () => Embedded.ensureDatabase(server.adminUrl, options.database ?? "kas"),
-                catch: (cause) => new DatabaseError({ reason: "embedded", message: "Could not create the database", cause })
+                catch: (cause) =>
+                  new DatabaseError({ reason: "embedded", message: "Could not create the database", cause })
               })
             ),
             Effect.mapError((e) =>
-              e._tag === "DatabaseError" ? e : new DatabaseError({ reason: "embedded", message: e.message, cause: e.cause })
+              e._tag === "DatabaseError"
+                ? e
+                : new DatabaseError({ reason: "embedded", message: e.message, cause: e.cause })
             )
           )
   })
@@ -120,7 +123,11 @@ export const layerFromUrl = (
       Layer.fail(
         e._tag === "DatabaseError"
           ? e
-          : new DatabaseError({ reason: "unreachable", message: `PostgreSQL at ${describeUrl(url)}: ${String(e)}`, cause: e })
+          : new DatabaseError({
+              reason: "unreachable",
+              message: `PostgreSQL at ${describeUrl(url)}: ${String(e)}`,
+              cause: e
+            })
       )
     )
   )

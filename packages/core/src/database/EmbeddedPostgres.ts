@@ -45,7 +45,9 @@ export const freePort = (): Promise<number> =>
     server.on("error", reject)
     server.listen(0, "127.0.0.1", () => {
       const address = server.address()
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))))
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))
+      )
     })
   })
 
@@ -153,7 +155,8 @@ export const scoped = (options: Parameters<typeof startEmbedded>[0]) =>
   Effect.acquireRelease(
     Effect.tryPromise({
       try: () => startEmbedded(options),
-      catch: (cause) => new EmbeddedPostgresError({ message: `Could not start the embedded PostgreSQL in ${options.dataDir}`, cause })
+      catch: (cause) =>
+        new EmbeddedPostgresError({ message: `Could not start the embedded PostgreSQL in ${options.dataDir}`, cause })
     }),
     (server) => Effect.promise(() => server.stop().catch(() => undefined))
   )

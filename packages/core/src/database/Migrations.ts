@@ -78,9 +78,9 @@ export const ensureCurrent = (sets: ReadonlyArray<MigrationSet>) =>
         : Effect.fail(
             new DatabaseError({
               reason: "behind",
-              message: `The database is behind: ${list.length} migration(s) not applied (${list.slice(0, 3).join(", ")}${
-                list.length > 3 ? ", …" : ""
-              }). Run \`kas migrate\` first.`
+              message:
+                `The database is behind: ${list.length} migration(s) not applied ` +
+                `(${list.slice(0, 3).join(", ")}${list.length > 3 ? ", …" : ""}). Run \`kas migrate\` first.`
             })
           )
     )

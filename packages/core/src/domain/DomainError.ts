@@ -18,7 +18,9 @@ export class DomainRuleError extends Schema.TaggedError<DomainRuleError>()("Doma
   message: Schema.String
 }) {}
 
-/** A company merge would give two policies with the same person-year and policy number at the target (jobs.md §8.14). */
+/**
+ * A company merge would give two policies with the same person-year and policy number at the target (jobs.md §8.14).
+ */
 export class MergeConflict extends Schema.TaggedError<MergeConflict>()("MergeConflict", {
   /** "{cpr} {year} {policy number}" per conflict. */
   conflicts: Schema.Array(Schema.String),
@@ -28,7 +30,8 @@ export class MergeConflict extends Schema.TaggedError<MergeConflict>()("MergeCon
   static of(conflicts: ReadonlyArray<string>): MergeConflict {
     return new MergeConflict({
       conflicts,
-      message: `Fletningen ville give to policer med samme policenummer for samme person og år:\n${conflicts.join("\n")}`
+      message:
+        "Fletningen ville give to policer med samme policenummer for samme person og år:\n" + conflicts.join("\n")
     })
   }
 }

@@ -4,7 +4,13 @@ import { Kroner } from "./Kroner.js"
 /** e-Boks dispatch status (domain.md §2.11). */
 export const DispatchStatus = Schema.Literal("created", "send", "post_processing", "failed")
 /** e-Boks post-processing status. */
-export const PostProcessingStatus = Schema.Literal("", "pending", "address resolved", "address not found", "remote printed")
+export const PostProcessingStatus = Schema.Literal(
+  "",
+  "pending",
+  "address resolved",
+  "address not found",
+  "remote printed"
+)
 /** e-Boks recipient status. */
 export const RecipientStatus = Schema.Literal("", "exempt", "invalid", "dead", "minor")
 /** 1 BULK, 2 DUE_ON_DATE, 3 DUE, 4 PREV_AMOUNT_DUE, 5 REFUND (domain.md §2.13). */

@@ -27,7 +27,8 @@ export const KronerOrNull = Schema.NullOr(Kroner)
 /** Decodes one bigint column value quickly (bulk paths), throwing on anything that is not a safe integer. */
 export const kronerOf = (value: string | number | bigint | null): number => {
   const n = typeof value === "number" ? value : Number(value)
-  if (value === null || !Number.isSafeInteger(n)) throw new RangeError(`Not whole kroner within ±2^53: ${String(value)}`)
+  if (value === null || !Number.isSafeInteger(n))
+    throw new RangeError(`Not whole kroner within ±2^53: ${String(value)}`)
   return n
 }
 

@@ -31,8 +31,11 @@ export const prefilledAdjustedAmount = (policy: PolicyAmounts): number | null =>
 
 /** The first non-null of assessed, self-reported, prefilled-adjusted and the stored base amount, else 0 (§3.2). */
 export const baseAmount = (policy: PolicyAmounts): number =>
-  policy.assessedAmount ?? policy.selfReportedAmount ?? prefilledAdjustedAmount(policy) ??
-    policy.baseCalculationAmount ?? 0
+  policy.assessedAmount ??
+  policy.selfReportedAmount ??
+  prefilledAdjustedAmount(policy) ??
+  policy.baseCalculationAmount ??
+  0
 
 /** Who pays a policy's tax: the company (agreement or override) unless the citizen was made to pay (§2.7). */
 export const pensionCompanyPays = (flags: {

@@ -77,8 +77,12 @@ export const belowIndifferenceLimit = (amount: number, limit: number = INDIFFERE
 
 /** A date as dd-mm-yyyy in a time zone (the staff UI's date format). */
 export const formatDate = (date: Date, timeZone: string): string => {
-  const parts = new Intl.DateTimeFormat("en-GB", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" })
-    .formatToParts(date)
+  const parts = new Intl.DateTimeFormat("en-GB", {
+    timeZone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit"
+  }).formatToParts(date)
   const part = (type: string) => parts.find((p) => p.type === type)?.value ?? ""
   return `${part("day")}-${part("month")}-${part("year")}`
 }

@@ -69,8 +69,8 @@ const uploadReason: Readonly<Record<Uploads.UploadProblem, Reason>> = {
 
 /**
  * The rules the submission breaks (all but `companyCapReached`, which the back office finds under the person-year's
- * lock while it creates the named companies), in field order; empty when it may be applied. Unknown policy or document ids are
- * not field problems: the back office answers 404 for them first.
+ * lock while it creates the named companies), in field order; empty when it may be applied. Unknown policy or
+ * document ids are not field problems: the back office answers 404 for them first.
  */
 export const validateSubmission = (
   data: Contract.Submission,

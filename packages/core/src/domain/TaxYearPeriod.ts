@@ -88,8 +88,9 @@ export const check = (
 ): Either.Either<void, TaxYearPeriodError> => {
   if (allows(yearPart, action)) return Either.void
   const allowed = allowedPeriods[action]
-  const message = options?.jobTitle === undefined
-    ? staffMessage(action, yearPart)
-    : `Kan kun ${options.jobTitle} år som er i perioden ${allowed.join(" eller ")}`
+  const message =
+    options?.jobTitle === undefined
+      ? staffMessage(action, yearPart)
+      : `Kan kun ${options.jobTitle} år som er i perioden ${allowed.join(" eller ")}`
   return Either.left(new TaxYearPeriodError({ action, yearPart, allowed, message }))
 }

@@ -62,14 +62,16 @@ export const da = {
   prefilledAmount: "Fortrykt beløb",
   ourCalculation: "Vores beregning: {value}",
   adjustedExplanation:
-    "Beløbet er justeret for antal skattepligtige dage i skatteåret jf. følgende udregning: Fortrykt beløb ({X}) × skattepligtsdage ({N}) / dage i {YEAR} ({D})",
+    "Beløbet er justeret for antal skattepligtige dage i skatteåret jf. følgende udregning: Fortrykt beløb ({X}) × " +
+    "skattepligtsdage ({N}) / dage i {YEAR} ({D})",
   amount: "Beløb:",
   yourCorrection: "Deres rettelse:",
   partialYearHint: "Beløbet skal være justeret for antal skattepligtige dage i skatteåret",
   companyPays: "Skatten for denne pensionsordning betales automatisk af pensionsselskabet",
   docsHeading: "Dokumentation for betalt kapitalafkastskat",
   docsHelp:
-    "Vedhæft dokumentation for betalt kapitalafkastskat. Dokumentation for betaling både i Grønland og i udlandet kan vedhæftes her.",
+    "Vedhæft dokumentation for betalt kapitalafkastskat. Dokumentation for betaling både i Grønland og i udlandet " +
+    "kan vedhæftes her.",
   docsHelpForeign: "Vedhæft dokumentation for betalt kapitalafkastskat i udlandet.",
   keepFile: "Behold fil",
   description: "Beskrivelse",
@@ -79,7 +81,8 @@ export const da = {
   generalNotes:
     "Er der yderligere information, som skal selvangives i forbindelse med udfyldelsen af KAS-selvangivelse?",
   foreignNotes:
-    "Privat indbetaling til pensionsordninger i andre lande. Angiv landet, som pensionsordningen er hjemmehørende i, samt størrelsen på det indskudte beløb",
+    "Privat indbetaling til pensionsordninger i andre lande. Angiv landet, som pensionsordningen er hjemmehørende " +
+    "i, samt størrelsen på det indskudte beløb",
   submit: "Indsend",
   errorSummary: "Formularen indeholder fejl",
   wholeNumber: "Indtast et heltal",
@@ -101,7 +104,8 @@ export const da = {
   submitted: "Selvangivelse opdateret. Tryk på knappen for at åbne formularen igen",
   openForm: "Åbn selvangivelse",
   closed:
-    "Digital indberetning af selvangivelse for dette skatteår, er ikke længere tilgængelig. Kontakt venligst Skattestyrelsen.",
+    "Digital indberetning af selvangivelse for dette skatteår, er ikke længere tilgængelig. Kontakt venligst " +
+    "Skattestyrelsen.",
   closedLink: "Se skatteår {year}",
   badRequest: "Ugyldig anmodning",
   notFound: "Siden blev ikke fundet"

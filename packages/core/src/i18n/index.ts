@@ -33,4 +33,6 @@ export const translator =
 
 /** Whole kroner with "." as thousands separator (selvbetjening.md §12). */
 export const formatAmount = (n: number | null | undefined): string =>
-  n === null || n === undefined ? "" : (n < 0 ? "-" : "") + String(Math.abs(Math.trunc(n))).replace(/\B(?=(\d{3})+(?!\d))/g, ".")
+  n === null || n === undefined
+    ? ""
+    : (n < 0 ? "-" : "") + String(Math.abs(Math.trunc(n))).replace(/\B(?=(\d{3})+(?!\d))/g, ".")

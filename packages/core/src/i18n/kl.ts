@@ -30,16 +30,21 @@ export const kl: Partial<Record<MessageKey, string>> = {
   amount: "Aningaasat:",
   yourCorrection: "Illit aaqqiissutit:",
   companyPays:
-    "Soraarnerussutisiaqarnissamut aaqqissuussinermut uunga tunngatillugu akileraarut soraarnerussutisiaqarnissamut aaqqissuussivimmit ingerlaannaartumik akilerneqassaaq",
+    "Soraarnerussutisiaqarnissamut aaqqissuussinermut uunga tunngatillugu akileraarut " +
+    "soraarnerussutisiaqarnissamut aaqqissuussivimmit ingerlaannaartumik akilerneqassaaq",
   docsHeading: "Pigisanit pissarsianit akileraarutip akilersimasap uppernarsaataa",
   docsHelpForeign: "Pigisanit pissarsianit akileraarutip nunami allami akilersimasap uppernarsaataa ilanngunneqassaaq.",
   docsHelp:
-    "Pigisanit pissarsianit akileraarutip akilersimasap uppernarsaataa ilanngunneqassaaq. Kalaallit Nunaanni aamma nunami allami akilersimasat uppernarsaataat uani tamaasa ilanngunneqarsinnaapput.",
+    "Pigisanit pissarsianit akileraarutip akilersimasap uppernarsaataa ilanngunneqassaaq. Kalaallit Nunaanni aamma " +
+    "nunami allami akilersimasat uppernarsaataat uani tamaasa ilanngunneqarsinnaapput.",
   remove: "Peeruk",
   generalNotes:
-    "Soraarnerussutisiaqarnissamut aaqqissuussinerit nunani allaniittut ilaat pillugit nammineerluni nalunaarsuinermut atatillugu paasissutissanik allanik nammineerluni nalunaagassaqarpa?",
+    "Soraarnerussutisiaqarnissamut aaqqissuussinerit nunani allaniittut ilaat pillugit nammineerluni " +
+    "nalunaarsuinermut atatillugu paasissutissanik allanik nammineerluni nalunaagassaqarpa?",
   foreignNotes:
-    "Soraarnerussutisiaqarnissamut aaqqissuussinernut nunani allaniittunut namminerisamik akiliutit. Nuna soraarnerussutisiaqarnissamut aaqqissuussinerup pilersinneqarfia kiisalu aningaasat akiliutigineqartut amerlassusiat nalunaakkit.",
+    "Soraarnerussutisiaqarnissamut aaqqissuussinernut nunani allaniittunut namminerisamik akiliutit. Nuna " +
+    "soraarnerussutisiaqarnissamut aaqqissuussinerup pilersinneqarfia kiisalu aningaasat akiliutigineqartut " +
+    "amerlassusiat nalunaakkit.",
   submit: "Nassiuguk",
   noPersonData: "Inuk taanna pillugu paasissutissat amigaataapput",
   submitted: "Nammineerluni nalunaarsuiffik maanna nutarterneqarpoq. Immersugaq ammaqqikkumagukku attataasaq",
@@ -49,7 +54,8 @@ export const kl: Partial<Record<MessageKey, string>> = {
   summary: "Eqikkaaneq",
   notesGeneralHeading: "Nammineerluni nalunaarsuinermi nalunaagassat allat.",
   notesForeignHeading:
-    "Soraarnerussutisiaqarnissamut aaqqissuussinernut nunani allaniittunut, nammineq pilersissimasanut akiliutit. Amerlassusiat aamma nuna nalunaakkit.",
+    "Soraarnerussutisiaqarnissamut aaqqissuussinernut nunani allaniittunut, nammineq pilersissimasanut akiliutit. " +
+    "Amerlassusiat aamma nuna nalunaakkit.",
   noNotes: "Nalunaagaqanngilaq",
   chooseCompany: "--- aqqa nalunaaruk ---"
 }

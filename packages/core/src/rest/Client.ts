@@ -7,7 +7,9 @@ import { Agent } from "undici"
 import type { Cpr } from "../domain/Cpr.js"
 import * as C from "./Contract.js"
 
-/** The back office could not be used: unreachable or timed out, an unexpected status, or an answer that does not decode. */
+/**
+ * The back office could not be used: unreachable or timed out, an unexpected status, or an answer that does not decode.
+ */
 export class RestError extends Data.TaggedError("RestError")<{
   readonly reason: "unreachable" | "timeout" | "status" | "decode"
   readonly status?: number | undefined

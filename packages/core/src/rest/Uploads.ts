@@ -48,7 +48,10 @@ export const sniffedType = (content: Uint8Array): AllowedType | null =>
  */
 export const storedContentType = (content: Uint8Array): string => sniffedType(content) ?? "application/octet-stream"
 
-/** The type of a file judged by its content and its name, or null when either is not PDF, JPEG or PNG (or they disagree). */
+/**
+ * The type of a file judged by its content and its name, or null when either is not PDF, JPEG or PNG (or they
+ * disagree).
+ */
 export const allowedType = (name: string, content: Uint8Array): AllowedType | null => {
   const type = sniffedType(content)
   if (type === null) return null
@@ -82,7 +85,11 @@ export const shortenFileName = safeFileName
  */
 export const repeatedPolicies = (policies: ReadonlyArray<{ readonly id: number }>): ReadonlyArray<number> => {
   const seen = new Set<number>()
-  return policies.flatMap((p, i) => (seen.has(p.id) ? [i] : (seen.add(p.id), [])))
+  return policies.flatMap((p, i) => {
+    if (seen.has(p.id)) return [i]
+    seen.add(p.id)
+    return []
+  })
 }
 
 /** Danish messages of the upload rules (the back office answers with these). */

@@ -20,11 +20,14 @@ interface AxeResult {
 /** Every WCAG 2.1 A/AA violation axe-core finds on the page as it is now: one line per rule and element. */
 export const violations = async (page: Page): Promise<ReadonlyArray<string>> => {
   // Runs in the page: `axe` and `document` are the page's globals.
-  const result = await page.evaluate((tags) => {
-    type Axe = { run: (context: unknown, options: unknown) => Promise<AxeResult> }
-    const page = globalThis as unknown as { axe: Axe; document: unknown }
-    return page.axe.run(page.document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] })
-  }, [...WCAG_TAGS])
+  const result = await page.evaluate(
+    (tags) => {
+      type Axe = { run: (context: unknown, options: unknown) => Promise<AxeResult> }
+      const page = globalThis as unknown as { axe: Axe; document: unknown }
+      return page.axe.run(page.document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] })
+    },
+    [...WCAG_TAGS]
+  )
   return result.violations.flatMap((v) =>
     v.nodes.map((n) => `${v.id} (${v.impact}): ${v.help} at ${JSON.stringify(n.target)} ${n.failureSummary ?? ""}`)
   )

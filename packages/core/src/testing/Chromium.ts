@@ -20,7 +20,8 @@ export const CHROMIUM_ARGS: ReadonlyArray<string> = [
  */
 export const browserTestsEnabled = (): boolean => {
   if (process.env.CI === "true") {
-    if (!existsSync(CHROMIUM_PATH)) throw new Error(`CI requires ${CHROMIUM_PATH} for the browser tests (apt-get install chromium)`)
+    if (!existsSync(CHROMIUM_PATH))
+      throw new Error(`CI requires ${CHROMIUM_PATH} for the browser tests (apt-get install chromium)`)
     return true
   }
   return existsSync(CHROMIUM_PATH)

@@ -59,10 +59,9 @@ export const setupTestServer = async (sets: ReadonlyArray<MigrationSet>): Promis
   process.env[TEMPLATE_ENV] = template
   return async () => {
     await admin(adminUrl, async (c) => {
-      const rows = await c.query<{ datname: string }>(
-        "select datname from pg_database where datname like $1",
-        [`kas_t_${process.pid}_%`]
-      )
+      const rows = await c.query<{ datname: string }>("select datname from pg_database where datname like $1", [
+        `kas_t_${process.pid}_%`
+      ])
       for (const r of rows.rows) await c.query(`drop database if exists ${r.datname} with (force)`)
       await c.query(`drop database if exists ${template} with (force)`)
     }).catch(() => undefined)
@@ -119,11 +118,10 @@ export const createEmptyDatabase = async (): Promise<TestDb> => {
 }
 
 /** A `PgClient`/`SqlClient` layer on a fresh clone of the template, dropped when the layer is released. */
-export const layer: Layer.Layer<PgClient.PgClient | import("@effect/sql").SqlClient.SqlClient, unknown> = Layer.unwrapScoped(
-  Effect.acquireRelease(
-    Effect.promise(() => createTestDatabase()),
-    (db) => Effect.promise(() => db.drop().catch(() => undefined))
-  ).pipe(
-    Effect.map((db) => PgClient.layer({ url: Redacted.make(db.url), maxConnections: 5 }))
+export const layer: Layer.Layer<PgClient.PgClient | import("@effect/sql").SqlClient.SqlClient, unknown> =
+  Layer.unwrapScoped(
+    Effect.acquireRelease(
+      Effect.promise(() => createTestDatabase()),
+      (db) => Effect.promise(() => db.drop().catch(() => undefined))
+    ).pipe(Effect.map((db) => PgClient.layer({ url: Redacted.make(db.url), maxConnections: 5 })))
   )
-)

@@ -46,7 +46,8 @@ export const parseMultipart = (
     try {
       bb = busboy({
         headers: req.headers,
-        // Browsers and undici send file names as UTF-8 (busboy's default, latin1, garbled "æøå" and every non-ASCII name).
+        // Browsers and undici send file names as UTF-8 (busboy's default, latin1, garbled "æøå" and every non-ASCII
+        // name).
         defParamCharset: "utf8",
         limits: {
           fileSize: options.maxFileBytes,
@@ -74,7 +75,9 @@ export const parseMultipart = (
       if (total > options.maxTotalBytes) fail(tooLarge())
     })
     bb.on("field", (name, value) => {
-      ;(fields[name] ??= []).push(value)
+      const values = fields[name] ?? []
+      values.push(value)
+      fields[name] = values
     })
     bb.on("file", (field, stream, info) => {
       const chunks: Array<Buffer> = []

@@ -23,12 +23,18 @@ const stdoutLines = (): ((line: string) => void) => {
 
 let shared: ((line: string) => void) | undefined
 
+/** The process's one stdout writer, made on first use. */
+const sharedLines = (): ((line: string) => void) => {
+  if (shared === undefined) shared = stdoutLines()
+  return shared
+}
+
 /**
  * One line per request on stdout: method, path (CPR numbers masked), status, duration. Query strings are left out
  * (they may hold ids).
  */
 export const requestLog =
-  (name: string, write: (line: string) => void = (shared ??= stdoutLines())): Middleware =>
+  (name: string, write: (line: string) => void = sharedLines()): Middleware =>
   async (ctx, next) => {
     const start = process.hrtime.bigint()
     try {

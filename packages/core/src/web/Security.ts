@@ -10,7 +10,8 @@ export interface SecurityState {
  * Security headers with a fresh CSP nonce per request (ctx.state.nonce). Scripts and styles load only from this
  * origin or carry the nonce; no framing; no referrer leaks.
  */
-export const securityHeaders = (options: { readonly secure: boolean; readonly extraConnect?: ReadonlyArray<string> }): Middleware =>
+export const securityHeaders =
+  (options: { readonly secure: boolean; readonly extraConnect?: ReadonlyArray<string> }): Middleware =>
   async (ctx, next) => {
     const nonce = randomBytes(16).toString("base64")
     ctx.state.nonce = nonce

@@ -43,12 +43,13 @@ const key = (token: string) => createHash("sha256").update(token).digest("hex")
  * Cookie sessions stored server-side with an idle timeout: every request pushes the expiry forward.
  * Cookies are HttpOnly, SameSite=Lax, and Secure outside development.
  */
-export const sessions = (options: {
-  readonly store: SessionStore
-  readonly cookieName: string
-  readonly idleSeconds: number
-  readonly secure: boolean
-}): Middleware =>
+export const sessions =
+  (options: {
+    readonly store: SessionStore
+    readonly cookieName: string
+    readonly idleSeconds: number
+    readonly secure: boolean
+  }): Middleware =>
   async (ctx, next) => {
     const token = ctx.cookies.get(options.cookieName)
     let data: SessionData | undefined = token ? await options.store.load(key(token)) : undefined

@@ -31,18 +31,31 @@ export const views = (options: {
 }
 
 /** Renders a view to a string (used by the error pages and by job result templates). */
-export const renderView = async (dirs: ReadonlyArray<string>, view: string, data: Record<string, unknown>, cache = true): Promise<string> =>
-  runTemplate(dirs, resolveView(dirs, view, cache), data, cache)
+export const renderView = async (
+  dirs: ReadonlyArray<string>,
+  view: string,
+  data: Record<string, unknown>,
+  cache = true
+): Promise<string> => runTemplate(dirs, resolveView(dirs, view, cache), data, cache)
 
 /** A template compiled in EJS's "client" form: the include function is ours to give. */
-type Template = (locals: Record<string, unknown>, escape: (s: unknown) => string, include: (path: string, data?: Record<string, unknown>) => string) => string
+type Template = (
+  locals: Record<string, unknown>,
+  escapeHtml: (s: unknown) => string,
+  include: (path: string, data?: Record<string, unknown>) => string
+) => string
 
 /**
  * Runs a template with `include` resolved by us: EJS's own include looks each included file up on disk (existsSync) and
  * copies all the page's data for every include on every render; here an include is resolved once (with caching on) and
  * gets the page's data itself, or a copy with the include's own data over it, as in EJS.
  */
-const runTemplate = (dirs: ReadonlyArray<string>, file: string, data: Record<string, unknown>, cache: boolean): string =>
+const runTemplate = (
+  dirs: ReadonlyArray<string>,
+  file: string,
+  data: Record<string, unknown>,
+  cache: boolean
+): string =>
   compiledTemplate(dirs, file, cache)(data, ejs.escapeXML, (included, extra) =>
     runTemplate(dirs, resolveInclude(dirs, file, included, cache), extra ? { ...data, ...extra } : data, cache)
   )
@@ -65,17 +78,23 @@ const compiledTemplate = (dirs: ReadonlyArray<string>, file: string, cache: bool
 const compileTemplate = (source: string, file: string, dirs: ReadonlyArray<string>): Template => {
   const options = { client: true, filename: file, views: [...dirs], async: false, rmWhitespace: false }
   try {
-    return ejs.compile(source, { ...options, _with: false, destructuredLocals: localNames(source) }) as unknown as Template
+    return ejs.compile(source, {
+      ...options,
+      _with: false,
+      destructuredLocals: localNames(source)
+    }) as unknown as Template
   } catch {
     return ejs.compile(source, options) as unknown as Template
   }
 }
 
 const NOT_LOCALS = new Set(
-  ("break case catch class const continue debugger default delete do else enum export extends false finally for function if import in " +
-    "instanceof new null return super switch this throw true try typeof var void while with yield let static await of undefined arguments " +
-    "implements interface package private protected public eval locals include escapeFn rethrow __output __append __line __lines __filename __locals")
-    .split(" ")
+  (
+    "break case catch class const continue debugger default delete do else enum export extends false finally for " +
+    "function if import in instanceof new null return super switch this throw true try typeof var void while with " +
+    "yield let static await of undefined arguments implements interface package private protected public eval " +
+    "locals include escapeFn rethrow __output __append __line __lines __filename __locals"
+  ).split(" ")
 )
 
 /**

@@ -129,8 +129,10 @@ export const invariantBreaches = (policyIds?: ReadonlyArray<number>) =>
     const rows = yield* sql<{ id: number; yaa: string; used: string; ft: string; into: string; out: string }>`
     select p.id, p.year_adjusted_amount::text as yaa, p.used_negative_return::text as used,
       p.calculated_full_tax::text as ft,
-      (select coalesce(sum(transferred_negative_payout), 0) from kas.loss_transfer where used_for_id = p.id)::text as into,
-      (select coalesce(sum(transferred_negative_payout), 0) from kas.loss_transfer where used_from_id = p.id)::text as out
+      (select coalesce(sum(transferred_negative_payout), 0) from kas.loss_transfer
+        where used_for_id = p.id)::text as into,
+      (select coalesce(sum(transferred_negative_payout), 0) from kas.loss_transfer
+        where used_from_id = p.id)::text as out
     from kas.policy_tax_year p ${policyIds === undefined ? sql`` : sql`where p.id in ${sql.in(policyIds)}`}
     order by p.id`
     const breaches: Array<string> = []

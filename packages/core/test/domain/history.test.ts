@@ -15,8 +15,16 @@ import {
 import { company, domainLayer, ensureYears } from "./fixtures.js"
 
 const person = (cpr: string, name: string) => ({
-  cpr: Cpr.make(cpr), name, municipality_code: 956, municipality_name: "Sermersooq", address_line_1: "Aqqusinersuaq 1",
-  address_line_2: null, address_line_3: null, address_line_4: null, address_line_5: null, full_address: null
+  cpr: Cpr.make(cpr),
+  name,
+  municipality_code: 956,
+  municipality_name: "Sermersooq",
+  address_line_1: "Aqqusinersuaq 1",
+  address_line_2: null,
+  address_line_3: null,
+  address_line_4: null,
+  address_line_5: null,
+  full_address: null
 })
 
 const trail = (entity: Parameters<History["historyOf"]>[0], id: number) =>
@@ -41,16 +49,34 @@ describe("audit history", () => {
           ["~", "importer", Reasons.updatedByImport]
         ])
 
-        const { all } = yield* persons.ensurePersonTaxYears([{ person_id: p.id, tax_year_id: years.get(2023)! }], "importer")
+        const { all } = yield* persons.ensurePersonTaxYears(
+          [{ person_id: p.id, tax_year_id: years.get(2023)! }],
+          "importer"
+        )
         const pty = all[0]!.id
-        yield* persons.updateNotes(pty, { foreign_pension_notes: "Pension i DK", general_notes: null }, "0505055555", Reasons.selfServiceSubmitted)
-        yield* persons.updateNotes(pty, { foreign_pension_notes: "Pension i DK", general_notes: null }, "0505055555", Reasons.selfServiceSubmitted)
+        yield* persons.updateNotes(
+          pty,
+          { foreign_pension_notes: "Pension i DK", general_notes: null },
+          "0505055555",
+          Reasons.selfServiceSubmitted
+        )
+        yield* persons.updateNotes(
+          pty,
+          { foreign_pension_notes: "Pension i DK", general_notes: null },
+          "0505055555",
+          Reasons.selfServiceSubmitted
+        )
         assert.deepStrictEqual(yield* trail("PersonTaxYear", pty), [
           ["+", "importer", Reasons.createdByImport],
           ["~", "0505055555", Reasons.selfServiceSubmitted]
         ])
 
-        const entry = { person_tax_year_id: pty, imported_census_id: "6f1c3c1e-0000-4000-8000-000000000001", number_of_days: 200, fully_tax_liable: true }
+        const entry = {
+          person_tax_year_id: pty,
+          imported_census_id: "6f1c3c1e-0000-4000-8000-000000000001",
+          number_of_days: 200,
+          fully_tax_liable: true
+        }
         yield* persons.upsertCensusEntries([entry], "importer")
         yield* persons.upsertCensusEntries([entry], "importer")
         yield* persons.upsertCensusEntries([{ ...entry, number_of_days: 365 }], "importer")
@@ -61,25 +87,39 @@ describe("audit history", () => {
         ])
 
         const c = yield* company(55555555)
-        const policy = yield* policies.create({ person_tax_year_id: pty, pension_company_id: c, policy_number: "P-1", prefilled_amount: 1000 }, "staff")
+        const policy = yield* policies.create(
+          { person_tax_year_id: pty, pension_company_id: c, policy_number: "P-1", prefilled_amount: 1000 },
+          "staff"
+        )
         // Created and calculated in one transaction: one entry, with the calculated values.
         const policyTrail = yield* (yield* History).historyOf("PolicyTaxYear", policy.id)
-        assert.deepStrictEqual(policyTrail.map((e) => [e.history_type, e.history_user, e.change_reason]), [
-          ["+", "staff", Reasons.recalcPolicyCreated]
-        ])
+        assert.deepStrictEqual(
+          policyTrail.map((e) => [e.history_type, e.history_user, e.change_reason]),
+          [["+", "staff", Reasons.recalcPolicyCreated]]
+        )
         assert.strictEqual(policyTrail[0]!.snapshot.calculated_result, 153)
 
         const staffId = yield* (yield* SystemUsers).idOf("sagsbehandler1")
         const note = yield* notes.addNote({ person_tax_year_id: pty }, staffId, "Ring til borgeren", "sagsbehandler1")
         yield* notes.editNote(note.id, staffId, "Ring til borgeren", "sagsbehandler1")
         yield* notes.editNote(note.id, staffId, "Borgeren er ringet op", "sagsbehandler1")
-        assert.deepStrictEqual(yield* trail("Note", note.id), [["+", "sagsbehandler1", null], ["~", "sagsbehandler1", null]])
+        assert.deepStrictEqual(yield* trail("Note", note.id), [
+          ["+", "sagsbehandler1", null],
+          ["~", "sagsbehandler1", null]
+        ])
         assert.strictEqual((yield* persons.getPersonTaxYear(pty)).all_documents_and_notes_handled, false)
 
-        const doc = yield* notes.addDocument({ person_tax_year_id: pty, policy_tax_year_id: policy.id },
-          { name: "kontoudtog.pdf", description: "", content: new TextEncoder().encode("%PDF-1.4") }, null, "0505055555")
+        const doc = yield* notes.addDocument(
+          { person_tax_year_id: pty, policy_tax_year_id: policy.id },
+          { name: "kontoudtog.pdf", description: "", content: new TextEncoder().encode("%PDF-1.4") },
+          null,
+          "0505055555"
+        )
         yield* notes.removeDocument(doc.id, "0505055555")
-        assert.deepStrictEqual(yield* trail("PolicyDocument", doc.id), [["+", "0505055555", null], ["-", "0505055555", null]])
+        assert.deepStrictEqual(yield* trail("PolicyDocument", doc.id), [
+          ["+", "0505055555", null],
+          ["-", "0505055555", null]
+        ])
         const sql = yield* SqlClient.SqlClient
         assert.strictEqual((yield* sql`select 1 from kas.file where id = ${doc.file_id}`).length, 0)
       })
@@ -108,12 +148,23 @@ describe("audit history", () => {
         const years = yield* ensureYears([2022])
         yield* persons.upsertImported([person("0707077777", "Nuka")], "importer")
         const p = yield* persons.getByCpr(Cpr.make("0707077777"))
-        const { all } = yield* persons.ensurePersonTaxYears([{ person_id: p.id, tax_year_id: years.get(2022)! }], "importer")
+        const { all } = yield* persons.ensurePersonTaxYears(
+          [{ person_id: p.id, tax_year_id: years.get(2022)! }],
+          "importer"
+        )
         const pty = all[0]!.id
         const c = yield* company(77777777)
-        const policy = yield* policies.create({ person_tax_year_id: pty, pension_company_id: c, policy_number: "N-1", prefilled_amount: 36500 }, "staff")
+        const policy = yield* policies.create(
+          { person_tax_year_id: pty, pension_company_id: c, policy_number: "N-1", prefilled_amount: 36500 },
+          "staff"
+        )
         assert.strictEqual(policy.calculated_result, 5584)
-        const entry = { person_tax_year_id: pty, imported_census_id: "6f1c3c1e-0000-4000-8000-000000000002", number_of_days: 100, fully_tax_liable: true }
+        const entry = {
+          person_tax_year_id: pty,
+          imported_census_id: "6f1c3c1e-0000-4000-8000-000000000002",
+          number_of_days: 100,
+          fully_tax_liable: true
+        }
         const { personTaxYearIds } = yield* persons.upsertCensusEntries([entry], "importer")
         const result = yield* recalculation.recalculatePersonTaxYears(personTaxYearIds, Reasons.recalcCensus)
         assert.deepStrictEqual(result, { changedPersonTaxYears: [pty], notes: 1 })
@@ -125,7 +176,10 @@ describe("audit history", () => {
         assert.strictEqual(note!.policy_tax_year_id, policy.id)
         assert.strictEqual(note!.author_id, yield* (yield* SystemUsers).idOf("admin"))
         // Running it again changes nothing and adds no note.
-        assert.deepStrictEqual(yield* recalculation.recalculatePersonTaxYear(pty, Reasons.recalcCensus), { changedPersonTaxYears: [], notes: 0 })
+        assert.deepStrictEqual(yield* recalculation.recalculatePersonTaxYear(pty, Reasons.recalcCensus), {
+          changedPersonTaxYears: [],
+          notes: 0
+        })
       })
     )
   })

@@ -24,8 +24,16 @@ describe("loss carry-forward in the database", () => {
         const recalculation = yield* Recalculation
         const { personTaxYears } = yield* personWithYears("0101011111", [2015, 2016, 2017, 2018])
         const c = yield* company(11111111)
-        const a = yield* policyOverYears(personTaxYears, c, "A-1", [[2015, -1000], [2016, 300], [2017, 500], [2018, 800]])
-        const b = yield* policyOverYears(personTaxYears, c, "B-2", [[2015, -500], [2016, 1000]])
+        const a = yield* policyOverYears(personTaxYears, c, "A-1", [
+          [2015, -1000],
+          [2016, 300],
+          [2017, 500],
+          [2018, 800]
+        ])
+        const b = yield* policyOverYears(personTaxYears, c, "B-2", [
+          [2015, -500],
+          [2016, 1000]
+        ])
         assert.deepStrictEqual(yield* cellMap(a), { "2015→2016": 300, "2015→2017": 500, "2015→2018": 200 })
         assert.deepStrictEqual(yield* cellMap(b), { "2015→2016": 500 })
         assert.deepStrictEqual(yield* results(a), { 2015: [-1000, 0], 2016: [300, 0], 2017: [500, 0], 2018: [800, 91] })
@@ -40,12 +48,18 @@ describe("loss carry-forward in the database", () => {
         // A protected cell above what 2018 then wants is cut back to the wanted amount (W < S).
         yield* policies.saveCell({ ...cell, value: 200 }, "staff")
         yield* sql`update kas.policy_tax_year set self_reported_amount = 150 where id = ${a.get(2018)!}`
-        yield* recalculation.recalculatePolicy(a.get(2018)!, Reasons.recalcSelfReported).pipe(
-          withAudit("staff", Reasons.recalcSelfReported)
-        )
+        yield* recalculation
+          .recalculatePolicy(a.get(2018)!, Reasons.recalcSelfReported)
+          .pipe(withAudit("staff", Reasons.recalcSelfReported))
         assert.deepStrictEqual(yield* cellMap(a), { "2015→2016": 300, "2015→2017": 500, "2015→2018": 150 })
-        const history = yield* (yield* History).historyOf("LossTransfer", String((yield* sql<{ id: number }>`
-          select id from kas.loss_transfer where used_from_id = ${a.get(2015)!} and used_for_id = ${a.get(2018)!}`)[0]!.id))
+        const history = yield* (yield* History).historyOf(
+          "LossTransfer",
+          String(
+            (yield* sql<{ id: number }>`
+          select id from kas.loss_transfer where used_from_id = ${a.get(2015)!} and used_for_id = ${a.get(2018)!}`)[0]!
+              .id
+          )
+        )
         assert.deepStrictEqual(history.map((h) => [h.history_type, h.change_reason, h.history_user]).slice(-2), [
           ["~", Reasons.manualCorrection, "staff"],
           ["~", Reasons.protectedOver(150), "staff"]
@@ -62,7 +76,12 @@ describe("loss carry-forward in the database", () => {
         yield* sql`update kas.policy_tax_year set prefilled_amount = -600 where id = ${a.get(2015)!}`
         yield* recalculation.recalculatePolicy(a.get(2015)!, Reasons.recalcR75)
         assert.deepStrictEqual(yield* cellMap(a), { "2015→2017": 400, "2015→2018": 200 })
-        assert.deepStrictEqual(yield* results(a), { 2015: [-600, 0], 2016: [300, 45], 2017: [500, 15], 2018: [800, 91] })
+        assert.deepStrictEqual(yield* results(a), {
+          2015: [-600, 0],
+          2016: [300, 45],
+          2017: [500, 15],
+          2018: [800, 91]
+        })
         const reasons = yield* sql<{ change_reason: string }>`select change_reason from kas.history
           where entity_type = 'PolicyTaxYear' and entity_id = ${String(a.get(2016)!)} order by history_id desc limit 1`
         assert.strictEqual(reasons[0]!.change_reason, "Genberegning")
@@ -76,7 +95,11 @@ describe("loss carry-forward in the database", () => {
         const policies = yield* Policies
         const { personTaxYears } = yield* personWithYears("0202022222", [2015, 2016, 2017])
         const c = yield* company(22222222)
-        const p = yield* policyOverYears(personTaxYears, c, "C-3", [[2015, -1000], [2016, 800], [2017, 800]])
+        const p = yield* policyOverYears(personTaxYears, c, "C-3", [
+          [2015, -1000],
+          [2016, 800],
+          [2017, 800]
+        ])
         assert.deepStrictEqual(yield* cellMap(p), { "2015→2016": 800, "2015→2017": 200 })
         assert.deepStrictEqual(yield* results(p), { 2015: [-1000, 0], 2016: [800, 0], 2017: [800, 91] })
         yield* policies.setActive(p.get(2016)!, false, "staff")
@@ -95,7 +118,10 @@ describe("loss carry-forward in the database", () => {
         const recalculation = yield* Recalculation
         const { personTaxYears } = yield* personWithYears("0303033333", [2019, 2020])
         const c = yield* company(33333333)
-        const p = yield* policyOverYears(personTaxYears, c, "D-4", [[2019, -100], [2020, 1000]])
+        const p = yield* policyOverYears(personTaxYears, c, "D-4", [
+          [2019, -100],
+          [2020, 1000]
+        ])
         const [{ id: yearId }] = yield* sql<{ id: number }>`select id from kas.tax_year where year = 2020`
         const before = yield* sql<{ n: string }>`select count(*)::text as n from kas.history`
         const first = yield* recalculation.recalculateYear(yearId!, Reasons.recalcAutoligning)
@@ -110,37 +136,49 @@ describe("loss carry-forward in the database", () => {
       })
     )
 
-    it.effect("a year run whose loss shrinks recalculates the later years it cuts, as a single recalculation does", () =>
-      Effect.gen(function* () {
-        const sql = yield* SqlClient.SqlClient
-        const recalculation = yield* Recalculation
-        const c = yield* company(44444444)
-        const shape = [[2011, -1000], [2012, 800], [2013, 500]] as const
-        const one = yield* personWithYears("0404044444", [2011, 2012, 2013])
-        const e = yield* policyOverYears(one.personTaxYears, c, "E-5", shape)
-        const f = yield* policyOverYears(one.personTaxYears, c, "F-6", [[2011, 300], [2012, -200]])
-        const two = yield* personWithYears("0505055555", [2011, 2012, 2013])
-        const g = yield* policyOverYears(two.personTaxYears, c, "G-7", shape)
-        assert.deepStrictEqual(yield* cellMap(e), { "2011→2012": 800, "2011→2013": 200 })
-        // The 2011 losses shrink to 600 without a recalculation; G is recalculated on its own, E by the year run.
-        yield* sql`update kas.policy_tax_year set prefilled_amount = -600
+    it.effect(
+      "a year run whose loss shrinks recalculates the later years it cuts, as a single recalculation does",
+      () =>
+        Effect.gen(function* () {
+          const sql = yield* SqlClient.SqlClient
+          const recalculation = yield* Recalculation
+          const c = yield* company(44444444)
+          const shape = [
+            [2011, -1000],
+            [2012, 800],
+            [2013, 500]
+          ] as const
+          const one = yield* personWithYears("0404044444", [2011, 2012, 2013])
+          const e = yield* policyOverYears(one.personTaxYears, c, "E-5", shape)
+          const f = yield* policyOverYears(one.personTaxYears, c, "F-6", [
+            [2011, 300],
+            [2012, -200]
+          ])
+          const two = yield* personWithYears("0505055555", [2011, 2012, 2013])
+          const g = yield* policyOverYears(two.personTaxYears, c, "G-7", shape)
+          assert.deepStrictEqual(yield* cellMap(e), { "2011→2012": 800, "2011→2013": 200 })
+          // The 2011 losses shrink to 600 without a recalculation; G is recalculated on its own, E by the year run.
+          yield* sql`update kas.policy_tax_year set prefilled_amount = -600
           where id in (${e.get(2011)!}, ${g.get(2011)!})`
-        yield* recalculation.recalculatePolicy(g.get(2011)!, Reasons.recalcR75)
-        const [{ id: yearId }] = yield* sql<{ id: number }>`select id from kas.tax_year where year = 2011`
-        const run = yield* recalculation.recalculateYear(yearId!, Reasons.recalcR75)
-        assert.strictEqual(run.policies, 3)
-        const expected: Record<number, [number, number]> = { 2011: [-600, 0], 2012: [800, 61], 2013: [500, 45] }
-        assert.deepStrictEqual(yield* results(e), expected)
-        assert.deepStrictEqual(yield* results(g), expected)
-        assert.deepStrictEqual(yield* cellMap(e), { "2011→2012": 400, "2011→2013": 200 })
-        assert.deepStrictEqual(yield* cellMap(g), { "2011→2012": 400, "2011→2013": 200 })
-        assert.deepStrictEqual(yield* results(f), { 2011: [300, 45], 2012: [-200, 0] })
-        const reasons = yield* sql<{ entity_id: string; change_reason: string }>`select entity_id, change_reason
+          yield* recalculation.recalculatePolicy(g.get(2011)!, Reasons.recalcR75)
+          const [{ id: yearId }] = yield* sql<{ id: number }>`select id from kas.tax_year where year = 2011`
+          const run = yield* recalculation.recalculateYear(yearId!, Reasons.recalcR75)
+          assert.strictEqual(run.policies, 3)
+          const expected: Record<number, [number, number]> = { 2011: [-600, 0], 2012: [800, 61], 2013: [500, 45] }
+          assert.deepStrictEqual(yield* results(e), expected)
+          assert.deepStrictEqual(yield* results(g), expected)
+          assert.deepStrictEqual(yield* cellMap(e), { "2011→2012": 400, "2011→2013": 200 })
+          assert.deepStrictEqual(yield* cellMap(g), { "2011→2012": 400, "2011→2013": 200 })
+          assert.deepStrictEqual(yield* results(f), { 2011: [300, 45], 2012: [-200, 0] })
+          const reasons = yield* sql<{ entity_id: string; change_reason: string }>`select entity_id, change_reason
           from kas.history where entity_type = 'PolicyTaxYear'
             and entity_id in (${String(e.get(2012)!)}, ${String(g.get(2012)!)})
           and history_type = '~' order by history_id`
-        assert.deepStrictEqual(reasons.map((r) => r.change_reason), ["Genberegning", "Genberegning"])
-      })
+          assert.deepStrictEqual(
+            reasons.map((r) => r.change_reason),
+            ["Genberegning", "Genberegning"]
+          )
+        })
     )
   })
 })

@@ -24,7 +24,10 @@ describe("tax-year periods", () => {
         assert.strictEqual(after.length, 2)
         const tooLong = yield* Effect.exit(taxYears.create(2032, "x".repeat(61)))
         assert.isTrue(Exit.isFailure(tooLong))
-        assert.strictEqual((yield* taxYears.list()).some((y) => y.year === 2032), false)
+        assert.strictEqual(
+          (yield* taxYears.list()).some((y) => y.year === 2032),
+          false
+        )
       })
     )
 

@@ -12,16 +12,23 @@ describe("final statement inputs", () => {
         const { personTaxYears } = yield* personWithYears("0909090909", [2020, 2021])
         const citizenPays = yield* company(90000001)
         const companyPays = yield* company(90000002, true)
-        yield* policyOverYears(personTaxYears, citizenPays, "C-1", [[2020, -1000], [2021, 11_000]])
+        yield* policyOverYears(personTaxYears, citizenPays, "C-1", [
+          [2020, -1000],
+          [2021, 11_000]
+        ])
         yield* policyOverYears(personTaxYears, companyPays, "K-1", [[2021, 5000]])
         const inactive = yield* policyOverYears(personTaxYears, citizenPays, "I-1", [[2021, 5000]])
         yield* sql`update kas.policy_tax_year set active = false where id = ${inactive.get(2021)!}`
         const pty = personTaxYears.get(2021)!
-        yield* sql`insert into kas.transaction (person_tax_year_id, amount, status, type) values (${pty}, -200, 'transferred', 'prepayment')`
+        yield* sql`insert into kas.transaction (person_tax_year_id, amount, status, type)
+          values (${pty}, -200, 'transferred', 'prepayment')`
         const gathered = yield* (yield* StatementInputs).gather(pty)
         assert.deepStrictEqual(
           gathered.input.policies.map((p) => [p.policyNumber, p.pensionCompanyPays, p.taxToPay]),
-          [["C-1", false, 1530], ["K-1", true, 0]]
+          [
+            ["C-1", false, 1530],
+            ["K-1", true, 0]
+          ]
         )
         assert.strictEqual(gathered.input.previousStatementExists, false)
         const amounts = StatementAmounts.compute(gathered.input)

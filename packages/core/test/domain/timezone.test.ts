@@ -15,10 +15,19 @@ describe("TIMEZONE decides the date of new locks (configuration.md, domain.md §
   afterAll(() => db.drop())
 
   // UTC+14 and UTC−11 are always on different calendar dates, so each assertion can only pass with its own zone.
-  for (const [zone, year] of [["Pacific/Kiritimati", 2040], ["Pacific/Pago_Pago", 2041]] as const) {
+  for (const [zone, year] of [
+    ["Pacific/Kiritimati", 2040],
+    ["Pacific/Pago_Pago", 2041]
+  ] as const) {
     it(`a new tax year's lock and a closed lock use today in ${zone}`, async () => {
       const layer = TaxYears.Default.pipe(
-        Layer.provideMerge(Database.layer({ environment: "development", databaseUrl: Option.some(Redacted.make(db.url)), timezone: zone }))
+        Layer.provideMerge(
+          Database.layer({
+            environment: "development",
+            databaseUrl: Option.some(Redacted.make(db.url)),
+            timezone: zone
+          })
+        )
       )
       const [before, created, after] = await Effect.runPromise(
         Effect.gen(function* () {

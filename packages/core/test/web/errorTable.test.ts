@@ -15,7 +15,7 @@ class Missing extends Schema.TaggedError<Missing>()("Missing", { what: Schema.St
 }
 class Refused extends Schema.TaggedError<Refused>()("Refused", { reasons: Schema.Array(Schema.String) }) {}
 class Unlisted extends Data.TaggedError("Unlisted")<{ readonly status: number; readonly message: string }> {}
-class Down extends Data.TaggedError("Down")<{}> {}
+class Down extends Data.TaggedError("Down")<Record<never, never>> {}
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "kas-errors-"))
 writeFileSync(path.join(dir, "error.ejs"), "error <%= status %>: <%= message %>")

@@ -29,7 +29,7 @@ describe("CPR masking", () => {
       await new Promise<void>((r) => (server ? server.close(() => r()) : r()))
     })
 
-    it("a defect in a route effect and a thrown error are logged with the CPR masked, in path and message", async () => {
+    it("a defect in a route effect and a thrown error are logged with the CPR masked in path and message", async () => {
       const lines: Array<string> = []
       const runtime = ManagedRuntime.make(CprMask.logger)
       const run = makeRunner(runtime, {}, (m) => lines.push(m))

@@ -9,14 +9,21 @@ import { renderView } from "@kas/core/web"
 const dir = mkdtempSync(path.join(os.tmpdir(), "kas-views-"))
 mkdirSync(path.join(dir, "layout"))
 mkdirSync(path.join(dir, "area"))
-writeFileSync(path.join(dir, "layout", "header.ejs"), `<h1><%= title %></h1><% if (typeof user !== "undefined") { %>[<%= user %>]<% } %>`)
+writeFileSync(
+  path.join(dir, "layout", "header.ejs"),
+  `<h1><%= title %></h1><% if (typeof user !== "undefined") { %>[<%= user %>]<% } %>`
+)
 writeFileSync(path.join(dir, "area", "row.ejs"), `<li><%= item %>/<%= title %></li>`)
 writeFileSync(
   path.join(dir, "area", "page.ejs"),
   `<%- include("../layout/header") %><ul><% for (const item of items) { %><%- include("row", { item }) %><% } %></ul>` +
-    `<%= typeof missing === "undefined" ? "no" : missing %> <%= Math.max(...items) %> <%= locals.title %> <%- "<b>" %><%= "<i>" %>`
+    `<%= typeof missing === "undefined" ? "no" : missing %> <%= Math.max(...items) %> <%= locals.title %> ` +
+    `<%- "<b>" %><%= "<i>" %>`
 )
-writeFileSync(path.join(dir, "area", "declares.ejs"), `<% const label = title.toUpperCase() %><%= label %> <%= items.length %>`)
+writeFileSync(
+  path.join(dir, "area", "declares.ejs"),
+  `<% const label = title.toUpperCase() %><%= label %> <%= items.length %>`
+)
 
 describe("views", () => {
   it("renders data, absent names, globals, escaping and includes with their own data", async () => {

@@ -83,7 +83,11 @@ export const makeFamily = (members: ReadonlyArray<Member>, cells: ReadonlyArray<
 })
 
 const lossYears = (family: Family): ReadonlyArray<Loss.LossYear> =>
-  [...family.members.values()].map((m) => ({ year: m.year, active: m.active, yearAdjustedAmount: m.state.yearAdjustedAmount }))
+  [...family.members.values()].map((m) => ({
+    year: m.year,
+    active: m.active,
+    yearAdjustedAmount: m.state.yearAdjustedAmount
+  }))
 
 const MAX_DEPTH = 64
 
@@ -95,7 +99,13 @@ const correctOverUse = (family: Family, depth: number): Either.Either<void, Calc
   if (depth >= MAX_DEPTH) return Either.void
   for (const year of correction.recalculate) {
     if (!family.members.has(year)) continue
-    const result = recalculate(family, year, Loss.overUseRecalculationReason, Loss.overUseRecalculationReason, depth + 1)
+    const result = recalculate(
+      family,
+      year,
+      Loss.overUseRecalculationReason,
+      Loss.overUseRecalculationReason,
+      depth + 1
+    )
     if (Either.isLeft(result)) return result
   }
   return Either.void

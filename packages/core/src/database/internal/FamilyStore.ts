@@ -170,9 +170,9 @@ const assemble = (
   const yearOf = new Map<number, { family: string; year: number }>()
   for (const r of rows) {
     const m = toMember(r)
-    let g = groups.get(r.family)
-    if (g === undefined) groups.set(r.family, (g = []))
-    g.push(m)
+    const g = groups.get(r.family)
+    if (g === undefined) groups.set(r.family, [m])
+    else g.push(m)
     yearOf.set(r.id, { family: r.family, year: r.year })
   }
   const cellsByFamily = new Map<string, Array<LossCell>>()
@@ -181,7 +181,10 @@ const assemble = (
     const to = yearOf.get(c.used_for_id)
     if (from === undefined || to === undefined || from.family !== to.family) continue
     let list = cellsByFamily.get(from.family)
-    if (list === undefined) cellsByFamily.set(from.family, (list = []))
+    if (list === undefined) {
+      list = []
+      cellsByFamily.set(from.family, list)
+    }
     list.push({
       fromYear: from.year,
       toYear: to.year,
@@ -222,9 +225,9 @@ const groupBy = <A>(items: ReadonlyArray<A>, key: (a: A) => string): Map<string,
   const out = new Map<string, Array<A>>()
   for (const a of items) {
     const k = key(a)
-    let list = out.get(k)
-    if (list === undefined) out.set(k, (list = []))
-    list.push(a)
+    const list = out.get(k)
+    if (list === undefined) out.set(k, [a])
+    else list.push(a)
   }
   return out
 }
@@ -254,7 +257,10 @@ export const writeFamilies = (sql: SqlClient.SqlClient, families: ReadonlyArray<
         )
         if (inserted.length < inserts.length) {
           const done = new Set(inserted.map((r) => `${r.f}:${r.t}`))
-          yield* updateCells(sql, inserts.filter((c) => !done.has(`${c.fromId}:${c.forId}`)))
+          yield* updateCells(
+            sql,
+            inserts.filter((c) => !done.has(`${c.fromId}:${c.forId}`))
+          )
         }
       }
     }

@@ -223,7 +223,8 @@ create table kas.prisme10q_batch (
   created timestamptz not null default now(),
   created_by_id integer,
   collect_date date,
-  status text not null default 'created' check (status in ('created', 'delivering', 'failed', 'delivered', 'cancelled')),
+  status text not null default 'created'
+    check (status in ('created', 'delivering', 'failed', 'delivered', 'cancelled')),
   delivered timestamptz,
   delivered_by_id integer,
   delivery_error text not null default ''
@@ -233,7 +234,8 @@ create table kas.transaction (
   uuid uuid primary key default gen_random_uuid(),
   person_tax_year_id integer not null references kas.person_tax_year(id),
   amount bigint not null,
-  status text not null default 'created' check (status in ('created', 'ready', 'transferred', 'cancelled', 'indifferent')),
+  status text not null default 'created'
+    check (status in ('created', 'ready', 'transferred', 'cancelled', 'indifferent')),
   type text not null check (type in ('prisme10q', 'prepayment')),
   created_at timestamptz not null default now(),
   final_statement_uuid uuid references kas.final_statement(uuid),

@@ -68,7 +68,8 @@ end $$;
     yield* sql.unsafe(`
 create trigger ${table}_audit_insert after insert on kas.${table} referencing new table as new_rows
   for each statement execute function kas.audit_insert('${entity}');
-create trigger ${table}_audit_update after update on kas.${table} referencing old table as old_rows new table as new_rows
+create trigger ${table}_audit_update after update on kas.${table}
+  referencing old table as old_rows new table as new_rows
   for each statement execute function kas.audit_update('${entity}');
 create trigger ${table}_audit_delete after delete on kas.${table} referencing old table as old_rows
   for each statement execute function kas.audit_delete('${entity}');

@@ -66,7 +66,8 @@ end $$;
 create trigger policy_tax_year_identity_check
   after update of pension_company_id, policy_number, person_tax_year_id on kas.policy_tax_year
   for each row when (old.pension_company_id is distinct from new.pension_company_id
-    or old.policy_number is distinct from new.policy_number or old.person_tax_year_id is distinct from new.person_tax_year_id)
+    or old.policy_number is distinct from new.policy_number
+    or old.person_tax_year_id is distinct from new.person_tax_year_id)
   execute function kas.policy_identity_check();
 `)
 })

@@ -21,16 +21,20 @@ begin
     (select coalesce(json_agg(y order by y.tax_year desc), '[]'::json) from (
       select pty.id, ty.year as tax_year, p.cpr as person, pty.fully_tax_liable, pty.number_of_days,
         pty.foreign_pension_notes, pty.general_notes, pty.updated_by
-      from kas.person_tax_year pty join kas.person p on p.id = pty.person_id join kas.tax_year ty on ty.id = pty.tax_year_id
+      from kas.person_tax_year pty join kas.person p on p.id = pty.person_id
+        join kas.tax_year ty on ty.id = pty.tax_year_id
       where p.cpr = p_cpr) y),
-    (select json_build_object('id', t.id, 'year', t.year, 'year_part', t.year_part) from kas.tax_year t where t.year = p_year),
+    (select json_build_object('id', t.id, 'year', t.year, 'year_part', t.year_part)
+      from kas.tax_year t where t.year = p_year),
     (select coalesce(json_agg(x order by x.company_name, x.policy_number, x.id), '[]'::json) from (
-      select pt.id, pt.policy_number, pt.pension_company_id as pension_company, pt.person_tax_year_id as person_tax_year,
+      select pt.id, pt.policy_number, pt.pension_company_id as pension_company,
+        pt.person_tax_year_id as person_tax_year,
         pt.active, pt.updated_by, pt.prefilled_amount, pt.prefilled_amount_edited, pt.self_reported_amount,
         pt.year_adjusted_amount, pt.calculated_result, pt.available_negative_return, pt.preliminary_paid_amount,
         pt.from_pension, pt.foreign_paid_amount_self_reported, pt.foreign_paid_amount_actual,
         ((pc.agreement_present or pt.company_pay_override) and not pt.citizen_pay_override) as pension_company_pays,
-        coalesce((select sum(lt.transferred_negative_payout) from kas.loss_transfer lt where lt.used_for_id = pt.id), 0)::text as applied,
+        coalesce((select sum(lt.transferred_negative_payout) from kas.loss_transfer lt
+          where lt.used_for_id = pt.id), 0)::text as applied,
         pty.number_of_days, ty.year, pc.name as company_name,
         coalesce((select json_agg(json_build_object('id', d.id, 'name', d.name, 'description', d.description,
           'uploaded_at', d.uploaded_at) order by d.id) from kas.policy_document d

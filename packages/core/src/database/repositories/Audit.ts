@@ -20,9 +20,8 @@ export const setAuditContext = (author: AuditAuthor, reason: string | null) =>
 
 /** `setAuditContext` on a given client (inside services, so that their methods need nothing). */
 export const setAuditContextOn = (sql: SqlClient.SqlClient, author: AuditAuthor, reason: string | null) =>
-  sql`select set_config('kas.audit_user', ${author ?? ""}, true), set_config('kas.audit_reason', ${reason ?? ""}, true)`.pipe(
-    Effect.asVoid
-  )
+  sql`select set_config('kas.audit_user', ${author ?? ""}, true),
+    set_config('kas.audit_reason', ${reason ?? ""}, true)`.pipe(Effect.asVoid)
 
 /** Runs `effect` in a transaction (or savepoint) whose writes are audited with `author` and `reason`. */
 export const withAudit =
@@ -38,8 +37,8 @@ const decodeEntries = Schema.decodeUnknown(Schema.Array(HistoryEntry))
 export class History extends Effect.Service<History>()("@kas/core/History", {
   effect: Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
-    const select = sql`select h.history_id::text as history_id, entity_type, entity_id, history_date, history_user, history_type,
-      change_reason, snapshot from kas.history h`
+    const select = sql`select h.history_id::text as history_id, entity_type, entity_id, history_date, history_user,
+      history_type, change_reason, snapshot from kas.history h`
     return {
       /** Every audit entry of a row, oldest first. */
       historyOf: Effect.fn("History.historyOf")(function* (entityType: EntityType, id: number | string) {

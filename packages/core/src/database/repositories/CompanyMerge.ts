@@ -68,7 +68,10 @@ export class CompanyMerge extends Effect.Service<CompanyMerge>()("@kas/core/Comp
               select m.id from m join kas.person_tax_year pty on pty.id = m.person_tax_year_id
               join kas.tax_year ty on ty.id = pty.tax_year_id order by ty.year, m.id`
             yield* sql`delete from kas.pension_company where id = any(${merged}::int[])`
-            yield* recalculation.recalculatePolicies(moved.map((m) => m.id), Reasons.recalcMerge)
+            yield* recalculation.recalculatePolicies(
+              moved.map((m) => m.id),
+              Reasons.recalcMerge
+            )
             if (onProgress) yield* onProgress(100)
             return {
               movedPolicies: moved.length,

@@ -60,7 +60,8 @@ export class FileStore extends Context.Tag("@kas/core/FileStore")<
         put: (file) =>
           sql<{ id: string }>`insert into kas.file (kind, folder, name, content_type, size, content)
             values (${file.kind}, ${file.year === undefined ? file.kind : `${file.kind}/${file.year}`}, ${file.name},
-              ${file.contentType ?? "application/octet-stream"}, ${file.content.byteLength}, ${Buffer.from(file.content)})
+              ${file.contentType ?? "application/octet-stream"}, ${file.content.byteLength},
+              ${Buffer.from(file.content)})
             returning id`.pipe(
             Effect.map((rows) => rows[0]!.id),
             Effect.mapError(fileStoreError("put")),

@@ -14,8 +14,9 @@ import { type TenQRenderer, Transactions } from "./Transactions.js"
 
 const decodeStatements = Schema.decodeUnknown(Schema.Array(FinalStatement))
 
-const columns = `uuid, person_tax_year_id, lock_id, pdf_file_id, invalid, interest_on_remainder::text as interest_on_remainder,
-  extra_payment_for_previous_missing, text_used_for_payment, due_date_used::text as due_date_used, indifference_limited,
+const columns = `uuid, person_tax_year_id, lock_id, pdf_file_id, invalid,
+  interest_on_remainder::text as interest_on_remainder, extra_payment_for_previous_missing, text_used_for_payment,
+  due_date_used::text as due_date_used, indifference_limited,
   amounts, title, status, post_processing_status, recipient_status, message_id, created_at, send_at`
 
 /** The staff form of an individual statement (staff-web.md §11.1). */
@@ -83,7 +84,11 @@ export const validateForm = (form: StatementForm): Effect.Effect<void, DomainRul
     return refuse("extra-payment", "Ekstra beløb til betaling skal være et helt tal på 0 eller mere")
   }
   if (form.textUsedForPayment === "BULK" || DueDates.paymentTextCodes[form.textUsedForPayment] === undefined) {
-    return refuse("payment-text", "Vælg en tekst om beløb til betaling: forfalder på dato, forfaldent, tidligere beløb forfaldent eller tilbagebetaling")
+    return refuse(
+      "payment-text",
+      "Vælg en tekst om beløb til betaling: forfalder på dato, forfaldent, " +
+        "tidligere beløb forfaldent eller tilbagebetaling"
+    )
   }
   return Effect.void
 }
@@ -110,22 +115,38 @@ export class FinalStatements extends Effect.Service<FinalStatements>()("@kas/cor
       )
 
     const get = Effect.fn("FinalStatements.get")(function* (uuid: string) {
-      return yield* decodeOne(yield* sql.unsafe(`select ${columns} from kas.final_statement where uuid = $1`, [uuid]), uuid)
+      return yield* decodeOne(
+        yield* sql.unsafe(`select ${columns} from kas.final_statement where uuid = $1`, [uuid]),
+        uuid
+      )
     })
 
     /** The person-year, locked against a concurrent generation, with its policy counts. */
     const head = (personTaxYearId: number) =>
-      sql<{ tax_year_id: number; year: number; fully_tax_liable: boolean; policies: number; not_final: number;
-        final_active: number; valid_statements: number; today: string }>`
+      sql<{
+        tax_year_id: number
+        year: number
+        fully_tax_liable: boolean
+        policies: number
+        not_final: number
+        final_active: number
+        valid_statements: number
+        today: string
+      }>`
         select pty.tax_year_id, ty.year, pty.fully_tax_liable,
           (select count(*)::int from kas.policy_tax_year p where p.person_tax_year_id = pty.id) as policies,
-          (select count(*)::int from kas.policy_tax_year p where p.person_tax_year_id = pty.id and p.active and not p.slutlignet) as not_final,
-          (select count(*)::int from kas.policy_tax_year p where p.person_tax_year_id = pty.id and p.active and p.slutlignet) as final_active,
-          (select count(*)::int from kas.final_statement s where s.person_tax_year_id = pty.id and not s.invalid) as valid_statements,
+          (select count(*)::int from kas.policy_tax_year p
+            where p.person_tax_year_id = pty.id and p.active and not p.slutlignet) as not_final,
+          (select count(*)::int from kas.policy_tax_year p
+            where p.person_tax_year_id = pty.id and p.active and p.slutlignet) as final_active,
+          (select count(*)::int from kas.final_statement s
+            where s.person_tax_year_id = pty.id and not s.invalid) as valid_statements,
           kas.today()::text as today
         from kas.person_tax_year pty join kas.tax_year ty on ty.id = pty.tax_year_id
         where pty.id = ${personTaxYearId} for update of pty`.pipe(
-        Effect.flatMap((rows) => (rows[0] ? Effect.succeed(rows[0]) : Effect.fail(NotFound.of("Personskatteår", personTaxYearId))))
+        Effect.flatMap((rows) =>
+          rows[0] ? Effect.succeed(rows[0]) : Effect.fail(NotFound.of("Personskatteår", personTaxYearId))
+        )
       )
 
     /** Computes the money, renders and stores the PDF and inserts the statement; returns it with its draft. */
@@ -185,8 +206,11 @@ export class FinalStatements extends Effect.Service<FinalStatements>()("@kas/cor
       /** The statements of a person-year, newest first. */
       listByPersonTaxYear: Effect.fn("FinalStatements.listByPersonTaxYear")(function* (personTaxYearId: number) {
         return yield* decodeStatements(
-          yield* sql.unsafe(`select ${columns} from kas.final_statement where person_tax_year_id = $1
-            order by created_at desc, uuid`, [personTaxYearId])
+          yield* sql.unsafe(
+            `select ${columns} from kas.final_statement where person_tax_year_id = $1
+            order by created_at desc, uuid`,
+            [personTaxYearId]
+          )
         ).pipe(Effect.orDie)
       }),
 
@@ -212,7 +236,10 @@ export class FinalStatements extends Effect.Service<FinalStatements>()("@kas/cor
               if (h.policies === 0) return yield* refuse("no-policies", `Personen har ingen policer i ${h.year}`)
               yield* taxYears.requirePeriod(h.tax_year_id, "generateIndividualFinalStatement")
               if (h.not_final > 0) {
-                return yield* refuse("not-final", "Alle aktive policer skal være slutlignet før der kan genereres en slutopgørelse")
+                return yield* refuse(
+                  "not-final",
+                  "Alle aktive policer skal være slutlignet før der kan genereres en slutopgørelse"
+                )
               }
               const { draft, statement } = yield* insert(personTaxYearId, form, h.today, options)
               if (draft.amounts.prismeAmount === 0) return { statement, draft, batchId: null }
@@ -236,15 +263,21 @@ export class FinalStatements extends Effect.Service<FinalStatements>()("@kas/cor
         personTaxYearId: number,
         options: Pick<GenerateOptions<E>, "pdf" | "indifferenceLimit" | "timeZone">
       ): Effect.Effect<FinalStatement | null, E | NotFound | TaxYearPeriodError | SqlError | FileStoreError> =>
-        sql.withTransaction(
-          Effect.gen(function* () {
-            const h = yield* head(personTaxYearId)
-            yield* taxYears.requirePeriod(h.tax_year_id, "generateFinalSettlements")
-            if (!h.fully_tax_liable || h.final_active === 0 || h.valid_statements > 0) return null
-            const form = { interestOnRemainder: 0, extraPaymentForPreviousMissing: 0, textUsedForPayment: "BULK" as const }
-            return (yield* insert(personTaxYearId, form, h.today, options)).statement
-          })
-        ).pipe(Effect.withSpan("FinalStatements.generateBulk")),
+        sql
+          .withTransaction(
+            Effect.gen(function* () {
+              const h = yield* head(personTaxYearId)
+              yield* taxYears.requirePeriod(h.tax_year_id, "generateFinalSettlements")
+              if (!h.fully_tax_liable || h.final_active === 0 || h.valid_statements > 0) return null
+              const form = {
+                interestOnRemainder: 0,
+                extraPaymentForPreviousMissing: 0,
+                textUsedForPayment: "BULK" as const
+              }
+              return (yield* insert(personTaxYearId, form, h.today, options)).statement
+            })
+          )
+          .pipe(Effect.withSpan("FinalStatements.generateBulk")),
 
       /**
        * "Markér som ugyldig" (staff-web.md §11.3): only while the e-Boks status is `created`; sets `invalid` and
@@ -253,7 +286,9 @@ export class FinalStatements extends Effect.Service<FinalStatements>()("@kas/cor
       invalidate: Effect.fn("FinalStatements.invalidate")(function* (uuid: string) {
         return yield* sql.withTransaction(
           Effect.gen(function* () {
-            const [row] = yield* sql<{ status: string }>`select status from kas.final_statement where uuid = ${uuid} for update`
+            const [row] = yield* sql<{
+              status: string
+            }>`select status from kas.final_statement where uuid = ${uuid} for update`
             if (row === undefined) return yield* Effect.fail(NotFound.of("Slutopgørelse", uuid))
             if (row.status !== "created") {
               return yield* refuse("invalidate", "Kun en slutopgørelse der ikke er afsendt kan markeres som ugyldig")

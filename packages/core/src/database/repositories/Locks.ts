@@ -126,24 +126,28 @@ export class Locks extends Effect.Service<Locks>()("@kas/core/Locks", {
           outstanding: string
         }>(
           `${statementsCte("l.id = $1")}
-           select v.uuid, v.person_tax_year_id, p.id as person_id, p.cpr, p.name, v.created_at, v.total_tax::text as total_tax,
+           select v.uuid, v.person_tax_year_id, p.id as person_id, p.cpr, p.name, v.created_at,
+             v.total_tax::text as total_tax,
              coalesce(x.transferred, 0)::text as transferred, coalesce(x.outstanding, 0)::text as outstanding
-           from valid v join kas.person_tax_year pty on pty.id = v.person_tax_year_id join kas.person p on p.id = pty.person_id
+           from valid v join kas.person_tax_year pty on pty.id = v.person_tax_year_id
+             join kas.person p on p.id = pty.person_id
            left join sums x on x.uuid = v.uuid
            order by p.cpr, v.created_at desc`,
           [lockId]
         )
-        return rows.map((r): LockStatementRow => ({
-          uuid: r.uuid,
-          personTaxYearId: r.person_tax_year_id,
-          personId: r.person_id,
-          cpr: r.cpr,
-          name: r.name,
-          createdAt: r.created_at,
-          totalTax: kronerOf(r.total_tax),
-          transferred: kronerOf(r.transferred),
-          outstanding: kronerOf(r.outstanding)
-        }))
+        return rows.map(
+          (r): LockStatementRow => ({
+            uuid: r.uuid,
+            personTaxYearId: r.person_tax_year_id,
+            personId: r.person_id,
+            cpr: r.cpr,
+            name: r.name,
+            createdAt: r.created_at,
+            totalTax: kronerOf(r.total_tax),
+            transferred: kronerOf(r.transferred),
+            outstanding: kronerOf(r.outstanding)
+          })
+        )
       })
     }
   })

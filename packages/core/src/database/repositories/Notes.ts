@@ -29,7 +29,9 @@ export class Notes extends Effect.Service<Notes>()("@kas/core/Notes", {
         ? Effect.succeed(target.person_tax_year_id)
         : sql<{ id: number }>`select person_tax_year_id as id from kas.policy_tax_year
             where id = ${target.policy_tax_year_id}`.pipe(
-            Effect.flatMap((r) => (r[0] ? Effect.succeed(r[0].id) : Effect.fail(NotFound.of("Police", target.policy_tax_year_id!))))
+            Effect.flatMap((r) =>
+              r[0] ? Effect.succeed(r[0].id) : Effect.fail(NotFound.of("Police", target.policy_tax_year_id!))
+            )
           )
 
     const markUnhandled = (target: Attachment, personTaxYearId: number) =>
@@ -41,11 +43,18 @@ export class Notes extends Effect.Service<Notes>()("@kas/core/Notes", {
     return {
       /** The notes of a person-year, oldest first. */
       listNotes: Effect.fn("Notes.listNotes")(function* (personTaxYearId: number) {
-        return yield* decodeNotes(yield* sql`select * from kas.note where person_tax_year_id = ${personTaxYearId}
-          order by date, id`).pipe(Effect.orDie)
+        return yield* decodeNotes(
+          yield* sql`select * from kas.note where person_tax_year_id = ${personTaxYearId}
+          order by date, id`
+        ).pipe(Effect.orDie)
       }),
       /** Adds a note by staff user `authorId`. */
-      addNote: Effect.fn("Notes.addNote")(function* (target: Attachment, authorId: number, content: string, author: AuditAuthor) {
+      addNote: Effect.fn("Notes.addNote")(function* (
+        target: Attachment,
+        authorId: number,
+        content: string,
+        author: AuditAuthor
+      ) {
         return yield* sql.withTransaction(
           Effect.gen(function* () {
             yield* setAuditContextOn(sql, author, null)
@@ -58,7 +67,12 @@ export class Notes extends Effect.Service<Notes>()("@kas/core/Notes", {
         )
       }),
       /** Edits a note: the editor becomes the author and the date is now; nothing is written when the text is equal. */
-      editNote: Effect.fn("Notes.editNote")(function* (id: number, editorId: number, content: string, author: AuditAuthor) {
+      editNote: Effect.fn("Notes.editNote")(function* (
+        id: number,
+        editorId: number,
+        content: string,
+        author: AuditAuthor
+      ) {
         return yield* sql.withTransaction(
           Effect.gen(function* () {
             yield* setAuditContextOn(sql, author, null)
@@ -71,13 +85,20 @@ export class Notes extends Effect.Service<Notes>()("@kas/core/Notes", {
       }),
       /** The documents of a person-year. */
       listDocuments: Effect.fn("Notes.listDocuments")(function* (personTaxYearId: number) {
-        return yield* decodeDocuments(yield* sql`select * from kas.policy_document where person_tax_year_id = ${personTaxYearId}
-          order by uploaded_at, id`).pipe(Effect.orDie)
+        return yield* decodeDocuments(
+          yield* sql`select * from kas.policy_document where person_tax_year_id = ${personTaxYearId}
+          order by uploaded_at, id`
+        ).pipe(Effect.orDie)
       }),
       /** Stores a file and its document row in one transaction; `uploadedById` null = the citizen. */
       addDocument: Effect.fn("Notes.addDocument")(function* (
         target: Attachment,
-        file: { readonly name: string; readonly description: string; readonly content: Uint8Array; readonly year?: number },
+        file: {
+          readonly name: string
+          readonly description: string
+          readonly content: Uint8Array
+          readonly year?: number
+        },
         uploadedById: number | null,
         author: AuditAuthor
       ) {
@@ -85,7 +106,12 @@ export class Notes extends Effect.Service<Notes>()("@kas/core/Notes", {
           Effect.gen(function* () {
             yield* setAuditContextOn(sql, author, null)
             const pty = yield* personTaxYearOf(target)
-            const fileId = yield* files.put({ kind: "policy_document", year: file.year, name: file.name, content: file.content })
+            const fileId = yield* files.put({
+              kind: "policy_document",
+              year: file.year,
+              name: file.name,
+              content: file.content
+            })
             const rows = yield* sql`insert into kas.policy_document
               (person_tax_year_id, policy_tax_year_id, uploaded_by_id, name, description, file_id)
               values (${pty}, ${target.policy_tax_year_id ?? null}, ${uploadedById}, ${file.name}, ${file.description},
@@ -140,7 +166,9 @@ export class Notes extends Effect.Service<Notes>()("@kas/core/Notes", {
         return yield* sql.withTransaction(
           Effect.gen(function* () {
             yield* setAuditContextOn(sql, author, null)
-            const rows = yield* sql<{ file_id: string }>`delete from kas.policy_document where id = ${id} returning file_id`
+            const rows = yield* sql<{
+              file_id: string
+            }>`delete from kas.policy_document where id = ${id} returning file_id`
             if (rows[0] === undefined) return yield* Effect.fail(NotFound.of("Bilag", id))
             yield* files.remove(rows[0].file_id)
           })

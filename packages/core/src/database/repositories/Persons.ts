@@ -34,8 +34,15 @@ export interface ImportedCensusEntry {
 }
 
 const personColumns = [
-  "name", "municipality_code", "municipality_name", "address_line_1", "address_line_2", "address_line_3",
-  "address_line_4", "address_line_5", "full_address"
+  "name",
+  "municipality_code",
+  "municipality_name",
+  "address_line_1",
+  "address_line_2",
+  "address_line_3",
+  "address_line_4",
+  "address_line_5",
+  "full_address"
 ] as const
 const personTypes = ["text", "int", "text", "text", "text", "text", "text", "text", "text"] as const
 
@@ -59,39 +66,58 @@ export class Persons extends Effect.Service<Persons>()("@kas/core/Persons", {
       }),
       /** A person by id. */
       get: Effect.fn("Persons.get")(function* (id: number) {
-        return yield* first(yield* decodePersons(yield* sql`select * from kas.person where id = ${id}`).pipe(Effect.orDie), "Person", id)
+        return yield* first(
+          yield* decodePersons(yield* sql`select * from kas.person where id = ${id}`).pipe(Effect.orDie),
+          "Person",
+          id
+        )
       }),
       /** A person by CPR. */
       getByCpr: Effect.fn("Persons.getByCpr")(function* (cpr: Cpr) {
-        return yield* first(yield* decodePersons(yield* sql`select * from kas.person where cpr = ${cpr}`).pipe(Effect.orDie), "Person", cpr)
+        return yield* first(
+          yield* decodePersons(yield* sql`select * from kas.person where cpr = ${cpr}`).pipe(Effect.orDie),
+          "Person",
+          cpr
+        )
       }),
       /** A person-year by id. */
       getPersonTaxYear: Effect.fn("Persons.getPersonTaxYear")(function* (id: number) {
-        const rows = yield* decodeYears(yield* sql`select * from kas.person_tax_year where id = ${id}`).pipe(Effect.orDie)
+        const rows = yield* decodeYears(yield* sql`select * from kas.person_tax_year where id = ${id}`).pipe(
+          Effect.orDie
+        )
         return yield* first(rows, "PersonTaxYear", id)
       }),
       /** The person-year of a CPR in a calendar year. */
       findPersonTaxYear: Effect.fn("Persons.findPersonTaxYear")(function* (cpr: Cpr, year: number) {
-        const rows = yield* decodeYears(yield* sql`select pty.* from kas.person_tax_year pty
+        const rows = yield* decodeYears(
+          yield* sql`select pty.* from kas.person_tax_year pty
           join kas.person p on p.id = pty.person_id join kas.tax_year ty on ty.id = pty.tax_year_id
-          where p.cpr = ${cpr} and ty.year = ${year}`).pipe(Effect.orDie)
+          where p.cpr = ${cpr} and ty.year = ${year}`
+        ).pipe(Effect.orDie)
         return rows[0] ?? null
       }),
       /** A person's years, newest first. */
       personTaxYearsOf: Effect.fn("Persons.personTaxYearsOf")(function* (personId: number) {
-        return yield* decodeYears(yield* sql`select pty.* from kas.person_tax_year pty
-          join kas.tax_year ty on ty.id = pty.tax_year_id where pty.person_id = ${personId} order by ty.year desc`).pipe(Effect.orDie)
+        return yield* decodeYears(
+          yield* sql`select pty.* from kas.person_tax_year pty
+          join kas.tax_year ty on ty.id = pty.tax_year_id where pty.person_id = ${personId} order by ty.year desc`
+        ).pipe(Effect.orDie)
       }),
       /** The census entries of a person-year. */
       censusEntriesOf: Effect.fn("Persons.censusEntriesOf")(function* (personTaxYearId: number) {
-        return yield* decodeCensus(yield* sql`select * from kas.census_entry where person_tax_year_id = ${personTaxYearId}
-          order by id`).pipe(Effect.orDie)
+        return yield* decodeCensus(
+          yield* sql`select * from kas.census_entry where person_tax_year_id = ${personTaxYearId}
+          order by id`
+        ).pipe(Effect.orDie)
       }),
       /**
        * Creates missing persons ("Created by import") and writes the fields that differ on existing ones ("Updated by
        * import"), set-based. Returns the CPRs created and updated.
        */
-      upsertImported: Effect.fn("Persons.upsertImported")(function* (rows: ReadonlyArray<ImportedPerson>, author: AuditAuthor) {
+      upsertImported: Effect.fn("Persons.upsertImported")(function* (
+        rows: ReadonlyArray<ImportedPerson>,
+        author: AuditAuthor
+      ) {
         if (rows.length === 0) return { created: [], updated: [] }
         const params = [rows.map((r) => r.cpr), ...personColumns.map((c) => rows.map((r) => r[c]))]
         const unnest = `unnest($1::text[], ${personTypes.map((t, i) => `$${i + 2}::${t}[]`).join(", ")})
@@ -148,7 +174,8 @@ export class Persons extends Effect.Service<Persons>()("@kas/core/Persons", {
             yield* setAuditContextOn(sql, author, Reasons.createdByImport)
             const created = yield* sql.unsafe<Row>(
               `insert into kas.person_tax_year (person_id, tax_year_id, number_of_days, fully_tax_liable)
-               select p, t, d, coalesce(l, true) from unnest($1::int[], $2::int[], $3::int[], $4::bool[]) as u(p, t, d, l)
+               select p, t, d, coalesce(l, true)
+               from unnest($1::int[], $2::int[], $3::int[], $4::bool[]) as u(p, t, d, l)
                on conflict (tax_year_id, person_id) do nothing returning id, person_id, tax_year_id`,
               [
                 missing.map((p) => p.person_id),

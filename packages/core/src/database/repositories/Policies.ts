@@ -78,7 +78,9 @@ export class Policies extends Effect.Service<Policies>()("@kas/core/Policies", {
     const taxYearOf = (id: number) =>
       sql<{ tax_year_id: number }>`select pty.tax_year_id from kas.policy_tax_year p
         join kas.person_tax_year pty on pty.id = p.person_tax_year_id where p.id = ${id}`.pipe(
-        Effect.flatMap((rows) => (rows[0] ? Effect.succeed(rows[0].tax_year_id) : Effect.fail(NotFound.of("Police", id))))
+        Effect.flatMap((rows) =>
+          rows[0] ? Effect.succeed(rows[0].tax_year_id) : Effect.fail(NotFound.of("Police", id))
+        )
       )
 
     /** Later active years of the same policy as `id`, oldest first. */
@@ -131,7 +133,8 @@ export class Policies extends Effect.Service<Policies>()("@kas/core/Policies", {
           withOthers.length === 0
             ? []
             : yield* sql.unsafe<{ id: number }>(
-                `insert into kas.policy_tax_year (person_tax_year_id, pension_company_id, policy_number, prefilled_amount)
+                `insert into kas.policy_tax_year (person_tax_year_id, pension_company_id, policy_number,
+                   prefilled_amount)
                  select * from unnest($1::int[], $2::int[], $3::text[], $4::bigint[])
                  on conflict (person_tax_year_id, pension_company_id, policy_number) do nothing returning id`,
                 [
@@ -157,9 +160,10 @@ export class Policies extends Effect.Service<Policies>()("@kas/core/Policies", {
           singles.length === 0
             ? []
             : yield* sql.unsafe<{ id: number }>(
-                `insert into kas.policy_tax_year (person_tax_year_id, pension_company_id, policy_number, prefilled_amount,
-                   year_adjusted_amount, calculated_full_tax, calculated_result, available_negative_return,
-                   indifference_limited, base_calculation_amount, slutlignet, efterbehandling)
+                `insert into kas.policy_tax_year (person_tax_year_id, pension_company_id, policy_number,
+                   prefilled_amount, year_adjusted_amount, calculated_full_tax, calculated_result,
+                   available_negative_return, indifference_limited, base_calculation_amount, slutlignet,
+                   efterbehandling)
                  select * from unnest($1::int[], $2::int[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[],
                    $7::bigint[], $8::bigint[], $9::bool[], $10::bigint[], $11::bool[], $12::bool[])
                  on conflict (person_tax_year_id, pension_company_id, policy_number) do nothing returning id`,
@@ -195,7 +199,8 @@ export class Policies extends Effect.Service<Policies>()("@kas/core/Policies", {
       /** The policies of a person-year, by company and number. */
       listByPersonTaxYear: Effect.fn("Policies.listByPersonTaxYear")(function* (personTaxYearId: number) {
         return yield* decodePolicies(
-          yield* sql`${select} where p.person_tax_year_id = ${personTaxYearId} order by p.pension_company_id, p.policy_number`
+          yield* sql`${select} where p.person_tax_year_id = ${personTaxYearId}
+            order by p.pension_company_id, p.policy_number`
         ).pipe(Effect.orDie)
       }),
       /** The policies of a CPR in a calendar year. */
@@ -233,7 +238,9 @@ export class Policies extends Effect.Service<Policies>()("@kas/core/Policies", {
        * transaction and audit context (the self-assessment submission recalculates once for all it changed).
        */
       createSelfReported: Effect.fn("Policies.createSelfReported")(function* (input: SelfReportedPolicy) {
-        const [row] = yield* sql<{ id: number }>`insert into kas.policy_tax_year (person_tax_year_id, pension_company_id,
+        const [row] = yield* sql<{
+          id: number
+        }>`insert into kas.policy_tax_year (person_tax_year_id, pension_company_id,
             policy_number, self_reported_amount, active_amount, updated_by)
           values (${input.person_tax_year_id}, ${input.pension_company_id}, ${input.policy_number},
             ${input.self_reported_amount}, 3, ${input.updated_by}) returning id`
@@ -258,9 +265,11 @@ export class Policies extends Effect.Service<Policies>()("@kas/core/Policies", {
           Effect.gen(function* () {
             yield* taxYears.requirePeriod(yield* taxYearOf(id), "editSelfReportedAmount")
             yield* requireActive(id)
-            yield* sql`update kas.policy_tax_year set self_reported_amount = ${amount}, active_amount = 3 where id = ${id}`
+            yield* sql`update kas.policy_tax_year set self_reported_amount = ${amount}, active_amount = 3
+              where id = ${id}`
             if (nextProcessingDate !== undefined) {
-              yield* sql`update kas.policy_tax_year set next_processing_date = ${nextProcessingDate}::date where id = ${id}`
+              yield* sql`update kas.policy_tax_year set next_processing_date = ${nextProcessingDate}::date
+                where id = ${id}`
             }
             yield* recalculation.recalculatePolicy(id, reason)
             return yield* get(id)
@@ -280,17 +289,21 @@ export class Policies extends Effect.Service<Policies>()("@kas/core/Policies", {
             yield* taxYears.requirePeriod(yield* taxYearOf(id), "editAmounts")
             yield* requireActive(id)
             if (input.self_reported_amount !== undefined) {
-              yield* sql`update kas.policy_tax_year set self_reported_amount = ${input.self_reported_amount} where id = ${id}`
+              yield* sql`update kas.policy_tax_year set self_reported_amount = ${input.self_reported_amount}
+                where id = ${id}`
             }
             if (input.next_processing_date !== undefined) {
-              yield* sql`update kas.policy_tax_year set next_processing_date = ${input.next_processing_date}::date where id = ${id}`
+              yield* sql`update kas.policy_tax_year set next_processing_date = ${input.next_processing_date}::date
+                where id = ${id}`
             }
             if (input.assessed_amount === null) {
-              yield* sql`update kas.policy_tax_year set active_amount = case when self_reported_amount is null then 1 else 3 end
+              yield* sql`update kas.policy_tax_year set
+                active_amount = case when self_reported_amount is null then 1 else 3 end
                 where id = ${id}`
             }
             yield* sql`update kas.policy_tax_year set prefilled_amount_edited = ${input.prefilled_amount_edited},
-              assessed_amount = ${input.assessed_amount}, foreign_paid_amount_actual = ${input.foreign_paid_amount_actual},
+              assessed_amount = ${input.assessed_amount},
+              foreign_paid_amount_actual = ${input.foreign_paid_amount_actual},
               preliminary_paid_amount = ${input.preliminary_paid_amount}, slutlignet = ${input.slutlignet},
               efterbehandling = ${!input.slutlignet} where id = ${id}`
             yield* recalculation.recalculatePolicy(id, reason)
@@ -339,7 +352,12 @@ export class Policies extends Effect.Service<Policies>()("@kas/core/Policies", {
        * 0 … the cell's limit (domain.md §4.4, staff-web.md §9: "Værdien skal være mellem 0 og {limit}").
        */
       saveCell: Effect.fn("Policies.saveCell")(function* (
-        cell: { readonly usedFromId: number; readonly usedForId: number; readonly value: number; readonly protect: boolean },
+        cell: {
+          readonly usedFromId: number
+          readonly usedForId: number
+          readonly value: number
+          readonly protect: boolean
+        },
         author: AuditAuthor
       ) {
         return yield* edit(
@@ -356,18 +374,27 @@ export class Policies extends Effect.Service<Policies>()("@kas/core/Policies", {
               where a.id = ${cell.usedFromId} and b.id = ${cell.usedForId}`
             if (same[0]?.ok !== true) {
               return yield* Effect.fail(
-                new DomainRuleError({ rule: "loss-cell", message: "Cellen skal gå fra et tidligere år af samme police" })
+                new DomainRuleError({
+                  rule: "loss-cell",
+                  message: "Cellen skal gå fra et tidligere år af samme police"
+                })
               )
             }
             const limit = yield* cellLimit(sql, cell.usedFromId, cell.usedForId)
             if (limit === undefined || !limit.editable) {
               return yield* Effect.fail(
-                new DomainRuleError({ rule: "loss-cell", message: "Cellen kan ikke redigeres: der er intet negativt afkast at overføre" })
+                new DomainRuleError({
+                  rule: "loss-cell",
+                  message: "Cellen kan ikke redigeres: der er intet negativt afkast at overføre"
+                })
               )
             }
             if (!Number.isSafeInteger(cell.value) || cell.value < 0 || cell.value > limit.limit) {
               return yield* Effect.fail(
-                new DomainRuleError({ rule: "loss-cell-range", message: `Værdien skal være mellem 0 og ${limit.limit}` })
+                new DomainRuleError({
+                  rule: "loss-cell-range",
+                  message: `Værdien skal være mellem 0 og ${limit.limit}`
+                })
               )
             }
             yield* sql`insert into kas.loss_transfer (used_from_id, used_for_id, transferred_negative_payout,

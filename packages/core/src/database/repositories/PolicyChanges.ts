@@ -26,8 +26,15 @@ export class PolicyChanges extends Effect.Service<PolicyChanges>()("@kas/core/Po
     /** The policy-year with its person and year, locked; refused when inactive. */
     const locked = (id: number) =>
       Effect.gen(function* () {
-        const [row] = yield* sql<{ id: number; person_tax_year_id: number; person_id: number; year: number;
-          pension_company_id: number; policy_number: string; active: boolean }>`
+        const [row] = yield* sql<{
+          id: number
+          person_tax_year_id: number
+          person_id: number
+          year: number
+          pension_company_id: number
+          policy_number: string
+          active: boolean
+        }>`
           select p.id, p.person_tax_year_id, pty.person_id, ty.year, p.pension_company_id, p.policy_number, p.active
           from kas.policy_tax_year p join kas.person_tax_year pty on pty.id = p.person_tax_year_id
           join kas.tax_year ty on ty.id = pty.tax_year_id where p.id = ${id} for update of p`
@@ -37,7 +44,13 @@ export class PolicyChanges extends Effect.Service<PolicyChanges>()("@kas/core/Po
       })
 
     /** Active years of a person's policy identity later than `afterYear`, except `exclude`. */
-    const laterYears = (personId: number, companyId: number, number: string, afterYear: number, exclude: ReadonlyArray<number>) =>
+    const laterYears = (
+      personId: number,
+      companyId: number,
+      number: string,
+      afterYear: number,
+      exclude: ReadonlyArray<number>
+    ) =>
       sql<{ id: number; year: number }>`select f.id, ty.year from kas.policy_tax_year f
         join kas.person_tax_year pty on pty.id = f.person_tax_year_id join kas.tax_year ty on ty.id = pty.tax_year_id
         where pty.person_id = ${personId} and f.pension_company_id = ${companyId} and f.policy_number = ${number}
@@ -62,7 +75,8 @@ export class PolicyChanges extends Effect.Service<PolicyChanges>()("@kas/core/Po
         yield* sql`update kas.policy_tax_year set pension_company_id = ${next.company}, policy_number = ${next.number}
           where id = any(${ids}::int[])`
         const newLater = yield* laterYears(person, next.company, next.number, first, ids)
-        const byYear = (a: { year: number; id: number }, b: { year: number; id: number }) => a.year - b.year || a.id - b.id
+        const byYear = (a: { year: number; id: number }, b: { year: number; id: number }) =>
+          a.year - b.year || a.id - b.id
         const others = [...new Map([...oldLater, ...newLater].map((r) => [r.id, r])).values()].sort(byYear)
         const order = [...[...moved].sort(byYear), ...others].map((r) => r.id)
         yield* recalculation.recalculatePolicies(order, reason)
@@ -76,7 +90,11 @@ export class PolicyChanges extends Effect.Service<PolicyChanges>()("@kas/core/Po
        * "Skift pensionsselskab": the person-year may not already have a policy with the new company and the same
        * number ("En police med disse oplysninger findes allerede").
        */
-      changeCompany: Effect.fn("PolicyChanges.changeCompany")(function* (id: number, companyId: number, author: AuditAuthor) {
+      changeCompany: Effect.fn("PolicyChanges.changeCompany")(function* (
+        id: number,
+        companyId: number,
+        author: AuditAuthor
+      ) {
         const reason = Reasons.recalcCompanyChange
         return yield* edit(
           author,
@@ -86,9 +104,11 @@ export class PolicyChanges extends Effect.Service<PolicyChanges>()("@kas/core/Po
             const company = yield* sql`select 1 from kas.pension_company where id = ${companyId}`
             if (company.length === 0) return yield* Effect.fail(NotFound.of("Pensionsselskab", companyId))
             if (companyId === p.pension_company_id) return yield* policies.get(id)
-            const taken = yield* sql`select 1 from kas.policy_tax_year where person_tax_year_id = ${p.person_tax_year_id}
+            const taken =
+              yield* sql`select 1 from kas.policy_tax_year where person_tax_year_id = ${p.person_tax_year_id}
               and pension_company_id = ${companyId} and policy_number = ${p.policy_number}`
-            if (taken.length > 0) return yield* refuse("policy-unique", "En police med disse oplysninger findes allerede")
+            if (taken.length > 0)
+              return yield* refuse("policy-unique", "En police med disse oplysninger findes allerede")
             yield* move(
               p.person_id,
               { company: p.pension_company_id, number: p.policy_number },
@@ -102,7 +122,8 @@ export class PolicyChanges extends Effect.Service<PolicyChanges>()("@kas/core/Po
       }),
 
       /**
-       * "Skift policenummer": the new number (`PolicyNumber`: 1–40 characters) must be unique among the person-year's policies
+       * "Skift policenummer": the new number (`PolicyNumber`: 1–40 characters) must be unique among the person-year's
+       * policies
        * ("Policenummeret er allerede brugt af en anden police"). With `renameOtherYears` every year of the same policy
        * is renamed too; a conflict in any year changes nothing.
        */
@@ -123,15 +144,21 @@ export class PolicyChanges extends Effect.Service<PolicyChanges>()("@kas/core/Po
             const p = yield* locked(id)
             if (number === p.policy_number) return yield* policies.get(id)
             const moved = input.renameOtherYears
-              ? yield* sql<{ id: number; year: number; person_tax_year_id: number }>`select f.id, ty.year, f.person_tax_year_id
+              ? yield* sql<{
+                  id: number
+                  year: number
+                  person_tax_year_id: number
+                }>`select f.id, ty.year, f.person_tax_year_id
                   from kas.policy_tax_year f join kas.person_tax_year pty on pty.id = f.person_tax_year_id
                   join kas.tax_year ty on ty.id = pty.tax_year_id
                   where pty.person_id = ${p.person_id} and f.pension_company_id = ${p.pension_company_id}
                     and f.policy_number = ${p.policy_number} for update of f`
               : [{ id, year: p.year, person_tax_year_id: p.person_tax_year_id }]
             const taken = yield* sql`select 1 from kas.policy_tax_year
-              where person_tax_year_id = any(${moved.map((m) => m.person_tax_year_id)}::int[]) and policy_number = ${number}`
-            if (taken.length > 0) return yield* refuse("policy-unique", "Policenummeret er allerede brugt af en anden police")
+              where person_tax_year_id = any(${moved.map((m) => m.person_tax_year_id)}::int[])
+                and policy_number = ${number}`
+            if (taken.length > 0)
+              return yield* refuse("policy-unique", "Policenummeret er allerede brugt af en anden police")
             yield* move(
               p.person_id,
               { company: p.pension_company_id, number: p.policy_number },

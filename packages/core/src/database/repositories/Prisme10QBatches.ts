@@ -21,8 +21,8 @@ export interface LimitOptions {
 
 const batchColumns = `id, tax_year_id, created, created_by_id, collect_date::text as collect_date, status, delivered,
   delivered_by_id, delivery_error`
-const transactionColumns = `uuid, person_tax_year_id, amount::text as amount, status, type, created_at, final_statement_uuid,
-  prepayment_file_id, prepayment_id, prisme10q_batch_id, summary, prisme10q_content`
+const transactionColumns = `uuid, person_tax_year_id, amount::text as amount, status, type, created_at,
+  final_statement_uuid, prepayment_file_id, prepayment_id, prisme10q_batch_id, summary, prisme10q_content`
 
 /**
  * Prisme 10Q batches (domain.md §2.15, integrations.md §2.2–§2.10): creation, the active transactions and the file
@@ -54,12 +54,17 @@ export class Prisme10QBatches extends Effect.Service<Prisme10QBatches>()("@kas/c
           return yield* Effect.fail(
             new DomainRuleError({
               rule: "batch-status",
-              message: `Bunken har status "${row.status}"; det kræver status ${from.map((s) => `"${s}"`).join(" eller ")}`
+              message: `Bunken har status "${row.status}"; det kræver status ${from
+                .map((s) => `"${s}"`)
+                .join(" eller ")}`
             })
           )
         }
         return yield* one(
-          yield* sql.unsafe(`update kas.prisme10q_batch set ${set} where id = $1 returning ${batchColumns}`, [id, ...params]),
+          yield* sql.unsafe(`update kas.prisme10q_batch set ${set} where id = $1 returning ${batchColumns}`, [
+            id,
+            ...params
+          ]),
           id
         )
       })
@@ -83,15 +88,28 @@ export class Prisme10QBatches extends Effect.Service<Prisme10QBatches>()("@kas/c
        */
       generateForYear: Effect.fn("Prisme10QBatches.generateForYear")(function* (
         taxYearId: number,
-        options: { readonly createdById: number | null; readonly tenQ: TenQRenderer; readonly jobTitle?: string | undefined }
+        options: {
+          readonly createdById: number | null
+          readonly tenQ: TenQRenderer
+          readonly jobTitle?: string | undefined
+        }
       ) {
         return yield* sql.withTransaction(
           Effect.gen(function* () {
-            const year = yield* taxYears.requirePeriod(taxYearId, "generateBatchAndTransactions", { jobTitle: options.jobTitle })
-            const statements = yield* sql<{ uuid: string; person_tax_year_id: number; cpr: string; amount: string | null;
-              summary: string | null; collect: string }>`
+            const year = yield* taxYears.requirePeriod(taxYearId, "generateBatchAndTransactions", {
+              jobTitle: options.jobTitle
+            })
+            const statements = yield* sql<{
+              uuid: string
+              person_tax_year_id: number
+              cpr: string
+              amount: string | null
+              summary: string | null
+              collect: string
+            }>`
               select s.uuid, s.person_tax_year_id, p.cpr, s.amounts ->> 'prisme_amount' as amount,
-                s.amounts ->> 'summary' as summary, make_date(extract(year from kas.today())::int, 9, 1)::text as collect
+                s.amounts ->> 'summary' as summary,
+                make_date(extract(year from kas.today())::int, 9, 1)::text as collect
               from kas.final_statement s join kas.person_tax_year pty on pty.id = s.person_tax_year_id
               join kas.person p on p.id = pty.person_id
               where pty.tax_year_id = ${taxYearId} and not s.invalid and not p.is_test_person
@@ -109,18 +127,37 @@ export class Prisme10QBatches extends Effect.Service<Prisme10QBatches>()("@kas/c
               ),
               taxYearId
             )
-            const rows: Array<{ uuid: string; statement: string; pty: number; amount: number; summary: string; content: string }> = []
+            const rows: Array<{
+              uuid: string
+              statement: string
+              pty: number
+              amount: number
+              summary: string
+              content: string
+            }> = []
             for (const s of charged) {
               const uuid = randomUUID()
               const amount = kronerOf(s.amount!)
               const content = yield* options.tenQ({
-                uuid, amount, cpr: s.cpr, year: year.year, rateText: year.rate_text_for_transactions, dueDate: s.collect
+                uuid,
+                amount,
+                cpr: s.cpr,
+                year: year.year,
+                rateText: year.rate_text_for_transactions,
+                dueDate: s.collect
               })
-              rows.push({ uuid, statement: s.uuid, pty: s.person_tax_year_id, amount, summary: s.summary ?? "", content })
+              rows.push({
+                uuid,
+                statement: s.uuid,
+                pty: s.person_tax_year_id,
+                amount,
+                summary: s.summary ?? "",
+                content
+              })
             }
             yield* sql.unsafe(
-              `insert into kas.transaction (uuid, person_tax_year_id, amount, type, final_statement_uuid, prisme10q_batch_id,
-                 summary, prisme10q_content)
+              `insert into kas.transaction (uuid, person_tax_year_id, amount, type, final_statement_uuid,
+                 prisme10q_batch_id, summary, prisme10q_content)
                select u.uuid, u.pty, u.amount, 'prisme10q', u.statement, $1, u.summary, u.content
                from unnest($2::uuid[], $3::int[], $4::bigint[], $5::uuid[], $6::text[], $7::text[])
                  as u(uuid, pty, amount, statement, summary, content)`,
@@ -154,8 +191,11 @@ export class Prisme10QBatches extends Effect.Service<Prisme10QBatches>()("@kas/c
       /** Batches, newest first, 15 per page (page 1 first). */
       list: Effect.fn("Prisme10QBatches.list")(function* (page = 1, pageSize = 15) {
         return yield* decodeBatches(
-          yield* sql.unsafe(`select ${batchColumns} from kas.prisme10q_batch order by created desc, id desc
-            limit $1 offset $2`, [pageSize, (Math.max(1, page) - 1) * pageSize])
+          yield* sql.unsafe(
+            `select ${batchColumns} from kas.prisme10q_batch order by created desc, id desc
+            limit $1 offset $2`,
+            [pageSize, (Math.max(1, page) - 1) * pageSize]
+          )
         ).pipe(Effect.orDie)
       }),
       /**
@@ -180,7 +220,12 @@ export class Prisme10QBatches extends Effect.Service<Prisme10QBatches>()("@kas/c
       /** The send page: created or failed → delivering, delivery fields cleared (staff-web.md §12). */
       startSending: Effect.fn("Prisme10QBatches.startSending")(function* (id: number) {
         return yield* sql.withTransaction(
-          transition(id, ["created", "failed"], "status = 'delivering', delivered = null, delivered_by_id = null, delivery_error = ''", [])
+          transition(
+            id,
+            ["created", "failed"],
+            "status = 'delivering', delivered = null, delivered_by_id = null, delivery_error = ''",
+            []
+          )
         )
       }),
       /**
@@ -196,12 +241,15 @@ export class Prisme10QBatches extends Effect.Service<Prisme10QBatches>()("@kas/c
         const status = input.destination === "10q_development" ? "created" : "delivered"
         return yield* sql.withTransaction(
           Effect.gen(function* () {
-            const batch = yield* transition(id, ["delivering"], "status = $2, delivered = now(), delivered_by_id = $3", [
-              status,
-              input.deliveredById
-            ])
+            const batch = yield* transition(
+              id,
+              ["delivering"],
+              "status = $2, delivered = now(), delivered_by_id = $3",
+              [status, input.deliveredById]
+            )
             if (status === "delivered") {
-              yield* sql`update kas.transaction set status = case when abs(amount) >= ${limit} then 'transferred' else 'indifferent' end
+              yield* sql`update kas.transaction
+                set status = case when abs(amount) >= ${limit} then 'transferred' else 'indifferent' end
                 where prisme10q_batch_id = ${id} and status in ('created', 'ready')`
             }
             return batch
@@ -210,7 +258,9 @@ export class Prisme10QBatches extends Effect.Service<Prisme10QBatches>()("@kas/c
       }),
       /** Any error while building or uploading (§2.6 step 8): delivering → failed with the error text. */
       markFailed: Effect.fn("Prisme10QBatches.markFailed")(function* (id: number, error: string) {
-        return yield* sql.withTransaction(transition(id, ["delivering"], "status = 'failed', delivery_error = $2", [error]))
+        return yield* sql.withTransaction(
+          transition(id, ["delivering"], "status = 'failed', delivery_error = $2", [error])
+        )
       })
     }
   })

@@ -56,7 +56,8 @@ export class Recalculation extends Effect.Service<Recalculation>()("@kas/core/Re
           entries: ReadonlyArray<{ numberOfDays: number | null; fullyTaxLiable: boolean }> | null
         }>(
           `select pty.id, ty.year, pty.number_of_days, pty.fully_tax_liable,
-             (select json_agg(json_build_object('numberOfDays', ce.number_of_days, 'fullyTaxLiable', ce.fully_tax_liable))
+             (select json_agg(
+                json_build_object('numberOfDays', ce.number_of_days, 'fullyTaxLiable', ce.fully_tax_liable))
               from kas.census_entry ce where ce.person_tax_year_id = pty.id) as entries
            from kas.person_tax_year pty join kas.tax_year ty on ty.id = pty.tax_year_id
            where pty.id = any($1::int[]) for update of pty`,
@@ -121,7 +122,8 @@ export class Recalculation extends Effect.Service<Recalculation>()("@kas/core/Re
       options?: RecalculationOptions
     ) =>
       Effect.flatMap(compute(loaded, policyIds, reason, options), (computed) =>
-        write(loaded, computed, reason, options))
+        write(loaded, computed, reason, options)
+      )
 
     /** The write half of `computeAndWrite` (with the reload of incomplete families), in the caller's transaction. */
     const write = (
@@ -177,7 +179,10 @@ export class Recalculation extends Effect.Service<Recalculation>()("@kas/core/Re
             `select id from kas.policy_tax_year where person_tax_year_id = any($1::int[]) and active order by id`,
             [ptyIds]
           )
-          const changes = yield* recalculatePolicies(policies.map((p) => p.id), reason)
+          const changes = yield* recalculatePolicies(
+            policies.map((p) => p.id),
+            reason
+          )
           if (changes.length > 0) {
             const admin = yield* systemUsers.idOf("admin")
             const targets = yield* sql.unsafe<{ id: number; person_tax_year_id: number; year: number }>(
@@ -188,7 +193,8 @@ export class Recalculation extends Effect.Service<Recalculation>()("@kas/core/Re
             )
             yield* sql.unsafe(
               `insert into kas.note (person_tax_year_id, policy_tax_year_id, author_id, content)
-               select u.pty, u.policy, $1, u.content from unnest($2::int[], $3::int[], $4::text[]) as u(pty, policy, content)`,
+               select u.pty, u.policy, $1, u.content
+               from unnest($2::int[], $3::int[], $4::text[]) as u(pty, policy, content)`,
               [
                 admin,
                 targets.map((t) => t.person_tax_year_id),
@@ -209,7 +215,9 @@ export class Recalculation extends Effect.Service<Recalculation>()("@kas/core/Re
        * `recalculatePolicies` would write right after inserting them (the R75 import inserts them calculated).
        */
       calculateNew: (policies: ReadonlyArray<NewPolicyYear>, reason: string) =>
-        Effect.forEach(policies, (p) => Either.match(calculateNew(p, reason), { onLeft: Effect.die, onRight: Effect.succeed })),
+        Effect.forEach(policies, (p) =>
+          Either.match(calculateNew(p, reason), { onLeft: Effect.die, onRight: Effect.succeed })
+        ),
       /** Recalculates one policy-year (§4.2) and stores its results; returns the result change if any. */
       recalculatePolicy: Effect.fn("Recalculation.recalculatePolicy")(function* (
         policyId: number,
@@ -244,11 +252,14 @@ export class Recalculation extends Effect.Service<Recalculation>()("@kas/core/Re
         // The total is only for progress reports (counting the year's policies costs as much as loading a chunk):
         // counted beside the first chunk, and only when someone listens.
         const onProgress = options?.onProgress
-        const counting = onProgress === undefined ? null : yield* Effect.fork(
-          sql<{ n: string }>`select count(*)::text as n from kas.policy_tax_year p
+        const counting =
+          onProgress === undefined
+            ? null
+            : yield* Effect.fork(
+                sql<{ n: string }>`select count(*)::text as n from kas.policy_tax_year p
             join kas.person_tax_year pty on pty.id = p.person_tax_year_id
             where pty.tax_year_id = ${taxYearId} and p.active`.pipe(Effect.map((rows) => Number(rows[0]?.n ?? 0)))
-        )
+              )
         const years = new Map(
           (yield* sql<{ id: number; year: number }>`select id, year from kas.tax_year`).map((y) => [y.id, y.year])
         )

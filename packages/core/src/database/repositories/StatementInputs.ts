@@ -32,24 +32,36 @@ export class StatementInputs extends Effect.Service<StatementInputs>()("@kas/cor
         personTaxYearId: number,
         options?: { readonly interestOnRemainder?: number; readonly extraPaymentForPreviousMissing?: number }
       ) {
-        const [head] = yield* sql<{ year: number; tax_year_id: number; cpr: string; lock_id: number | null; prev: boolean }>`
+        const [head] = yield* sql<{
+          year: number
+          tax_year_id: number
+          cpr: string
+          lock_id: number | null
+          prev: boolean
+        }>`
           select ty.year, ty.id as tax_year_id, p.cpr,
             (select l.id from kas.lock l where l.tax_year_id = ty.id and l.interval_to is null) as lock_id,
             exists (select 1 from kas.final_statement s where s.person_tax_year_id = pty.id and not s.invalid) as prev
           from kas.person_tax_year pty join kas.tax_year ty on ty.id = pty.tax_year_id
           join kas.person p on p.id = pty.person_id where pty.id = ${personTaxYearId}`
-        if (head === undefined || head.lock_id === null) return yield* Effect.fail(NotFound.of("Personskatteår", personTaxYearId))
+        if (head === undefined || head.lock_id === null)
+          return yield* Effect.fail(NotFound.of("Personskatteår", personTaxYearId))
         const rows = yield* sql<{ id: number; policy_number: string; name: string | null }>`
           select p.id, p.policy_number, pc.name from kas.policy_tax_year p
           join kas.pension_company pc on pc.id = p.pension_company_id
           where p.person_tax_year_id = ${personTaxYearId} and p.active order by p.id`
-        const loaded = yield* loadFamilies(sql, rows.map((r) => r.id))
+        const loaded = yield* loadFamilies(
+          sql,
+          rows.map((r) => r.id)
+        )
         const policies: Array<StatementPolicy> = []
         for (const row of rows) {
           const at = loaded.byPolicy.get(row.id)!
           const member = at.family.members.get(at.year)!
           const years = [...at.family.members.values()].map((m) => ({
-            year: m.year, active: m.active, yearAdjustedAmount: m.state.yearAdjustedAmount
+            year: m.year,
+            active: m.active,
+            yearAdjustedAmount: m.state.yearAdjustedAmount
           }))
           const available = Loss.availableDeductions(years, at.family.cells, at.year).deductions
           const result = PolicyCalculation.policyCalculation({

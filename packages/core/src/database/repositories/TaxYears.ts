@@ -43,7 +43,9 @@ export class TaxYears extends Effect.Service<TaxYears>()("@kas/core/TaxYears", {
           return yield* Effect.fail(new DomainRuleError({ rule: "rate-text", message: rateTextMessage }))
         }
         if (!Number.isInteger(year) || year < 2000) {
-          return yield* Effect.fail(new DomainRuleError({ rule: "year", message: "Skatteår skal være 2000 eller senere" }))
+          return yield* Effect.fail(
+            new DomainRuleError({ rule: "year", message: "Skatteår skal være 2000 eller senere" })
+          )
         }
         const rows = yield* sql.withTransaction(
           sql`insert into kas.tax_year (year, rate_text_for_transactions) values (${year}, ${rateText})
@@ -86,7 +88,8 @@ export class TaxYears extends Effect.Service<TaxYears>()("@kas/core/TaxYears", {
         return locks[0] ?? (yield* Effect.fail(NotFound.of("Lås", taxYearId)))
       }),
       /**
-       * "Opret ny lås" (domain.md §6.3): closes the open lock today and opens a new one from today, in one step; refused
+       * "Opret ny lås" (domain.md §6.3): closes the open lock today and opens a new one from today, in one step;
+       * refused
        * while the open lock has outstanding transactions ("Kan ikke oprette ny lås da der mangler at blive overført
        * {N} kr. til prisme!"). "Today" is `kas.today()`, in the process's TIMEZONE.
        */
@@ -96,7 +99,9 @@ export class TaxYears extends Effect.Service<TaxYears>()("@kas/core/TaxYears", {
             const [open] = yield* sql<{ id: number }>`select id from kas.lock
               where tax_year_id = ${taxYearId} and interval_to is null for update`
             if (open === undefined) return yield* Effect.fail(NotFound.of("Lås", taxYearId))
-            const [{ outstanding }] = yield* sql<{ outstanding: string }>`select coalesce(sum(t.amount), 0)::text as outstanding
+            const [{ outstanding }] = yield* sql<{
+              outstanding: string
+            }>`select coalesce(sum(t.amount), 0)::text as outstanding
               from kas.final_statement s join kas.transaction t on t.final_statement_uuid = s.uuid
               where s.lock_id = ${open.id} and not s.invalid and t.status in ('created', 'ready')`
             if (Number(outstanding) !== 0) {

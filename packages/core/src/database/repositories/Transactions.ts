@@ -45,14 +45,18 @@ export class Transactions extends Effect.Service<Transactions>()("@kas/core/Tran
     return {
       /** A transaction by uuid. */
       get: Effect.fn("Transactions.get")(function* (uuid: string) {
-        return yield* decodeOne(yield* sql.unsafe(`select ${columns} from kas.transaction where uuid = $1`, [uuid]), uuid)
+        return yield* decodeOne(
+          yield* sql.unsafe(`select ${columns} from kas.transaction where uuid = $1`, [uuid]),
+          uuid
+        )
       }),
       /** The transactions of a person-year, oldest first. */
       listByPersonTaxYear: Effect.fn("Transactions.listByPersonTaxYear")(function* (personTaxYearId: number) {
         return yield* decodeTransactions(
-          yield* sql.unsafe(`select ${columns} from kas.transaction where person_tax_year_id = $1 order by created_at, uuid`, [
-            personTaxYearId
-          ])
+          yield* sql.unsafe(
+            `select ${columns} from kas.transaction where person_tax_year_id = $1 order by created_at, uuid`,
+            [personTaxYearId]
+          )
         ).pipe(Effect.orDie)
       }),
       /**
@@ -83,8 +87,8 @@ export class Transactions extends Effect.Service<Transactions>()("@kas/core/Tran
             }>`select s.person_tax_year_id, s.invalid, s.amounts ->> 'prisme_amount' as amount,
                 s.amounts ->> 'summary' as summary, p.cpr, ty.year, pty.tax_year_id as statement_year,
                 b.tax_year_id as batch_year, b.status as batch_status, ty.rate_text_for_transactions as rate_text,
-                coalesce(b.collect_date, (b.created at time zone coalesce(nullif(current_setting('kas.timezone', true), ''),
-                  'America/Nuuk'))::date)::text as due_date,
+                coalesce(b.collect_date, (b.created at time zone
+                  coalesce(nullif(current_setting('kas.timezone', true), ''), 'America/Nuuk'))::date)::text as due_date,
                 exists (select 1 from kas.transaction t where t.final_statement_uuid = s.uuid and t.type = 'prisme10q'
                   and t.status <> 'cancelled') as existing
               from kas.final_statement s
@@ -100,7 +104,8 @@ export class Transactions extends Effect.Service<Transactions>()("@kas/core/Tran
             if (row.batch_year !== row.statement_year) {
               return yield* refuse("Slutopgørelsens skatteår er ikke det samme som bunkens skatteår")
             }
-            if (row.batch_status !== "created") return yield* refuse("Der kan kun tilføjes transaktioner til en bunke der ikke er afsendt")
+            if (row.batch_status !== "created")
+              return yield* refuse("Der kan kun tilføjes transaktioner til en bunke der ikke er afsendt")
             if (row.invalid) return yield* refuse("Slutopgørelsen er ugyldig")
             if (row.existing) return yield* refuse("Slutopgørelsen har allerede en transaktion")
             if (row.amount === null) return yield* refuse("Slutopgørelsen har ingen beregnede beløb")
@@ -133,13 +138,15 @@ export class Transactions extends Effect.Service<Transactions>()("@kas/core/Tran
         const cancelled = yield* sql<{ batch: number | null }>`update kas.transaction t set status = 'cancelled'
           from kas.prisme10q_batch b
           where t.final_statement_uuid = ${statementUuid} and t.type = 'prisme10q'
-            and t.status not in ('transferred', 'cancelled') and b.id = t.prisme10q_batch_id and b.status in ('created', 'failed')
+            and t.status not in ('transferred', 'cancelled')
+            and b.id = t.prisme10q_batch_id and b.status in ('created', 'failed')
           returning t.prisme10q_batch_id as batch`
         const batches = [...new Set(cancelled.map((c) => c.batch).filter((b): b is number => b !== null))]
         if (batches.length > 0) {
           yield* sql`update kas.prisme10q_batch b set status = 'cancelled'
             where b.id in ${sql.in(batches)} and b.status in ('created', 'failed')
-              and not exists (select 1 from kas.transaction t where t.prisme10q_batch_id = b.id and t.status <> 'cancelled')`
+              and not exists (select 1 from kas.transaction t
+                where t.prisme10q_batch_id = b.id and t.status <> 'cancelled')`
         }
         return cancelled.length
       })
