@@ -71,7 +71,8 @@ export const makeApp = (settings: KasConfig.BackOfficeConfig.KasWebSettings, run
   app.use(allowedHosts(settings.allowedHosts))
   app.use(staticFiles(path.join(VIEWS_DIR, "..", "static")))
   app.use(bodyParser({ enableTypes: ["json", "form"], formLimit: "1mb", jsonLimit: "5mb" }))
-  app.use(restApi(appContext)) // token-authenticated, before sessions: no cookies under /rest/, /token/, /final_settlement/
+  // Token-authenticated, before sessions: no cookies under /rest/, /token/, /final_settlement/.
+  app.use(restApi(appContext))
   app.use(
     sessions({
       store: pgSessionStore(runtime, "web.sessions"),

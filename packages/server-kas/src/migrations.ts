@@ -7,4 +7,9 @@ import { eskatMigrations } from "@kas/eskat"
  * Every migration set of the back office, in the order they run: `kas migrate`, `npm start` and the test
  * template apply exactly this list. Add a package's set here when it gets one.
  */
-export const allMigrationSets: ReadonlyArray<Migrations.MigrationSet> = [coreMigrations, jobsMigrations, webMigrations, eskatMigrations]
+export const allMigrationSets: ReadonlyArray<Migrations.MigrationSet> = [
+  coreMigrations,
+  jobsMigrations,
+  webMigrations,
+  eskatMigrations
+]

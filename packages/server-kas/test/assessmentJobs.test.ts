@@ -9,13 +9,17 @@ import { AutoligningJob, ForceFinalizeJob } from "../src/jobs/assessmentJobs.js"
 const registry = JobRegistry.make<Assessment>([AutoligningJob, ForceFinalizeJob])
 
 const db = Layer.unwrapScoped(
-  Effect.acquireRelease(Effect.promise(() => TestDatabase.createTestDatabase()), (d) => Effect.promise(() => d.drop())).pipe(
-    Effect.map((d) => Database.layerFromUrl(d.url, { maxConnections: 6 }))
-  )
+  Effect.acquireRelease(
+    Effect.promise(() => TestDatabase.createTestDatabase()),
+    (d) => Effect.promise(() => d.drop())
+  ).pipe(Effect.map((d) => Database.layerFromUrl(d.url, { maxConnections: 6 })))
 )
 
 const withWorker = <A, E, R>(body: Effect.Effect<A, E, R>) =>
-  Worker.start({ registry, pollInterval: "100 millis", progressInterval: "50 millis" }).pipe(Effect.zipRight(body), Effect.scoped)
+  Worker.start({ registry, pollInterval: "100 millis", progressInterval: "50 millis" }).pipe(
+    Effect.zipRight(body),
+    Effect.scoped
+  )
 const ended = (id: string) =>
   Effect.flatMap(JobStore, (s) => s.awaitEnded([id], "100 millis")).pipe(Effect.map((jobs) => jobs[0] as JobRecord))
 
@@ -35,9 +39,13 @@ layer(
         const [person] = yield* sql<{ id: number }>`insert into kas.person (cpr) values ('1111111111') returning id`
         const [pty] = yield* sql<{ id: number }>`insert into kas.person_tax_year (tax_year_id, person_id, general_notes)
           values (${year.id}, ${person!.id}, 'Ring mig op') returning id`
-        const [company] = yield* sql<{ id: number }>`insert into kas.pension_company (name, res) values ('PFA', 19001) returning id`
-        yield* (yield* Policies).create({ person_tax_year_id: pty!.id, pension_company_id: company!.id, policy_number: "1",
-          prefilled_amount: 5000 }, "anna")
+        const [company] = yield* sql<{
+          id: number
+        }>`insert into kas.pension_company (name, res) values ('PFA', 19001) returning id`
+        yield* (yield* Policies).create(
+          { person_tax_year_id: pty!.id, pension_company_id: company!.id, policy_number: "1", prefilled_amount: 5000 },
+          "anna"
+        )
 
         const first = yield* ended(yield* store.enqueue(AutoligningJob, { year_pk: year.id }, { createdBy: "anna" }))
         assert.strictEqual(first.status, "finished", first.failure)

@@ -46,7 +46,10 @@ describe("staff authentication", () => {
     const b = await new Browser(web.url).login("admin")
     expect((await b.get("/")).status).toBe(200)
     await web.runtime.runPromise(
-      Effect.flatMap(SqlClient.SqlClient, (sql) => sql`update web.sessions set expires_at = now() - interval '1 second'`)
+      Effect.flatMap(
+        SqlClient.SqlClient,
+        (sql) => sql`update web.sessions set expires_at = now() - interval '1 second'`
+      )
     )
     const res = await b.get("/")
     expect(res.status).toBe(302)

@@ -77,7 +77,10 @@ describe("kas check-loss-matrix", () => {
   })
 
   it("refuses bad options with the usage and exit code 2", async () => {
-    for (const args of [["--year", "20x1"], ["--yeer", "2021"]]) {
+    for (const args of [
+      ["--year", "20x1"],
+      ["--yeer", "2021"]
+    ]) {
       const bad = run(args)
       expect((await bad.exited).code).toBe(2)
       expect(bad.output()).toContain("Usage: kas check-loss-matrix [--year <year>]")

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { KasConfig } from "@kas/core"
-import { CPR_A, CPR_B, query, seedCitizens, type Fixture } from "./restFixtures.js"
+import { CPR_A, CPR_B, query, seedCitizens } from "./restFixtures.js"
 import { type KasWeb, startKasWeb } from "./support.js"
 
 // Issue 13 item 3: a company a citizen names in a submission is seen by that citizen only (the curated companies are
@@ -9,11 +9,10 @@ import { type KasWeb, startKasWeb } from "./support.js"
 const TOKEN = KasConfig.BackOfficeConfig.DEV_REST_TOKEN
 const YEAR = new Date().getFullYear() - 1
 let kas: KasWeb
-let fx: Fixture
 
 beforeAll(async () => {
   kas = await startKasWeb()
-  fx = await seedCitizens(kas.databaseUrl, YEAR)
+  await seedCitizens(kas.databaseUrl, YEAR)
 })
 afterAll(async () => kas?.stop())
 

@@ -9,7 +9,8 @@ beforeAll(async () => {
 })
 afterAll(() => db.drop())
 
-const run = (args: ReadonlyArray<string>) => runNode([KAS_BIN, "create-rest-token", ...args], { ENVIRONMENT: "development", DATABASE_URL: db.url })
+const run = (args: ReadonlyArray<string>) =>
+  runNode([KAS_BIN, "create-rest-token", ...args], { ENVIRONMENT: "development", DATABASE_URL: db.url })
 
 describe("kas create-rest-token", () => {
   it("prints a new API key that the REST API accepts, and the next key replaces it", async () => {

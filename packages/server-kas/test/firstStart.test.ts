@@ -49,7 +49,7 @@ const firstStart = async () => {
 }
 
 describe("the first start", () => {
-  it("imports census and R75 of the recent years into an empty KAS through the import jobs, with progress", async () => {
+  it("imports census and R75 of the recent years into an empty KAS via the import jobs, with progress", async () => {
     const { outcome, lines } = await firstStart()
     expect(outcome._tag).toBe("Imported")
     const jobs = outcome._tag === "Imported" ? outcome.jobs : []

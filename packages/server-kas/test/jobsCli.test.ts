@@ -79,7 +79,7 @@ describe("kas execute-job", () => {
 })
 
 describe("kas worker", () => {
-  it("runs enqueued jobs (children too), pushes groenland_job per finished job, and stops on SIGTERM with exit 0", async () => {
+  it("runs enqueued jobs (children too), pushes groenland_job per finished job, stops on SIGTERM: exit 0", async () => {
     // A stand-in push gateway (jobs.md §11): records every push.
     const pushes: Array<{ method: string; url: string; body: string }> = []
     const gateway = http.createServer((req, res) => {
@@ -105,11 +105,16 @@ describe("kas worker", () => {
       await new Promise((r) => setTimeout(r, 200))
     }
     const { rows } = await client.query<{ status: string; children: number; result: unknown }>(
-      `select status, result, (select count(*)::int from jobs.job c where c.parent_id = j.id and c.status = 'finished') as children
+      `select status, result,
+         (select count(*)::int from jobs.job c where c.parent_id = j.id and c.status = 'finished') as children
        from jobs.job j where id = $1`,
       [id]
     )
-    expect(rows[0]).toEqual({ status: "finished", children: 2, result: { status: "Færdig", message: "2 af 2 underjob er færdige" } })
+    expect(rows[0]).toEqual({
+      status: "finished",
+      children: 2,
+      result: { status: "Færdig", message: "2 af 2 underjob er færdige" }
+    })
     // The pushes follow the results without delaying them: wait for the third.
     while (pushes.length < 3) await new Promise((r) => setTimeout(r, 100))
     worker.child.kill("SIGTERM")
@@ -131,8 +136,12 @@ describe("kas worker", () => {
 })
 
 describe("kas cancel-job", () => {
-  it("cancels a queued job (exit 0); an ended job exits 1, an unknown id 2, a missing id is a usage error", async () => {
-    const id = (await client.query<{ id: string }>("insert into jobs.job (type, created_by) values ('DemoSlowJob', 'admin') returning id")).rows[0].id
+  it("cancels a queued job (exit 0); an ended job exits 1, an unknown id 2; no id: usage error", async () => {
+    const id = (
+      await client.query<{ id: string }>(
+        "insert into jobs.job (type, created_by) values ('DemoSlowJob', 'admin') returning id"
+      )
+    ).rows[0].id
     const [ok, unknown, usage] = await Promise.all([
       run(["cancel-job", id, "--by", "admin"]),
       run(["cancel-job", "00000000-0000-0000-0000-000000000000"]),
@@ -140,7 +149,10 @@ describe("kas cancel-job", () => {
     ])
     expect(ok.code, ok.output).toBe(0)
     expect(ok.output).toContain(`Job ${id} cancelled`)
-    const { rows } = await client.query<{ status: string; failure: string }>("select status, failure from jobs.job where id = $1", [id])
+    const { rows } = await client.query<{ status: string; failure: string }>(
+      "select status, failure from jobs.job where id = $1",
+      [id]
+    )
     expect(rows[0]).toEqual({ status: "cancelled", failure: "Annulleret af admin" })
     expect(unknown.code).toBe(2)
     expect(unknown.output).toContain("no job with id '00000000-0000-0000-0000-000000000000'")

@@ -59,7 +59,7 @@ describe("staff login throttling", () => {
     expect((await attempt("10.0.2.11", "throttled", "right-password")).res.status).toBe(302)
   })
 
-  it("10 failures from one client address lock it for every user name; a forged X-Forwarded-For entry does not help", async () => {
+  it("10 failures from one address lock it for every user name; a forged X-Forwarded-For doesn't help", async () => {
     for (let i = 1; i <= 10; i++) expect((await attempt("10.0.3.1", `nobody-${i}`, "wrong")).text).toContain(WRONG)
     expect((await attempt("10.0.3.1", "other", "other-password")).res.status).toBe(429)
     expect((await attempt("203.0.113.9, 10.0.3.1", "other", "other-password")).res.status).toBe(429)

@@ -62,7 +62,7 @@ describe("person-year page", () => {
     expect(html).toContain("Repræsentér borger")
   })
 
-  it("lists notes newest first with their creator; a note without policy unsets the handled flag; the button sets it", async () => {
+  it("lists notes newest first with creator; a note without policy unsets 'handled'; the button sets it", async () => {
     const [{ id: clerkId }] = await query<{ id: number }>(
       web.databaseUrl,
       "select id from web.users where username = 'sagsbehandler'"
@@ -97,7 +97,8 @@ describe("person-year page", () => {
     expect(row!.handled).toBe(true)
     const [entry] = await query<{ history_user: string }>(
       web.databaseUrl,
-      `select history_user from kas.history where entity_type = 'PersonTaxYear' and entity_id = $1 order by history_id desc limit 1`,
+      `select history_user from kas.history where entity_type = 'PersonTaxYear' and entity_id = $1
+       order by history_id desc limit 1`,
       [String(fx.anna.pty)]
     )
     expect(entry!.history_user).toBe("sagsbehandler")

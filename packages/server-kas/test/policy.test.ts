@@ -20,8 +20,9 @@ const row = async (id: number) =>
   (
     await query<Record<string, unknown>>(
       web.databaseUrl,
-      `select prefilled_amount_edited::int as edited, self_reported_amount::int as self_reported, assessed_amount::int as assessed,
-        calculated_result::int as tax, slutlignet, efterbehandling, active_amount, next_processing_date::text as next_date
+      `select prefilled_amount_edited::int as edited, self_reported_amount::int as self_reported,
+        assessed_amount::int as assessed, calculated_result::int as tax, slutlignet, efterbehandling, active_amount,
+        next_processing_date::text as next_date
        from kas.policy_tax_year where id = $1`,
       [id]
     )
@@ -56,7 +57,7 @@ describe("policy pages", () => {
     expect((await clerk.get("/policy/999999/")).status).toBe(404)
   })
 
-  it("/policy/<pk>/ opens the policies page at the policy; the page shows each policy's master data and notices", async () => {
+  it("/policy/<pk>/ opens the policies page at the policy, showing each policy's master data and notices", async () => {
     const res = await clerk.get(`/policy/${fx.anna.policy}/`)
     expect(res.status).toBe(302)
     expect(res.headers.get("location")).toBe(
@@ -75,7 +76,7 @@ describe("policy pages", () => {
     expect(html).not.toContain("/change/selfreportedamount/")
   })
 
-  it("Ret beløb: 404 outside its periods and for an inactive policy; bad input shows Danish messages and changes nothing", async () => {
+  it("Ret beløb: 404 outside its periods or for an inactive policy; bad input: Danish messages, no write", async () => {
     expect((await clerk.get(`/change/selfreportedamount/${fx.anna.policy}/`)).status).toBe(404)
     expect((await clerk.get(`/change/editamounts/${fx.anna.inactive}/`)).status).toBe(404)
     const form = await (await clerk.get(`/change/editamounts/${fx.anna.policy}/`)).text()
@@ -96,7 +97,7 @@ describe("policy pages", () => {
     expect(await row(fx.anna.policy)).toEqual(before)
   })
 
-  it("Ret beløb saves, recalculates and writes history with the author and reason; slutlignet clears efterbehandling", async () => {
+  it("Ret beløb saves, recalculates, writes history (author, reason); slutlignet clears efterbehandling", async () => {
     const res = await clerk.post(`/change/editamounts/${fx.anna.policy}/`, {
       prefilled_amount_edited: "10.000",
       self_reported_amount: "",

@@ -54,11 +54,14 @@ const run = (command: string, args: ReadonlyArray<string>, env: Record<string, s
         reject(new Error(`timed out waiting for ${String(text)}; output:\n${out}`))
       }, ms)
       listeners.add(check)
-      void exited.then(() => setTimeout(() => {
-        listeners.delete(check)
-        clearTimeout(timer)
-        if (!(typeof text === "string" ? out.includes(text) : text.test(out))) reject(new Error(`exited before ${String(text)}; output:\n${out}`))
-      }, 50))
+      void exited.then(() =>
+        setTimeout(() => {
+          listeners.delete(check)
+          clearTimeout(timer)
+          if (!(typeof text === "string" ? out.includes(text) : text.test(out)))
+            reject(new Error(`exited before ${String(text)}; output:\n${out}`))
+        }, 50)
+      )
       check()
     })
   return { child, output: () => out, exited, waitFor }

@@ -153,7 +153,7 @@ describe("REST authentication and scope", () => {
     expect((await api("/rest/overview/", { method: "POST", cpr: CPR_A })).status).toBe(405)
   })
 
-  it("computes the overview's derived fields in SQL exactly as the resources do (edited amounts, days, losses, documents)", async () => {
+  it("the overview's derived fields in SQL equal the resources' (edited amounts, days, losses, files)", async () => {
     // A citizen of its own: a part year in the edit year, an edited prefilled amount, an applied loss from the year
     // before, a policy without any prefilled amount, an inactive policy and a document with sub-millisecond time.
     const cpr = "0303030303"
@@ -162,14 +162,16 @@ describe("REST authentication and scope", () => {
     const person = await one(`insert into kas.person (cpr, name) values ($1, 'Carl Carlsen') returning id`, [cpr])
     const pty = (year: number, days: number | null) =>
       one(
-        `insert into kas.person_tax_year (tax_year_id, person_id, number_of_days) select id, $2, $3 from kas.tax_year where year = $1 returning id`,
+        `insert into kas.person_tax_year (tax_year_id, person_id, number_of_days) select id, $2, $3 from kas.tax_year
+         where year = $1 returning id`,
         [year, person, days]
       )
     const now = await pty(YEAR, 123)
     const before = await pty(YEAR - 1, null)
     const policy = (ptyId: number, number: string, fields: string, values: ReadonlyArray<unknown>) =>
       one(
-        `insert into kas.policy_tax_year (person_tax_year_id, pension_company_id, policy_number${fields ? ", " + fields : ""})
+        `insert into kas.policy_tax_year (person_tax_year_id, pension_company_id,
+           policy_number${fields ? ", " + fields : ""})
          values ($1, $2, $3${values.map((_, i) => `, $${i + 4}`).join("")}) returning id`,
         [ptyId, fx.companyOther, number, ...values]
       )
@@ -189,11 +191,13 @@ describe("REST authentication and scope", () => {
     )
     const file = await query<{ id: string }>(
       kas.databaseUrl,
-      `insert into kas.file (kind, folder, name, size, content) values ('policy_document', 'policy_document', 'c.pdf', 5, '\\x255044462d'::bytea) returning id::text as id`
+      `insert into kas.file (kind, folder, name, size, content)
+       values ('policy_document', 'policy_document', 'c.pdf', 5, '\\x255044462d'::bytea) returning id::text as id`
     )
     await query(
       kas.databaseUrl,
-      `insert into kas.policy_document (person_tax_year_id, policy_tax_year_id, name, description, file_id, uploaded_at) values ($1, $2, 'c.pdf', 'c', $3::uuid, '2024-05-06 07:08:09.123987+02')`,
+      `insert into kas.policy_document (person_tax_year_id, policy_tax_year_id, name, description, file_id, uploaded_at)
+       values ($1, $2, 'c.pdf', 'c', $3::uuid, '2024-05-06 07:08:09.123987+02')`,
       [now, edited, file[0]!.id]
     )
     const get = async (path: string, who?: string) => (await api(path, who ? { cpr: who } : {})).json()
@@ -236,13 +240,15 @@ describe("final statement download", () => {
     )
     const file = async (content: Uint8Array) =>
       one(
-        "insert into kas.file (kind, folder, name, content_type, size, content) values ('final_statement', 'final_statement', 's.pdf', 'application/pdf', $1, $2) returning id::text as id",
+        `insert into kas.file (kind, folder, name, content_type, size, content)
+         values ('final_statement', 'final_statement', 's.pdf', 'application/pdf', $1, $2) returning id::text as id`,
         [content.length, Buffer.from(content)]
       )
     const statement = (status: string, invalid: boolean, fileId: string, createdAt: string) =>
       query(
         kas.databaseUrl,
-        "insert into kas.final_statement (person_tax_year_id, lock_id, pdf_file_id, status, invalid, created_at) values ($1, $2, $3::uuid, $4, $5, $6::timestamptz)",
+        `insert into kas.final_statement (person_tax_year_id, lock_id, pdf_file_id, status, invalid, created_at)
+         values ($1, $2, $3::uuid, $4, $5, $6::timestamptz)`,
         [fx.ptyA, lock, fileId, status, invalid, createdAt]
       )
     // Only the newest valid, sent statement counts: an older sent one, a newer invalid one and a newer unsent one.
@@ -408,7 +414,8 @@ describe("POST /rest/submission/", () => {
     expect(created).toMatchObject({ self_reported_amount: 1200, year_adjusted_amount: 1200, updated_by: CPR_A })
     const history = await query<{ history_user: string; change_reason: string }>(
       kas.databaseUrl,
-      "select history_user, change_reason from kas.history where entity_type = 'PolicyTaxYear' and entity_id = $1 order by history_id desc limit 1",
+      `select history_user, change_reason from kas.history where entity_type = 'PolicyTaxYear' and entity_id = $1
+       order by history_id desc limit 1`,
       [String(fx.policyA)]
     )
     expect(history[0]).toEqual({ history_user: "rest", change_reason: "Selvangivelse indsendt" })

@@ -49,7 +49,8 @@ const snapshot = async () =>
     await query<{ s: string }>(
       kas.databaseUrl,
       `select concat_ws('|',
-        (select json_agg(p order by p.id)::text from (select id, self_reported_amount, policy_number from kas.policy_tax_year) p),
+        (select json_agg(p order by p.id)::text
+           from (select id, self_reported_amount, policy_number from kas.policy_tax_year) p),
         (select json_agg(d order by d.id)::text from (select id, name, description from kas.policy_document) d),
         (select json_agg(f order by f.id)::text from (select id, name, content_type from kas.file) f),
         (select json_agg(t order by t.id)::text
@@ -109,7 +110,8 @@ describe("uploads", () => {
 
   it("every download names its file as RFC 6266 says (ASCII filename and UTF-8 filename*)", () => {
     expect(contentDisposition("attachment", 'Årsopgørelse "2024" (ny).xlsx')).toBe(
-      `attachment; filename="_rsopg_relse _2024_ (ny).xlsx"; filename*=UTF-8''%C3%85rsopg%C3%B8relse%20%222024%22%20%28ny%29.xlsx`
+      `attachment; filename="_rsopg_relse _2024_ (ny).xlsx"; ` +
+        `filename*=UTF-8''%C3%85rsopg%C3%B8relse%20%222024%22%20%28ny%29.xlsx`
     )
     expect(contentDisposition("inline", "2024_1802602810.pdf")).toBe(
       `inline; filename="2024_1802602810.pdf"; filename*=UTF-8''2024_1802602810.pdf`

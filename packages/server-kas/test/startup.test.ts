@@ -7,7 +7,10 @@ import { KAS_BIN, runNode, SELVBETJENING_BIN } from "./process.js"
 const listening = (port: number) =>
   new Promise<boolean>((resolve) => {
     const s = net.connect(port, "127.0.0.1")
-    s.once("connect", () => (s.destroy(), resolve(true)))
+    s.once("connect", () => {
+      s.destroy()
+      resolve(true)
+    })
     s.once("error", () => resolve(false))
   })
 
@@ -23,7 +26,8 @@ describe("start-up of the processes", () => {
     const p = runNode([KAS_BIN, "web"], { ENVIRONMENT: "production", PORT: String(port) })
     const { code } = await p.exited
     expect(code).not.toBe(0)
-    for (const v of ["COMMIT_TAG", "SECRET_KEY", "TIMEZONE", "DATABASE_URL", "REST_TOKEN"]) expect(p.output()).toContain(v)
+    for (const v of ["COMMIT_TAG", "SECRET_KEY", "TIMEZONE", "DATABASE_URL", "REST_TOKEN"])
+      expect(p.output()).toContain(v)
     expect(await listening(port)).toBe(false)
   })
 
@@ -60,7 +64,9 @@ describe("start-up of the processes", () => {
 
   it("a port already in use: a clear message naming the port, exit ≠ 0", async () => {
     const blocker = net.createServer()
-    const port = await new Promise<number>((r) => blocker.listen(0, () => r((blocker.address() as net.AddressInfo).port)))
+    const port = await new Promise<number>((r) =>
+      blocker.listen(0, () => r((blocker.address() as net.AddressInfo).port))
+    )
     try {
       const p = runNode([KAS_BIN, "web"], { ENVIRONMENT: "development", DATABASE_URL: db.url, PORT: String(port) })
       expect((await p.exited).code).not.toBe(0)
@@ -105,7 +111,12 @@ describe("start-up of the processes", () => {
   it("a server refuses a database that is behind (when it does not migrate itself)", async () => {
     const empty = await TestDatabase.createEmptyDatabase()
     try {
-      const p = runNode([KAS_BIN, "web"], { ENVIRONMENT: "development", MIGRATE: "false", DATABASE_URL: empty.url, PORT: String(await EmbeddedPostgres.freePort()) })
+      const p = runNode([KAS_BIN, "web"], {
+        ENVIRONMENT: "development",
+        MIGRATE: "false",
+        DATABASE_URL: empty.url,
+        PORT: String(await EmbeddedPostgres.freePort())
+      })
       expect((await p.exited).code).not.toBe(0)
       expect(p.output()).toMatch(/database is behind.*kas migrate/)
     } finally {

@@ -1,9 +1,12 @@
-import { Layer, ManagedRuntime, Option } from "effect"
+import { Layer, type ManagedRuntime, Option } from "effect"
 import { readFileSync } from "node:fs"
 import { CprMask, Database, type KasConfig, Rest } from "@kas/core"
 import { PgPool } from "@kas/core/web"
 
-/** The services of selvbetjening, built once at start: its own database (sessions, caches; a plain pool for the session reads) and the REST client. */
+/**
+ * The services of selvbetjening, built once at start: its own database (sessions, caches; a plain pool for the session
+ * reads) and the REST client.
+ */
 export const makeLayer = (settings: KasConfig.SelvbetjeningConfig.SelvbetjeningSettings) => {
   const database = Database.layer({
     environment: settings.environment,

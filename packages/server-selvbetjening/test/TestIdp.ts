@@ -49,10 +49,16 @@ export const startTestIdp = async (sp: {
       // A login page: one form per person, posting a signed response to the SP (as NemLog-in would after MitID).
       res.end(
         `<!doctype html><title>Test IdP</title>${persons
-          .map(
-            (cpr) =>
-              `<form method="post" action="${esc(sp.acs)}"><input type="hidden" name="SAMLResponse" value="${esc(idp.response({ inResponseTo: parsed.id, cpr, name: cpr === "1802602810" ? "Anna Testesen" : "Bent Andersen" }))}"><input type="hidden" name="RelayState" value="${esc(parsed.relayState)}"><button type="submit" id="login-${cpr}">Log ind som ${cpr}</button></form>`
-          )
+          .map((cpr) => {
+            const name = cpr === "1802602810" ? "Anna Testesen" : "Bent Andersen"
+            const response = idp.response({ inResponseTo: parsed.id, cpr, name })
+            return (
+              `<form method="post" action="${esc(sp.acs)}">` +
+              `<input type="hidden" name="SAMLResponse" value="${esc(response)}">` +
+              `<input type="hidden" name="RelayState" value="${esc(parsed.relayState)}">` +
+              `<button type="submit" id="login-${cpr}">Log ind som ${cpr}</button></form>`
+            )
+          })
           .join("")}`
       )
       return
@@ -98,9 +104,12 @@ export const startTestIdp = async (sp: {
       pending = f
     },
     metadata: () => `<?xml version="1.0"?>
-<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="${entityId}">
+<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#"
+  entityID="${entityId}">
   <md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
-    <md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>${pemBody(keys.cert)}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>
+    <md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data>
+      <ds:X509Certificate>${pemBody(keys.cert)}</ds:X509Certificate>
+    </ds:X509Data></ds:KeyInfo></md:KeyDescriptor>
     <md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="${base}/slo"/>
     <md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="${base}/sso"/>
   </md:IDPSSODescriptor>
@@ -122,12 +131,32 @@ export const startTestIdp = async (sp: {
       const subjectInResponseTo = o.subjectInResponseTo === undefined ? o.inResponseTo : o.subjectInResponseTo
       const confirmationInResponseTo = subjectInResponseTo === null ? "" : ` InResponseTo="${subjectInResponseTo}"`
       const assertionId = id()
-      const xml = `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${id()}" Version="2.0" IssueInstant="${iso(now)}" Destination="${sp.acs}" InResponseTo="${o.inResponseTo}"><saml:Issuer>${entityId}</saml:Issuer><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status><saml:Assertion ID="${assertionId}" Version="2.0" IssueInstant="${iso(now)}"><saml:Issuer>${entityId}</saml:Issuer><saml:Subject><saml:NameID Format="urn:oasis:names:tc:SAML:2.0:nameid-format:persistent">nameid-${o.cpr ?? "x"}</saml:NameID><saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData${confirmationInResponseTo} NotOnOrAfter="${until}" Recipient="${sp.acs}"/></saml:SubjectConfirmation></saml:Subject><saml:Conditions NotBefore="${iso(now - 600_000)}" NotOnOrAfter="${until}"><saml:AudienceRestriction><saml:Audience>${o.audience ?? sp.entityId}</saml:Audience></saml:AudienceRestriction></saml:Conditions><saml:AuthnStatement AuthnInstant="${iso(now)}" SessionIndex="${id()}"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:unspecified</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement><saml:AttributeStatement>${attrs
+      const attributes = attrs
         .map(
           ([n, v]) =>
-            `<saml:Attribute Name="${n}" NameFormat="urn:oasis:names:tc:SAML:2.0:attrname-format:uri"><saml:AttributeValue>${esc(v)}</saml:AttributeValue></saml:Attribute>`
+            `<saml:Attribute Name="${n}" NameFormat="urn:oasis:names:tc:SAML:2.0:attrname-format:uri">` +
+            `<saml:AttributeValue>${esc(v)}</saml:AttributeValue></saml:Attribute>`
         )
-        .join("")}</saml:AttributeStatement></saml:Assertion></samlp:Response>`
+        .join("")
+      const xml =
+        `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ` +
+        `xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${id()}" Version="2.0" ` +
+        `IssueInstant="${iso(now)}" Destination="${sp.acs}" InResponseTo="${o.inResponseTo}">` +
+        `<saml:Issuer>${entityId}</saml:Issuer>` +
+        `<samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>` +
+        `<saml:Assertion ID="${assertionId}" Version="2.0" IssueInstant="${iso(now)}">` +
+        `<saml:Issuer>${entityId}</saml:Issuer><saml:Subject>` +
+        `<saml:NameID Format="urn:oasis:names:tc:SAML:2.0:nameid-format:persistent">` +
+        `nameid-${o.cpr ?? "x"}</saml:NameID>` +
+        `<saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer">` +
+        `<saml:SubjectConfirmationData${confirmationInResponseTo} NotOnOrAfter="${until}" Recipient="${sp.acs}"/>` +
+        `</saml:SubjectConfirmation></saml:Subject>` +
+        `<saml:Conditions NotBefore="${iso(now - 600_000)}" NotOnOrAfter="${until}"><saml:AudienceRestriction>` +
+        `<saml:Audience>${o.audience ?? sp.entityId}</saml:Audience></saml:AudienceRestriction></saml:Conditions>` +
+        `<saml:AuthnStatement AuthnInstant="${iso(now)}" SessionIndex="${id()}"><saml:AuthnContext>` +
+        `<saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:unspecified</saml:AuthnContextClassRef>` +
+        `</saml:AuthnContext></saml:AuthnStatement>` +
+        `<saml:AttributeStatement>${attributes}</saml:AttributeStatement></saml:Assertion></samlp:Response>`
       if (o.signed === false) return xml
       const sig = new SignedXml({
         privateKey: keys.private,
@@ -146,8 +175,16 @@ export const startTestIdp = async (sp: {
     },
     /** The SP's logout callback URL carrying a signed LogoutResponse to request `inResponseTo`. */
     logoutResponseUrl: (inResponseTo: string): string => {
-      const xml = `<samlp:LogoutResponse xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${id()}" Version="2.0" IssueInstant="${new Date().toISOString()}" Destination="${sp.sloCallback}" InResponseTo="${inResponseTo}"><saml:Issuer>${entityId}</saml:Issuer><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status></samlp:LogoutResponse>`
-      const q = `SAMLResponse=${encodeURIComponent(deflateRawSync(Buffer.from(xml)).toString("base64"))}&SigAlg=${encodeURIComponent("http://www.w3.org/2001/04/xmldsig-more#rsa-sha256")}`
+      const xml =
+        `<samlp:LogoutResponse xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ` +
+        `xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${id()}" Version="2.0" ` +
+        `IssueInstant="${new Date().toISOString()}" Destination="${sp.sloCallback}" InResponseTo="${inResponseTo}">` +
+        `<saml:Issuer>${entityId}</saml:Issuer>` +
+        `<samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>` +
+        `</samlp:LogoutResponse>`
+      const response = encodeURIComponent(deflateRawSync(Buffer.from(xml)).toString("base64"))
+      const sigAlg = encodeURIComponent("http://www.w3.org/2001/04/xmldsig-more#rsa-sha256")
+      const q = `SAMLResponse=${response}&SigAlg=${sigAlg}`
       const signer = createSign("RSA-SHA256")
       signer.update(q)
       return `${sp.sloCallback}?${q}&Signature=${encodeURIComponent(signer.sign(keys.private, "base64"))}`

@@ -10,14 +10,18 @@ describe.runIf(enabled)("citizen journey in a real browser", () => {
   let browser: Chromium
   beforeAll(async () => {
     portal = await startPortal()
-    browser = await chromium.launch({ executablePath: ChromiumSetup.CHROMIUM_PATH, args: [...ChromiumSetup.CHROMIUM_ARGS], headless: true })
+    browser = await chromium.launch({
+      executablePath: ChromiumSetup.CHROMIUM_PATH,
+      args: [...ChromiumSetup.CHROMIUM_ARGS],
+      headless: true
+    })
   })
   afterAll(async () => {
     await browser?.close()
     await portal?.stop()
   })
 
-  it("logs in through the IdP, submits a new policy with an attachment, sees receipt and amounts, switches to Greenlandic", async () => {
+  it("logs in via the IdP, submits a policy with an attachment, sees receipt and amounts, in Greenlandic", async () => {
     const context = await browser.newContext()
     const audit = new Accessibility.Audit(portal.url)
     await audit.install(context)
@@ -37,7 +41,11 @@ describe.runIf(enabled)("citizen journey in a real browser", () => {
     expect(await page.isDisabled("#new-pension_company_name")).toBe(true)
     await page.fill("#new-policy_number_new", "BROWSER-1")
     await page.fill("#new-self_reported_amount", "2500")
-    await page.setInputFiles("#new-file0", { name: "dokumentation.pdf", mimeType: "application/pdf", buffer: Buffer.from(PDF) })
+    await page.setInputFiles("#new-file0", {
+      name: "dokumentation.pdf",
+      mimeType: "application/pdf",
+      buffer: Buffer.from(PDF)
+    })
     await page.fill("#new-file0-description", "Årsopgørelse")
     expect(await page.locator("#new-file1").count()).toBe(1)
     await page.fill("#general_notes", "Indsendt fra browseren")

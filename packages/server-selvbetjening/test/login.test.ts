@@ -100,7 +100,7 @@ describe("SAML login", () => {
     expect(res.headers.get("location")).toBe("/")
   })
 
-  it("never follows back=/\\evil.example (browsers read it as //evil.example), neither as RelayState nor as back", async () => {
+  it("never follows back=/\\evil.example (read by browsers as //evil.example), as RelayState or as back", async () => {
     const browser = new Browser(portal.url)
     const { location } = await beginLogin(browser, "/\\evil.example")
     expect(new URL(location).searchParams.get("RelayState")).toBe("/")

@@ -19,7 +19,11 @@ const samlLogin = async (browser: Browser, loa: string) => {
   const location = start.headers.get("location") ?? ""
   expect(location.startsWith(portal.idp.url)).toBe(true)
   const request = portal.idp.parseRedirect(location)
-  const res = await postResponse(browser, portal.idp.response({ inResponseTo: request.id, cpr: CPR_A, loa }), request.relayState)
+  const res = await postResponse(
+    browser,
+    portal.idp.response({ inResponseTo: request.id, cpr: CPR_A, loa }),
+    request.relayState
+  )
   expect(res.status).toBe(302)
 }
 
@@ -41,15 +45,29 @@ describe("login bypass (development only)", () => {
 
   it("is refused by the configuration outside development", () => {
     for (const environment of ["staging", "production"]) {
-      const provider = KasConfig.ConfigReport.providerFromEnv({ ENVIRONMENT: environment, LOGIN_BYPASS_ENABLED: "true" })
-      const loaded = Effect.runSync(Effect.either(KasConfig.load("selvbetjening", KasConfig.SelvbetjeningConfig.selvbetjening, provider)))
-      expect(Either.isLeft(loaded) && String(loaded.left)).toContain(`LOGIN_BYPASS_ENABLED: is not allowed in ${environment}`)
+      const provider = KasConfig.ConfigReport.providerFromEnv({
+        ENVIRONMENT: environment,
+        LOGIN_BYPASS_ENABLED: "true"
+      })
+      const loaded = Effect.runSync(
+        Effect.either(KasConfig.load("selvbetjening", KasConfig.SelvbetjeningConfig.selvbetjening, provider))
+      )
+      expect(Either.isLeft(loaded) && String(loaded.left)).toContain(
+        `LOGIN_BYPASS_ENABLED: is not allowed in ${environment}`
+      )
     }
   })
 
   it("is ignored by a production app even when the settings ask for it, and so are the MitID test pages", async () => {
-    const forged = { ...portal.settings, environment: "production" as const, loginBypassEnabled: true, mitidTestEnabled: true }
-    const server = http.createServer(makeApp(forged, portal.runtime, { saml: portal.saml, log: () => undefined }).callback())
+    const forged = {
+      ...portal.settings,
+      environment: "production" as const,
+      loginBypassEnabled: true,
+      mitidTestEnabled: true
+    }
+    const server = http.createServer(
+      makeApp(forged, portal.runtime, { saml: portal.saml, log: () => undefined }).callback()
+    )
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()))
     try {
       const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
@@ -71,7 +89,9 @@ describe("MitID conformance-test pages", () => {
     const browser = new Browser(portal.url)
     const page = await browser.get("/mitid_test/privilege0/")
     expect([page.status, await page.text()]).toEqual([200, expect.stringContaining("Side der ikke kræver privilegier")])
-    expect((await browser.get("/mitid_test/privilege1/")).headers.get("location")).toBe("/login/?back=%2Fmitid_test%2Fprivilege1%2F")
+    expect((await browser.get("/mitid_test/privilege1/")).headers.get("location")).toBe(
+      "/login/?back=%2Fmitid_test%2Fprivilege1%2F"
+    )
   })
 
   it("requires Substantial for privilege1 and High for privilege3, never showing session contents", async () => {
@@ -90,7 +110,10 @@ describe("MitID conformance-test pages", () => {
     const high = new Browser(portal.url)
     await samlLogin(high, "High")
     const page = await high.get("/mitid_test/privilege3/")
-    expect([page.status, await page.text()]).toEqual([200, expect.stringContaining("Side der kræver sikringsniveau høj")])
+    expect([page.status, await page.text()]).toEqual([
+      200,
+      expect.stringContaining("Side der kræver sikringsniveau høj")
+    ])
 
     // A bypass or development login has no level of assurance at all.
     const dummy = new Browser(portal.url)
@@ -104,7 +127,9 @@ describe("MitID conformance-test pages", () => {
     expect(request.signed).toBe(true)
     expect(request.xml).toMatch(/ForceAuthn="true"/)
     expect(request.relayState).toBe("/mitid_test/privilege3/")
-    const normal = portal.idp.parseRedirect((await new Browser(portal.url).get("/login/?real=1&back=%2F")).headers.get("location") ?? "")
+    const normal = portal.idp.parseRedirect(
+      (await new Browser(portal.url).get("/login/?real=1&back=%2F")).headers.get("location") ?? ""
+    )
     expect(normal.xml).not.toMatch(/ForceAuthn="true"/)
   })
 

@@ -194,12 +194,14 @@ describe("citizen pages", () => {
       [YEAR]
     )
     const file = await one(
-      "insert into kas.file (kind, folder, name, content_type, size, content) values ('final_statement', 'final_statement', 's.pdf', 'application/pdf', $1, $2) returning id::text as id",
+      `insert into kas.file (kind, folder, name, content_type, size, content)
+       values ('final_statement', 'final_statement', 's.pdf', 'application/pdf', $1, $2) returning id::text as id`,
       [PDF.length, Buffer.from(PDF)]
     )
     await query(
       portal.kas.databaseUrl,
-      "insert into kas.final_statement (person_tax_year_id, lock_id, pdf_file_id, status) values ($1, $2, $3::uuid, 'send')",
+      `insert into kas.final_statement (person_tax_year_id, lock_id, pdf_file_id, status)
+       values ($1, $2, $3::uuid, 'send')`,
       [portal.fx.ptyA, lock, file]
     )
     expect(await html(await anna.get(`/policy/${YEAR}/`))).toContain(`href="/final_settlement/${YEAR}/"`)
@@ -260,7 +262,7 @@ describe("representation", () => {
     await staff.get("/represent-stop/")
   })
 
-  it("keeps the representation alive in kas web while the session is used, and ends with its stop (issue 13)", async () => {
+  it("keeps the representation alive in kas web while the session is used; its stop ends it (issue 13)", async () => {
     const { staff, token: value } = await token()
     const browser = new Browser(portal.url)
     expect((await start(browser, value)).status).toBe(302)

@@ -12,7 +12,11 @@ const TAX_YEARS = [{ id: 1, year: 2025, days_in_year: 365, year_part: "selvangiv
 let requests: Array<{ method: string; url: string; authorization: string }> = []
 let failuresLeft = 0
 const handler: http.RequestListener = (req, res) => {
-  requests.push({ method: req.method ?? "", url: req.url ?? "", authorization: String(req.headers.authorization ?? "") })
+  requests.push({
+    method: req.method ?? "",
+    url: req.url ?? "",
+    authorization: String(req.headers.authorization ?? "")
+  })
   req.resume()
   if (req.url?.startsWith("/rest/pension_company/")) return // never answers
   if (failuresLeft > 0) {
@@ -21,7 +25,8 @@ const handler: http.RequestListener = (req, res) => {
     return res.end("busy")
   }
   res.setHeader("content-type", "application/json")
-  if (req.url?.startsWith("/rest/tax_year/")) return res.end(JSON.stringify(req.url.includes("1999") ? [{ id: "x" }] : TAX_YEARS))
+  if (req.url?.startsWith("/rest/tax_year/"))
+    return res.end(JSON.stringify(req.url.includes("1999") ? [{ id: "x" }] : TAX_YEARS))
   res.statusCode = 503
   res.end("no")
 }
@@ -49,16 +54,28 @@ afterAll(async () => {
   }
 })
 
-const withClient = async <A>(baseUrl: string, f: (c: Rest.KasRestClient["Type"]) => Effect.Effect<A, Rest.RestError>, options: { ca?: string; timeoutSeconds?: number } = {}) => {
+const withClient = async <A>(
+  baseUrl: string,
+  f: (c: Rest.KasRestClient["Type"]) => Effect.Effect<A, Rest.RestError>,
+  options: { ca?: string; timeoutSeconds?: number } = {}
+) => {
   requests = []
-  const runtime = ManagedRuntime.make(Rest.KasRestClient.layer({ baseUrl, token: Redacted.make("sekret"), timeoutSeconds: options.timeoutSeconds ?? 5, ca: options.ca }))
+  const runtime = ManagedRuntime.make(
+    Rest.KasRestClient.layer({
+      baseUrl,
+      token: Redacted.make("sekret"),
+      timeoutSeconds: options.timeoutSeconds ?? 5,
+      ca: options.ca
+    })
+  )
   try {
     return await runtime.runPromiseExit(Effect.flatMap(Rest.KasRestClient, f))
   } finally {
     await runtime.dispose()
   }
 }
-const failure = <A>(exit: Exit.Exit<A, Rest.RestError>) => (Exit.isFailure(exit) && exit.cause._tag === "Fail" ? exit.cause.error : null)
+const failure = <A>(exit: Exit.Exit<A, Rest.RestError>) =>
+  Exit.isFailure(exit) && exit.cause._tag === "Fail" ? exit.cause.error : null
 
 describe("KasRestClient", () => {
   it("verifies the back office's certificate against REST_CA_CERT and sends the API token", async () => {
@@ -76,14 +93,26 @@ describe("KasRestClient", () => {
     expect(requests).toHaveLength(3)
     failuresLeft = 1
     const submitted = await withClient(urlOf(plainServer, "http"), (c) =>
-      c.submit(Cpr.make("0101709901"), { year: 2025, updated_by: "0101709901", person_tax_year: { general_notes: null, foreign_pension_notes: null }, policies: [], new_policies: [] }, [])
+      c.submit(
+        Cpr.make("0101709901"),
+        {
+          year: 2025,
+          updated_by: "0101709901",
+          person_tax_year: { general_notes: null, foreign_pension_notes: null },
+          policies: [],
+          new_policies: []
+        },
+        []
+      )
     )
     expect(failure(submitted)).toMatchObject({ reason: "status", status: 503 })
     expect(requests.map((r) => `${r.method} ${r.url}`)).toEqual(["POST /rest/submission/"])
   })
 
   it("gives up after the timeout without retrying, and refuses an answer that does not decode", async () => {
-    const timedOut = failure(await withClient(urlOf(plainServer, "http"), (c) => c.pensionCompanies(), { timeoutSeconds: 1 }))
+    const timedOut = failure(
+      await withClient(urlOf(plainServer, "http"), (c) => c.pensionCompanies(), { timeoutSeconds: 1 })
+    )
     expect(timedOut?.reason).toBe("timeout")
     expect(requests).toHaveLength(1)
     const bad = failure(await withClient(urlOf(plainServer, "http"), (c) => c.taxYears({ year: 1999 })))

@@ -33,19 +33,31 @@ describe("paths, language and formats", () => {
 })
 
 describe("reference data memo", () => {
-  it("makes one call for page views that need it at the same time, then answers from memory, and retries after a failure", async () => {
+  it("one call for simultaneous page views, then answers from memory; retries after a failure", async () => {
     const cached = referenceCache(60_000)
     let calls = 0
     let fail = true
     const load = Effect.suspend(() => {
       calls++
-      return Effect.sleep("20 millis").pipe(Effect.zipRight(fail ? Effect.fail("down" as const) : Effect.succeed(["PFA"])))
+      return Effect.sleep("20 millis").pipe(
+        Effect.zipRight(fail ? Effect.fail("down" as const) : Effect.succeed(["PFA"]))
+      )
     })
-    const failed = await Effect.runPromise(Effect.all(Array.from({ length: 5 }, () => Effect.either(cached("companies", load))), { concurrency: "unbounded" }))
+    const failed = await Effect.runPromise(
+      Effect.all(
+        Array.from({ length: 5 }, () => Effect.either(cached("companies", load))),
+        { concurrency: "unbounded" }
+      )
+    )
     expect(failed.every((r) => r._tag === "Left")).toBe(true)
     expect(calls).toBe(1)
     fail = false
-    const ok = await Effect.runPromise(Effect.all(Array.from({ length: 5 }, () => cached("companies", load)), { concurrency: "unbounded" }))
+    const ok = await Effect.runPromise(
+      Effect.all(
+        Array.from({ length: 5 }, () => cached("companies", load)),
+        { concurrency: "unbounded" }
+      )
+    )
     expect(ok).toEqual(Array.from({ length: 5 }, () => ["PFA"]))
     expect(await Effect.runPromise(cached("companies", load))).toEqual(["PFA"])
     expect(calls).toBe(2)

@@ -109,7 +109,7 @@ describe("one SAML response is one session", () => {
     })
   }
 
-  it("an assertion not bound to its request (no SubjectConfirmationData InResponseTo) is accepted once only", async () => {
+  it("an assertion not bound to its request (no SubjectConfirmationData InResponseTo) is accepted once", async () => {
     const before = await sessionsOf(CPR_A)
     const captured = await capture({ subjectInResponseTo: null })
     expect((await postResponse(captured.victim, b64(captured.xml), captured.relayState)).headers.get("location")).toBe(
@@ -137,7 +137,7 @@ describe("one SAML response is one session", () => {
     expect(await sessionsOf(CPR_A)).toBe(before + 1)
   })
 
-  it("the request store answers a request id once and an assertion id once, also under concurrent answers", async () => {
+  it("the request store answers a request id once and an assertion id once, also when answers race", async () => {
     const store = pgRequestStore(portal.runtime)
     const until = new Date(Date.now() + 300_000)
     const requestId = `_concurrent-${Date.now()}`
@@ -167,7 +167,8 @@ describe("one SAML response is one session", () => {
       (
         await query<{ n: number }>(
           portal.portalDatabaseUrl,
-          "select count(*)::int as n from selvbetjening.sessions where data ? 'user_info' and data->'user_info'->>'cpr' <> $1",
+          `select count(*)::int as n from selvbetjening.sessions where data ? 'user_info'
+           and data->'user_info'->>'cpr' <> $1`,
           [CPR_A]
         )
       )[0]!.n

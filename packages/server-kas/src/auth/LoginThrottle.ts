@@ -38,7 +38,8 @@ export class LoginThrottle extends Effect.Service<LoginThrottle>()("@kas/server-
         )
         select max(l.last) + make_interval(secs => ${LOCK_SECONDS}) as until from latest l
         where (select count(*) from web.login_failures f
-               where f.key = l.key and f.failed_at > l.last - make_interval(secs => ${WINDOW_SECONDS})) >= ${MAX_FAILURES}
+               where f.key = l.key and f.failed_at > l.last - make_interval(secs => ${WINDOW_SECONDS}))
+          >= ${MAX_FAILURES}
       `.pipe(Effect.map((rows) => Option.fromNullable(rows[0]?.until ?? null).pipe(Option.map((d) => new Date(d)))))
 
     /** Refuses a locked attempt, otherwise counts it as a failure until it succeeds (one key at a time, in order). */

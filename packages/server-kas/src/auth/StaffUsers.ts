@@ -26,7 +26,7 @@ export class StaffUsers extends Effect.Service<StaffUsers>()("@kas/server-kas/St
       const rows = yield* sql<{ id: number; username: string; is_superuser: boolean; is_active: boolean }>`
         select id, username, is_superuser, is_active from web.users where id = ${id}`
       const row = rows[0]
-      if (!row || !row.is_active) return Option.none<StaffUser>()
+      if (!row?.is_active) return Option.none<StaffUser>()
       const perms = yield* sql<{ permission: string }>`
         select distinct gp.permission from web.user_groups ug
         join web.group_permissions gp on gp.group_id = ug.group_id where ug.user_id = ${id}`
@@ -44,7 +44,7 @@ export class StaffUsers extends Effect.Service<StaffUsers>()("@kas/server-kas/St
         select id, password_hash, is_active from web.users where username = ${username}`
       const row = rows[0]
       const ok = yield* Effect.promise(() => verifyPassword(password, row?.password_hash ?? null))
-      if (!row || !row.is_active || !ok) return Option.none<StaffUser>()
+      if (!row?.is_active || !ok) return Option.none<StaffUser>()
       yield* sql`update web.users set last_login = now() where id = ${row.id}`
       return yield* load(row.id)
     })
@@ -53,10 +53,12 @@ export class StaffUsers extends Effect.Service<StaffUsers>()("@kas/server-kas/St
     const ensureGroups = Effect.fn("StaffUsers.ensureGroups")(function* () {
       for (const name of GROUPS) {
         const [g] = yield* sql<{ id: number }>`
-          insert into web.groups (name) values (${name}) on conflict (name) do update set name = excluded.name returning id`
+          insert into web.groups (name) values (${name})
+          on conflict (name) do update set name = excluded.name returning id`
         yield* sql`delete from web.group_permissions where group_id = ${g!.id}`
         const perms = GROUP_PERMISSIONS[name]
-        yield* sql`insert into web.group_permissions ${sql.insert(perms.map((permission) => ({ group_id: g!.id, permission })))}`
+        const rows = perms.map((permission) => ({ group_id: g!.id, permission }))
+        yield* sql`insert into web.group_permissions ${sql.insert(rows)}`
       }
     })
 
@@ -64,7 +66,8 @@ export class StaffUsers extends Effect.Service<StaffUsers>()("@kas/server-kas/St
       Effect.gen(function* () {
         yield* sql`delete from web.user_groups where user_id = ${userId}`
         for (const name of groups) {
-          yield* sql`insert into web.user_groups (user_id, group_id) select ${userId}, id from web.groups where name = ${name}`
+          yield* sql`insert into web.user_groups (user_id, group_id)
+            select ${userId}, id from web.groups where name = ${name}`
         }
       })
 
@@ -97,7 +100,8 @@ export class StaffUsers extends Effect.Service<StaffUsers>()("@kas/server-kas/St
 
     /** Creates an active user without password (nor groups) unless `username` exists. */
     const ensureUser = Effect.fn("StaffUsers.ensureUser")(function* (username: string) {
-      yield* sql`insert into web.users (username, is_active) values (${username}, true) on conflict (username) do nothing`
+      yield* sql`insert into web.users (username, is_active) values (${username}, true)
+        on conflict (username) do nothing`
     })
 
     /** Creates a new random API key for `username` and returns it (shown once). */
@@ -109,7 +113,9 @@ export class StaffUsers extends Effect.Service<StaffUsers>()("@kas/server-kas/St
 
     /** The active user owning this API key. */
     const byRestToken = Effect.fn("StaffUsers.byRestToken")(function* (token: string) {
-      const rows = yield* sql<{ user_id: number }>`select user_id from web.rest_tokens where key_hash = ${sha256(token)}`
+      const rows = yield* sql<{
+        user_id: number
+      }>`select user_id from web.rest_tokens where key_hash = ${sha256(token)}`
       return rows[0] ? yield* load(rows[0].user_id) : Option.none<StaffUser>()
     })
 
@@ -133,9 +139,11 @@ export class StaffUsers extends Effect.Service<StaffUsers>()("@kas/server-kas/St
       })
       yield* sql`insert into web.users (username, is_active) values ('rest', true) on conflict (username) do nothing`
       yield* setRestToken("rest", options.restToken)
-      yield* sql`insert into web.users (username, is_active) values ('scheduler', false) on conflict (username) do nothing`
+      yield* sql`insert into web.users (username, is_active) values ('scheduler', false)
+        on conflict (username) do nothing`
       if (devPassword !== null) {
-        for (const [username, group] of DEVELOPMENT_USERS) yield* upsertUser({ username, password: devPassword, groups: [group] })
+        for (const [username, group] of DEVELOPMENT_USERS)
+          yield* upsertUser({ username, password: devPassword, groups: [group] })
       }
     }, sql.withTransaction)
 
@@ -147,6 +155,17 @@ export class StaffUsers extends Effect.Service<StaffUsers>()("@kas/server-kas/St
       return new Map(rows.map((r) => [r.id, r.username]))
     })
 
-    return { load, usernames, ensureUser, authenticate, ensureGroups, upsertUser, createRestToken, setRestToken, byRestToken, seed } as const
+    return {
+      load,
+      usernames,
+      ensureUser,
+      authenticate,
+      ensureGroups,
+      upsertUser,
+      createRestToken,
+      setRestToken,
+      byRestToken,
+      seed
+    } as const
   })
 }) {}

@@ -27,7 +27,11 @@ export type Parsed<T extends Options> = ReturnType<
   typeof parseArgs<{ args: Array<string>; options: T; strict: true; allowPositionals: boolean }>
 >
 
-export const parse = <T extends Options>(argv: ReadonlyArray<string>, options: T, allowPositionals = false): Parsed<T> => {
+export const parse = <T extends Options>(
+  argv: ReadonlyArray<string>,
+  options: T,
+  allowPositionals = false
+): Parsed<T> => {
   try {
     return parseArgs({ args: [...argv], options, strict: true, allowPositionals })
   } catch (e) {

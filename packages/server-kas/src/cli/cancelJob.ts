@@ -25,7 +25,9 @@ export const cancelJob: Command = {
           yield* Effect.sync(() => console.log(`Job ${id} cancelled`))
         } else {
           exit = 1
-          yield* Effect.sync(() => process.stderr.write(`kas cancel-job: job ${id} has already ended (${job.status}); nothing was cancelled\n`))
+          yield* Effect.sync(() =>
+            process.stderr.write(`kas cancel-job: job ${id} has already ended (${job.status}); nothing was cancelled\n`)
+          )
         }
       }).pipe(
         Effect.catchTag("JobNotFound", () =>

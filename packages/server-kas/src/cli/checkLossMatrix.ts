@@ -28,7 +28,8 @@ export const checkLossMatrix: Command = {
         yield* Effect.sync(() => {
           for (const v of result.violations) {
             console.log(
-              `${v.year} CPR ${v.cpr} selskab ${v.pensionCompanyId} police ${v.policyNumber} (id ${v.policyTaxYearId}): ` +
+              `${v.year} CPR ${v.cpr} selskab ${v.pensionCompanyId} ` +
+                `police ${v.policyNumber} (id ${v.policyTaxYearId}): ` +
                 `used_negative_return ${v.usedNegativeReturn}, cells ${v.cellsSum}`
             )
           }

@@ -13,7 +13,8 @@ export const createRestToken: Command = {
     const { positionals } = parse(argv, {}, true)
     const username = positionals[0]
     if (!username || positionals.length > 1) throw new UsageError("give exactly one username")
-    if (username === "rest") throw new UsageError("the key of `rest` is REST_TOKEN; set it in the configuration instead")
+    if (username === "rest")
+      throw new UsageError("the key of `rest` is REST_TOKEN; set it in the configuration instead")
     const settings = KasConfig.loadOrExit("kas create-rest-token", KasConfig.BackOfficeConfig.common)
     return runMain(
       Effect.gen(function* () {

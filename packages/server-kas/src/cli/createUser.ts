@@ -38,7 +38,10 @@ const readPassword = async (): Promise<string> => {
   })
 }
 
-/** `kas create-user --username U --group G [--group G2] [--superuser]`: creates a staff user (password from a prompt or stdin). */
+/**
+ * `kas create-user --username U --group G [--group G2] [--superuser]`: creates a staff user (password from a prompt or
+ * stdin).
+ */
 export const createUser: Command = {
   run: async (argv) => {
     const { values } = parse(argv, {
@@ -48,7 +51,8 @@ export const createUser: Command = {
     })
     const username = values.username?.trim()
     if (!username) throw new UsageError("--username is required")
-    if (!/^[\w.@+-]{1,150}$/.test(username)) throw new UsageError("--username may only hold letters, digits and . @ + - _")
+    if (!/^[\w.@+-]{1,150}$/.test(username))
+      throw new UsageError("--username may only hold letters, digits and . @ + - _")
     const groups: Array<GroupName> = []
     for (const g of values.group ?? []) {
       const found = findGroup(g)
@@ -67,7 +71,9 @@ export const createUser: Command = {
         const users = yield* StaffUsers
         yield* users.ensureGroups()
         yield* users.upsertUser({ username, password, groups, isSuperuser: values.superuser ?? false })
-        yield* Effect.sync(() => console.log(`User ${username} saved (${values.superuser ? "superuser" : groups.join(", ")}).`))
+        yield* Effect.sync(() =>
+          console.log(`User ${username} saved (${values.superuser ? "superuser" : groups.join(", ")}).`)
+        )
       }).pipe(Effect.provide(StaffUsers.Default), Effect.provide(Database.layer(settings)))
     )
   }

@@ -33,7 +33,8 @@ const bar = (job: JobRecord) => {
   const width = 30
   const filled = Math.round((job.progress / 100) * width)
   const counts = job.totalCount !== null ? ` (${job.currentCount ?? 0}/${job.totalCount})` : ""
-  return `[${"#".repeat(filled)}${" ".repeat(width - filled)}] ${String(job.progress).padStart(3)}%${counts} ${job.status}`
+  const bar = `${"#".repeat(filled)}${" ".repeat(width - filled)}`
+  return `[${bar}] ${String(job.progress).padStart(3)}%${counts} ${job.status}`
 }
 
 /** What the CLI prints when the params did not validate: each field's error and the type's parameters. */
@@ -56,10 +57,13 @@ export const executeJob: Command = {
     const [key, ...rest] = argv
     const settings = KasConfig.loadOrExit("kas execute-job", KasConfig.BackOfficeConfig.worker)
     const types = typesFor(settings.environment)
-    if (key === undefined || key.startsWith("--")) throw new UsageError(`a job type is required; one of: ${types.map((t) => t.job.key).join(", ")}`)
+    if (key === undefined || key.startsWith("--"))
+      throw new UsageError(`a job type is required; one of: ${types.map((t) => t.job.key).join(", ")}`)
     const type = types.find((t) => t.job.key === key)
     if (!type) {
-      process.stderr.write(`kas execute-job: unknown job type '${key}'. Known types: ${types.map((t) => t.job.key).join(", ")}\n`)
+      process.stderr.write(
+        `kas execute-job: unknown job type '${key}'. Known types: ${types.map((t) => t.job.key).join(", ")}\n`
+      )
       return 2
     }
     const { params, wait, createdBy } = parseParams(rest)
@@ -116,4 +120,3 @@ export const executeJob: Command = {
     return code !== 0 ? code : invalid ? 2 : failed ? 1 : 0
   }
 }
-

@@ -16,7 +16,8 @@ const yearRange = (raw: string | undefined, currentYear: number): readonly [numb
   const m = /^(\d{4})(?:-(\d{4}))?$/.exec(raw)
   const from = m ? Number(m[1]) : NaN
   const to = m ? Number(m[2] ?? m[1]) : NaN
-  if (!m || from < 2000 || to < from) throw new UsageError(`--years must be YYYY or YYYY-YYYY (from ≥ 2000, from ≤ to), not '${raw}'`)
+  if (!m || from < 2000 || to < from)
+    throw new UsageError(`--years must be YYYY or YYYY-YYYY (from ≥ 2000, from ≤ to), not '${raw}'`)
   return [from, to]
 }
 

@@ -23,7 +23,9 @@ export const runUntilSignal = async <E>(name: string, body: Effect.Effect<never,
   }
   const failure = Cause.failureOption(exit.cause)
   process.stderr.write(
-    failure._tag === "Some" && failure.value instanceof Error ? `${failure.value.message}\n` : `${Cause.pretty(exit.cause)}\n`
+    failure._tag === "Some" && failure.value instanceof Error
+      ? `${failure.value.message}\n`
+      : `${Cause.pretty(exit.cause)}\n`
   )
   return 1
 }

@@ -13,7 +13,11 @@ export const migrate: Command = {
       Effect.gen(function* () {
         const applied = yield* Migrations.migrate(allMigrationSets)
         yield* Effect.sync(() =>
-          console.log(applied.length === 0 ? "No migrations to apply." : `Applied ${applied.length} migration(s):\n  ${applied.join("\n  ")}`)
+          console.log(
+            applied.length === 0
+              ? "No migrations to apply."
+              : `Applied ${applied.length} migration(s):\n  ${applied.join("\n  ")}`
+          )
         )
       }).pipe(Effect.provide(Database.layer(settings)))
     )

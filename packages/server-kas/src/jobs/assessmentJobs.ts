@@ -5,7 +5,11 @@ import { Effect, Schema } from "effect"
 const YearPk = Schema.Int.pipe(Schema.positive()).annotations({ title: "Skatteår" })
 
 /** The result of Autoligning (summary kind `autoligning`, jobs.md §7). */
-const AutoligningResult = Schema.Struct({ autolignet: Schema.Number, post_processing: Schema.Number, total: Schema.Number })
+const AutoligningResult = Schema.Struct({
+  autolignet: Schema.Number,
+  post_processing: Schema.Number,
+  total: Schema.Number
+})
 
 /** The result of the status-kind jobs. */
 const StatusResult = Schema.Struct({ status: Schema.String, message: Schema.String })
@@ -14,7 +18,9 @@ const StatusResult = Schema.Struct({ status: Schema.String, message: Schema.Stri
 const failVisibly = <A, R>(effect: Effect.Effect<A, { readonly message: string } | JobFailed, R>) =>
   effect.pipe(
     Effect.catchAll((e) =>
-      e instanceof JobFailed ? Effect.fail(e) : Effect.fail(new JobFailed({ message: e.message, result: { error: e.message } }))
+      e instanceof JobFailed
+        ? Effect.fail(e)
+        : Effect.fail(new JobFailed({ message: e.message, result: { error: e.message } }))
     )
   )
 

@@ -30,7 +30,11 @@ export const danishErrors = (
   const out: Record<string, string> = {}
   for (const e of errors) {
     const name = e.field.split(".")[0] ?? ""
-    if (!(name in out)) out[name] = danishMessage(fields.find((f) => f.name === name), e)
+    if (!(name in out))
+      out[name] = danishMessage(
+        fields.find((f) => f.name === name),
+        e
+      )
   }
   return out
 }

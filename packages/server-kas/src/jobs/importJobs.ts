@@ -38,7 +38,11 @@ export const ImportR75Job = defineJob({
     Effect.gen(function* () {
       yield* ctx.setTitle(r75Title(params.year)).pipe(Effect.ignore)
       const importer = yield* ImportR75
-      return yield* importer.run({ year: params.year, author: ctx.createdBy, progress: (percent) => ctx.progress(percent) })
+      return yield* importer.run({
+        year: params.year,
+        author: ctx.createdBy,
+        progress: (percent) => ctx.progress(percent)
+      })
     })
 })
 
@@ -57,7 +61,11 @@ export const importMandtalSchedule: Scheduler.ScheduleEntry<never> = {
  * "Opdater data fra mandtal" (staff-web.md §6.2) for the person page: enqueues the census import of one person's
  * year, created by the staff user; returns the job id to link to.
  */
-export const updateFromCensus = (request: { readonly year: number; readonly cpr: DomainCpr; readonly createdBy: string }) =>
+export const updateFromCensus = (request: {
+  readonly year: number
+  readonly cpr: DomainCpr
+  readonly createdBy: string
+}) =>
   Effect.flatMap(JobStore, (store) =>
     store.enqueue(
       ImportMandtalJob,

@@ -33,12 +33,16 @@ export const pushJobMetric = (gateway: string, jobKey: string) =>
     Effect.catchAll((message) => {
       if (Date.now() - lastWarning < 600_000) return Effect.void
       lastWarning = Date.now()
-      return Effect.logWarning(`pushing groenland_job to ${gateway} failed: ${message}`).pipe(Effect.annotateLogs({ type: jobKey }))
+      return Effect.logWarning(`pushing groenland_job to ${gateway} failed: ${message}`).pipe(
+        Effect.annotateLogs({ type: jobKey })
+      )
     })
   )
 
 /** The worker's `onJobEnd` hook: the metric push for finished jobs, or nothing with `DEBUG` or `DISABLE_METRICS`. */
-export const jobMetricsHook = (settings: KasConfig.BackOfficeConfig.WorkerSettings): Worker.WorkerOptions<never>["onJobEnd"] =>
+export const jobMetricsHook = (
+  settings: KasConfig.BackOfficeConfig.WorkerSettings
+): Worker.WorkerOptions<never>["onJobEnd"] =>
   settings.debug || settings.disableMetrics
     ? undefined
     : (job) => (job.status === "finished" ? pushJobMetric(settings.metricsPushgateway, job.type) : Effect.void)

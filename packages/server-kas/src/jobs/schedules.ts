@@ -4,4 +4,7 @@ import { importMandtalSchedule } from "./importJobs.js"
 import { representationTokenCleanup } from "./representationTokenCleanup.js"
 
 /** The scheduled tasks of `kas scheduler` (jobs.md §9), interpreted in UTC. Append new entries here. */
-export const kasSchedules: ReadonlyArray<Scheduler.ScheduleEntry<SqlClient.SqlClient>> = [importMandtalSchedule, representationTokenCleanup]
+export const kasSchedules: ReadonlyArray<Scheduler.ScheduleEntry<SqlClient.SqlClient>> = [
+  importMandtalSchedule,
+  representationTokenCleanup
+]

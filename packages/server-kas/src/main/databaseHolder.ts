@@ -6,7 +6,10 @@
  */
 import { Database, EmbeddedPostgres } from "@kas/core"
 
-const server = await EmbeddedPostgres.startEmbedded({ dataDir: Database.EMBEDDED_DATA_DIR, port: Database.EMBEDDED_PORT })
+const server = await EmbeddedPostgres.startEmbedded({
+  dataDir: Database.EMBEDDED_DATA_DIR,
+  port: Database.EMBEDDED_PORT
+})
 process.stdout.write(JSON.stringify({ adminUrl: server.adminUrl }) + "\n")
 const stop = async () => {
   await server.stop().catch(() => undefined)

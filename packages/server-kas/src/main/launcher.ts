@@ -135,7 +135,11 @@ export const start = async (options: { readonly watch: boolean }) => {
   if (has("import-eskat-mockup-data") && !env.KAS_SKIP_MOCK_DATA) {
     log("loading mock eSkat data if the database is empty …")
     const code = await new Promise<number>((resolve) => {
-      const c = run({ name: "mock-data", args: [KAS_BIN, "import-eskat-mockup-data", "--if-empty", "--persons", "3000"] }, env, false)
+      const c = run(
+        { name: "mock-data", args: [KAS_BIN, "import-eskat-mockup-data", "--if-empty", "--persons", "3000"] },
+        env,
+        false
+      )
       c.on("exit", (status) => resolve(status ?? 1))
     })
     if (code !== 0) log(`mock data import exited with ${code}; continuing`)

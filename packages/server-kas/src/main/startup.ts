@@ -2,9 +2,14 @@ import { Cause, Effect, Exit, type ManagedRuntime } from "effect"
 
 /** Builds a runtime before anything listens; prints the reason and exits 1 when it cannot be built. */
 export const buildRuntimeOrExit = async <R>(name: string, runtime: ManagedRuntime.ManagedRuntime<R, unknown>) => {
-  const exit = await Effect.runPromiseExit(Effect.promise(() => runtime.runtime().then(() => undefined, (e) => Promise.reject(e))).pipe(
-    Effect.catchAllDefect((d) => Effect.fail(d))
-  ))
+  const exit = await Effect.runPromiseExit(
+    Effect.promise(() =>
+      runtime.runtime().then(
+        () => undefined,
+        (e) => Promise.reject(e)
+      )
+    ).pipe(Effect.catchAllDefect((d) => Effect.fail(d)))
+  )
   if (Exit.isFailure(exit)) {
     process.stderr.write(`${name}: could not start: ${describe(exit.cause)}\n`)
     await runtime.dispose().catch(() => undefined)

@@ -1,4 +1,4 @@
-import Router from "@koa/router"
+import type Router from "@koa/router"
 import type { AppContext } from "../web/AppContext.js"
 import { findPersonRoutes } from "./findPerson.js"
 import { personYearRoutes } from "./personYear.js"
@@ -10,4 +10,10 @@ import { workerRoutes } from "./worker.js"
  * Every route module of kas web. An area adds its factory here (it gets the AppContext and returns a Router
  * whose routes each use `requirePermission`).
  */
-export const areaRoutes: ReadonlyArray<(app: AppContext) => Router> = [findPersonRoutes, personYearRoutes, policyRoutes, representRoutes, workerRoutes]
+export const areaRoutes: ReadonlyArray<(app: AppContext) => Router> = [
+  findPersonRoutes,
+  personYearRoutes,
+  policyRoutes,
+  representRoutes,
+  workerRoutes
+]

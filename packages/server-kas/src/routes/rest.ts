@@ -27,8 +27,12 @@ const pathOf = (path: ReadonlyArray<PropertyKey>): string =>
 
 const fieldErrors = (error: ParseResult.ParseError): Record<string, Array<string>> => {
   const out: Record<string, Array<string>> = {}
-  for (const issue of ParseResult.ArrayFormatter.formatErrorSync(error))
-    (out[pathOf(issue.path) || "data"] ??= []).push(issue.message)
+  for (const issue of ParseResult.ArrayFormatter.formatErrorSync(error)) {
+    const key = pathOf(issue.path) || "data"
+    const messages = out[key] ?? []
+    messages.push(issue.message)
+    out[key] = messages
+  }
   return out
 }
 

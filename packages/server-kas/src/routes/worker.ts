@@ -29,7 +29,10 @@ export const workerRoutes = (app: AppContext) => {
   router.get("/", view, (ctx) => ctx.redirect("/worker/jobs/"))
 
   router.get("/jobs/", view, async (ctx) => {
-    const list = await app.run(ctx, Effect.flatMap(JobStore, (s) => s.listTopLevel({ limit: PAGE })).pipe(Effect.flatMap(rows)))
+    const list = await app.run(
+      ctx,
+      Effect.flatMap(JobStore, (s) => s.listTopLevel({ limit: PAGE })).pipe(Effect.flatMap(rows))
+    )
     await ctx.render("worker/jobs", { title: "Jobadministration", rows: list, page: PAGE })
   })
 
@@ -59,7 +62,12 @@ export const workerRoutes = (app: AppContext) => {
       title: "Job",
       job,
       type,
-      row: rowOf(job, type, childRows.some((c) => !c.ended), formatDate),
+      row: rowOf(
+        job,
+        type,
+        childRows.some((c) => !c.ended),
+        formatDate
+      ),
       children: childRows,
       live: !isEnded(job.status) || childRows.some((c) => !c.ended),
       startedAt: formatDate(job.startedAt),
@@ -90,7 +98,12 @@ export const workerRoutes = (app: AppContext) => {
     if (!live && ctx.query.live === "1") ctx.set("HX-Refresh", "true")
     await ctx.render("worker/progress", {
       job,
-      row: rowOf(job, findType(environment, job.type), childRows.some((c) => !c.ended), formatDate),
+      row: rowOf(
+        job,
+        findType(environment, job.type),
+        childRows.some((c) => !c.ended),
+        formatDate
+      ),
       children: childRows,
       live,
       startedAt: formatDate(job.startedAt),
@@ -120,7 +133,11 @@ export const workerRoutes = (app: AppContext) => {
   router.post("/jobtypeselect/", add, async (ctx) => {
     const key = String((ctx.request.body as Record<string, unknown> | undefined)?.job_type ?? "")
     if (!offered().some((t) => t.job.key === key)) {
-      return ctx.render("worker/typeselect", { title: "Start nyt job", types: offered(), error: "Vælg en jobtype" }, 400)
+      return ctx.render(
+        "worker/typeselect",
+        { title: "Start nyt job", types: offered(), error: "Vælg en jobtype" },
+        400
+      )
     }
     ctx.redirect(`/worker/jobstart/${encodeURIComponent(key)}/`)
   })

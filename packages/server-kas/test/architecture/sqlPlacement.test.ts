@@ -42,7 +42,8 @@ describe("SQL placement (one data layer)", () => {
   it("finds every kind of SQL it looks for (so that an empty finding means something)", () => {
     const route = [
       "router.get('/x/', async (ctx) => {",
-      "  const rows = await app.run(ctx, Effect.flatMap(SqlClient.SqlClient, (sql) => sql<{ id: number }>`select id from t`))",
+      "  const rows = await app.run(ctx, " +
+        "Effect.flatMap(SqlClient.SqlClient, (sql) => sql<{ id: number }>`select id from t`))",
       "  yield* sql`delete from web.x`",
       "  await pool.query<{ a: string }>('select 1')",
       "  yield* sql.unsafe(text)",

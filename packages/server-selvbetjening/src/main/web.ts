@@ -20,7 +20,9 @@ export const startSelvbetjening = async (): Promise<void> => {
   } catch (e) {
     return fail(messageOf(e))
   }
-  const migrate = settings.migrate ? Migrations.migrate([selvbetjeningMigrations]) : Migrations.ensureCurrent([selvbetjeningMigrations])
+  const migrate = settings.migrate
+    ? Migrations.migrate([selvbetjeningMigrations])
+    : Migrations.ensureCurrent([selvbetjeningMigrations])
   const exit = await runtime.runPromiseExit(migrate)
   if (exit._tag === "Failure") return fail(messageOf(exit.cause))
   try {

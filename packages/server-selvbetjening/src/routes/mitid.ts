@@ -20,12 +20,23 @@ export const loaRank = (loa: unknown): number => {
  */
 export const mitidTestRoutes = (options: { readonly saml: SamlLogin | null }) => {
   const router = new Router({ prefix: "/mitid_test" })
-  const message = (ctx: Context, key: "mitidSessionCleared" | "mitidPrivilege0" | "mitidPrivilege1" | "mitidPrivilege3") =>
-    ctx.render("message", { title: ctx.state.t!(key), text: ctx.state.t!(key) })
+  const message = (
+    ctx: Context,
+    key: "mitidSessionCleared" | "mitidPrivilege0" | "mitidPrivilege1" | "mitidPrivilege3"
+  ) => ctx.render("message", { title: ctx.state.t!(key), text: ctx.state.t!(key) })
   const privileged = (minimum: number, key: "mitidPrivilege1" | "mitidPrivilege3") => async (ctx: Context) => {
     if (loaRank(ctx.session.data[LOA_KEY]) >= minimum) return message(ctx, key)
     const t = ctx.state.t!
-    await ctx.render("login/error", { title: t("accessDenied"), text: t("mitidInsufficient"), button: t("login"), href: `/mitid_test/force_auth/?back=${encodeURIComponent(ctx.path)}` }, 403)
+    await ctx.render(
+      "login/error",
+      {
+        title: t("accessDenied"),
+        text: t("mitidInsufficient"),
+        button: t("login"),
+        href: `/mitid_test/force_auth/?back=${encodeURIComponent(ctx.path)}`
+      },
+      403
+    )
   }
 
   router.get("/clear_session/", async (ctx) => {
@@ -38,7 +49,11 @@ export const mitidTestRoutes = (options: { readonly saml: SamlLogin | null }) =>
   router.get("/privilege3/", privileged(LEVELS.High, "mitidPrivilege3"))
   router.get("/force_auth/", async (ctx) => {
     const back = safeBack(ctx.query.back)
-    ctx.redirect(options.saml ? await options.saml.loginUrl(back, { forceAuthn: true }) : `/login/?back=${encodeURIComponent(back)}`)
+    ctx.redirect(
+      options.saml
+        ? await options.saml.loginUrl(back, { forceAuthn: true })
+        : `/login/?back=${encodeURIComponent(back)}`
+    )
   })
   return router
 }

@@ -27,11 +27,19 @@ export const parseIdpMetadata = (xml: string): IdpMetadata => {
   }
   const certificates = Array.from(idp.getElementsByTagNameNS(MD, "KeyDescriptor"))
     .filter((k) => (k.getAttribute("use") ?? "signing") === "signing")
-    .flatMap((k) => Array.from(k.getElementsByTagNameNS(DS, "X509Certificate")).map((c) => (c.textContent ?? "").replace(/\s+/g, "")))
+    .flatMap((k) =>
+      Array.from(k.getElementsByTagNameNS(DS, "X509Certificate")).map((c) => (c.textContent ?? "").replace(/\s+/g, ""))
+    )
     .filter((c) => c.length > 0)
   const ssoUrl = location("SingleSignOnService")
-  if (!ssoUrl || certificates.length === 0) throw new Error("IdP metadata lacks a SingleSignOnService or a signing certificate")
-  return { entityId: entity.getAttribute("entityID") ?? "", ssoUrl, sloUrl: location("SingleLogoutService"), certificates }
+  if (!ssoUrl || certificates.length === 0)
+    throw new Error("IdP metadata lacks a SingleSignOnService or a signing certificate")
+  return {
+    entityId: entity.getAttribute("entityID") ?? "",
+    ssoUrl,
+    sloUrl: location("SingleLogoutService"),
+    certificates
+  }
 }
 
 /** Reads the cached metadata file, first refreshing it from `url` when `pull` (verified TLS: Node's default). */

@@ -19,7 +19,8 @@ export const pgRequestStore = (runtime: AppRuntime): RequestStore => {
       run((sql) =>
         sql`insert into selvbetjening.saml_requests (id) values (${id}) on conflict do nothing`.pipe(
           Effect.zipRight(
-            sql`delete from selvbetjening.saml_requests where created_at < now() - make_interval(secs => ${MAX_AGE_SECONDS})`
+            sql`delete from selvbetjening.saml_requests
+              where created_at < now() - make_interval(secs => ${MAX_AGE_SECONDS})`
           )
         )
       ).then(() => undefined),
@@ -36,7 +37,8 @@ export const pgRequestStore = (runtime: AppRuntime): RequestStore => {
           Effect.zipRight(
             sql<{ answered: boolean }>`with request as (
                 update selvbetjening.saml_requests set answered_at = now()
-                where id = ${requestId} and answered_at is null and created_at > now() - make_interval(secs => ${MAX_AGE_SECONDS})
+                where id = ${requestId} and answered_at is null
+                  and created_at > now() - make_interval(secs => ${MAX_AGE_SECONDS})
                 returning id
               ), assertion as (
                 insert into selvbetjening.saml_assertions (id, expires_at)

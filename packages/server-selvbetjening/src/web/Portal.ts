@@ -13,7 +13,8 @@ type Company = C["PensionCompanyOut"]["Type"]
  * Runs back-office calls for a request; a failure is answered as `selvbetjeningErrors` says (the back office being
  * unusable: the generic error page of §7.5). No abort signal: the calls are short and have their own timeout.
  */
-export const makeRest = (runtime: AppRuntime, log: (m: string) => void) =>
+export const makeRest =
+  (runtime: AppRuntime, log: (m: string) => void) =>
   async <A>(ctx: Context, f: (client: Rest.KasRestClient["Type"]) => Effect.Effect<A, Rest.RestError>): Promise<A> => {
     const exit = await runtime.runPromiseExit(Effect.flatMap(Rest.KasRestClient, f))
     if (exit._tag === "Success") return exit.value
@@ -29,7 +30,11 @@ export const companyNames = (companies: ReadonlyArray<Company>): ReadonlyMap<num
 
 /** Active policies sorted by company name, then number (§7.1). */
 export const sortPolicies = (policies: ReadonlyArray<Policy>, names: ReadonlyMap<number, string>): Array<Policy> =>
-  [...policies].sort((a, b) => (names.get(a.pension_company) ?? "").localeCompare(names.get(b.pension_company) ?? "", "da") || a.policy_number.localeCompare(b.policy_number))
+  [...policies].sort(
+    (a, b) =>
+      (names.get(a.pension_company) ?? "").localeCompare(names.get(b.pension_company) ?? "", "da") ||
+      a.policy_number.localeCompare(b.policy_number)
+  )
 
 /** "Opsummering" (§6.5): KAS-201 and KAS-205 over the active policies. */
 export const summaryOf = (policies: ReadonlyArray<Policy>) => ({
