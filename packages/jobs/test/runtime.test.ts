@@ -215,6 +215,7 @@ layer(Live, { excludeTestServices: true, timeout: 60_000 })("job runtime", (it) 
     Effect.gen(function* () {
       const sql = yield* SqlClient.SqlClient
       let calls = 0
+      let failedTitle = ""
       // Enqueues, then fails on the first tick (as a scheduler stopped half-way would); later ticks go through.
       const flaky: Scheduler.ScheduledJob = {
         key: Count.key,
@@ -226,7 +227,10 @@ layer(Live, { excludeTestServices: true, timeout: 60_000 })("job runtime", (it) 
               { createdBy: Scheduler.SCHEDULER_USER, title: `tick ${fireTime.toISOString()}` }
             )
             calls++
-            if (calls === 1) return yield* Effect.fail(new TickBroke())
+            if (calls === 1) {
+              failedTitle = `tick ${fireTime.toISOString()}`
+              return yield* Effect.fail(new TickBroke())
+            }
             return id
           })
       }
@@ -237,10 +241,13 @@ layer(Live, { excludeTestServices: true, timeout: 60_000 })("job runtime", (it) 
       assert.isAtLeast(calls, 3)
       const runs = yield* sql<{ job_id: string | null }>`
           select job_id from jobs.schedule_run where schedule = 'test-flaky-tick'`
-      const jobs = yield* sql<{ id: string }>`select id from jobs.job where title like 'tick %'`
-      // The failed tick's job was rolled back with its tick row; every other tick has exactly its own job.
-      assert.strictEqual(runs.length, calls - 1)
-      assert.strictEqual(jobs.length, calls - 1)
+      const jobs = yield* sql<{ id: string; title: string }>`select id, title from jobs.job where title like 'tick %'`
+      // The failed tick's job was rolled back with its tick row; every other tick has exactly its own job. A tick
+      // still in flight when the scope closed is rolled back as well, so at most one more tick may be missing.
+      assert.isFalse(jobs.some((j) => j.title === failedTitle))
+      assert.isAtLeast(runs.length, calls - 2)
+      assert.isAtMost(runs.length, calls - 1)
+      assert.strictEqual(jobs.length, runs.length)
       assert.deepStrictEqual(new Set(runs.map((r) => r.job_id)), new Set(jobs.map((j) => j.id)))
     })
   )
