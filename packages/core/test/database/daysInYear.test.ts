@@ -3,7 +3,7 @@ import { SqlClient } from "@effect/sql"
 import { Effect } from "effect"
 import { DaysInYear } from "../../src/index.js"
 import { TestDatabase } from "../../src/testing/index.js"
-import { personWithYears } from "../domain/fixtures.js"
+import { personWithYears } from "./fixtures.js"
 
 describe("kas.days_in_year (the SQL copy of DaysInYear)", () => {
   it.layer(TestDatabase.layer)((it) => {

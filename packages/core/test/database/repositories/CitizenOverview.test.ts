@@ -2,7 +2,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { SqlClient } from "@effect/sql"
 import { Effect, Layer } from "effect"
 import { CitizenData, CitizenOverview, DaysInYear } from "../../../src/index.js"
-import { company, domainLayer, personWithYears } from "../../domain/fixtures.js"
+import { company, domainLayer, personWithYears } from "../fixtures.js"
 
 const CPR = "0101240001"
 const OTHER = "0101240002"

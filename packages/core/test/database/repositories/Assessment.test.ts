@@ -1,8 +1,8 @@
 import { SqlClient } from "@effect/sql"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { Assessment, History, Notes, Persons, Policies, Reasons, SystemUsers, TaxYears } from "../../src/index.js"
-import { company, domainLayer, personWithYears } from "./fixtures.js"
+import { Assessment, History, Notes, Persons, Policies, Reasons, SystemUsers, TaxYears } from "../../../src/index.js"
+import { company, domainLayer, personWithYears } from "../fixtures.js"
 
 describe("autoligning and forced finalization", () => {
   it.layer(domainLayer)((it) => {

@@ -1,8 +1,8 @@
 import { SqlClient } from "@effect/sql"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { History, Policies, Reasons, Recalculation, withAudit } from "../../src/index.js"
-import { cellMap, company, domainLayer, personWithYears, policyOverYears } from "./fixtures.js"
+import { History, Policies, Reasons, Recalculation, withAudit } from "../../../src/index.js"
+import { cellMap, company, domainLayer, personWithYears, policyOverYears } from "../fixtures.js"
 
 const results = (ids: ReadonlyMap<number, number>) =>
   Effect.gen(function* () {

@@ -1,8 +1,8 @@
 import { SqlClient } from "@effect/sql"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either } from "effect"
-import { coreMigrations, Database, Migrations } from "../src/index.js"
-import { TestDatabase } from "../src/testing/index.js"
+import { coreMigrations, Database, Migrations } from "../../src/index.js"
+import { TestDatabase } from "../../src/testing/index.js"
 
 describe("database", () => {
   it.layer(TestDatabase.layer)("a test database", (it) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import fc from "fast-check"
-import { StatementAmounts } from "../src/index.js"
+import { StatementAmounts } from "../../src/index.js"
 
 type Policy = StatementAmounts.StatementPolicy
 type Transaction = StatementAmounts.StatementTransaction

@@ -1,6 +1,6 @@
 import { assert, describe, expect, it } from "@effect/vitest"
 import { Either } from "effect"
-import { TaxYearPeriod } from "../src/index.js"
+import { TaxYearPeriod } from "../../src/index.js"
 
 const allowedIn = (action: TaxYearPeriod.PeriodAction) =>
   (["selvangivelse", "ligning", "genoptagelsesperiode"] as const).filter((p) => TaxYearPeriod.allows(p, action))

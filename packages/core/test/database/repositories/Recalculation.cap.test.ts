@@ -1,8 +1,8 @@
 import { SqlClient } from "@effect/sql"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { LossMatrixCheck, Policies, Reasons, Recalculation } from "../../src/index.js"
-import { cellMap, company, domainLayer, invariantBreaches, personWithYears, policyOverYears } from "./fixtures.js"
+import { LossMatrixCheck, Policies, Reasons, Recalculation } from "../../../src/index.js"
+import { cellMap, company, domainLayer, invariantBreaches, personWithYears, policyOverYears } from "../fixtures.js"
 
 // domain.md §4.2 step 6 (issue 19): a year never deducts more loss than its loss-matrix column records.
 

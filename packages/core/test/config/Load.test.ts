@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either, Option, Redacted } from "effect"
-import { KasConfig } from "../src/index.js"
+import { KasConfig } from "../../src/index.js"
 
 const read = <A>(make: Parameters<typeof KasConfig.load<A>>[1], env: Record<string, string>) =>
   Effect.runSync(Effect.either(KasConfig.load("test", make, KasConfig.ConfigReport.providerFromEnv(env))))

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import fc from "fast-check"
-import { DueDates } from "../src/index.js"
+import { DueDates } from "../../src/index.js"
 
 describe("DueDates.dueDate (domain.md §5.4)", () => {
   it("DUE_ON_DATE and PREV_AMOUNT_DUE: the 1st of the month 4 months after today's, rolling into the next year", () => {

@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { Companies } from "../../src/index.js"
-import { company, domainLayer } from "./fixtures.js"
+import { Companies } from "../../../src/index.js"
+import { company, domainLayer } from "../fixtures.js"
 
 describe("companies", () => {
   it.layer(domainLayer)((it) => {

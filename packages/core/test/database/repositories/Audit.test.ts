@@ -11,8 +11,8 @@ import {
   Reasons,
   Recalculation,
   SystemUsers
-} from "../../src/index.js"
-import { company, domainLayer, ensureYears } from "./fixtures.js"
+} from "../../../src/index.js"
+import { company, domainLayer, ensureYears } from "../fixtures.js"
 
 const person = (cpr: string, name: string) => ({
   cpr: Cpr.make(cpr),

@@ -1,8 +1,8 @@
 import { SqlClient } from "@effect/sql"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { StatementAmounts, StatementInputs } from "../../src/index.js"
-import { company, domainLayer, personWithYears, policyOverYears } from "./fixtures.js"
+import { StatementAmounts, StatementInputs } from "../../../src/index.js"
+import { company, domainLayer, personWithYears, policyOverYears } from "../fixtures.js"
 
 describe("final statement inputs", () => {
   it.layer(domainLayer)((it) => {

@@ -1,8 +1,8 @@
 import { SqlClient } from "@effect/sql"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Exit } from "effect"
-import { Policies, TaxYears } from "../../src/index.js"
-import { company, domainLayer, personWithYears, policyOverYears } from "./fixtures.js"
+import { Policies, TaxYears } from "../../../src/index.js"
+import { company, domainLayer, personWithYears, policyOverYears } from "../fixtures.js"
 
 const historyCount = Effect.flatMap(SqlClient.SqlClient, (sql) =>
   sql<{ n: string }>`select count(*)::text as n from kas.history`.pipe(Effect.map((r) => Number(r[0]!.n)))

@@ -10,8 +10,8 @@ import {
   Policies,
   Reasons,
   Recalculation
-} from "../../src/index.js"
-import { company, domainLayer, ensureYears, invariantBreaches, personWithYears, policyOverYears } from "./fixtures.js"
+} from "../../../src/index.js"
+import { company, domainLayer, ensureYears, invariantBreaches, personWithYears, policyOverYears } from "../fixtures.js"
 
 // domain.md §4.2 step 6 as a property (issue 19): random histories of one policy over up to 11 years, random
 // protected and unprotected cells saved by staff and random edits, through the public services on the real database.

@@ -1,7 +1,7 @@
 import { assert, describe, expect, it } from "@effect/vitest"
 import { Either } from "effect"
 import fc from "fast-check"
-import { Calculation, CalculationInputError } from "../src/index.js"
+import { Calculation, CalculationInputError } from "../../src/index.js"
 
 const ok = (input: Calculation.CalculationInput, options?: Calculation.CalculationOptions) =>
   Either.getOrThrowWith(Calculation.perform(input, options), (error) => new Error(error.message))

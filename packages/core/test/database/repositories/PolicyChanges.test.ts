@@ -1,8 +1,8 @@
 import { SqlClient } from "@effect/sql"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { CompanyMerge, History, Policies, PolicyChanges, Reasons } from "../../src/index.js"
-import { cellMap, company, domainLayer, personWithYears, policyOverYears } from "./fixtures.js"
+import { CompanyMerge, History, Policies, PolicyChanges, Reasons } from "../../../src/index.js"
+import { cellMap, company, domainLayer, personWithYears, policyOverYears } from "../fixtures.js"
 
 const results = (ids: ReadonlyMap<number, number>) =>
   Effect.gen(function* () {

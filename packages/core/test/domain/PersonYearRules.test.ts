@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import fc from "fast-check"
-import { PersonYearRules } from "../src/index.js"
+import { PersonYearRules } from "../../src/index.js"
 
 const entry = (numberOfDays: number | null, fullyTaxLiable = true) => ({ numberOfDays, fullyTaxLiable })
 

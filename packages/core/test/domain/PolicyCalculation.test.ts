@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Either } from "effect"
 import fc from "fast-check"
-import { PolicyCalculation } from "../src/index.js"
+import { PolicyCalculation } from "../../src/index.js"
 
 const amounts: PolicyCalculation.PolicyAmounts = {
   assessedAmount: null,

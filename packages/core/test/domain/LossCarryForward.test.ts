@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Either } from "effect"
 import fc from "fast-check"
-import { Calculation, LossCarryForward, LossMatrix } from "../src/index.js"
+import { Calculation, LossCarryForward, LossMatrix } from "../../src/index.js"
 
 type Year = LossCarryForward.LossYear
 type Cell = LossCarryForward.LossCell

@@ -10,8 +10,8 @@ import {
   Prisme10QBatches,
   TaxYears,
   Transactions
-} from "../../src/index.js"
-import { company, domainLayer, personWithYears, policyOverYears } from "./fixtures.js"
+} from "../../../src/index.js"
+import { company, domainLayer, personWithYears, policyOverYears } from "../fixtures.js"
 
 const pdf = () => Effect.succeed(new TextEncoder().encode("%PDF-test"))
 const tenQ = (t: { readonly uuid: string; readonly amount: number; readonly dueDate: string }) =>
