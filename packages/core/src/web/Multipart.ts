@@ -87,7 +87,7 @@ export const parseMultipart = (
         truncated = true
       })
       stream.on("close", () => {
-        if (info.filename)
+        if (info.filename && typeof field === "string" && field !== "")
           files.push({
             field,
             filename: info.filename,
