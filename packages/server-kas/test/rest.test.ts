@@ -6,6 +6,11 @@ import { CPR_A, CPR_B, PDF, query, seedCitizens, type Fixture } from "./restFixt
 
 const TOKEN = KasConfig.BackOfficeConfig.DEV_REST_TOKEN
 const YEAR = new Date().getFullYear() - 1
+type Policy = { pension_company: number }
+type Company = { id: number }
+/** The companies of `policies` as `/rest/pension_company/` lists them: the overview's `pension_companies`. */
+const companiesOf = (policies: ReadonlyArray<Policy>, companies: ReadonlyArray<Company>) =>
+  companies.filter((c) => policies.some((p) => p.pension_company === c.id))
 let kas: KasWeb
 let fx: Fixture
 
@@ -121,10 +126,12 @@ describe("REST authentication and scope", () => {
   it("answers the year overview with exactly what the separate resources answer, scoped to the CPR", async () => {
     const get = async (path: string, cpr?: string) => (await api(path, cpr ? { cpr } : {})).json()
     const overview = (await get(`/rest/overview/?year=${YEAR}`, CPR_A)) as { tax_year: unknown }
+    const policiesA = (await get(`/rest/policy_tax_year/?year=${YEAR}&active=true`, CPR_A)) as Array<Policy>
     expect(overview).toEqual({
       person_tax_years: await get("/rest/person_tax_year/", CPR_A),
       tax_year: ((await get(`/rest/tax_year/?year=${YEAR}`)) as Array<unknown>)[0],
-      policies: await get(`/rest/policy_tax_year/?year=${YEAR}&active=true`, CPR_A),
+      policies: policiesA,
+      pension_companies: companiesOf(policiesA, (await get("/rest/pension_company/", CPR_A)) as Array<Company>),
       final_statement_exists: false
     })
     const other = (await get(`/rest/overview/?year=${YEAR}`, CPR_B)) as {
@@ -137,12 +144,14 @@ describe("REST authentication and scope", () => {
       person_tax_years: await get("/rest/person_tax_year/", CPR_A),
       tax_year: null,
       policies: [],
+      pension_companies: [],
       final_statement_exists: false
     })
     expect(await get(`/rest/overview/?year=${YEAR}`, "0000000000")).toEqual({
       person_tax_years: [],
       tax_year: overview.tax_year,
       policies: [],
+      pension_companies: [],
       final_statement_exists: false
     })
     expect(await (await api(`/rest/overview/?year=${YEAR}`)).json()).toEqual({
@@ -205,10 +214,12 @@ describe("REST authentication and scope", () => {
       policies: Array<Record<string, unknown>>
       person_tax_years: Array<Record<string, unknown>>
     }
+    const policies = (await get(`/rest/policy_tax_year/?year=${YEAR}&active=true`, cpr)) as Array<Policy>
     expect(overview).toEqual({
       person_tax_years: await get("/rest/person_tax_year/", cpr),
       tax_year: ((await get(`/rest/tax_year/?year=${YEAR}`)) as Array<unknown>)[0],
-      policies: await get(`/rest/policy_tax_year/?year=${YEAR}&active=true`, cpr),
+      policies,
+      pension_companies: companiesOf(policies, (await get("/rest/pension_company/", cpr)) as Array<Company>),
       final_statement_exists: false
     })
     const days = YEAR % 4 === 0 ? 366 : 365

@@ -135,12 +135,14 @@ export const OverviewFilter = Schema.Struct({ year: IntParam })
  * `/rest/overview/?year=` (decision, an addition to §16.4): everything the citizen's year overview (§6) needs in one
  * CPR-scoped answer, so that a page view costs one back-office call instead of four. Each part is exactly what the
  * resource of the same name answers: all the person's years, the tax year `year` (null when there is none), the
- * active policies of `year`, and whether `/final_settlement/<year>/<cpr>/exists/` would answer 200.
+ * active policies of `year`, the pension companies of those policies (as `/rest/pension_company/` answers them,
+ * ordered by name and id), and whether `/final_settlement/<year>/<cpr>/exists/` would answer 200.
  */
 export const CitizenOverview = Schema.Struct({
   person_tax_years: Schema.Array(PersonTaxYearOut),
   tax_year: Schema.NullOr(TaxYearOut),
   policies: Schema.Array(PolicyTaxYearOut),
+  pension_companies: Schema.Array(PensionCompanyOut),
   final_statement_exists: Schema.Boolean
 }).annotations({ identifier: "CitizenOverview" })
 /** A decoded overview answer. */

@@ -1,6 +1,5 @@
 import Router from "@koa/router"
 import type { Context } from "koa"
-import { Effect } from "effect"
 import { contentDisposition, HttpError } from "@kas/core/web"
 import { type KasConfig, SelfServicePeriod } from "@kas/core"
 import { companyNames, type RestRunner, sortPolicies, summaryOf, tabsOf } from "../web/Portal.js"
@@ -17,13 +16,15 @@ export const policyRoutes = (settings: KasConfig.SelvbetjeningConfig.Selvbetjeni
     const year = Number(ctx.params.year)
     if (!/^\d{4}$/.test(String(ctx.params.year))) throw new HttpError(404)
     const cpr = ctx.state.citizen!.cpr
-    // The citizen's data (`/rest/overview/`: years, the tax year, active policies, statement) and the companies the
-    // citizen may see, which differ per citizen (issue 13: one citizen's company names are not shown to others).
-    const loaded = await rest(ctx, (c) =>
-      Effect.all([c.overview(cpr, year), c.pensionCompanies(cpr)], { concurrency: "unbounded" })
-    )
-    const [{ person_tax_years: years, tax_year: taxYear, policies, final_statement_exists: hasStatement }, companies] =
-      loaded
+    // One back-office call for the citizen's data (`/rest/overview/`: years, the tax year, active policies, the
+    // companies of those policies, statement); the companies a citizen may see differ per citizen (issue 13).
+    const {
+      person_tax_years: years,
+      tax_year: taxYear,
+      policies,
+      pension_companies: companies,
+      final_statement_exists: hasStatement
+    } = await rest(ctx, (c) => c.overview(cpr, year))
     if (years.length === 0) return ctx.render("policy/unknown", { title: ctx.state.t!("notKnown") })
     const pty = years.find((y) => y.tax_year === year)
     if (!pty) throw new HttpError(404)

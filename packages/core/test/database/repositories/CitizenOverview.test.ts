@@ -43,10 +43,14 @@ const seed = Effect.gen(function* () {
 const fromResources = (cpr: string, year: number) =>
   Effect.gen(function* () {
     const data = yield* CitizenData
+    const policies = yield* data.policies(cpr, { year, active: true })
     return {
       person_tax_years: yield* data.personTaxYears(cpr, {}),
       tax_year: (yield* data.taxYears({ year }))[0] ?? null,
-      policies: yield* data.policies(cpr, { year, active: true }),
+      policies,
+      pension_companies: (yield* data.pensionCompanies(cpr, {})).filter((c) =>
+        policies.some((p) => p.pension_company === c.id)
+      ),
       final_statement_exists: (yield* data.finalStatement(cpr, year)) !== null
     }
   })
