@@ -1,10 +1,12 @@
 /**
  * Runs the benchmarks: `npm run bench -- [name …] [--option value …]`; without names, all of them.
- * Each benchmark is its own module; register it in `benches`.
+ * Each benchmark is its own module; register it in `benches`. A benchmark records its headline figures with
+ * `record` (`Results.ts`); the run ends with one table of them and `bench/results/latest.json`.
  */
 import { runCalculationBench } from "./calculation/index.js"
 import { runImportBench } from "./import/index.js"
 import { runJobsBench } from "./jobs/index.js"
+import { report, startBench } from "./Results.js"
 import { runSelvbetjeningBench } from "./selvbetjening/index.js"
 
 const benches: Record<string, (argv: ReadonlyArray<string>) => Promise<void>> = {
@@ -19,5 +21,7 @@ const names = argv.filter((a, i) => !a.startsWith("--") && !(argv[i - 1] ?? "").
 for (const [name, run] of Object.entries(benches)) {
   if (names.length > 0 && !names.includes(name)) continue
   console.log(`== ${name}`)
+  startBench(name)
   await run(argv)
 }
+await report()

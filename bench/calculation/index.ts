@@ -20,6 +20,7 @@ import {
 import { Effect, Layer } from "effect"
 import { randomBytes } from "node:crypto"
 import pg from "pg"
+import { record } from "../Results.js"
 
 const YEAR = 2024
 
@@ -254,11 +255,15 @@ export const runCalculationBench = async (argv: ReadonlyArray<string>): Promise<
           recalc.seconds < 10 * plain.seconds ? "met" : "NOT met"
         })`
       )
+      record(`recalculateYear, ${n} policies`, recalc.seconds, "s", { op: "<", target: 20 })
+      record("recalculateYear / plain UPDATE", recalc.seconds / plain.seconds, "×", { op: "<", target: 10 })
+      record("peak RSS", rssAfter / 1024, "MB", { op: "<", target: 300 })
       const check = yield* timed((yield* LossMatrixCheck).run())
       console.log(
         `loss matrix check: ${check.value.violations.length} violations in ${check.value.checked} policy-years ` +
           `(used_negative_return ≠ Σ cells into the year; must be 0) in ${check.seconds.toFixed(1)} s`
       )
+      record("loss matrix violations", check.value.violations.length, "", { op: "<", target: 1 })
       if (check.value.violations.length > 0) process.exitCode = 1
       for (const v of check.value.violations.slice(0, 5)) {
         console.log(`  ${v.year} ${v.cpr} ${v.policyNumber}: deducts ${v.usedNegativeReturn}, cells ${v.cellsSum}`)

@@ -22,6 +22,7 @@ import { fileURLToPath } from "node:url"
 import { bareCopy } from "./baseline.js"
 import { backendCpuBetween, backendCpuSeconds, cpuSecondsOf, serverCpuSeconds } from "./cpu.js"
 import { bundleEntry } from "../bundle.js"
+import { record } from "../Results.js"
 
 const YEAR = 2024
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -200,6 +201,11 @@ export const runImportBench = async (argv: ReadonlyArray<string>): Promise<void>
           `${first.cpu.worker.toFixed(1)}, re-import ${again.cpu.worker.toFixed(1)}`
       )
       console.log(`worker peak RSS: ${(rss / 1024).toFixed(0)} MB`)
+      record("import, census + R75", first.total, "s", { op: "<", target: 30 })
+      record("import / bare INSERT … SELECT", first.total / bare, "×", { op: "<", target: 5 })
+      record("import CPU (backends) / bare", first.cpu.backends / bareCpu, "×")
+      record("worker peak RSS", rss / 1024, "MB", { op: "<", target: 300 })
+      record("re-import / first import", again.total / first.total, "×", { op: "<", target: 0.5 })
       console.log(
         `goals: total < 30 s ${first.total < 30 ? "✓" : "✗"}, < 5× bare ${first.total < 5 * bare ? "✓" : "✗"}, ` +
           `RSS < 300 MB ${rss / 1024 < 300 ? "✓" : "✗"}, re-import < half ${again.total < first.total / 2 ? "✓" : "✗"}`

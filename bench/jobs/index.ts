@@ -16,6 +16,7 @@ import path from "node:path"
 import { fileURLToPath } from "node:url"
 import pg from "pg"
 import PgBoss from "pg-boss"
+import { record } from "../Results.js"
 
 type System = "kas" | "graphile" | "pgboss"
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -260,6 +261,11 @@ export const runJobsBench = async (argv: ReadonlyArray<string>) => {
     const k = of("kas")
     const g = of("graphile")
     const b = of("pgboss")
+    if (k) record(`kas jobs/s, ${workers} worker(s)`, Number(k["jobs/s"]), "jobs/s")
+    if (k && g) {
+      const goal = workers === 1 ? ({ op: ">=", target: 1.5 } as const) : undefined
+      record(`kas / graphile jobs/s, ${workers} worker(s)`, Number(k["jobs/s"]) / Number(g["jobs/s"]), "×", goal)
+    }
     if (k && g && b) {
       console.log(
         `${workers} worker(s): kas/graphile throughput ${(Number(k["jobs/s"]) / Number(g["jobs/s"])).toFixed(2)}, ` +

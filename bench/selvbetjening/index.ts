@@ -20,6 +20,7 @@ import { fileURLToPath } from "node:url"
 import pg from "pg"
 import { EmbeddedPostgres, KasConfig } from "@kas/core"
 import { bundleEntry } from "../bundle.js"
+import { record } from "../Results.js"
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const root = path.resolve(here, "../..")
@@ -345,6 +346,10 @@ export const runSelvbetjeningBench = async (argv: ReadonlyArray<string>): Promis
         `per bare page: ${per(c2.bare - c1.bare, bare)} µs`
     )
     const ratio = portal.requests.average / bare.requests.average
+    record("overview requests/s", portal.requests.average, "req/s")
+    record("overview / bare Koa page", ratio * 100, "%")
+    record("overview p99", portal.latency.p99, "ms", { op: "<", target: 150 })
+    record("overview errors", portal.errors + portal.timeouts + portal.non2xx, "", { op: "<", target: 1 })
     const p99Goal = portal.requests.total > 0 && portal.latency.p99 < 250 ? "met" : "missed"
     const load = os
       .loadavg()
