@@ -165,10 +165,10 @@ const main = async () => {
       )
     await Promise.race([Promise.all([healthy(`http://127.0.0.1:${kasPort}`), healthy(portal)]), early])
     console.log("both /health/database answer 200")
-    const login = await get(`http://127.0.0.1:${kasPort}/login/`)
+    const login = await get(`http://127.0.0.1:${kasPort}/accounts/login/`)
     check(
       login.status === 200 && login.body.includes("csrfmiddlewaretoken"),
-      `kas web /login/ answered ${login.status}, not the login form`
+      `kas web /accounts/login/ answered ${login.status}, not the login form`
     )
     const css = await get(`http://127.0.0.1:${kasPort}/static/vendor/bootstrap.min.css`)
     check(css.status === 200, `kas web /static/vendor/bootstrap.min.css answered ${css.status}`)

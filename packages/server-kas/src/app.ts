@@ -76,7 +76,7 @@ export const makeApp = (settings: KasConfig.BackOfficeConfig.KasWebSettings, run
   app.use(
     sessions({
       store: pgSessionStore(runtime, "web.sessions"),
-      cookieName: "kas_sessionid",
+      cookieName: "admin-sessionid",
       idleSeconds: settings.sessionIdleSeconds,
       secure: !development
     })

@@ -33,26 +33,26 @@ const raw = (path: string, headers: Record<string, string> = {}) =>
     req.end()
   })
 
-const sessionCookie = (res: Response) => res.headers.getSetCookie().find((c) => c.startsWith("kas_sessionid="))
-const sessionId = (res: Response) => /^kas_sessionid=([^;]*)/.exec(sessionCookie(res) ?? "")?.[1] ?? ""
-const loginAs = (b: Browser) => b.post("/login/", { username: "clerk", password: "clerk-password" })
+const sessionCookie = (res: Response) => res.headers.getSetCookie().find((c) => c.startsWith("admin-sessionid="))
+const sessionId = (res: Response) => /^admin-sessionid=([^;]*)/.exec(sessionCookie(res) ?? "")?.[1] ?? ""
+const loginAs = (b: Browser) => b.post("/accounts/login/", { username: "clerk", password: "clerk-password" })
 
 describe("kas web sessions", () => {
   it("the session id changes at every login; the id from before the login is not logged in", async () => {
     const b = browser()
-    const before = sessionId(await b.get("/login/"))
+    const before = sessionId(await b.get("/accounts/login/"))
     expect(before).not.toBe("")
     const first = await loginAs(b)
     expect(first.status).toBe(302)
     const afterFirst = sessionId(first)
     expect(afterFirst).not.toBe("")
     expect(afterFirst).not.toBe(before)
-    expect((await raw("/", { cookie: `kas_sessionid=${before}` })).status).toBe(302)
-    expect((await raw("/", { cookie: `kas_sessionid=${afterFirst}` })).status).toBe(200)
-    await b.post("/logout/", {}, { from: "/" })
+    expect((await raw("/", { cookie: `admin-sessionid=${before}` })).status).toBe(302)
+    expect((await raw("/", { cookie: `admin-sessionid=${afterFirst}` })).status).toBe(200)
+    await b.post("/accounts/logout/", {}, { from: "/" })
     const second = sessionId(await loginAs(b))
     expect(new Set([before, afterFirst, second]).size).toBe(3)
-    expect((await raw("/", { cookie: `kas_sessionid=${afterFirst}` })).status).toBe(302)
+    expect((await raw("/", { cookie: `admin-sessionid=${afterFirst}` })).status).toBe(302)
   })
 
   it("the session cookie is HttpOnly, Secure and SameSite=Lax, for the whole site", async () => {
@@ -65,22 +65,26 @@ describe("kas web sessions", () => {
 
   it("login follows only local paths: next=/\\evil.example, //evil.example and absolute URLs go to /", async () => {
     for (const next of ["/\\evil.example", "//evil.example", "https://evil.example/", "/\\/evil.example"]) {
-      const res = await browser().post("/login/", { username: "clerk", password: "clerk-password", next })
+      const res = await browser().post("/accounts/login/", { username: "clerk", password: "clerk-password", next })
       expect(res.headers.get("location")).toBe("/")
     }
     const b = browser()
     await loginAs(b)
-    expect((await b.get(`/login/?next=${encodeURIComponent("/\\evil.example")}`)).headers.get("location")).toBe("/")
-    expect((await browser().get("/login/?next=/\\evil.example")).status).toBe(200)
+    expect(
+      (await b.get(`/accounts/login/?next=${encodeURIComponent("/\\evil.example")}`)).headers.get("location")
+    ).toBe("/")
+    expect((await browser().get("/accounts/login/?next=/\\evil.example")).status).toBe(200)
   })
 })
 
 describe("kas web requests", () => {
   it("only hosts in ALLOWED_HOSTS are answered, also when the proxy forwards another host", async () => {
-    expect((await raw("/login/", { host: "kas.example" })).status).toBe(200)
-    const evil = await raw("/login/", { host: "evil.example" })
+    expect((await raw("/accounts/login/", { host: "kas.example" })).status).toBe(200)
+    const evil = await raw("/accounts/login/", { host: "evil.example" })
     expect([evil.status, evil.body]).toEqual([400, "Ugyldig Host-header"])
-    expect((await raw("/login/", { host: "kas.example", "x-forwarded-host": "evil.example" })).status).toBe(400)
+    expect((await raw("/accounts/login/", { host: "kas.example", "x-forwarded-host": "evil.example" })).status).toBe(
+      400
+    )
   })
 
   it("a raw /static/ path that climbs out of the static folder serves nothing", async () => {

@@ -98,22 +98,28 @@ export class Browser {
   }
 
   /** The CSRF token of a page's forms. */
-  async csrf(path = "/login/"): Promise<string> {
+  async csrf(path = "/accounts/login/"): Promise<string> {
     const html = await (await this.get(path)).text()
     const m = html.match(/name="csrfmiddlewaretoken" value="([^"]+)"/)
     if (!m) throw new Error(`no CSRF token on ${path}`)
     return m[1]!
   }
 
-  /** Posts a form (adds the CSRF token unless `csrf: false`). */
-  async post(path: string, fields: Record<string, string>, options: { csrf?: boolean | string; from?: string } = {}) {
+  /** Posts a form (adds the CSRF token unless `csrf: false`); a list value repeats its field (checkboxes). */
+  async post(
+    path: string,
+    fields: Record<string, string | ReadonlyArray<string>>,
+    options: { csrf?: boolean | string; from?: string } = {}
+  ) {
     const token =
       options.csrf === false
         ? undefined
         : typeof options.csrf === "string"
           ? options.csrf
           : await this.csrf(options.from ?? path)
-    const body = new URLSearchParams({ ...fields, ...(token ? { csrfmiddlewaretoken: token } : {}) })
+    const body = new URLSearchParams()
+    for (const [k, v] of Object.entries(fields)) for (const one of typeof v === "string" ? [v] : v) body.append(k, one)
+    if (token) body.set("csrfmiddlewaretoken", token)
     return this.request(path, {
       method: "POST",
       body,
@@ -122,7 +128,7 @@ export class Browser {
   }
 
   async login(username: string, password = "admin") {
-    const res = await this.post("/login/", { username, password })
+    const res = await this.post("/accounts/login/", { username, password })
     if (res.status !== 302) throw new Error(`login as ${username} failed: ${res.status}`)
     return this
   }

@@ -2,6 +2,7 @@ import { Option } from "effect"
 import type { Context, Middleware, Next } from "koa"
 import { HttpError } from "@kas/core/web"
 import type { StaffUser } from "../auth/StaffUsers.js"
+import { LOGIN_PATH } from "../routes/auth.js"
 
 declare module "koa" {
   interface DefaultState {
@@ -30,11 +31,11 @@ export const hasPermission = (user: StaffUser | undefined, ...permissions: Reado
 const toLogin = (ctx: Context) => {
   const next = encodeURIComponent(ctx.originalUrl)
   if (ctx.get("HX-Request")) {
-    ctx.set("HX-Redirect", `/login/?next=${next}`)
+    ctx.set("HX-Redirect", `${LOGIN_PATH}?next=${next}`)
     ctx.status = 401
     return
   }
-  ctx.redirect(`/login/?next=${next}`)
+  ctx.redirect(`${LOGIN_PATH}?next=${next}`)
 }
 
 /**
@@ -51,3 +52,12 @@ export const requirePermission =
 
 /** Login only, no particular permission (the front page). */
 export const requireLogin: Middleware = requirePermission()
+
+/** Like requirePermission, but any one of `permissions` is enough (the admin area: `user.view` or `taxyear.add`). */
+export const requireAnyPermission =
+  (...permissions: ReadonlyArray<string>): Middleware =>
+  async (ctx: Context, next: Next) => {
+    if (!ctx.state.user) return toLogin(ctx)
+    if (!permissions.some((p) => hasPermission(ctx.state.user, p))) throw new HttpError(403)
+    await next()
+  }

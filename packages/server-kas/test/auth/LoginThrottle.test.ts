@@ -30,10 +30,10 @@ beforeEach(() => sql((s) => s`delete from web.login_failures`))
 const from = (address: string) => new Browser(web.url, { "x-forwarded-for": address, "x-forwarded-proto": "https" })
 const attempt = async (address: string, username: string, password: string) => {
   const browser = from(address)
-  const res = await browser.post("/login/", { username, password })
+  const res = await browser.post("/accounts/login/", { username, password })
   return { res, browser, text: await res.text() }
 }
-const WRONG = "Forkert brugernavn eller adgangskode"
+const WRONG = "Ugyldigt brugernavn eller adgangskode"
 const LOCKED = "For mange mislykkede forsøg på at logge ind"
 
 describe("staff login throttling", () => {

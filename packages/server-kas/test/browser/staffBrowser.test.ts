@@ -49,7 +49,7 @@ const login = async (page: Page, username: string) => {
   await expectAccessible(page)
   await page.fill("input[name=username]", username)
   await page.fill("input[name=password]", "admin")
-  await page.click("form[action='/login/'] button[type=submit]")
+  await page.click("form[action='/accounts/login/'] button[type=submit]")
   await page.waitForURL(`${web.url}/`)
 }
 

@@ -90,7 +90,7 @@ it.skipIf(!enabled)(
     await audit.check(page)
     await page.fill("input[name=username]", "admin")
     await page.fill("input[name=password]", "admin")
-    await page.click("form[action='/login/'] button[type=submit]")
+    await page.click("form[action='/accounts/login/'] button[type=submit]")
     await page.waitForURL("**/worker/jobs/")
     await audit.check(page)
 

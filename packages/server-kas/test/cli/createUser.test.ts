@@ -23,7 +23,7 @@ describe("kas create-user", () => {
     const web = await startKasWeb({ DATABASE_URL: db.url })
     try {
       const b = new Browser(web.url)
-      expect((await b.post("/login/", { username: "karen", password: "wrong-password" })).status).toBe(200)
+      expect((await b.post("/accounts/login/", { username: "karen", password: "wrong-password" })).status).toBe(200)
       await b.login("karen", "hemmeligt-kodeord")
       expect((await b.get("/")).status).toBe(200)
     } finally {

@@ -1,6 +1,7 @@
 import { SqlClient } from "@effect/sql"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { StaffUsers } from "../../src/auth/StaffUsers.js"
 import { Browser, type KasWeb, startKasWeb } from "../support.js"
 
 let web: KasWeb
@@ -13,14 +14,14 @@ describe("staff authentication", () => {
   it("anonymous users are sent to the login page", async () => {
     const res = await new Browser(web.url).get("/")
     expect(res.status).toBe(302)
-    expect(res.headers.get("location")).toBe("/login/?next=%2F")
+    expect(res.headers.get("location")).toBe("/accounts/login/?next=%2F")
   })
 
   it("a wrong password shows the login page with an error and creates no logged-in session", async () => {
     const b = new Browser(web.url)
-    const res = await b.post("/login/", { username: "admin", password: "wrong" })
+    const res = await b.post("/accounts/login/", { username: "admin", password: "wrong" })
     expect(res.status).toBe(200)
-    expect(await res.text()).toContain("Forkert brugernavn eller adgangskode")
+    expect(await res.text()).toContain("Ugyldigt brugernavn eller adgangskode")
     expect((await b.get("/")).status).toBe(302)
   })
 
@@ -29,16 +30,70 @@ describe("staff authentication", () => {
     const home = await b.get("/")
     expect(home.status).toBe(200)
     expect(await home.text()).toContain("Du er logget ind som <strong>admin</strong>")
-    const out = await b.post("/logout/", {}, { from: "/" })
+    const out = await b.post("/accounts/logout/", {}, { from: "/" })
     expect(out.status).toBe(302)
+    expect(out.headers.get("location")).toBe("/accounts/login/")
+    const page = await b.get("/accounts/login/")
+    expect(page.status).toBe(200)
+    expect(await page.text()).toContain('action="/accounts/login/"')
     expect((await b.get("/")).status).toBe(302)
+  })
+
+  it("logging out is a POST: a GET of /accounts/logout/ ends nothing", async () => {
+    const b = await new Browser(web.url).login("admin")
+    expect((await b.get("/accounts/logout/")).status).toBe(405)
+    expect((await b.get("/")).status).toBe(200)
+    expect((await b.post("/accounts/logout/", {}, { csrf: false })).status).toBe(403)
+    expect((await b.get("/")).status).toBe(200)
+  })
+
+  it("the old paths /login/ and /logout/ redirect to /accounts/…, keeping next and the method", async () => {
+    const b = new Browser(web.url)
+    const old = await b.get("/login/?next=%2Fworker%2F")
+    expect(old.status).toBe(301)
+    expect(old.headers.get("location")).toBe("/accounts/login/?next=%2Fworker%2F")
+    const posted = await b.post("/login/", { username: "admin", password: "admin" }, { from: "/accounts/login/" })
+    expect(posted.status).toBe(308)
+    expect(posted.headers.get("location")).toBe("/accounts/login/")
+    await b.login("admin")
+    const out = await b.post("/logout/", {}, { from: "/" })
+    expect(out.status).toBe(308)
+    expect(out.headers.get("location")).toBe("/accounts/logout/")
+    expect((await b.get("/")).status).toBe(200)
+    expect((await b.get("/logout/")).headers.get("location")).toBe("/accounts/login/")
+  })
+
+  it("an inactive user cannot log in (the same message as a wrong password)", async () => {
+    await web.runtime.runPromise(
+      Effect.flatMap(StaffUsers, (u) =>
+        u.upsertUser({ username: "former", password: "admin", groups: ["Sagsbehandler"], isActive: false })
+      )
+    )
+    const b = new Browser(web.url)
+    const res = await b.post("/accounts/login/", { username: "former", password: "admin" })
+    expect(res.status).toBe(200)
+    expect(await res.text()).toContain("Ugyldigt brugernavn eller adgangskode")
+    expect((await b.get("/")).status).toBe(302)
+  })
+
+  it("after login the user lands on the requested page", async () => {
+    const b = new Browser(web.url)
+    const start = await b.get("/worker/jobs/")
+    expect(start.headers.get("location")).toBe("/accounts/login/?next=%2Fworker%2Fjobs%2F")
+    const res = await b.post("/accounts/login/", { username: "admin", password: "admin", next: "/worker/jobs/" })
+    expect(res.headers.get("location")).toBe("/worker/jobs/")
+    expect((await b.get("/worker/jobs/")).status).toBe(200)
   })
 
   it("a POST without a valid CSRF token is refused with 403", async () => {
     const b = new Browser(web.url)
-    await b.get("/login/")
-    expect((await b.post("/login/", { username: "admin", password: "admin" }, { csrf: false })).status).toBe(403)
-    expect((await b.post("/login/", { username: "admin", password: "admin" }, { csrf: "forged" })).status).toBe(403)
+    await b.get("/accounts/login/")
+    expect((await b.post("/accounts/login/", { username: "admin", password: "admin" }, { csrf: false })).status).toBe(
+      403
+    )
+    expect(
+      (await b.post("/accounts/login/", { username: "admin", password: "admin" }, { csrf: "forged" })).status
+    ).toBe(403)
     expect((await b.get("/")).status).toBe(302)
   })
 
@@ -53,12 +108,12 @@ describe("staff authentication", () => {
     )
     const res = await b.get("/")
     expect(res.status).toBe(302)
-    expect(res.headers.get("location")).toContain("/login/")
+    expect(res.headers.get("location")).toContain("/accounts/login/")
   })
 
   it("login only follows local next URLs", async () => {
     const b = new Browser(web.url)
-    const res = await b.post("/login/", { username: "admin", password: "admin", next: "//evil.example/" })
+    const res = await b.post("/accounts/login/", { username: "admin", password: "admin", next: "//evil.example/" })
     expect(res.headers.get("location")).toBe("/")
   })
 
@@ -79,8 +134,8 @@ describe("staff authentication", () => {
 
   it("pages carry a CSP with a per-request nonce used by their scripts", async () => {
     const b = new Browser(web.url)
-    const r1 = await b.get("/login/")
-    const r2 = await b.get("/login/")
+    const r1 = await b.get("/accounts/login/")
+    const r2 = await b.get("/accounts/login/")
     const n1 = r1.headers.get("content-security-policy")!.match(/nonce-([^']+)/)![1]
     const n2 = r2.headers.get("content-security-policy")!.match(/nonce-([^']+)/)![1]
     expect(n1).not.toBe(n2)
@@ -118,9 +173,9 @@ describe("seeding outside development", () => {
     try {
       // behind the TLS-terminating proxy, as in staging (cookies are Secure there)
       const b = new Browser(staging.url, { "x-forwarded-proto": "https" })
-      const res = await b.post("/login/", { username: "admin", password: "admin" })
+      const res = await b.post("/accounts/login/", { username: "admin", password: "admin" })
       expect(res.status).toBe(200)
-      expect(await res.text()).toContain("Forkert brugernavn eller adgangskode")
+      expect(await res.text()).toContain("Ugyldigt brugernavn eller adgangskode")
     } finally {
       await staging.stop()
     }

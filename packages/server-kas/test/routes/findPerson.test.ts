@@ -27,7 +27,7 @@ describe("Find person: access and layout", () => {
   it("anonymous → the login page; a user without persontaxyear.view → 403; every group may search", async () => {
     const anon = await new Browser(web.url).get("/?name=anna")
     expect(anon.status).toBe(302)
-    expect(anon.headers.get("location")).toBe("/login/?next=%2F%3Fname%3Danna")
+    expect(anon.headers.get("location")).toBe("/accounts/login/?next=%2F%3Fname%3Danna")
     await createStaffUser(web, "ingen")
     expect((await page("", await new Browser(web.url).login("ingen"))).status).toBe(403)
     for (const user of ["administrator", "sagsbehandler", "borgerservice", "regnskab", "skatteraad"]) {

@@ -24,7 +24,7 @@ describe("person-year page", () => {
   it("anonymous → login; without persontaxyear.view → 403; unknown or malformed ids → 404", async () => {
     const anon = await new Browser(web.url).get(annaPage())
     expect(anon.status).toBe(302)
-    expect(anon.headers.get("location")).toContain("/login/?next=")
+    expect(anon.headers.get("location")).toContain("/accounts/login/?next=")
     await createStaffUser(web, "ingen")
     expect((await (await new Browser(web.url).login("ingen")).get(annaPage())).status).toBe(403)
     expect((await clerk.get(`/tax_year/${YEAR}/persons/999999/`)).status).toBe(404)

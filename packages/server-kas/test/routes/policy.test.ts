@@ -46,7 +46,7 @@ describe("policy pages", () => {
     for (const path of [pages, edit, `/policy/${fx.anna.policy}/`]) {
       const anon = await new Browser(web.url).get(path)
       expect(anon.status).toBe(302)
-      expect(anon.headers.get("location")).toContain("/login/?next=")
+      expect(anon.headers.get("location")).toContain("/accounts/login/?next=")
     }
     const service = await new Browser(web.url).login("borgerservice")
     expect((await service.get(pages)).status).toBe(200)

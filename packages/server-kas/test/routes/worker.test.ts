@@ -27,7 +27,7 @@ describe("/worker/ permissions", () => {
     const anon = new Browser(web.url)
     const res = await anon.get("/worker/jobs/")
     expect(res.status).toBe(302)
-    expect(res.headers.get("location")).toBe("/login/?next=%2Fworker%2Fjobs%2F")
+    expect(res.headers.get("location")).toBe("/accounts/login/?next=%2Fworker%2Fjobs%2F")
     const clerk = await new Browser(web.url).login("sagsbehandler")
     expect((await clerk.get("/worker/jobs/")).status).toBe(403)
     expect((await clerk.get("/worker/jobtypeselect/")).status).toBe(403)
