@@ -146,6 +146,18 @@ export class JobStore extends Effect.Service<JobStore>()("@kas/jobs/JobStore", {
       return rows.map(fromRow)
     })
 
+    /**
+     * The jobs of a type that have not ended and whose arguments contain `args` (JSON containment, e.g.
+     * `{ pk: 7 }`): what a page that started them shows as progress bars.
+     */
+    const unfinishedOfType = Effect.fn("JobStore.unfinishedOfType")(function* (
+      key: string,
+      args: Readonly<Record<string, unknown>> = {}
+    ) {
+      const rows = yield* q<JobRow>(Q.unfinishedOfType, [key, JSON.stringify(args)])
+      return rows.map(fromRow)
+    })
+
     /** Of `ids`, the jobs that have a child not yet ended (`has_running_subjobs`). */
     const withActiveChildren = Effect.fn("JobStore.withActiveChildren")(function* (ids: ReadonlyArray<string>) {
       if (ids.length === 0) return new Set<string>()
@@ -206,6 +218,7 @@ export class JobStore extends Effect.Service<JobStore>()("@kas/jobs/JobStore", {
       get,
       listTopLevel,
       children,
+      unfinishedOfType,
       withActiveChildren,
       cancel,
       resolve,

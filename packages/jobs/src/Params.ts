@@ -7,7 +7,40 @@ import type { FieldError } from "./JobError.js"
  */
 
 /** The input control a field needs. */
-export type FieldKind = "string" | "integer" | "number" | "boolean" | "choice"
+export type FieldKind = "string" | "integer" | "number" | "boolean" | "choice" | "file"
+
+/** What a file parameter accepts: file name endings (e.g. `.csv`) and the largest size in bytes. */
+export interface FileOptions {
+  readonly accept: ReadonlyArray<string>
+  readonly maxBytes: number
+}
+
+/** The annotation that makes a string parameter a file upload. */
+export const FileAnnotationId: unique symbol = Symbol.for("@kas/jobs/Params/File")
+
+/**
+ * A file parameter: the form uploads a file, the server that receives it stores it (where is its business) and
+ * the stored argument is the id it gave the file, as a string. The options say what the form accepts.
+ */
+export const file = (options: FileOptions) =>
+  Schema.String.pipe(Schema.minLength(1)).annotations({ [FileAnnotationId]: options })
+
+/** Why an upload does not fit its file parameter: a name ending not accepted, too large, or empty. */
+export type UploadProblem = "type" | "size" | "empty"
+
+/** Checks an upload against a file field (no problem: undefined). */
+export const uploadProblem = (
+  field: ParamField,
+  upload: { readonly filename: string; readonly size: number; readonly truncated?: boolean }
+): UploadProblem | undefined => {
+  const options = field.file
+  if (!options) return undefined
+  const name = upload.filename.toLowerCase()
+  if (options.accept.length > 0 && !options.accept.some((a) => name.endsWith(a.toLowerCase()))) return "type"
+  if (upload.truncated || upload.size > options.maxBytes) return "size"
+  if (upload.size === 0) return "empty"
+  return undefined
+}
 
 /** One parameter of a job type. */
 export interface ParamField {
@@ -20,6 +53,8 @@ export interface ParamField {
   readonly choices: ReadonlyArray<{ readonly value: string; readonly label: string }>
   /** The `default` annotation, as text, for pre-filling a form. */
   readonly defaultValue: string | undefined
+  /** For `kind` "file": what the upload must be. */
+  readonly file?: FileOptions | undefined
 }
 
 const unwrapOptional = (ast: AST.AST): AST.AST =>
@@ -63,7 +98,9 @@ const fieldOf = (ps: AST.PropertySignature): ParamField => {
   const def = AST.getDefaultAnnotation(ps).pipe((o) => (o._tag === "Some" ? o : AST.getDefaultAnnotation(node)))
   let kind: FieldKind = "string"
   let choices: Array<{ value: string; label: string }> = []
-  if (AST.isNumberKeyword(base)) kind = int ? "integer" : "number"
+  const fileOptions = AST.getAnnotation<FileOptions>(FileAnnotationId)(node)
+  if (fileOptions._tag === "Some") kind = "file"
+  else if (AST.isNumberKeyword(base)) kind = int ? "integer" : "number"
   else if (AST.isBooleanKeyword(base)) kind = "boolean"
   else if (AST.isLiteral(base) || (AST.isUnion(base) && base.types.every(AST.isLiteral))) {
     kind = "choice"
@@ -80,7 +117,8 @@ const fieldOf = (ps: AST.PropertySignature): ParamField => {
     kind,
     required: !optional,
     choices,
-    defaultValue: def._tag === "Some" && def.value !== undefined ? String(def.value) : undefined
+    defaultValue: def._tag === "Some" && def.value !== undefined ? String(def.value) : undefined,
+    ...(fileOptions._tag === "Some" ? { file: fileOptions.value } : {})
   }
 }
 

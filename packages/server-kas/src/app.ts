@@ -7,7 +7,9 @@ import {
   csrf,
   errorPages,
   health,
+  isMultipart,
   makeRunner,
+  parseMultipart,
   packageDir,
   pgSessionStore,
   requestLog,
@@ -25,6 +27,7 @@ import type { AppContext } from "./web/AppContext.js"
 import { makeFormat } from "./web/Format.js"
 import { adminLink, navigationFor, showsLink } from "./web/Navigation.js"
 import { kasErrors } from "./web/errors.js"
+import { JOB_UPLOAD_MAX_BYTES } from "./jobs/registry.js"
 import { currentUser, hasPermission } from "./web/StaffAuth.js"
 
 import type { AppRuntime, AppServices } from "./runtime.js"
@@ -81,6 +84,26 @@ export const makeApp = (settings: KasConfig.BackOfficeConfig.KasWebSettings, run
       secure: !development
     })
   )
+  // A job start form with a file (jobs.md §5) is read, within the largest file a job type takes, before the CSRF
+  // check, which needs the form's fields; only for a logged-in session.
+  app.use(async (ctx, next) => {
+    if (
+      ctx.method === "POST" &&
+      ctx.path.startsWith("/worker/jobstart/") &&
+      isMultipart(ctx.req) &&
+      ctx.session.data.userId !== undefined
+    ) {
+      const body = await parseMultipart(ctx.req, {
+        maxFileBytes: JOB_UPLOAD_MAX_BYTES,
+        maxTotalBytes: JOB_UPLOAD_MAX_BYTES + 1024 * 1024,
+        maxFiles: 5,
+        tooLargeMessage: "Filen er for stor"
+      })
+      ctx.request.body = Object.fromEntries(Object.entries(body.fields).map(([k, v]) => [k, v[0] ?? ""]))
+      ctx.state.uploads = body.files
+    }
+    await next()
+  })
   app.use(csrf({ exempt: ["/rest/"] }))
   app.use(currentUser((id) => runP(Effect.flatMap(StaffUsers, (u) => u.load(id)))))
   // staff-web.md §1, §16: while the user holds a consumed representation token, every page shows the banner.

@@ -3,12 +3,16 @@ import {
   Companies,
   CprMask,
   Database,
+  FileStore,
   History,
   type KasConfig,
   Notes,
   PersonSearch,
   Persons,
   Policies,
+  Prepayments,
+  Prisme10QBatches,
+  SystemUsers,
   TaxYears,
   Transactions
 } from "@kas/core"
@@ -26,7 +30,10 @@ const staffServices = Layer.mergeAll(
   Companies.Default,
   Notes.Default,
   History.Default,
-  Transactions.Default
+  Transactions.Default,
+  Prisme10QBatches.Default,
+  SystemUsers.Default,
+  Prepayments.Default.pipe(Layer.provide(FileStore.layerPostgres))
 )
 
 /**

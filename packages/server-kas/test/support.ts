@@ -20,7 +20,8 @@ export const STAGING_ENV = {
   REST_TOKEN: "staging-rest-token-0123456789",
   SELVBETJENING_REPRESENTATION_START: "https://selvbetjening.example/represent-start/",
   SELVBETJENING_REPRESENTATION_STOP: "https://selvbetjening.example/represent-stop/",
-  ALLOWED_HOSTS: '["kas.example"]'
+  ALLOWED_HOSTS: '["kas.example"]',
+  TENQ_PROJECT_ID: "KAS"
 }
 
 /** A started kas web on a fresh test database. */

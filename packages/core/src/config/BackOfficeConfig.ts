@@ -1,4 +1,4 @@
-import { Config, Either, Option, Redacted } from "effect"
+import { Config, ConfigError, Either, Option, Redacted } from "effect"
 import type { Environment } from "./Environment.js"
 import {
   absoluteUrl,
@@ -58,6 +58,8 @@ export interface KasWebSettings extends CommonSettings {
   readonly representationTokenMaxAge: number
   readonly adminPassword: Option.Option<Redacted.Redacted<string>>
   readonly migrate: boolean
+  /** `TENQ_PROJECT_ID`: the supplier id of every 10Q line (configuration.md §4.5). */
+  readonly tenqProjectId: string
 }
 
 export const kasWeb = (env: Environment): Config.Config<KasWebSettings> =>
@@ -92,7 +94,8 @@ export const kasWeb = (env: Environment): Config.Config<KasWebSettings> =>
             Option.none(),
             Option.isNone
           ),
-    migrate: developmentOnly(env, "MIGRATE", Config.boolean("MIGRATE"), env === "development", () => true)
+    migrate: developmentOnly(env, "MIGRATE", Config.boolean("MIGRATE"), env === "development", () => true),
+    tenqProjectId: tenqProjectId(env)
   }).pipe(Config.map(({ common, ...rest }) => ({ ...common, ...rest })))
 
 /** The worker (configuration.md §4.3, §4.8). */
@@ -106,7 +109,83 @@ export interface WorkerSettings extends CommonSettings {
   /** The Prometheus push gateway, `host:port` or a URL. */
   readonly metricsPushgateway: string
   readonly eskat: EskatSettings
+  /** `TENQ_PROJECT_ID`. */
+  readonly tenqProjectId: string
+  readonly tenq: TenQSettings
 }
+
+/** A pinned SFTP host key (`TENQ_KNOWN_HOSTS`): the key is the base64 public key blob, as in `known_hosts`. */
+export interface KnownHost {
+  readonly hostname: string
+  readonly keytype: string
+  readonly key: string
+}
+
+/**
+ * Prisme's SFTP server (configuration.md §4.5). Empty in development (only the mocking destination works then).
+ * Either `TENQ_PASSWORD` or `TENQ_PRIVATE_KEY` (decision: an OpenSSH or PEM private key, for key authentication)
+ * must be set outside development.
+ */
+export interface TenQSettings {
+  readonly host: Option.Option<string>
+  readonly port: number
+  readonly user: Option.Option<string>
+  readonly password: Option.Option<Redacted.Redacted<string>>
+  readonly privateKey: Option.Option<Redacted.Redacted<string>>
+  readonly prodPath: Option.Option<string>
+  readonly testPath: Option.Option<string>
+  readonly knownHosts: ReadonlyArray<KnownHost>
+}
+
+const tenqProjectId = (env: Environment) => required(env, Config.nonEmptyString("TENQ_PROJECT_ID"), "KAS")
+
+const knownHosts = (name: string): Config.Config<ReadonlyArray<KnownHost>> =>
+  Config.string(name).pipe(
+    Config.mapOrFail((raw) => {
+      const parsed = Either.try(() => JSON.parse(raw) as unknown)
+      const ok = (x: unknown): x is KnownHost =>
+        typeof x === "object" &&
+        x !== null &&
+        ["hostname", "keytype", "key"].every((k) => typeof (x as Record<string, unknown>)[k] === "string")
+      if (Either.isRight(parsed) && Array.isArray(parsed.right) && parsed.right.every(ok)) {
+        return Either.right(parsed.right as ReadonlyArray<KnownHost>)
+      }
+      return Either.left(ConfigError.InvalidData([name], "must be a JSON array of {hostname, keytype, key} objects"))
+    })
+  )
+
+export const tenq = (env: Environment): Config.Config<TenQSettings> =>
+  Config.all({
+    TENQ_HOST: maybe(Config.nonEmptyString("TENQ_HOST")),
+    port: optional(Config.port("TENQ_PORT"), 22),
+    TENQ_USER: maybe(Config.nonEmptyString("TENQ_USER")),
+    TENQ_PASSWORD: maybe(Config.redacted("TENQ_PASSWORD")),
+    TENQ_PRIVATE_KEY: maybe(Config.redacted("TENQ_PRIVATE_KEY")),
+    TENQ_PROD_PATH: maybe(Config.nonEmptyString("TENQ_PROD_PATH")),
+    TENQ_TEST_PATH: maybe(Config.nonEmptyString("TENQ_TEST_PATH")),
+    knownHosts: optional(knownHosts("TENQ_KNOWN_HOSTS"), [])
+  }).pipe(
+    Config.mapOrFail((c) =>
+      missingWhen(env !== "development", {
+        TENQ_HOST: c.TENQ_HOST,
+        TENQ_USER: c.TENQ_USER,
+        TENQ_PASSWORD: Option.orElse(c.TENQ_PASSWORD, () => c.TENQ_PRIVATE_KEY),
+        TENQ_PROD_PATH: c.TENQ_PROD_PATH,
+        TENQ_TEST_PATH: c.TENQ_TEST_PATH
+      }).pipe(
+        Either.map(() => ({
+          host: c.TENQ_HOST,
+          port: c.port,
+          user: c.TENQ_USER,
+          password: c.TENQ_PASSWORD,
+          privateKey: c.TENQ_PRIVATE_KEY,
+          prodPath: c.TENQ_PROD_PATH,
+          testPath: c.TENQ_TEST_PATH,
+          knownHosts: c.knownHosts
+        }))
+      )
+    )
+  )
 
 /** eSkat source and Oracle connection (configuration.md §4.3, eskat.md §3). */
 export interface EskatSettings {
@@ -155,7 +234,9 @@ export const worker = (env: Environment): Config.Config<WorkerSettings> =>
     workerConcurrency: optional(intAtLeast("WORKER_CONCURRENCY", 1), 1),
     disableMetrics: optional(Config.boolean("DISABLE_METRICS"), false),
     metricsPushgateway: optional(Config.nonEmptyString("METRICS_PUSHGATEWAY"), "pushgateway:9091"),
-    eskat: eskat(env)
+    eskat: eskat(env),
+    tenqProjectId: tenqProjectId(env),
+    tenq: tenq(env)
   }).pipe(Config.map(({ common, ...rest }) => ({ ...common, ...rest })))
 
 /** The scheduler (configuration.md §4). */

@@ -154,6 +154,11 @@ order by created_at desc, id desc limit $3`
 /** The children of job $1, oldest first. */
 export const children = `select ${recordColumns} from jobs.job where parent_id = $1 order by created_at, id`
 
+/** The jobs of type $1 not yet ended whose arguments contain the JSON object $2, oldest first. */
+export const unfinishedOfType = `select ${recordColumns} from jobs.job
+where type = $1 and arguments @> $2::jsonb and status in ('queued', 'deferred', 'running')
+order by created_at, id`
+
 /** Whether any job of type $1 was ever enqueued. */
 export const hasJobOfType = `select exists (select 1 from jobs.job where type = $1) as found`
 

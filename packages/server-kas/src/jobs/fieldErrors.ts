@@ -1,5 +1,17 @@
 import type { FieldError, Params } from "@kas/jobs"
 
+/** The Danish text of an upload that does not fit its file parameter. */
+export const uploadMessage = (problem: Params.UploadProblem, field: Params.ParamField): string => {
+  switch (problem) {
+    case "type":
+      return `Filen skal være af typen ${(field.file?.accept ?? []).join(", ")}`
+    case "size":
+      return `Filen må højst være ${Math.floor((field.file?.maxBytes ?? 0) / (1024 * 1024))} MB`
+    case "empty":
+      return "Filen er tom"
+  }
+}
+
 const effectDefault = /^Expected |, actual /
 
 /**

@@ -1,13 +1,29 @@
-import { Assessment, CprMask, Database, type KasConfig } from "@kas/core"
+import {
+  Assessment,
+  CprMask,
+  Database,
+  FileStore,
+  type KasConfig,
+  Prepayments,
+  Prisme10QBatches,
+  SystemUsers
+} from "@kas/core"
 import { ImportMandtal, ImportR75, layer as eskatLayer } from "@kas/eskat"
 import { JobStore } from "@kas/jobs"
 import { Layer } from "effect"
+import { Prisme } from "../prisme/Prisme.js"
+import { PrismeJobSettings } from "./prismeJobs.js"
 
 /** The services the registered job types need (`KasJobServices`), for a worker process. */
 export const jobServices = (settings: KasConfig.BackOfficeConfig.WorkerSettings) =>
   Layer.mergeAll(ImportMandtal.Default, ImportR75.Default).pipe(
     Layer.provide(eskatLayer(settings.eskat)),
-    Layer.merge(Assessment.Default)
+    Layer.merge(Assessment.Default),
+    Layer.merge(Prisme10QBatches.Default),
+    Layer.merge(Prepayments.Default.pipe(Layer.provide(FileStore.layerPostgres))),
+    Layer.merge(SystemUsers.Default),
+    Layer.merge(PrismeJobSettings.layer(settings)),
+    Layer.merge(Prisme.live(settings.tenq))
   )
 
 /** Database, job store and job services: everything `kas worker` and `kas execute-job --wait` run on. */

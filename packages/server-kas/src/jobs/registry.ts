@@ -1,15 +1,27 @@
-import type { Assessment, KasConfig } from "@kas/core"
+import type { Assessment, KasConfig, Prepayments, Prisme10QBatches, SystemUsers } from "@kas/core"
+import type { Effect } from "effect"
 import { type JobType, JobRegistry } from "@kas/jobs"
 import type { ImportMandtal, ImportR75 } from "@kas/eskat"
 import { AutoligningJob, ForceFinalizeJob } from "./assessmentJobs.js"
 import { DemoFailingJob, DemoJobWithChildren, DemoSlowJob } from "./demoJobs.js"
 import { ImportMandtalJob, ImportR75Job } from "./importJobs.js"
+import type { Prisme } from "../prisme/Prisme.js"
+import { ImportPrePaymentFileJob, PREPAYMENT_FILE_MAX_BYTES, storePrepaymentUpload } from "./prepaymentJobs.js"
+import { GenerateBatchAndTransactionsJob, type PrismeJobSettings, SendBatchJob } from "./prismeJobs.js"
 
 /** How the detail page renders a job type's result (jobs.md §7). */
 export type SummaryKind = "summary" | "autoligning" | "prepayments" | "status" | "raw"
 
 /** Everything the `run` effects of the registered job types may require; the worker provides it (jobs/layer.ts). */
-export type KasJobServices = ImportMandtal | ImportR75 | Assessment
+export type KasJobServices =
+  | ImportMandtal
+  | ImportR75
+  | Assessment
+  | Prisme10QBatches
+  | Prepayments
+  | SystemUsers
+  | PrismeJobSettings
+  | Prisme
 
 /** A job type of KAS: the runtime's definition plus where it exists and how the pages show it (jobs.md §1, §8). */
 export interface KasJobType {
@@ -18,6 +30,14 @@ export interface KasJobType {
   readonly environments: ReadonlyArray<KasConfig.Environment>
   /** Offered in the "Start nyt job" dropdown (others are started from their own pages). */
   readonly inDropdown: boolean
+  /**
+   * For a type with a file parameter: stores the start form's upload before the job is enqueued (in the same
+   * transaction) and returns the id that becomes the argument (jobs.md §5).
+   */
+  readonly storeUpload?: (
+    upload: { readonly filename: string; readonly content: Uint8Array },
+    createdBy: string
+  ) => Effect.Effect<string, { readonly message: string }, Prepayments | SystemUsers>
 }
 
 const all: ReadonlyArray<KasConfig.Environment> = ["development", "staging", "production"]
@@ -25,10 +45,19 @@ const notProduction: ReadonlyArray<KasConfig.Environment> = ["development", "sta
 
 /** Every job type of server-kas, in the order of the dropdown. Append new types here. */
 export const kasJobTypes: ReadonlyArray<KasJobType> = [
+  {
+    job: ImportPrePaymentFileJob,
+    summary: "prepayments",
+    environments: all,
+    inDropdown: true,
+    storeUpload: storePrepaymentUpload
+  },
   { job: ImportMandtalJob, summary: "summary", environments: all, inDropdown: true },
   { job: ImportR75Job, summary: "summary", environments: all, inDropdown: true },
   { job: AutoligningJob, summary: "autoligning", environments: all, inDropdown: true },
   { job: ForceFinalizeJob, summary: "status", environments: all, inDropdown: true },
+  { job: GenerateBatchAndTransactionsJob, summary: "status", environments: all, inDropdown: true },
+  { job: SendBatchJob, summary: "status", environments: all, inDropdown: false },
   { job: DemoSlowJob, summary: "status", environments: notProduction, inDropdown: true },
   { job: DemoJobWithChildren, summary: "status", environments: notProduction, inDropdown: true },
   { job: DemoFailingJob, summary: "status", environments: notProduction, inDropdown: true }
@@ -45,3 +74,6 @@ export const registryFor = (environment: KasConfig.Environment): JobRegistry.Job
 /** The KAS view of a registered key in `environment`, if any. */
 export const findType = (environment: KasConfig.Environment, key: string): KasJobType | undefined =>
   typesFor(environment).find((t) => t.job.key === key)
+
+/** The largest file any job type's start form takes (the multipart reader's limit; each field checks its own). */
+export const JOB_UPLOAD_MAX_BYTES = PREPAYMENT_FILE_MAX_BYTES

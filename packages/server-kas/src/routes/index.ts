@@ -3,6 +3,7 @@ import type { AppContext } from "../web/AppContext.js"
 import { findPersonRoutes } from "./findPerson.js"
 import { personYearRoutes } from "./personYear.js"
 import { policyRoutes } from "./policy.js"
+import { prismeRoutes } from "./prisme.js"
 import { representRoutes } from "./represent.js"
 import { workerRoutes } from "./worker.js"
 
@@ -15,5 +16,6 @@ export const areaRoutes: ReadonlyArray<(app: AppContext) => Router> = [
   personYearRoutes,
   policyRoutes,
   representRoutes,
-  workerRoutes
+  workerRoutes,
+  prismeRoutes
 ]

@@ -1,9 +1,9 @@
 import Router from "@koa/router"
-import { HttpError } from "@kas/core/web"
-import { isEnded, JobStore, type JobRecord } from "@kas/jobs"
+import { HttpError, type UploadedFile } from "@kas/core/web"
+import { isEnded, JobStore, type JobRecord, Params } from "@kas/jobs"
 import { Effect } from "effect"
 import type { Context } from "koa"
-import { danishErrors } from "../jobs/fieldErrors.js"
+import { danishErrors, uploadMessage } from "../jobs/fieldErrors.js"
 import { findType, typesFor } from "../jobs/registry.js"
 import type { AppContext } from "../web/AppContext.js"
 import { hasPermission, requirePermission } from "../web/StaffAuth.js"
@@ -157,24 +157,54 @@ export const workerRoutes = (app: AppContext) => {
   router.post("/jobstart/:key/", add, async (ctx) => {
     const type = startable(ctx)
     const body = (ctx.request.body ?? {}) as Record<string, unknown>
+    const uploads = (ctx.state.uploads ?? []) as ReadonlyArray<UploadedFile>
     const input: Record<string, string> = {}
+    const uploadErrors: Record<string, string> = {}
+    const files: Array<{ readonly field: string; readonly upload: UploadedFile }> = []
     for (const f of type.job.fields) {
       const v = body[f.name]
-      if (typeof v === "string") input[f.name] = v
+      if (f.kind === "file") {
+        const upload = uploads.find((u) => u.field === f.name)
+        if (upload === undefined) {
+          uploadErrors[f.name] = "Vælg en fil"
+          continue
+        }
+        const problem = Params.uploadProblem(f, {
+          filename: upload.filename,
+          size: upload.content.length,
+          truncated: upload.truncated
+        })
+        if (problem !== undefined) uploadErrors[f.name] = uploadMessage(problem, f)
+        else files.push({ field: f.name, upload })
+      } else if (typeof v === "string") input[f.name] = v
       else if (f.kind === "boolean") input[f.name] = "false"
     }
     const createdBy = ctx.state.user!.username
+    const rerender = (errors: Record<string, string>) =>
+      ctx.render("worker/start", { title: type.job.label, type, values: input, errors }, 400)
+    if (Object.keys(uploadErrors).length > 0) return rerender(uploadErrors)
     const invalid = await app.run(
       ctx,
-      Effect.flatMap(JobStore, (s) => s.submit(type.job, input, { createdBy, strings: true })).pipe(
+      Effect.flatMap(JobStore, (s) =>
+        s.transaction(
+          Effect.gen(function* () {
+            // An upload is stored with the job, in the same transaction: a refused job leaves no file behind.
+            for (const { field, upload } of files) {
+              if (!type.storeUpload) return yield* Effect.die(new Error(`${type.job.key} stores no uploads`))
+              // A store that fails is the server's fault (500), not the form's.
+              input[field] = yield* type
+                .storeUpload({ filename: upload.filename, content: upload.content }, createdBy)
+                .pipe(Effect.orDie)
+            }
+            return yield* s.submit(type.job, input, { createdBy, strings: true })
+          })
+        )
+      ).pipe(
         Effect.as(undefined),
         Effect.catchTag("InvalidParams", (e) => Effect.succeed(e))
       )
     )
-    if (invalid !== undefined) {
-      const errors = danishErrors(type.job.fields, invalid.errors)
-      return ctx.render("worker/start", { title: type.job.label, type, values: input, errors }, 400)
-    }
+    if (invalid !== undefined) return rerender(danishErrors(type.job.fields, invalid.errors))
     ctx.redirect("/worker/jobs/")
   })
 

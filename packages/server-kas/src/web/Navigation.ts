@@ -89,7 +89,7 @@ export const navigation: ReadonlyArray<NavEntry> = [
     permissions: ["summaryfile.view"],
     built: false
   },
-  { label: "10Q Batches", href: "/prisme/batch/", permissions: ["batch.send"], built: false },
+  { label: "10Q Batches", href: "/prisme/batch/", permissions: ["batch.send"], built: true },
   { label: "Manual", href: "/manual/", built: false, newTab: true }
 ]
 

@@ -168,7 +168,8 @@ describe("seeding outside development", () => {
       REST_TOKEN: "r",
       SELVBETJENING_REPRESENTATION_START: "https://x.example/start/",
       SELVBETJENING_REPRESENTATION_STOP: "https://x.example/stop/",
-      ALLOWED_HOSTS: '["127.0.0.1"]'
+      ALLOWED_HOSTS: '["127.0.0.1"]',
+      TENQ_PROJECT_ID: "KAS"
     })
     try {
       // behind the TLS-terminating proxy, as in staging (cookies are Secure there)

@@ -16,6 +16,7 @@ import m0014 from "./0014_kas_citizen_views.js"
 import m0015 from "./0015_kas_citizen_companies.js"
 import m0016 from "./0016_kas_representation_session.js"
 import m0017 from "./0017_kas_citizen_overview_companies.js"
+import m0018 from "./0018_kas_prepayment_files_dafo.js"
 
 /** The migrations of @kas/core (schema `kas`), in order. Only ever append. */
 export const coreMigrations: MigrationSet = {
@@ -37,6 +38,7 @@ export const coreMigrations: MigrationSet = {
     "0014_kas_citizen_views": m0014,
     "0015_kas_citizen_companies": m0015,
     "0016_kas_representation_session": m0016,
-    "0017_kas_citizen_overview_companies": m0017
+    "0017_kas_citizen_overview_companies": m0017,
+    "0018_kas_prepayment_files_dafo": m0018
   }
 }

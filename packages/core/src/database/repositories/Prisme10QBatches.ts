@@ -1,5 +1,5 @@
 import { SqlClient } from "@effect/sql"
-import { Effect, Schema } from "effect"
+import { Effect, Schema, Stream } from "effect"
 import { INDIFFERENCE_LIMIT } from "../../domain/Calculation.js"
 import { DomainRuleError, NotFound } from "../../domain/DomainError.js"
 import { Prisme10QBatch, Transaction } from "../../domain/FinalStatement.js"
@@ -14,10 +14,46 @@ const decodeTransactions = Schema.decodeUnknown(Schema.Array(Transaction))
 /** Where a batch was sent (integrations.md §2.7); the development destination leaves the batch `created`. */
 export type Destination = "10q_production" | "10q_development" | "10q_mocking"
 
+/** A batch as the batch pages list it (staff-web.md §12). */
+export interface BatchListRow {
+  readonly id: number
+  readonly year: number
+  readonly created: Date
+  readonly status: string
+  readonly delivered: Date | null
+  readonly created_by: string | null
+  readonly delivered_by: string | null
+  readonly delivery_error: string
+  readonly collect_date: string | null
+}
+
+/** An active transaction with its person, as the batch page lists it. */
+export interface ActiveTransactionRow {
+  readonly uuid: string
+  readonly amount: number
+  readonly status: string
+  readonly created_at: Date
+  readonly final_statement_uuid: string | null
+  readonly person_tax_year_id: number
+  readonly year: number
+  readonly person_id: number
+  readonly cpr: string
+  readonly name: string | null
+  readonly statement_created: Date | null
+}
+
 /** The indifference limit L (`TRANSACTION_INDIFFERENCE_LIMIT`, default 100). */
 export interface LimitOptions {
   readonly indifferenceLimit?: number | undefined
 }
+
+/** Which part of the file: `first` = only the first N active transactions (the development destination, §2.6). */
+export interface ContentOptions extends LimitOptions {
+  readonly first?: number | undefined
+}
+
+const CRLF = new Uint8Array([13, 10])
+const encoder = new TextEncoder()
 
 const batchColumns = `id, tax_year_id, created, created_by_id, collect_date::text as collect_date, status, delivered,
   delivered_by_id, delivery_error`
@@ -69,12 +105,13 @@ export class Prisme10QBatches extends Effect.Service<Prisme10QBatches>()("@kas/c
         )
       })
 
-    const active = (batchId: number, limit: number) =>
+    const active = (batchId: number, limit: number, columns = transactionColumns, first: number | null = null) =>
       sql.unsafe<{ readonly prisme10q_content: string }>(
-        `select ${transactionColumns} from kas.transaction
+        `select ${columns} from kas.transaction
          where prisme10q_batch_id = $1 and status not in ('cancelled', 'indifferent') and abs(amount) >= $2
-         order by created_at, uuid`,
-        [batchId, limit]
+         order by created_at, uuid
+         limit $3`,
+        [batchId, limit, first]
       )
 
     return {
@@ -199,6 +236,75 @@ export class Prisme10QBatches extends Effect.Service<Prisme10QBatches>()("@kas/c
         ).pipe(Effect.orDie)
       }),
       /**
+       * The batch list of staff-web.md §12: newest first, with the tax year and the creator's and sender's user
+       * names; `total` for the pager.
+       */
+      page: Effect.fn("Prisme10QBatches.page")(function* (request: {
+        readonly offset: number
+        readonly limit: number
+      }) {
+        const rows = yield* sql.unsafe<BatchListRow & { total: number }>(
+          `select b.id, ty.year, b.created, b.status, b.delivered, cu.username as created_by,
+             du.username as delivered_by, b.delivery_error, b.collect_date::text as collect_date,
+             count(*) over ()::int as total
+           from kas.prisme10q_batch b join kas.tax_year ty on ty.id = b.tax_year_id
+           left join web.users cu on cu.id = b.created_by_id
+           left join web.users du on du.id = b.delivered_by_id
+           order by b.created desc, b.id desc
+           limit $1 offset $2`,
+          [request.limit, request.offset]
+        )
+        const total =
+          rows[0]?.total ??
+          (yield* sql<{ n: number }>`select count(*)::int as n from kas.prisme10q_batch`.pipe(
+            Effect.map((r) => r[0]!.n)
+          ))
+        return { rows: rows.map(({ total: _, ...row }) => row as BatchListRow), total }
+      }),
+      /** One batch as the list shows it (NotFound when missing). */
+      detail: Effect.fn("Prisme10QBatches.detail")(function* (id: number) {
+        const [row] = yield* sql.unsafe<BatchListRow>(
+          `select b.id, ty.year, b.created, b.status, b.delivered, cu.username as created_by,
+             du.username as delivered_by, b.delivery_error, b.collect_date::text as collect_date
+           from kas.prisme10q_batch b join kas.tax_year ty on ty.id = b.tax_year_id
+           left join web.users cu on cu.id = b.created_by_id
+           left join web.users du on du.id = b.delivered_by_id
+           where b.id = $1`,
+          [id]
+        )
+        if (row === undefined) return yield* Effect.fail(NotFound.of("Prisme 10Q bunke", id))
+        return row
+      }),
+      /** A page of the active transactions (§2.4) with their person, for the batch page; `total` for the pager. */
+      activePage: Effect.fn("Prisme10QBatches.activePage")(function* (
+        batchId: number,
+        request: { readonly offset: number; readonly limit: number } & LimitOptions
+      ) {
+        const rows = yield* sql.unsafe<ActiveTransactionRow & { total: number; amount: string }>(
+          `select t.uuid, t.amount::text as amount, t.status, t.created_at, t.final_statement_uuid,
+             t.person_tax_year_id, ty.year, p.id as person_id, p.cpr, p.name, s.created_at as statement_created,
+             count(*) over ()::int as total
+           from kas.transaction t
+           left join kas.final_statement s on s.uuid = t.final_statement_uuid
+           join kas.person_tax_year pty on pty.id = t.person_tax_year_id
+           join kas.person p on p.id = pty.person_id
+           join kas.tax_year ty on ty.id = pty.tax_year_id
+           where t.prisme10q_batch_id = $1 and t.status not in ('cancelled', 'indifferent') and abs(t.amount) >= $2
+           order by t.created_at, t.uuid
+           limit $3 offset $4`,
+          [batchId, request.indifferenceLimit ?? INDIFFERENCE_LIMIT, request.limit, request.offset]
+        )
+        const total =
+          rows[0]?.total ??
+          (yield* active(batchId, request.indifferenceLimit ?? INDIFFERENCE_LIMIT, "uuid").pipe(
+            Effect.map((r) => r.length)
+          ))
+        return {
+          rows: rows.map(({ total: _, amount, ...row }) => ({ ...row, amount: kronerOf(amount) })),
+          total
+        }
+      }),
+      /**
        * The active transactions (§2.4): neither cancelled nor indifferent and |amount| ≥ L, by creation time then
        * uuid. Only these are written to the file and listed.
        */
@@ -212,11 +318,49 @@ export class Prisme10QBatches extends Effect.Service<Prisme10QBatches>()("@kas/c
         )
       }),
       /** The 10Q file content (§2.5): the active transactions' stored lines joined with CRLF, no trailing CRLF. */
-      content: Effect.fn("Prisme10QBatches.content")(function* (batchId: number, options?: LimitOptions) {
+      content: Effect.fn("Prisme10QBatches.content")(function* (batchId: number, options?: ContentOptions) {
         yield* get(batchId)
-        const rows = yield* active(batchId, options?.indifferenceLimit ?? INDIFFERENCE_LIMIT)
+        const rows = yield* active(
+          batchId,
+          options?.indifferenceLimit ?? INDIFFERENCE_LIMIT,
+          "prisme10q_content",
+          options?.first ?? null
+        )
         return rows.map((r) => r.prisme10q_content).join("\r\n")
       }),
+      /** The number of active transactions and the size in bytes of the content (§2.5), for upload progress. */
+      contentSize: Effect.fn("Prisme10QBatches.contentSize")(function* (batchId: number, options?: ContentOptions) {
+        const [row] = yield* sql.unsafe<{ n: number; bytes: string }>(
+          `select count(*)::int as n, (coalesce(sum(octet_length(prisme10q_content)), 0)
+             + 2 * greatest(count(*) - 1, 0))::text as bytes
+           from (select prisme10q_content from kas.transaction
+             where prisme10q_batch_id = $1 and status not in ('cancelled', 'indifferent') and abs(amount) >= $2
+             order by created_at, uuid limit $3) t`,
+          [batchId, options?.indifferenceLimit ?? INDIFFERENCE_LIMIT, options?.first ?? null]
+        )
+        return { transactions: row!.n, bytes: Number(row!.bytes) }
+      }),
+      /**
+       * The same content as UTF-8 chunks read through a cursor (one transaction's lines per chunk, CRLF between),
+       * so a batch of any size is written without holding the file in memory. Fails with NotFound for no batch.
+       */
+      contentStream: (batchId: number, options?: ContentOptions) =>
+        Stream.unwrap(
+          get(batchId).pipe(
+            Effect.map(() =>
+              active(
+                batchId,
+                options?.indifferenceLimit ?? INDIFFERENCE_LIMIT,
+                "prisme10q_content",
+                options?.first ?? null
+              ).stream.pipe(
+                Stream.map((row) => encoder.encode(row.prisme10q_content)),
+                Stream.zipWithIndex,
+                Stream.mapConcat(([bytes, i]) => (i === 0 ? [bytes] : [CRLF, bytes]))
+              )
+            )
+          )
+        ),
       /** The send page: created or failed → delivering, delivery fields cleared (staff-web.md §12). */
       startSending: Effect.fn("Prisme10QBatches.startSending")(function* (id: number) {
         return yield* sql.withTransaction(
