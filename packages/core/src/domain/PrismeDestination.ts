@@ -48,7 +48,8 @@ export const downloadFileName = (batchId: number, created: Date, timeZone: strin
       .formatToParts(created)
       .map((p) => [p.type, p.value])
   )
-  return `KAS_10Q__${batchId}__${parts.year}-${parts.month}-${parts.day}_${parts.hour}_${parts.minute}_${parts.second}.txt`
+  const date = `${parts.year}-${parts.month}-${parts.day}`
+  return `KAS_10Q__${batchId}__${date}_${parts.hour}_${parts.minute}_${parts.second}.txt`
 }
 
 /** Batch status labels (domain.md §2.15). */

@@ -68,7 +68,9 @@ export const GenerateBatchAndTransactionsJob = defineJob({
         })
         return {
           status: "Genererede batch og transaktioner",
-          message: `Genererede ${generated.transactions} transaktioner på baggrund af ${generated.statements} slutopgørelser`
+          message:
+            `Genererede ${generated.transactions} transaktioner ` +
+            `på baggrund af ${generated.statements} slutopgørelser`
         }
       })
     )

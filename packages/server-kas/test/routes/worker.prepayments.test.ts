@@ -2,8 +2,8 @@ import { SqlClient } from "@effect/sql"
 import { JobRegistry, JobStore, type JobRecord, Worker } from "@kas/jobs"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { ImportPrePaymentFileJob } from "../src/jobs/prepaymentJobs.js"
-import { Browser, type KasWeb, startKasWeb } from "./support.js"
+import { ImportPrePaymentFileJob } from "../../src/jobs/prepaymentJobs.js"
+import { Browser, type KasWeb, startKasWeb } from "../support.js"
 
 /** "Import af forudindbetalinger" (jobs.md §8.2): the upload through the generated start form, then the job. */
 

@@ -18,10 +18,10 @@ import { readdirSync, readFileSync } from "node:fs"
 import { createServer } from "node:net"
 import path from "node:path"
 import { afterAll, beforeAll } from "vitest"
-import { GenerateBatchAndTransactionsJob, PrismeJobSettings, SendBatchJob } from "../src/jobs/prismeJobs.js"
-import { Prisme, sftpUpload } from "../src/prisme/Prisme.js"
-import { yearWithStatements } from "./prismeFixtures.js"
-import { keyPair, type SftpServer, startSftpServer } from "./support/sftpServer.js"
+import { GenerateBatchAndTransactionsJob, PrismeJobSettings, SendBatchJob } from "../../src/jobs/prismeJobs.js"
+import { Prisme, sftpUpload } from "../../src/prisme/Prisme.js"
+import { yearWithStatements } from "../prismeFixtures.js"
+import { keyPair, type SftpServer, startSftpServer } from "../support/sftpServer.js"
 
 const client = keyPair()
 const stranger = keyPair()

@@ -2,8 +2,8 @@ import { Prisme10QBatches, SystemUsers, TenQ } from "@kas/core"
 import { JobStore } from "@kas/jobs"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { yearWithStatements } from "./prismeFixtures.js"
-import { Browser, type KasWeb, startKasWeb } from "./support.js"
+import { yearWithStatements } from "../prismeFixtures.js"
+import { Browser, type KasWeb, startKasWeb } from "../support.js"
 
 /** The Prisme 10Q batch pages (staff-web.md §12) over HTTP, in development (destinations: development, mocking). */
 
