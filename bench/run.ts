@@ -8,12 +8,14 @@ import { runImportBench } from "./import/index.js"
 import { runJobsBench } from "./jobs/index.js"
 import { report, startBench } from "./Results.js"
 import { runSelvbetjeningBench } from "./selvbetjening/index.js"
+import { runStaffBench } from "./staff/index.js"
 
 const benches: Record<string, (argv: ReadonlyArray<string>) => Promise<void>> = {
   calculation: runCalculationBench,
   import: runImportBench,
   selvbetjening: runSelvbetjeningBench,
-  jobs: runJobsBench
+  jobs: runJobsBench,
+  staff: runStaffBench
 }
 
 const argv = process.argv.slice(2)

@@ -14,3 +14,4 @@ export { ImportMandtal, mandtalTitle, type MandtalRequest } from "./import/Impor
 export { ImportR75, r75Title, type R75Request } from "./import/ImportR75.js"
 export { ImportError } from "./import/ImportError.js"
 export { ImportResult, SummaryGroup } from "./import/ImportResult.js"
+export { EskatRowCounts, type YearRowCounts } from "./RowCounts.js"

@@ -7,15 +7,19 @@ import {
   History,
   type KasConfig,
   Notes,
+  PersonExtracts,
   PersonSearch,
   Persons,
   Policies,
   Prepayments,
   Prisme10QBatches,
   SystemUsers,
+  PolicyExtracts,
   TaxYears,
-  Transactions
+  Transactions,
+  YearStatistics
 } from "@kas/core"
+import { EskatRowCounts } from "@kas/eskat"
 import { LoginThrottle } from "./auth/LoginThrottle.js"
 import { StaffUsers } from "./auth/StaffUsers.js"
 import { restServices } from "./rest/layer.js"
@@ -33,7 +37,11 @@ const staffServices = Layer.mergeAll(
   Transactions.Default,
   Prisme10QBatches.Default,
   SystemUsers.Default,
-  Prepayments.Default.pipe(Layer.provide(FileStore.layerPostgres))
+  Prepayments.Default.pipe(Layer.provide(FileStore.layerPostgres)),
+  YearStatistics.Default,
+  PersonExtracts.Default,
+  PolicyExtracts.Default,
+  EskatRowCounts.Default
 )
 
 /**

@@ -1,10 +1,12 @@
 import type Router from "@koa/router"
 import type { AppContext } from "../web/AppContext.js"
+import { extractListRoutes } from "./extractLists.js"
 import { findPersonRoutes } from "./findPerson.js"
 import { personYearRoutes } from "./personYear.js"
 import { policyRoutes } from "./policy.js"
 import { prismeRoutes } from "./prisme.js"
 import { representRoutes } from "./represent.js"
+import { statisticsRoutes } from "./statistics.js"
 import { workerRoutes } from "./worker.js"
 
 /**
@@ -13,9 +15,11 @@ import { workerRoutes } from "./worker.js"
  */
 export const areaRoutes: ReadonlyArray<(app: AppContext) => Router> = [
   findPersonRoutes,
+  extractListRoutes,
   personYearRoutes,
   policyRoutes,
   representRoutes,
+  statisticsRoutes,
   workerRoutes,
   prismeRoutes
 ]

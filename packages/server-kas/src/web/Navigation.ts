@@ -36,42 +36,42 @@ export const navigation: ReadonlyArray<NavEntry> = [
   {
     label: "Udtrækslister",
     items: [
-      { label: "Statistik", href: "/statistics/", permissions: ["persontaxyear.list"], built: false },
+      { label: "Statistik", href: "/statistics/", permissions: ["persontaxyear.list"], built: true },
       {
         label: "Personer med policer der kræver efterbehandling",
         href: "/person/unfinished/",
         permissions: ["persontaxyear.list"],
-        built: false
+        built: true
       },
       {
         label: "Personer med fejlet afsendelse af selvangivelse",
         href: "/person/failsend/",
         permissions: ["persontaxyear.list"],
-        built: false
+        built: true
       },
       {
         label: "Personer med nye dokumenter eller notater",
         href: "/person/unhandled/",
         permissions: ["persontaxyear.list"],
-        built: false
+        built: true
       },
       {
         label: "Personer med udenlandsk pensionsnotat",
         href: "/person/foreign/",
         permissions: ["persontaxyear.list"],
-        built: false
+        built: true
       },
       {
         label: "Policer der kræver efterbehandling",
         href: "/policy/unfinished/",
         permissions: ["persontaxyear.list"],
-        built: false
+        built: true
       },
       {
         label: "Policer med forskel på fortrykt og selvangivet beløb",
         href: "/policy/taxdifference/",
         permissions: ["persontaxyear.list"],
-        built: false
+        built: true
       }
     ]
   },

@@ -17,6 +17,8 @@ import m0015 from "./0015_kas_citizen_companies.js"
 import m0016 from "./0016_kas_representation_session.js"
 import m0017 from "./0017_kas_citizen_overview_companies.js"
 import m0018 from "./0018_kas_prepayment_files_dafo.js"
+import m0019 from "./0019_kas_person_search_trigram.js"
+import m0020 from "./0020_kas_tax_slip.js"
 
 /** The migrations of @kas/core (schema `kas`), in order. Only ever append. */
 export const coreMigrations: MigrationSet = {
@@ -39,6 +41,8 @@ export const coreMigrations: MigrationSet = {
     "0015_kas_citizen_companies": m0015,
     "0016_kas_representation_session": m0016,
     "0017_kas_citizen_overview_companies": m0017,
-    "0018_kas_prepayment_files_dafo": m0018
+    "0018_kas_prepayment_files_dafo": m0018,
+    "0019_kas_person_search_trigram": m0019,
+    "0020_kas_tax_slip": m0020
   }
 }

@@ -1,6 +1,7 @@
 import { SqlClient } from "@effect/sql"
 import type { SqlError } from "@effect/sql/SqlError"
 import { Effect, Stream } from "effect"
+import { containsPattern, sortTerm } from "../internal/SqlText.js"
 
 /** The filters of "Find person" (staff-web.md §3); absent = not filtered. */
 export interface PersonSearchFilter {
@@ -84,23 +85,22 @@ const rowOf = (r: Row): PersonSearchRow => ({
   nextProcessingDate: r.next_processing_date
 })
 
-/** `%text%` for LIKE, with the pattern characters of `text` taken literally. */
-const contains = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
-
-// Empty values (null or blank text) sort last in both directions (staff-web.md §3).
-const sortExpressions: Readonly<Record<PersonSearchSortKey, ReadonlyArray<string>>> = {
-  cpr: ["p.cpr"],
-  name: ["lower(nullif(p.name, ''))"],
-  address: ["lower(nullif(p.full_address, ''))"],
-  municipality: ["lower(nullif(p.municipality_name, ''))", "p.municipality_code"],
-  policies: ["s.policies"],
-  next_date: ["s.next_processing_date"]
+// Empty values (null or blank text) sort last in both directions (staff-web.md §3). `p` is the alias of the person's
+// columns, `s` that of the policy aggregates.
+const sortExpressions: Readonly<Record<PersonSearchSortKey, (p: string, s: string) => ReadonlyArray<string>>> = {
+  cpr: (p) => [`${p}.cpr`],
+  name: (p) => [`lower(nullif(${p}.name, ''))`],
+  address: (p) => [`lower(nullif(${p}.full_address, ''))`],
+  municipality: (p) => [`lower(nullif(${p}.municipality_name, ''))`, `${p}.municipality_code`],
+  policies: (_, s) => [`${s}.policies`],
+  next_date: (_, s) => [`${s}.next_processing_date`]
 }
 
-const orderBy = (sort: PersonSearchSort) =>
-  [...sortExpressions[sort.key].map((e) => `${e} ${sort.descending ? "desc" : "asc"} nulls last`), "p.cpr asc"].join(
-    ", "
-  )
+const orderBy = (sort: PersonSearchSort, p: string, s: string) =>
+  [...sortExpressions[sort.key](p, s).map((e) => sortTerm(e, sort.descending)), `${p}.cpr asc`].join(", ")
+
+/** Sorting by these needs every row's policy counts; the others sort (and page) before counting. */
+const sortsByAggregate = (sort: PersonSearchSort) => sort.key === "policies" || sort.key === "next_date"
 
 /**
  * "Find person" (staff-web.md §3): person-years of a tax year matching the filters, with their policy counts and
@@ -111,18 +111,19 @@ export class PersonSearch extends Effect.Service<PersonSearch>()("@kas/core/Pers
   effect: Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
 
-    const query = (filter: PersonSearchFilter, sort: PersonSearchSort, extra: string) => {
+    const conditions = (filter: PersonSearchFilter) => {
       const where: Array<string> = ["pty.tax_year_id = $1"]
       const params: Array<unknown> = [filter.taxYearId]
       const add = (condition: (param: string) => string, value: unknown) => {
         params.push(value)
         where.push(condition(`$${params.length}`))
       }
-      if (filter.cpr) add((v) => `p.cpr like ${v}`, contains(filter.cpr))
-      if (filter.name) add((v) => `p.name ilike ${v}`, contains(filter.name))
+      if (filter.cpr) add((v) => `p.cpr like ${v}`, containsPattern(filter.cpr))
+      if (filter.name) add((v) => `p.name ilike ${v}`, containsPattern(filter.name))
       if (filter.municipalityCode !== undefined) add((v) => `p.municipality_code = ${v}`, filter.municipalityCode)
-      if (filter.municipalityName) add((v) => `p.municipality_name ilike ${v}`, contains(filter.municipalityName))
-      if (filter.address) add((v) => `p.full_address ilike ${v}`, contains(filter.address))
+      if (filter.municipalityName)
+        add((v) => `p.municipality_name ilike ${v}`, containsPattern(filter.municipalityName))
+      if (filter.address) add((v) => `p.full_address ilike ${v}`, containsPattern(filter.address))
       if (filter.fullyTaxLiable !== undefined) add((v) => `pty.fully_tax_liable = ${v}`, filter.fullyTaxLiable)
       if (filter.slutlignet !== undefined) {
         add(
@@ -131,16 +132,49 @@ export class PersonSearch extends Effect.Service<PersonSearch>()("@kas/core/Pers
           filter.slutlignet
         )
       }
-      const text = `select p.id as person_id, pty.id as person_tax_year_id, p.cpr, p.name, p.full_address,
-          p.municipality_code, p.municipality_name, s.policies, s.finished, s.unfinished,
-          s.next_processing_date::text as next_processing_date${extra}
+      return { where: where.join(" and "), params }
+    }
+
+    const personColumns = (p: string, pty: string) => `${p}.id as person_id, ${pty}.id as person_tax_year_id, ${p}.cpr,
+      ${p}.name, ${p}.full_address, ${p}.municipality_code, ${p}.municipality_name`
+    // The policy counts and earliest next date of the person-year `pty`.
+    const aggregates = (pty: string) => `cross join lateral (select count(*)::int as policies,
+        count(*) filter (where x.slutlignet)::int as finished,
+        count(*) filter (where not x.slutlignet)::int as unfinished,
+        min(x.next_processing_date) as next_processing_date
+      from kas.policy_tax_year x where x.person_tax_year_id = ${pty}) s`
+    const aggregateColumns =
+      "s.policies, s.finished, s.unfinished, s.next_processing_date::text as next_processing_date"
+
+    /** Every matching row with its counts, in order. */
+    const query = (filter: PersonSearchFilter, sort: PersonSearchSort, extra: string) => {
+      const { where, params } = conditions(filter)
+      const text = `select ${personColumns("p", "pty")}, ${aggregateColumns}${extra}
         from kas.person_tax_year pty join kas.person p on p.id = pty.person_id
-        cross join lateral (select count(*)::int as policies, count(*) filter (where x.slutlignet)::int as finished,
-            count(*) filter (where not x.slutlignet)::int as unfinished,
-            min(x.next_processing_date) as next_processing_date
-          from kas.policy_tax_year x where x.person_tax_year_id = pty.id) s
-        where ${where.join(" and ")}
-        order by ${orderBy(sort)}`
+        ${aggregates("pty.id")}
+        where ${where}
+        order by ${orderBy(sort, "p", "s")}`
+      return { text, params }
+    }
+
+    /**
+     * One page: sorted by a person column, the page is cut before its rows' policies are counted (a search that
+     * matches most of a year counts 20 person-years, not all of them).
+     */
+    const pageQuery = (filter: PersonSearchFilter, sort: PersonSearchSort, limit: number, offset: number) => {
+      if (sortsByAggregate(sort)) {
+        const q = query(filter, sort, ", count(*) over ()::int as total")
+        return { text: `${q.text} limit ${limit} offset ${offset}`, params: q.params }
+      }
+      const { where, params } = conditions(filter)
+      const text = `select b.person_id, b.person_tax_year_id, b.cpr, b.name, b.full_address, b.municipality_code,
+          b.municipality_name, ${aggregateColumns}, b.total
+        from (select ${personColumns("p", "pty")}, count(*) over ()::int as total
+          from kas.person_tax_year pty join kas.person p on p.id = pty.person_id
+          where ${where}
+          order by ${orderBy(sort, "p", "s")} limit ${limit} offset ${offset}) b
+        ${aggregates("b.person_tax_year_id")}
+        order by ${orderBy(sort, "b", "s")}`
       return { text, params }
     }
 
@@ -151,10 +185,15 @@ export class PersonSearch extends Effect.Service<PersonSearch>()("@kas/core/Pers
         sort: PersonSearchSort,
         paging: { readonly offset: number; readonly limit: number }
       ) {
-        const q = query(filter, sort, ", count(*) over ()::int as total")
-        const rows = yield* sql.unsafe<Row>(`${q.text} limit ${paging.limit} offset ${paging.offset}`, q.params)
+        const q = pageQuery(filter, sort, paging.limit, paging.offset)
+        const rows = yield* sql.unsafe<Row>(q.text, q.params)
         if (rows.length === 0 && paging.offset > 0) {
-          const [n] = yield* sql.unsafe<{ n: number }>(`select count(*)::int as n from (${q.text}) all_rows`, q.params)
+          const { where, params } = conditions(filter)
+          const [n] = yield* sql.unsafe<{ n: number }>(
+            `select count(*)::int as n from kas.person_tax_year pty join kas.person p on p.id = pty.person_id
+            where ${where}`,
+            params
+          )
           return { rows: [], total: n?.n ?? 0 } satisfies PersonSearchPage
         }
         return { rows: rows.map(rowOf), total: rows[0]?.total ?? 0 } satisfies PersonSearchPage

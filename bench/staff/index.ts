@@ -1,0 +1,299 @@
+/**
+ * bench/staff (issue 14): the case workers' hot pages under load. 60 000 persons × 3 tax years (two policies per
+ * person-year) are written set-based into the domain tables; kas web runs as its own process (an esbuild bundle under
+ * plain node, as production runs dist/; `--tsx` runs the sources). Then:
+ * - the XLSX export of every person of a year ("Find person", `?format=excel`): time and the server's peak RSS during
+ *   the export (the peak is reset through /proc/<pid>/clear_refs first);
+ * - 20 concurrent logged-in staff users for 30 s on the search with a name filter, then on the person-year page, then
+ *   a bare Koa page (bench/selvbetjening/bare.ts) in the same run: requests/s, p50 and p99.
+ * Goals: p99 < 150 ms for both pages; the export < 15 s with peak RSS < 300 MB.
+ * Options: --persons N, --seconds S, --connections C, --tsx.
+ */
+import autocannon, { type Request, type Result } from "autocannon"
+import { spawn, type ChildProcess } from "node:child_process"
+import { randomBytes } from "node:crypto"
+import { readFileSync, writeFileSync } from "node:fs"
+import { rm } from "node:fs/promises"
+import os from "node:os"
+import path from "node:path"
+import { fileURLToPath } from "node:url"
+import pg from "pg"
+import { EmbeddedPostgres } from "@kas/core"
+import { bundleEntry } from "../bundle.js"
+import { mark, record } from "../Results.js"
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+const root = path.resolve(here, "../..")
+const KAS_PORT = 18100
+const BARE_PORT = 18190
+const kasUrl = `http://127.0.0.1:${KAS_PORT}`
+
+const option = (argv: ReadonlyArray<string>, name: string, fallback: number): number => {
+  const i = argv.indexOf(`--${name}`)
+  const n = i >= 0 ? Number(argv[i + 1]) : fallback
+  return Number.isFinite(n) ? n : fallback
+}
+
+/** Starts a process and waits until `probe` answers over HTTP; its stdout (the request log) is discarded. */
+const start = async (name: string, args: ReadonlyArray<string>, env: Record<string, string>, probe: string) => {
+  const loader = args[0]?.endsWith(".mjs") ? [] : ["--conditions=source", "--import", "tsx"]
+  const child = spawn(process.execPath, [...loader, ...args], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "ignore", "pipe"]
+  })
+  let err = ""
+  child.stderr!.on("data", (d: Buffer) => {
+    if (err.length < 20_000) err += d.toString()
+  })
+  for (let i = 0; i < 600; i++) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${err}`)
+    const up = await fetch(probe, { signal: AbortSignal.timeout(2000) }).then(
+      () => true,
+      () => false
+    )
+    if (up) return child
+    await new Promise((r) => setTimeout(r, 300))
+  }
+  throw new Error(`${name} did not start:\n${err}`)
+}
+
+const stop = (child: ChildProcess) =>
+  new Promise<void>((resolve) => {
+    if (child.exitCode !== null) return resolve()
+    child.once("exit", () => resolve())
+    child.kill("SIGTERM")
+  })
+
+const sql = async (url: string, text: string, values: ReadonlyArray<unknown> = []) => {
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  try {
+    return (await client.query(text, [...values])).rows
+  } finally {
+    await client.end()
+  }
+}
+
+const FIRST_NAMES = ["Anna", "Bent", "Carl", "Dorthe", "Erik", "Frida", "Gert", "Hanne", "Ivalo", "Jens", "Karen"]
+const LAST_NAMES = [
+  "Hansen",
+  "Jensen",
+  "Nielsen",
+  "Pedersen",
+  "Kleist",
+  "Lynge",
+  "Motzfeldt",
+  "Berthelsen",
+  "Kreutzmann",
+  "Olsen",
+  "Petersen",
+  "Heilmann",
+  "Rosing"
+]
+/** The name parts the search load types: whole and partial last names, first names, common endings. */
+const SEARCHES = ["hansen", "kleis", "ynge", "anna kr", "motzf", "ersen", "Ivalo", "berth", "rosing", "mann"]
+
+/**
+ * `persons` persons with names, addresses and municipalities, each in three tax years (the newest in ligning), two
+ * policies per person-year over 20 companies, a third of them with efterbehandling and a next processing date.
+ */
+const seed = async (url: string, persons: number, year: number) => {
+  await sql(url, "insert into kas.tax_year (year, year_part) select y, 'ligning' from unnest($1::int[]) y", [
+    [year, year - 1, year - 2]
+  ])
+  await sql(
+    url,
+    `insert into kas.pension_company (name, res) select 'Pensionsselskab ' || g, 1000 + g from generate_series(1, 20) g`
+  )
+  await sql(
+    url,
+    `insert into kas.person (cpr, name, municipality_code, municipality_name, full_address, address_line_1)
+     select lpad(g::text, 10, '0'),
+       ($2::text[])[1 + g % array_length($2::text[], 1)] || ' '
+         || ($3::text[])[1 + (g / 7) % array_length($3::text[], 1)],
+       955 + g % 5, (array['Kujalleq', 'Sermersooq', 'Qeqqata', 'Qeqertalik', 'Avannaata'])[1 + g % 5],
+       'Aqqusinersuaq ' || g % 300 || ', 3900 Nuuk', 'Aqqusinersuaq ' || g % 300
+     from generate_series(1, $1::int) g`,
+    [persons, FIRST_NAMES, LAST_NAMES]
+  )
+  await sql(
+    url,
+    `insert into kas.person_tax_year (tax_year_id, person_id, number_of_days, fully_tax_liable)
+     select ty.id, p.id, case when p.id % 7 = 0 then 200 else null end, p.id % 11 <> 0
+     from kas.person p cross join kas.tax_year ty`
+  )
+  await sql(
+    url,
+    `insert into kas.policy_tax_year (person_tax_year_id, pension_company_id, policy_number, prefilled_amount,
+      self_reported_amount, year_adjusted_amount, preliminary_paid_amount, efterbehandling, next_processing_date)
+     select pty.id, (select min(id) from kas.pension_company) + (pty.id + k) % 20, 'P-' || pty.id || '-' || k,
+       (pty.id * 37 + k) % 100000, case when pty.id % 4 = 0 then (pty.id * 41 + k) % 100000 end,
+       (pty.id * 37 + k) % 100000, 0, pty.id % 3 = 0,
+       case when pty.id % 3 = 0 then date '2025-01-01' + (pty.id % 200) end
+     from kas.person_tax_year pty cross join generate_series(1, 2) k`
+  )
+  await sql(url, "analyze")
+}
+
+/** Logs a staff user in over HTTP (the login form with its CSRF token); returns the session cookie. */
+const login = async (username: string): Promise<string> => {
+  const form = await fetch(`${kasUrl}/login/`)
+  const cookie = form.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ")
+  const token = /name="csrfmiddlewaretoken" value="([^"]+)"/.exec(await form.text())?.[1] ?? ""
+  const res = await fetch(`${kasUrl}/login/`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ username, password: "admin", csrfmiddlewaretoken: token })
+  })
+  if (res.status !== 302) throw new Error(`login as ${username}: ${res.status}`)
+  return res.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ")
+}
+
+/** The peak resident set of a process since its last reset, in MB (Linux; NaN elsewhere). */
+const peakRssMb = (pid: number | undefined): number => {
+  try {
+    const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1]
+    return Number(kb) / 1024
+  } catch {
+    return Number.NaN
+  }
+}
+/** Resets the peak resident set of a process (writes 5 to clear_refs; Linux ≥ 4.0). */
+const resetPeakRss = (pid: number | undefined) => {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, "5")
+    return true
+  } catch {
+    return false
+  }
+}
+
+const report = (label: string, r: Result) =>
+  `${label.padEnd(30)} ${r.requests.average.toFixed(0).padStart(6)} req/s   ` +
+  `p50 ${String(r.latency.p50).padStart(4)} ms   p99 ${String(r.latency.p99).padStart(4)} ms   ` +
+  `errors ${r.errors + r.timeouts}   non-2xx ${r.non2xx}   total ${r.requests.total}`
+
+/** Runs the benchmark and prints its figures. */
+export const runStaffBench = async (argv: ReadonlyArray<string>): Promise<void> => {
+  const persons = option(argv, "persons", 60_000)
+  const seconds = option(argv, "seconds", 30)
+  const connections = option(argv, "connections", 20)
+  const year = new Date().getFullYear() - 1
+  const server = await EmbeddedPostgres.startEmbedded({ dataDir: `.kas/bench-staff-${process.pid}`, persistent: false })
+  const databaseUrl = await EmbeddedPostgres.ensureDatabase(
+    server.adminUrl,
+    `kas_bench_staff_${randomBytes(3).toString("hex")}`
+  )
+  const children: Array<ChildProcess> = []
+  let bundle: string | undefined
+  try {
+    const entry = "packages/server-kas/src/bin/kas.ts"
+    if (!argv.includes("--tsx")) {
+      bundle = await bundleEntry(
+        path.join(root, entry),
+        path.join(root, "packages/server-kas/.kas", `bench-staff-kas-${process.pid}.mjs`)
+      )
+    }
+    console.log(bundle ? "kas web runs as an esbuild bundle under plain node" : "kas web runs from the sources (tsx)")
+    const kas = await start(
+      "kas web",
+      [bundle ?? entry, "web"],
+      { ENVIRONMENT: "development", DEBUG: "false", DATABASE_URL: databaseUrl, PORT: String(KAS_PORT) },
+      `${kasUrl}/health/database`
+    )
+    children.push(kas)
+    const t0 = Date.now()
+    await seed(databaseUrl, persons, year)
+    console.log(
+      `seeded ${persons} persons × 3 years (${persons * 6} policies) in ${((Date.now() - t0) / 1000).toFixed(1)} s`
+    )
+    children.push(
+      await start(
+        "bare koa",
+        [path.join(here, "../selvbetjening/bare.ts"), String(BARE_PORT)],
+        {},
+        `http://127.0.0.1:${BARE_PORT}/`
+      )
+    )
+    const cookies: Array<string> = []
+    for (let i = 0; i < connections; i++) cookies.push(await login("sagsbehandler"))
+
+    // The export of every person of a year: the year before the default one, so the year alone is a search.
+    const exportYear = year - 1
+    const reset = resetPeakRss(kas.pid)
+    const rssBefore = peakRssMb(kas.pid)
+    const e0 = performance.now()
+    const res = await fetch(`${kasUrl}/?year=${exportYear}&format=excel`, { headers: { cookie: cookies[0]! } })
+    let bytes = 0
+    for await (const chunk of res.body ?? []) bytes += (chunk as Uint8Array).byteLength
+    const exportSeconds = (performance.now() - e0) / 1000
+    const exportRss = peakRssMb(kas.pid)
+    if (res.status !== 200) throw new Error(`export answered ${res.status}`)
+    console.log(
+      `XLSX export of ${persons} persons (${exportYear}): ${exportSeconds.toFixed(1)} s, ` +
+        `${(bytes / 1048576).toFixed(1)} MB; kas web peak RSS ${exportRss.toFixed(0)} MB ` +
+        `(${reset ? `reset to ${rssBefore.toFixed(0)} MB before the export` : "peak since start: reset not possible"})`
+    )
+
+    let next = 0
+    let person = 0
+    const withSession = (req: Request, context: Record<string, unknown>) => {
+      context.cookie ??= cookies[next++ % cookies.length]
+      return { ...req, headers: { ...req.headers, cookie: String(context.cookie) } }
+    }
+    const search: Request = {
+      method: "GET",
+      setupRequest: (req, context) => ({
+        ...withSession(req, context),
+        path: `/?year=${year}&name=${encodeURIComponent(SEARCHES[next++ % SEARCHES.length]!)}`
+      })
+    }
+    const personYear: Request = {
+      method: "GET",
+      setupRequest: (req, context) => ({
+        ...withSession(req, context),
+        path: `/tax_year/${year}/persons/${1 + ((person++ * 7919) % persons)}/`
+      })
+    }
+    const warm = Math.min(5, seconds)
+    await autocannon({ url: kasUrl, connections, duration: warm, requests: [search] })
+    await autocannon({ url: kasUrl, connections, duration: warm, requests: [personYear] })
+    const searchRun = await autocannon({ url: kasUrl, connections, duration: seconds, requests: [search] })
+    const pageRun = await autocannon({ url: kasUrl, connections, duration: seconds, requests: [personYear] })
+    const bareRun = await autocannon({ url: `http://127.0.0.1:${BARE_PORT}/`, connections, duration: seconds })
+    console.log(report("search with a name filter", searchRun))
+    console.log(report("person-year page", pageRun))
+    console.log(report("bare Koa constant page", bareRun))
+    const load = os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")
+    const errors = (r: Result) => r.errors + r.timeouts + r.non2xx
+    const p99 = { op: "<", target: 150 } as const
+    const searchOk = record("search p99", searchRun.latency.p99, "ms", p99)
+    record("search requests/s", searchRun.requests.average, "req/s")
+    const pageOk = record("person-year page p99", pageRun.latency.p99, "ms", p99)
+    record("person-year page requests/s", pageRun.requests.average, "req/s")
+    record("bare Koa page requests/s", bareRun.requests.average, "req/s")
+    record("search + person-year errors", errors(searchRun) + errors(pageRun), "", { op: "<", target: 1 })
+    const exportOk = record("XLSX export of a year", exportSeconds, "s", { op: "<", target: 15 })
+    const rssOk = record("XLSX export peak RSS", exportRss, "MB", { op: "<", target: 300 })
+    console.log(
+      `goals: search p99 < 150 ms ${mark(searchOk)}, person-year p99 < 150 ms ${mark(pageOk)}, ` +
+        `export < 15 s ${mark(exportOk)}, export peak RSS < 300 MB ${mark(rssOk)}; ` +
+        `errors ${errors(searchRun) + errors(pageRun)}; machine load average ${load} on ${os.cpus().length} CPUs`
+    )
+  } finally {
+    for (const c of children.reverse()) await stop(c)
+    await server.stop()
+    if (bundle) await rm(bundle, { force: true })
+  }
+}
