@@ -3,7 +3,10 @@ import { Chunk, Context, Data, Effect, Layer, Option, Redacted, Stream } from "e
 import { readFileSync } from "node:fs"
 import { homedir } from "node:os"
 import path from "node:path"
-import { Client, type ConnectConfig, type SFTPWrapper, utils } from "ssh2"
+import ssh2, { type Client, type ConnectConfig, type SFTPWrapper } from "ssh2"
+
+// ssh2 is CommonJS: under plain node (the built server) only its default export is reliable, not named ones.
+const { Client: SshClient, utils } = ssh2
 
 /** The remote destinations of a 10Q file (integrations.md §2.7); the mocking destination uploads nothing. */
 export type RemoteDestination = "10q_production" | "10q_development"
@@ -73,7 +76,7 @@ const connect = (settings: KasConfig.BackOfficeConfig.TenQSettings, host: string
   Effect.async<Client, PrismeUploadError>((resume) => {
     const pinned = pinnedKeys(host, settings.port, settings.knownHosts)
     let hostKeyRefused = false
-    const client = new Client()
+    const client = new SshClient()
     const config: ConnectConfig = {
       host,
       port: settings.port,
