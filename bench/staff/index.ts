@@ -138,13 +138,13 @@ const seed = async (url: string, persons: number, year: number) => {
 
 /** Logs a staff user in over HTTP (the login form with its CSRF token); returns the session cookie. */
 const login = async (username: string): Promise<string> => {
-  const form = await fetch(`${kasUrl}/login/`)
+  const form = await fetch(`${kasUrl}/accounts/login/`)
   const cookie = form.headers
     .getSetCookie()
     .map((c) => c.split(";")[0])
     .join("; ")
   const token = /name="csrfmiddlewaretoken" value="([^"]+)"/.exec(await form.text())?.[1] ?? ""
-  const res = await fetch(`${kasUrl}/login/`, {
+  const res = await fetch(`${kasUrl}/accounts/login/`, {
     method: "POST",
     redirect: "manual",
     headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
@@ -262,6 +262,19 @@ export const runStaffBench = async (argv: ReadonlyArray<string>): Promise<void> 
         ...withSession(req, context),
         path: `/tax_year/${year}/persons/${1 + ((person++ * 7919) % persons)}/`
       })
+    }
+    // One request of each kind alone first: its status and time (a broken page fails here, not as a slow run).
+    for (const [label, target] of [
+      ["search", `/?year=${year}&name=${SEARCHES[0]}`],
+      ["person-year page", `/tax_year/${year}/persons/1/`]
+    ] as const) {
+      for (let i = 0; i < 3; i++) {
+        const t = performance.now()
+        const r = await fetch(`${kasUrl}${target}`, { headers: { cookie: cookies[0]! }, redirect: "manual" })
+        const body = await r.text()
+        console.log(`  single ${label}: ${r.status}, ${body.length} bytes in ${(performance.now() - t).toFixed(0)} ms`)
+        if (r.status !== 200) throw new Error(`${label} answered ${r.status}`)
+      }
     }
     const warm = Math.min(5, seconds)
     await autocannon({ url: kasUrl, connections, duration: warm, requests: [search] })
