@@ -112,7 +112,59 @@ export interface WorkerSettings extends CommonSettings {
   /** `TENQ_PROJECT_ID`. */
   readonly tenqProjectId: string
   readonly tenq: TenQSettings
+  readonly dafo: DafoSettings
 }
+
+/**
+ * Datafordeler (configuration.md §4.6, §4.7): whether the census import asks it at all
+ * (`FEATURE_FLAG_ENABLE_DAFO_OVERRIDE_OF_ADDRESS`, default on), the mock (`PITU_MOCK`, default on only in
+ * development), and the client settings (required unless mock or the flag is off). The certificate, key and CA are
+ * file paths.
+ */
+export interface DafoSettings {
+  readonly enabled: boolean
+  readonly mock: boolean
+  readonly url: Option.Option<string>
+  readonly uxpClient: Option.Option<string>
+  readonly uxpServiceCpr: Option.Option<string>
+  readonly certificate: Option.Option<string>
+  readonly key: Option.Option<string>
+  readonly rootCa: Option.Option<string>
+}
+
+export const dafo = (env: Environment): Config.Config<DafoSettings> =>
+  Config.all({
+    enabled: optional(Config.boolean("FEATURE_FLAG_ENABLE_DAFO_OVERRIDE_OF_ADDRESS"), true),
+    mock: optional(Config.boolean("PITU_MOCK"), env === "development"),
+    PITU_URL: maybe(absoluteUrl("PITU_URL")),
+    PITU_UXP_CLIENT: maybe(Config.nonEmptyString("PITU_UXP_CLIENT")),
+    PITU_UXP_SERVICE_CPR: maybe(Config.nonEmptyString("PITU_UXP_SERVICE_CPR")),
+    PITU_CERTIFICATE: maybe(Config.nonEmptyString("PITU_CERTIFICATE")),
+    PITU_KEY: maybe(Config.nonEmptyString("PITU_KEY")),
+    PITU_ROOT_CA: maybe(Config.nonEmptyString("PITU_ROOT_CA"))
+  }).pipe(
+    Config.mapOrFail((c) =>
+      missingWhen(c.enabled && !c.mock, {
+        PITU_URL: c.PITU_URL,
+        PITU_UXP_CLIENT: c.PITU_UXP_CLIENT,
+        PITU_UXP_SERVICE_CPR: c.PITU_UXP_SERVICE_CPR,
+        PITU_CERTIFICATE: c.PITU_CERTIFICATE,
+        PITU_KEY: c.PITU_KEY,
+        PITU_ROOT_CA: c.PITU_ROOT_CA
+      }).pipe(
+        Either.map(() => ({
+          enabled: c.enabled,
+          mock: c.mock,
+          url: c.PITU_URL,
+          uxpClient: c.PITU_UXP_CLIENT,
+          uxpServiceCpr: c.PITU_UXP_SERVICE_CPR,
+          certificate: c.PITU_CERTIFICATE,
+          key: c.PITU_KEY,
+          rootCa: c.PITU_ROOT_CA
+        }))
+      )
+    )
+  )
 
 /** A pinned SFTP host key (`TENQ_KNOWN_HOSTS`): the key is the base64 public key blob, as in `known_hosts`. */
 export interface KnownHost {
@@ -236,7 +288,8 @@ export const worker = (env: Environment): Config.Config<WorkerSettings> =>
     metricsPushgateway: optional(Config.nonEmptyString("METRICS_PUSHGATEWAY"), "pushgateway:9091"),
     eskat: eskat(env),
     tenqProjectId: tenqProjectId(env),
-    tenq: tenq(env)
+    tenq: tenq(env),
+    dafo: dafo(env)
   }).pipe(Config.map(({ common, ...rest }) => ({ ...common, ...rest })))
 
 /** The scheduler (configuration.md §4). */

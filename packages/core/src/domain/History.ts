@@ -50,6 +50,7 @@ export const Reasons = {
   recalcActivation: "Genberegning ved afregistrering/aktivering",
   recalcAfterManual: "Genberegning efter manuel rettelse",
   recalcMerge: "Genberegning ved fletning af pensionsselskaber",
+  updatedFromDafo: "Opdateret fra Datafordeler",
   overUse: "automatisk rettelse for at undgå at det totale resterende beløb falder under 0",
   protectedOver: (w: number) => `automatisk rettelse for at undgå at det totale anvendte beløb er over ${w}`
 } as const

@@ -1,7 +1,8 @@
 import { SqlClient } from "@effect/sql"
-import { type AuditAuthor, type Cpr, Persons, Recalculation, TaxYears } from "@kas/core"
-import { Effect } from "effect"
+import { type AuditAuthor, type Cpr, DafoAddresses, Persons, Recalculation, TaxYears } from "@kas/core"
+import { Effect, Option } from "effect"
 import { randomUUID } from "node:crypto"
+import { Datafordeler } from "../Datafordeler.js"
 import { EskatSource } from "../EskatSource.js"
 import { ImportError } from "./ImportError.js"
 import { group, InvalidRows, type ImportResult } from "./ImportResult.js"
@@ -28,13 +29,16 @@ export const mandtalTitle = (year: number, cpr?: Cpr) =>
  * counts nothing.
  */
 export class ImportMandtal extends Effect.Service<ImportMandtal>()("@kas/eskat/ImportMandtal", {
-  dependencies: [Persons.Default, Recalculation.Default, TaxYears.Default],
+  dependencies: [Persons.Default, Recalculation.Default, TaxYears.Default, DafoAddresses.Default],
   effect: Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
     const source = yield* EskatSource
     const taxYears = yield* TaxYears
     const recalculation = yield* Recalculation
     const persons = yield* Persons
+    const dafoAddresses = yield* DafoAddresses
+    // Datafordeler is asked only where the process provides it (the feature flag of configuration.md §4.7).
+    const datafordeler = yield* Effect.serviceOption(Datafordeler)
     return {
       run: Effect.fn("ImportMandtal.run")(function* (request: MandtalRequest) {
         const progress = request.progress ?? (() => Effect.void)
@@ -61,6 +65,15 @@ export class ImportMandtal extends Effect.Service<ImportMandtal>()("@kas/eskat/I
             author: request.author,
             progress: (f) => progress(50 + f * 50)
           }).pipe(Effect.withSpan("ImportMandtal.map"))
+          // The mapping has committed; a Datafordeler failure now fails the job with the mapping kept (§4.1).
+          const dafo =
+            Option.isSome(datafordeler) && mapped.cprs.length > 0
+              ? yield* datafordeler.value.lookup([...new Set(mapped.cprs)]).pipe(
+                  Effect.flatMap((answers) => dafoAddresses.apply([...new Set(mapped.cprs)], answers, request.author)),
+                  Effect.mapError((e) => new ImportError({ message: e.message, cause: e })),
+                  Effect.withSpan("ImportMandtal.datafordeler")
+                )
+              : undefined
           const result: ImportResult = {
             title: mandtalTitle(request.year, request.cpr),
             summary: [
@@ -81,6 +94,16 @@ export class ImportMandtal extends Effect.Service<ImportMandtal>()("@kas/eskat/I
                 ["Tilføjet", mapped.entriesCreated],
                 ["Opdateret", mapped.entriesUpdated]
               ]),
+              ...(dafo === undefined
+                ? []
+                : [
+                    group("Datafordeler", [
+                      ["Opslag", dafo.answered],
+                      ["Adresse opdateret", dafo.addressesUpdated],
+                      ["Død", dafo.dead],
+                      ["Ugyldig", dafo.invalid]
+                    ])
+                  ]),
               ...(invalid.count > 0 ? [group("Ulæselige rækker fra eSkat", [["Sprunget over", invalid.count]])] : [])
             ],
             errors: invalid.texts

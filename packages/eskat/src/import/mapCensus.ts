@@ -21,6 +21,8 @@ export interface MapCounts {
   personYearsUpdated: number
   entriesCreated: number
   entriesUpdated: number
+  /** The CPRs whose Person this run created or changed (what Datafordeler is asked about, integrations.md §4.2). */
+  cprs: Array<string>
 }
 
 const CHUNK = 5000
@@ -56,7 +58,8 @@ export const mapCensus = (o: {
       personYearsCreated: 0,
       personYearsUpdated: 0,
       entriesCreated: 0,
-      entriesUpdated: 0
+      entriesUpdated: 0,
+      cprs: []
     }
     const [{ n: total }] = yield* sql.unsafe<{ n: number }>(
       `select count(*)::int as n from eskat.imported_census_row
@@ -103,6 +106,7 @@ export const mapCensus = (o: {
               const written = yield* persons.upsertImported([...byCpr.values()], o.author)
               c.personsCreated += written.created.length
               c.personsUpdated += written.updated.length
+              c.cprs.push(...written.created, ...written.updated)
               const ids = yield* sql.unsafe<{ id: number; cpr: string }>(
                 `select id, cpr from kas.person where cpr = any($1::text[])`,
                 [[...new Set(rows.map((r) => r.cpr))]]

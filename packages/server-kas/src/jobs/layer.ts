@@ -8,7 +8,7 @@ import {
   Prisme10QBatches,
   SystemUsers
 } from "@kas/core"
-import { ImportMandtal, ImportR75, layer as eskatLayer } from "@kas/eskat"
+import { Datafordeler, ImportMandtal, ImportR75, layer as eskatLayer } from "@kas/eskat"
 import { JobStore } from "@kas/jobs"
 import { Layer } from "effect"
 import { Prisme } from "../prisme/Prisme.js"
@@ -18,6 +18,8 @@ import { PrismeJobSettings } from "./prismeJobs.js"
 export const jobServices = (settings: KasConfig.BackOfficeConfig.WorkerSettings) =>
   Layer.mergeAll(ImportMandtal.Default, ImportR75.Default).pipe(
     Layer.provide(eskatLayer(settings.eskat)),
+    // The census import asks Datafordeler only under the feature flag (configuration.md §4.7).
+    Layer.provide(settings.dafo.enabled ? Datafordeler.layer(settings.dafo) : Layer.empty),
     Layer.merge(Assessment.Default),
     Layer.merge(Prisme10QBatches.Default),
     Layer.merge(Prepayments.Default.pipe(Layer.provide(FileStore.layerPostgres))),
