@@ -43,6 +43,39 @@ export const common = (env: Environment): Config.Config<CommonSettings> =>
     databaseWaitSeconds: optional(intAtLeast("DATABASE_WAIT_SECONDS", 1), 30)
   })
 
+/** The feature flags of kas web (configuration.md §4.7), by the names staff-web.md §17 shows. */
+export interface FeatureFlags {
+  /** Shows `/feature_flags/` (default false). */
+  readonly enable_feature_flag_list: boolean
+  /** For testing the mechanism (default false). */
+  readonly test_feature_flag: boolean
+  /** The census import also asks Datafordeler (default true). */
+  readonly enable_dafo_override_of_address: boolean
+}
+
+/** Each feature flag with its variable and default, in the order the flag page lists them. */
+export const featureFlagVariables: ReadonlyArray<{
+  readonly name: keyof FeatureFlags
+  readonly variable: string
+  readonly fallback: boolean
+}> = [
+  { name: "enable_feature_flag_list", variable: "FEATURE_FLAG_ENABLE_FEATURE_FLAG_LIST", fallback: false },
+  { name: "test_feature_flag", variable: "FEATURE_FLAG_TEST_FEATURE_FLAG", fallback: false },
+  { name: "enable_dafo_override_of_address", variable: "FEATURE_FLAG_ENABLE_DAFO_OVERRIDE_OF_ADDRESS", fallback: true }
+]
+
+const flag = (name: keyof FeatureFlags) => {
+  const f = featureFlagVariables.find((v) => v.name === name)!
+  return optional(Config.boolean(f.variable), f.fallback)
+}
+
+/** §4.7: the `FEATURE_FLAG_*` variables (booleans; empty = the default). */
+export const featureFlags: Config.Config<FeatureFlags> = Config.all({
+  enable_feature_flag_list: flag("enable_feature_flag_list"),
+  test_feature_flag: flag("test_feature_flag"),
+  enable_dafo_override_of_address: flag("enable_dafo_override_of_address")
+})
+
 /** kas web (configuration.md §4). */
 export interface KasWebSettings extends CommonSettings {
   readonly secretKey: Redacted.Redacted<string>
@@ -60,6 +93,7 @@ export interface KasWebSettings extends CommonSettings {
   readonly migrate: boolean
   /** `TENQ_PROJECT_ID`: the supplier id of every 10Q line (configuration.md §4.5). */
   readonly tenqProjectId: string
+  readonly featureFlags: FeatureFlags
 }
 
 export const kasWeb = (env: Environment): Config.Config<KasWebSettings> =>
@@ -95,7 +129,8 @@ export const kasWeb = (env: Environment): Config.Config<KasWebSettings> =>
             Option.isNone
           ),
     migrate: developmentOnly(env, "MIGRATE", Config.boolean("MIGRATE"), env === "development", () => true),
-    tenqProjectId: tenqProjectId(env)
+    tenqProjectId: tenqProjectId(env),
+    featureFlags
   }).pipe(Config.map(({ common, ...rest }) => ({ ...common, ...rest })))
 
 /** The worker (configuration.md §4.3, §4.8). */

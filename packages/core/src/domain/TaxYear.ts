@@ -7,13 +7,31 @@ export { YearPart, yearPartLabels } from "./TaxYearPeriod.js"
 /** The message when a line of the rate text is too long. */
 export const rateTextMessage = "Ratetekst må ikke indeholde linjer med mere end 60 tegn"
 
+/** The longest line of the rate text (domain.md §2.1). */
+export const RATE_TEXT_LINE_LENGTH = 60
+
+/** The rate text's problem (a line longer than 60 characters), or undefined when it is fine. */
+export const rateTextProblem = (text: string): string | undefined =>
+  text.split(/\r?\n/).some((line) => line.length > RATE_TEXT_LINE_LENGTH) ? rateTextMessage : undefined
+
+/** The first and the last year a tax year may have (domain.md §2.1: ≥ 2000; the upper bound is a sanity check). */
+export const MIN_TAX_YEAR = 2000
+export const MAX_TAX_YEAR = 2100
+
+/** The message of a year outside 2000–2100. */
+export const taxYearRangeMessage = `Skatteår skal være et helt årstal mellem ${MIN_TAX_YEAR} og ${MAX_TAX_YEAR}`
+
+/** Why a new lock cannot be opened while `outstanding` kroner are still to be sent to Prisme (staff-web.md §13). */
+export const lockOutstandingMessage = (outstanding: number | string): string =>
+  `Kan ikke oprette ny lås da der mangler at blive overført ${outstanding} kr. til prisme!`
+
 /** "skatteår" (domain.md §2.1). */
 export class TaxYear extends Schema.Class<TaxYear>("TaxYear")({
   id: Schema.Number,
   year: Schema.Int.pipe(Schema.greaterThanOrEqualTo(2000)),
   year_part: YearPart,
   rate_text_for_transactions: Schema.String.pipe(
-    Schema.filter((s) => s.split(/\r?\n/).every((line) => line.length <= 60), { message: () => rateTextMessage })
+    Schema.filter((s) => rateTextProblem(s) === undefined, { message: () => rateTextMessage })
   )
 }) {
   /** 366 or 365. */

@@ -18,6 +18,26 @@ export const yearPartLabels: Readonly<Record<YearPart, string>> = {
   genoptagelsesperiode: "Genoptagelsesperiode"
 }
 
+/** The periods in lifecycle order (each is entered from the one before it, domain.md §6.1). */
+export const periodOrder: ReadonlyArray<YearPart> = ["selvangivelse", "ligning", "genoptagelsesperiode"]
+
+/**
+ * Why an administrator may not move a tax year from `from` to `to` by hand (staff-web.md §18), or undefined when the
+ * change is allowed: one step forward or back in the lifecycle, or no change. A jump over a period is refused —
+ * forwards it would leave out the assessment ("ligning") in which final statements are made, backwards it would
+ * reopen the self-assessment of a year whose statements exist.
+ */
+export const manualChangeProblem = (from: YearPart, to: YearPart): string | undefined => {
+  const a = periodOrder.indexOf(from)
+  const b = periodOrder.indexOf(to)
+  if (Math.abs(a - b) <= 1) return undefined
+  const skipped = periodOrder.slice(Math.min(a, b) + 1, Math.max(a, b)).map((p) => yearPartLabels[p].toLowerCase())
+  return (
+    `Skatteåret kan ikke skifte direkte fra ${yearPartLabels[from].toLowerCase()} til ` +
+    `${yearPartLabels[to].toLowerCase()}: ${skipped.join(" og ")} kan ikke springes over`
+  )
+}
+
 /** An action that only some periods allow. */
 export type PeriodAction =
   | "autoligning"

@@ -15,6 +15,31 @@ describe("configuration", () => {
     expect(settings.allowedHosts).toEqual(["localhost", "127.0.0.1"])
   })
 
+  it("the feature flags of configuration.md §4.7: defaults, set values, and a value that is not a boolean", () => {
+    const defaults = Either.getOrThrow(read(KasConfig.BackOfficeConfig.kasWeb, { ENVIRONMENT: "development" }))
+    expect(defaults.featureFlags).toEqual({
+      enable_feature_flag_list: false,
+      test_feature_flag: false,
+      enable_dafo_override_of_address: true
+    })
+    const set = read(KasConfig.BackOfficeConfig.kasWeb, {
+      ENVIRONMENT: "development",
+      FEATURE_FLAG_ENABLE_FEATURE_FLAG_LIST: "true",
+      FEATURE_FLAG_TEST_FEATURE_FLAG: "1",
+      FEATURE_FLAG_ENABLE_DAFO_OVERRIDE_OF_ADDRESS: "false"
+    })
+    expect(Either.getOrThrow(set).featureFlags).toEqual({
+      enable_feature_flag_list: true,
+      test_feature_flag: true,
+      enable_dafo_override_of_address: false
+    })
+    const bad = read(KasConfig.BackOfficeConfig.kasWeb, {
+      ENVIRONMENT: "development",
+      FEATURE_FLAG_TEST_FEATURE_FLAG: "maybe"
+    })
+    expect(Either.isLeft(bad) ? bad.left.report : "").toContain("FEATURE_FLAG_TEST_FEATURE_FLAG")
+  })
+
   it("production with nothing set reports every missing variable at once", () => {
     const result = read(KasConfig.BackOfficeConfig.kasWeb, { ENVIRONMENT: "production" })
     expect(Either.isLeft(result)).toBe(true)

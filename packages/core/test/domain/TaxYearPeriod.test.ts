@@ -57,4 +57,23 @@ describe("TaxYearPeriod (domain.md §6.1)", () => {
     assert.isTrue(Either.isRight(TaxYearPeriod.check("genoptagelsesperiode", "editAmounts")))
     assert.isTrue(Either.isRight(TaxYearPeriod.check("selvangivelse", "autoligning")))
   })
+  it("a change by hand moves one period at a time (staff-web.md §18); a jump over ligning is refused", () => {
+    const parts = ["selvangivelse", "ligning", "genoptagelsesperiode"] as const
+    const allowed = parts.flatMap((from) =>
+      parts.filter((to) => TaxYearPeriod.manualChangeProblem(from, to) === undefined).map((to) => `${from}→${to}`)
+    )
+    expect(allowed).toEqual([
+      "selvangivelse→selvangivelse",
+      "selvangivelse→ligning",
+      "ligning→selvangivelse",
+      "ligning→ligning",
+      "ligning→genoptagelsesperiode",
+      "genoptagelsesperiode→ligning",
+      "genoptagelsesperiode→genoptagelsesperiode"
+    ])
+    expect(TaxYearPeriod.manualChangeProblem("selvangivelse", "genoptagelsesperiode")).toBe(
+      "Skatteåret kan ikke skifte direkte fra selvangivelsesperiode til genoptagelsesperiode: " +
+        "ligningsperiode kan ikke springes over"
+    )
+  })
 })

@@ -1,5 +1,6 @@
 import { SqlClient } from "@effect/sql"
-import { Effect } from "effect"
+import type { SqlError } from "@effect/sql/SqlError"
+import { Effect, Stream } from "effect"
 import { NotFound } from "../../domain/DomainError.js"
 import { kronerOf } from "../../domain/Kroner.js"
 
@@ -93,6 +94,40 @@ where ${where}
 group by l.id, ty.year
 order by coalesce(sum(x.outstanding), 0) desc, l.interval_from desc, l.id desc`
 
+type StatementRow = {
+  uuid: string
+  person_tax_year_id: number
+  person_id: number
+  cpr: string
+  name: string | null
+  created_at: Date
+  total_tax: string
+  transferred: string
+  outstanding: string
+}
+
+const statementsSql = (paging: string) => `${statementsCte("l.id = $1")}
+select v.uuid, v.person_tax_year_id, p.id as person_id, p.cpr, p.name, v.created_at,
+  v.total_tax::text as total_tax,
+  coalesce(x.transferred, 0)::text as transferred, coalesce(x.outstanding, 0)::text as outstanding
+from valid v join kas.person_tax_year pty on pty.id = v.person_tax_year_id
+  join kas.person p on p.id = pty.person_id
+left join sums x on x.uuid = v.uuid
+order by p.cpr, v.created_at desc, v.uuid
+${paging}`
+
+const toStatementRow = (r: StatementRow): LockStatementRow => ({
+  uuid: r.uuid,
+  personTaxYearId: r.person_tax_year_id,
+  personId: r.person_id,
+  cpr: r.cpr,
+  name: r.name,
+  createdAt: r.created_at,
+  totalTax: kronerOf(r.total_tax),
+  transferred: kronerOf(r.transferred),
+  outstanding: kronerOf(r.outstanding)
+})
+
 /**
  * Lock totals (domain.md §6.3): number of valid statements, total calculated tax, transferred to Prisme and
  * outstanding, computed on every read from each statement's stored `total_tax` and its transactions' current status;
@@ -114,41 +149,27 @@ export class Locks extends Effect.Service<Locks>()("@kas/core/Locks", {
       }),
       /** The valid statements of a lock, each with its own total tax, transferred and outstanding amounts. */
       statementRows: Effect.fn("Locks.statementRows")(function* (lockId: number) {
-        const rows = yield* sql.unsafe<{
-          uuid: string
-          person_tax_year_id: number
-          person_id: number
-          cpr: string
-          name: string | null
-          created_at: Date
-          total_tax: string
-          transferred: string
-          outstanding: string
-        }>(
-          `${statementsCte("l.id = $1")}
-           select v.uuid, v.person_tax_year_id, p.id as person_id, p.cpr, p.name, v.created_at,
-             v.total_tax::text as total_tax,
-             coalesce(x.transferred, 0)::text as transferred, coalesce(x.outstanding, 0)::text as outstanding
-           from valid v join kas.person_tax_year pty on pty.id = v.person_tax_year_id
-             join kas.person p on p.id = pty.person_id
-           left join sums x on x.uuid = v.uuid
-           order by p.cpr, v.created_at desc`,
+        return (yield* sql.unsafe<StatementRow>(statementsSql(""), [lockId])).map(toStatementRow)
+      }),
+      /** One page of a lock's statements (the lock detail, 20 rows at a time) and how many there are. */
+      statementPage: Effect.fn("Locks.statementPage")(function* (
+        lockId: number,
+        page: { readonly offset: number; readonly limit: number }
+      ) {
+        const rows = yield* sql.unsafe<StatementRow>(statementsSql("limit $2 offset $3"), [
+          lockId,
+          page.limit,
+          page.offset
+        ])
+        const [count] = yield* sql.unsafe<{ n: number }>(
+          `${statementsCte("l.id = $1")} select count(*)::int as n from valid v`,
           [lockId]
         )
-        return rows.map(
-          (r): LockStatementRow => ({
-            uuid: r.uuid,
-            personTaxYearId: r.person_tax_year_id,
-            personId: r.person_id,
-            cpr: r.cpr,
-            name: r.name,
-            createdAt: r.created_at,
-            totalTax: kronerOf(r.total_tax),
-            transferred: kronerOf(r.transferred),
-            outstanding: kronerOf(r.outstanding)
-          })
-        )
-      })
+        return { rows: rows.map(toStatementRow), total: count?.n ?? 0 }
+      }),
+      /** Every statement of a lock in page order, read through a cursor (the lock's XLSX export). */
+      statementStream: (lockId: number): Stream.Stream<LockStatementRow, SqlError> =>
+        sql.unsafe<StatementRow>(statementsSql(""), [lockId]).stream.pipe(Stream.map(toStatementRow))
     }
   })
 }) {}

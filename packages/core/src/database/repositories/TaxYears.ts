@@ -2,7 +2,16 @@ import { SqlClient } from "@effect/sql"
 import { Effect, Either, Schema } from "effect"
 import { DomainRuleError, NotFound } from "../../domain/DomainError.js"
 import * as TaxYearPeriod from "../../domain/TaxYearPeriod.js"
-import { Lock, rateTextMessage, TaxYear, type YearPart } from "../../domain/TaxYear.js"
+import {
+  Lock,
+  lockOutstandingMessage,
+  MAX_TAX_YEAR,
+  MIN_TAX_YEAR,
+  rateTextProblem,
+  TaxYear,
+  taxYearRangeMessage,
+  type YearPart
+} from "../../domain/TaxYear.js"
 
 const decodeYears = Schema.decodeUnknown(Schema.Array(TaxYear))
 const decodeLocks = Schema.decodeUnknown(Schema.Array(Lock))
@@ -37,21 +46,53 @@ export class TaxYears extends Effect.Service<TaxYears>()("@kas/core/TaxYears", {
       list: Effect.fn("TaxYears.list")(function* () {
         return yield* decodeYears(yield* sql`${selectYear} order by year desc`).pipe(Effect.orDie)
       }),
-      /** Creates a tax year in `selvangivelse` with its open lock from today (domain.md §6.2). */
+      /**
+       * Creates a tax year in `selvangivelse`; its open lock from today comes with it (a trigger, domain.md §6.2).
+       * Refused with a Danish message for a year outside 2000–2100, a year that exists, or a rate text line over 60.
+       */
       create: Effect.fn("TaxYears.create")(function* (year: number, rateText: string = "") {
-        if (rateText.split(/\r?\n/).some((l) => l.length > 60)) {
-          return yield* Effect.fail(new DomainRuleError({ rule: "rate-text", message: rateTextMessage }))
+        const rateProblem = rateTextProblem(rateText)
+        if (rateProblem !== undefined) {
+          return yield* Effect.fail(new DomainRuleError({ rule: "rate-text", message: rateProblem }))
         }
-        if (!Number.isInteger(year) || year < 2000) {
+        if (!Number.isInteger(year) || year < MIN_TAX_YEAR || year > MAX_TAX_YEAR) {
+          return yield* Effect.fail(new DomainRuleError({ rule: "year", message: taxYearRangeMessage }))
+        }
+        const rows =
+          yield* sql`insert into kas.tax_year (year, rate_text_for_transactions) values (${year}, ${rateText})
+          on conflict (year) do nothing
+          returning id, year, year_part, rate_text_for_transactions`.pipe(sql.withTransaction)
+        if (rows.length === 0) {
           return yield* Effect.fail(
-            new DomainRuleError({ rule: "year", message: "Skatteår skal være 2000 eller senere" })
+            new DomainRuleError({ rule: "year-exists", message: `Skatteåret ${year} findes allerede` })
           )
         }
-        const rows = yield* sql.withTransaction(
-          sql`insert into kas.tax_year (year, rate_text_for_transactions) values (${year}, ${rateText})
-            returning id, year, year_part, rate_text_for_transactions`
-        )
         return yield* one(rows, year)
+      }),
+      /**
+       * An administrator's edit of a tax year (staff-web.md §18): the period and the rate text. Refused, with nothing
+       * changed, when the rate text has a line over 60 characters (rule `rate-text`) or the new period skips one
+       * (rule `year-part`, `TaxYearPeriod.manualChangeProblem`).
+       */
+      update: Effect.fn("TaxYears.update")(function* (
+        id: number,
+        changes: { readonly year_part: YearPart; readonly rate_text_for_transactions: string }
+      ) {
+        return yield* Effect.gen(function* () {
+          const current = yield* one(yield* sql`${selectYear} where id = ${id} for update`, id)
+          const rateProblem = rateTextProblem(changes.rate_text_for_transactions)
+          if (rateProblem !== undefined) {
+            return yield* Effect.fail(new DomainRuleError({ rule: "rate-text", message: rateProblem }))
+          }
+          const periodProblem = TaxYearPeriod.manualChangeProblem(current.year_part, changes.year_part)
+          if (periodProblem !== undefined) {
+            return yield* Effect.fail(new DomainRuleError({ rule: "year-part", message: periodProblem }))
+          }
+          const rows = yield* sql`update kas.tax_year set year_part = ${changes.year_part},
+              rate_text_for_transactions = ${changes.rate_text_for_transactions}
+            where id = ${id} returning id, year, year_part, rate_text_for_transactions`
+          return yield* one(rows, id)
+        }).pipe(sql.withTransaction)
       }),
       /** Sets the period (autoligning, bulk dispatch, or an administrator by hand). */
       setPeriod: Effect.fn("TaxYears.setPeriod")(function* (id: number, yearPart: YearPart) {
@@ -108,7 +149,7 @@ export class TaxYears extends Effect.Service<TaxYears>()("@kas/core/TaxYears", {
               return yield* Effect.fail(
                 new DomainRuleError({
                   rule: "lock-outstanding",
-                  message: `Kan ikke oprette ny lås da der mangler at blive overført ${outstanding} kr. til prisme!`
+                  message: lockOutstandingMessage(outstanding)
                 })
               )
             }

@@ -68,5 +68,65 @@ describe("tax-year periods", () => {
         assert.strictEqual(assessed.efterbehandling, false)
       })
     )
+
+    it.effect("create refuses an existing year and a year outside 2000–2100 with Danish messages", () =>
+      Effect.gen(function* () {
+        const taxYears = yield* TaxYears
+        yield* taxYears.create(2033)
+        const again = yield* Effect.flip(taxYears.create(2033))
+        assert.strictEqual(again.message, "Skatteåret 2033 findes allerede")
+        assert.strictEqual((yield* taxYears.list()).filter((y) => y.year === 2033).length, 1)
+        const early = yield* Effect.flip(taxYears.create(1999))
+        assert.strictEqual(early.message, "Skatteår skal være et helt årstal mellem 2000 og 2100")
+        const tooLong = yield* Effect.flip(taxYears.create(2034, "x".repeat(61)))
+        assert.strictEqual(tooLong.message, "Ratetekst må ikke indeholde linjer med mere end 60 tegn")
+      })
+    )
+
+    it.effect(
+      "update sets the period one step at a time and the rate text; a skip or a long line changes nothing",
+      () =>
+        Effect.gen(function* () {
+          const taxYears = yield* TaxYears
+          const year = yield* taxYears.create(2035)
+          const skip = yield* Effect.flip(
+            taxYears.update(year.id, { year_part: "genoptagelsesperiode", rate_text_for_transactions: "Ny tekst" })
+          )
+          assert.strictEqual(
+            skip.message,
+            "Skatteåret kan ikke skifte direkte fra selvangivelsesperiode til genoptagelsesperiode: " +
+              "ligningsperiode kan ikke springes over"
+          )
+          assert.deepStrictEqual(yield* taxYears.get(year.id), year)
+          const long = yield* Effect.flip(
+            taxYears.update(year.id, { year_part: "ligning", rate_text_for_transactions: `kort\n${"y".repeat(61)}` })
+          )
+          assert.strictEqual(long.message, "Ratetekst må ikke indeholde linjer med mere end 60 tegn")
+          assert.deepStrictEqual(yield* taxYears.get(year.id), year)
+
+          const text = `${"a".repeat(60)}\n${"b".repeat(60)}`
+          const ligning = yield* taxYears.update(year.id, { year_part: "ligning", rate_text_for_transactions: text })
+          assert.strictEqual(ligning.year_part, "ligning")
+          assert.strictEqual(ligning.rate_text_for_transactions, text)
+          const reopened = yield* taxYears.update(year.id, {
+            year_part: "genoptagelsesperiode",
+            rate_text_for_transactions: ""
+          })
+          assert.strictEqual(reopened.year_part, "genoptagelsesperiode")
+          const back = yield* Effect.flip(
+            taxYears.update(year.id, { year_part: "selvangivelse", rate_text_for_transactions: "" })
+          )
+          assert.match(back.message, /fra genoptagelsesperiode til selvangivelsesperiode/)
+          assert.strictEqual((yield* taxYears.get(year.id)).year_part, "genoptagelsesperiode")
+          assert.strictEqual(
+            (yield* taxYears.update(year.id, { year_part: "ligning", rate_text_for_transactions: "" })).year_part,
+            "ligning"
+          )
+          const missing = yield* Effect.flip(
+            taxYears.update(999_999, { year_part: "ligning", rate_text_for_transactions: "" })
+          )
+          assert.strictEqual(missing._tag, "NotFound")
+        })
+    )
   })
 })
