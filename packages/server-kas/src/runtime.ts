@@ -6,6 +6,7 @@ import {
   FileStore,
   History,
   type KasConfig,
+  Locks,
   Notes,
   PersonExtracts,
   PersonSearch,
@@ -22,6 +23,7 @@ import {
 import { EskatRowCounts } from "@kas/eskat"
 import { LoginThrottle } from "./auth/LoginThrottle.js"
 import { StaffUsers } from "./auth/StaffUsers.js"
+import { UserAdmin } from "./auth/UserAdmin.js"
 import { restServices } from "./rest/layer.js"
 import { JobStore } from "@kas/jobs"
 
@@ -41,7 +43,8 @@ const staffServices = Layer.mergeAll(
   YearStatistics.Default,
   PersonExtracts.Default,
   PolicyExtracts.Default,
-  EskatRowCounts.Default
+  EskatRowCounts.Default,
+  Locks.Default
 )
 
 /**
@@ -52,6 +55,7 @@ export const makeLayer = (settings: KasConfig.BackOfficeConfig.CommonSettings) =
   const services = Layer.mergeAll(
     StaffUsers.Default,
     LoginThrottle.Default,
+    UserAdmin.Default,
     JobStore.Default,
     restServices,
     staffServices,

@@ -1,7 +1,11 @@
 import type Router from "@koa/router"
 import type { AppContext } from "../web/AppContext.js"
 import { extractListRoutes } from "./extractLists.js"
+import { adminRoutes } from "./admin.js"
+import { adminTaxYearRoutes } from "./adminTaxYears.js"
+import { featureFlagRoutes } from "./featureFlags.js"
 import { findPersonRoutes } from "./findPerson.js"
+import { lockRoutes } from "./locks.js"
 import { personYearRoutes } from "./personYear.js"
 import { policyRoutes } from "./policy.js"
 import { prismeRoutes } from "./prisme.js"
@@ -21,5 +25,9 @@ export const areaRoutes: ReadonlyArray<(app: AppContext) => Router> = [
   representRoutes,
   statisticsRoutes,
   workerRoutes,
-  prismeRoutes
+  prismeRoutes,
+  adminRoutes,
+  adminTaxYearRoutes,
+  featureFlagRoutes,
+  lockRoutes
 ]

@@ -80,7 +80,7 @@ export const navigation: ReadonlyArray<NavEntry> = [
     items: [
       { label: "Pensionsselskaber", href: "/pensioncompany/", permissions: ["pensioncompany.change"], built: false },
       { label: "Jobadministration", href: "/worker/", permissions: ["job.view"], built: true },
-      { label: "Låse", href: "/lock/", permissions: ["lock.view"], built: false }
+      { label: "Låse", href: "/lock/", permissions: ["lock.view"], built: true }
     ]
   },
   {
@@ -94,7 +94,7 @@ export const navigation: ReadonlyArray<NavEntry> = [
 ]
 
 /** The right side of the bar, beside "Du er logget ind som …" and "Log ud". */
-export const adminLink: NavLink = { label: "Admin", href: "/admin/", anyOf: ["user.view", "taxyear.add"], built: false }
+export const adminLink: NavLink = { label: "Admin", href: "/admin/", anyOf: ["user.view", "taxyear.add"], built: true }
 
 /** Whether a user sees a link. */
 export const showsLink = (user: StaffUser | undefined, link: NavLink): boolean =>

@@ -12,6 +12,7 @@ const packages = path.resolve(path.dirname(fileURLToPath(import.meta.url)), ".."
 const OWN_TABLES = [
   "server-kas/src/auth/StaffUsers.ts", // web.users, web.groups, web.rest_tokens
   "server-kas/src/auth/LoginThrottle.ts", // web.login_failures
+  "server-kas/src/auth/UserAdmin.ts", // web.users, web.user_groups, web.user_changes (the admin pages)
   "server-kas/src/database/", // the migrations of schema web
   "server-selvbetjening/src/saml/RequestStore.ts", // selvbetjening.saml_requests, saml_assertions
   "server-selvbetjening/src/database/" // the migrations and the storage check of the selvbetjening database

@@ -124,6 +124,12 @@ describe("staff authentication", () => {
     expect(await res.text()).toContain("Du har ikke adgang")
   })
 
+  it("the feature-flag page does not exist while enable_feature_flag_list is off (the default)", async () => {
+    const b = await new Browser(web.url).login("admin")
+    expect((await b.get("/feature_flags/")).status).toBe(404)
+    expect(await (await b.get("/admin/")).text()).not.toContain('href="/feature_flags/"')
+  })
+
   it("unknown pages get the styled 404 page", async () => {
     const res = await new Browser(web.url).get("/no/such/page/")
     expect(res.status).toBe(404)

@@ -40,11 +40,13 @@ describe("Find person: access and layout", () => {
     expect(html).toContain("Du er logget ind som <strong>sagsbehandler</strong>")
     expect(html).toMatch(/<a class="nav-link" href="\/">Find person<\/a>/)
     expect(html).not.toContain('href="/worker/"') // job.view: administrator only
-    expect(html).not.toContain('href="/lock/"') // not built yet
+    expect(html).toContain('<a class="dropdown-item" href="/lock/">Låse</a>') // lock.view: every group
+    expect(html).not.toContain('href="/admin/"') // user.view or taxyear.add: administrator only
     expect(html).toContain('class="kas-test"')
     expect(html).toContain('data-bs-target="#page-help"')
     const admin = (await page("", await new Browser(web.url).login("administrator"))).html
     expect(admin).toContain('<a class="dropdown-item" href="/worker/">Jobadministration</a>')
+    expect(admin).toContain('href="/admin/">Admin</a>')
   })
 })
 
