@@ -95,7 +95,7 @@ describe("access", () => {
 })
 
 describe("creating users", () => {
-  it("creates a user with a password and groups, logs it, and the user can log in with the group's rights", async () => {
+  it("creates a user with password and groups, logs it; the user logs in with the group's rights", async () => {
     const res = await administrator.post("/admin/users/add/", newUser("karen", ["Sagsbehandler", "Regnskab"]))
     expect(res.status).toBe(302)
     const id = await userId("karen")
@@ -212,7 +212,7 @@ describe("editing users", () => {
     await new Browser(web.url).login("mads", "hemmelig123")
   })
 
-  it("a superuser changes the name, the password and the superuser flag; the log says the password changed", async () => {
+  it("a superuser changes name, password and superuser flag; the log says the password changed", async () => {
     await admin.post("/admin/users/add/", newUser("nina", ["Borgerservice"]))
     const id = (await userId("nina"))!
     const form = await (await admin.get(`/admin/users/${id}/`)).text()

@@ -93,7 +93,7 @@ describe("tax years", () => {
     expect(await counts()).toEqual(before)
   })
 
-  it("editing sets the period one step at a time and the rate text; refusals show their message and change nothing", async () => {
+  it("edit: the period one step at a time and the rate text; refusals show their message, change nothing", async () => {
     await administrator.post("/admin/taxyears/add/", { year: "2032" })
     const { id } = (await taxYear(2032))!
     const path = `/admin/taxyears/${id}/`

@@ -137,7 +137,7 @@ describe("locks", () => {
     expect(rows).toContain(`id="lock-row-${ids.open}"`)
   })
 
-  it("'Opret ny lås' is refused while money is outstanding, in the dialog and on the server; allowed once sent", async () => {
+  it("'Opret ny lås' is refused while money is outstanding (dialog and server); allowed once all is sent", async () => {
     const dialog = await clerk.request(`/lock/create/?year=${YEAR}`, { headers: { "HX-Request": "true" } })
     const partial = await dialog.text()
     expect(partial).not.toContain("<html")
