@@ -29,6 +29,7 @@ import { adminLink, navigationFor, showsLink } from "./web/Navigation.js"
 import { kasErrors } from "./web/errors.js"
 import { JOB_UPLOAD_MAX_BYTES } from "./jobs/registry.js"
 import { currentUser, hasPermission } from "./web/StaffAuth.js"
+import { staffMultipart } from "./web/Uploads.js"
 
 import type { AppRuntime, AppServices } from "./runtime.js"
 import { checkFileStorage, type KasConfig, pingDatabase, RepresentationTokens } from "@kas/core"
@@ -104,6 +105,7 @@ export const makeApp = (settings: KasConfig.BackOfficeConfig.KasWebSettings, run
     }
     await next()
   })
+  app.use(staffMultipart)
   app.use(csrf({ exempt: ["/rest/"] }))
   app.use(currentUser((id) => runP(Effect.flatMap(StaffUsers, (u) => u.load(id)))))
   // staff-web.md §1, §16: while the user holds a consumed representation token, every page shows the banner.

@@ -7,6 +7,7 @@ import {
   History,
   type KasConfig,
   Locks,
+  LossMatrices,
   Notes,
   PersonExtracts,
   PersonSearch,
@@ -44,7 +45,8 @@ const staffServices = Layer.mergeAll(
   PersonExtracts.Default,
   PolicyExtracts.Default,
   EskatRowCounts.Default,
-  Locks.Default
+  Locks.Default,
+  LossMatrices.Default
 )
 
 /**

@@ -23,11 +23,33 @@ export const MAX_NOTES = 10_000
 /** The file types citizens may upload. */
 export type AllowedType = "application/pdf" | "image/jpeg" | "image/png"
 
-const EXTENSIONS: Record<AllowedType, ReadonlyArray<string>> = {
+/** Every file type an upload may have: the citizens' and the staff's (staff-web.md §7). */
+export type FileType =
+  | AllowedType
+  | "image/tiff"
+  | "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+  | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+  | "application/vnd.ms-outlook"
+  | "message/rfc822"
+  | "text/plain"
+
+const EXTENSIONS: Record<FileType, ReadonlyArray<string>> = {
   "application/pdf": [".pdf"],
   "image/jpeg": [".jpg", ".jpeg"],
-  "image/png": [".png"]
+  "image/png": [".png"],
+  "image/tiff": [".tif", ".tiff"],
+  "application/vnd.openxmlformats-officedocument.wordprocessingml.document": [".docx"],
+  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": [".xlsx"],
+  "application/vnd.ms-outlook": [".msg"],
+  "message/rfc822": [".eml"],
+  "text/plain": [".txt"]
 }
+
+/** The types a citizen may upload (selvbetjening.md §8). */
+export const citizenTypes: ReadonlyArray<FileType> = ["application/pdf", "image/jpeg", "image/png"]
+
+/** The types staff may attach (staff-web.md §7): PDF, JPEG, PNG, TIFF, DOCX, XLSX, MSG, EML and TXT. */
+export const staffTypes: ReadonlyArray<FileType> = Object.keys(EXTENSIONS) as Array<FileType>
 
 const startsWith = (content: Uint8Array, magic: ReadonlyArray<number>) =>
   content.length >= magic.length && magic.every((b, i) => content[i] === b)
@@ -48,15 +70,63 @@ export const sniffedType = (content: Uint8Array): AllowedType | null =>
  */
 export const storedContentType = (content: Uint8Array): string => sniffedType(content) ?? "application/octet-stream"
 
+const ascii = (s: string) => Array.from(s, (c) => c.charCodeAt(0))
+const bytes = (c: Uint8Array) => Buffer.from(c.buffer, c.byteOffset, c.byteLength)
+const contains = (content: Uint8Array, s: string) => bytes(content).includes(s, 0, "latin1")
+const isZip = (content: Uint8Array) => startsWith(content, [0x50, 0x4b, 0x03, 0x04])
+
+/** Text: no NUL or other control bytes than tab, line feed, form feed, carriage return and escape (any 8-bit text). */
+const isText = (content: Uint8Array) =>
+  content.every((b) => b >= 0x20 || b === 0x09 || b === 0x0a || b === 0x0c || b === 0x0d || b === 0x1b) &&
+  !content.includes(0x7f)
+
+const HEADER_FIELD = /^[\x21-\x39\x3b-\x7e]+:[ \t]/
+
+/** Whether the bytes are what a file of the type starts with (or, for DOCX/XLSX/EML/TXT, consists of). */
+const CONTENT: Record<FileType, (content: Uint8Array) => boolean> = {
+  "application/pdf": (c) => sniffedType(c) === "application/pdf",
+  "image/jpeg": (c) => sniffedType(c) === "image/jpeg",
+  "image/png": (c) => sniffedType(c) === "image/png",
+  "image/tiff": (c) => startsWith(c, ascii("II*\u0000")) || startsWith(c, ascii("MM\u0000*")),
+  "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (c) =>
+    isZip(c) && contains(c, "[Content_Types].xml") && contains(c, "word/"),
+  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (c) =>
+    isZip(c) && contains(c, "[Content_Types].xml") && contains(c, "xl/"),
+  // An Outlook message is an OLE2 compound file.
+  "application/vnd.ms-outlook": (c) => startsWith(c, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]),
+  // An e-mail is text that starts with a header field ("Received: …", "From: …").
+  "message/rfc822": (c) => isText(c) && HEADER_FIELD.test(bytes(c.subarray(0, 200)).toString("latin1")),
+  "text/plain": isText
+}
+
 /**
- * The type of a file judged by its content and its name, or null when either is not PDF, JPEG or PNG (or they
- * disagree).
+ * The type of a file judged by its name and its content, among `types` (the citizens' by default): the type its
+ * extension names, when the content is of that type too; null otherwise.
  */
-export const allowedType = (name: string, content: Uint8Array): AllowedType | null => {
-  const type = sniffedType(content)
-  if (type === null) return null
+export const allowedType = (
+  name: string,
+  content: Uint8Array,
+  types: ReadonlyArray<FileType> = citizenTypes
+): FileType | null => {
   const lower = name.toLowerCase()
-  return EXTENSIONS[type].some((e) => lower.endsWith(e)) ? type : null
+  const type = types.find((t) => EXTENSIONS[t].some((e) => lower.endsWith(e)))
+  return type !== undefined && CONTENT[type](content) ? type : null
+}
+
+/**
+ * The `Content-Type` a staff attachment is stored with and served as: its checked type (text as UTF-8 when it is
+ * valid UTF-8, else Windows-1252), or an opaque octet stream.
+ */
+export const staffContentType = (name: string, content: Uint8Array): string => {
+  const type = allowedType(name, content, staffTypes)
+  if (type === null) return "application/octet-stream"
+  if (type !== "text/plain") return type
+  try {
+    new TextDecoder("utf-8", { fatal: true }).decode(content)
+    return "text/plain; charset=utf-8"
+  } catch {
+    return "text/plain; charset=windows-1252"
+  }
 }
 
 // C0 and C1 controls and DEL; quotes and backslash; bidirectional marks, embeddings, overrides and isolates (a name
@@ -120,12 +190,25 @@ export const uploadProblemText: Readonly<Record<UploadProblem, MessageKey>> = {
   "bad-type": "fileBadType"
 }
 
-/** The first rule a file breaks (§8), in this order: size (or cut by the parser), empty, type; null when acceptable. */
-export const uploadProblem = (file: UploadCandidate): UploadProblem | null => {
+/**
+ * The first rule a file breaks (§8), in this order: size (or cut by the parser), empty, type (among `types`: the
+ * citizens' by default, `staffTypes` for staff attachments); null when acceptable.
+ */
+export const uploadProblem = (
+  file: UploadCandidate,
+  types: ReadonlyArray<FileType> = citizenTypes
+): UploadProblem | null => {
   if (file.truncated || file.content.byteLength > MAX_FILE_BYTES) return "too-large"
   if (file.content.byteLength === 0) return "empty"
-  if (allowedType(file.name, file.content) === null) return "bad-type"
+  if (allowedType(file.name, file.content, types) === null) return "bad-type"
   return null
+}
+
+/** The staff attachment forms' text of each problem (staff-web.md §7). */
+export const staffUploadMessages: Readonly<Record<UploadProblem, string>> = {
+  "too-large": "Filen er for stor (højst 10 MB)",
+  empty: danish("fileEmpty"),
+  "bad-type": "Filtypen er ikke tilladt"
 }
 
 /** The first rule a file breaks (§8), as a Danish message, or null when it is acceptable. */

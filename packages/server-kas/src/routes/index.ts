@@ -6,6 +6,9 @@ import { adminTaxYearRoutes } from "./adminTaxYears.js"
 import { featureFlagRoutes } from "./featureFlags.js"
 import { findPersonRoutes } from "./findPerson.js"
 import { lockRoutes } from "./locks.js"
+import { historyRoutes } from "./history.js"
+import { lossMatrixRoutes } from "./lossMatrix.js"
+import { notesRoutes } from "./notes.js"
 import { personYearRoutes } from "./personYear.js"
 import { policyRoutes } from "./policy.js"
 import { prismeRoutes } from "./prisme.js"
@@ -20,6 +23,9 @@ import { workerRoutes } from "./worker.js"
 export const areaRoutes: ReadonlyArray<(app: AppContext) => Router> = [
   findPersonRoutes,
   extractListRoutes,
+  historyRoutes,
+  lossMatrixRoutes,
+  notesRoutes,
   personYearRoutes,
   policyRoutes,
   representRoutes,

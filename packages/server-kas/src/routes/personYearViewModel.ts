@@ -16,6 +16,7 @@ import {
 import { Effect } from "effect"
 import { StaffUsers } from "../auth/StaffUsers.js"
 import type { Format } from "../web/Format.js"
+import { documentRows, noteRows } from "./notesViewModel.js"
 
 /** The person-year page (staff-web.md §6): what it reads, and the view built from it. */
 
@@ -116,7 +117,6 @@ export const personYearView = (data: PersonYearData, fmt: Format, can: (...permi
     nextProcessingDate: p.next_processing_date
   }))
   const base = `/tax_year/${taxYear.year}/persons/${person.id}/`
-  const noteOf = (id: number | null) => policies.find((p) => p.id === id)
   return {
     title: `${fmt.cpr(person.cpr)} ${person.name ?? ""} ${taxYear.year}`,
     base,
@@ -172,25 +172,8 @@ export const personYearView = (data: PersonYearData, fmt: Format, can: (...permi
         difference: selfReportedDifference(fmt, p)
       }
     }),
-    notes: [...data.notes].reverse().map((n) => {
-      const first = data.created.get(String(n.id))
-      return {
-        id: n.id,
-        content: n.content,
-        policy: noteOf(n.policy_tax_year_id)?.policy_number ?? "",
-        createdBy: first ? `${first.history_user ?? ""} ${fmt.dateTime(first.history_date)}`.trim() : "",
-        editedBy: `${data.users.get(n.author_id) ?? ""} ${fmt.dateTime(n.date)}`.trim(),
-        canEdit: can("note.change")
-      }
-    }),
-    documents: data.documents.map((d) => ({
-      href: `/policy_document/${d.id}/`,
-      name: d.name,
-      description: d.description,
-      policy: noteOf(d.policy_tax_year_id)?.policy_number ?? "",
-      at: fmt.dateTime(d.uploaded_at),
-      by: d.uploaded_by_id === null ? "" : (data.users.get(d.uploaded_by_id) ?? "")
-    })),
+    notes: noteRows(data, fmt, can),
+    documents: documentRows(data, fmt, can),
     foreignPensionNotes: personYear.foreign_pension_notes ?? "",
     generalNotes: personYear.general_notes ?? "",
     showTransactions: can("transaction.view"),

@@ -4,9 +4,11 @@ import { HttpError } from "@kas/core/web"
 import { Effect, Either, Schema } from "effect"
 import type { Context } from "koa"
 import type { AppContext } from "../web/AppContext.js"
+import { takeFlash } from "../web/Flash.js"
 import { makeFormat } from "../web/Format.js"
 import { decodeParams, PathId } from "../web/Params.js"
 import { hasPermission, requirePermission } from "../web/StaffAuth.js"
+import { loadMatrices } from "./lossMatrixViewModel.js"
 import { loadPersonYear } from "./personYearViewModel.js"
 import {
   type AmountForm,
@@ -20,6 +22,7 @@ import {
   parseSelfReported,
   policiesView,
   policyPath,
+  selectedSubTab,
   selfReportedForm
 } from "./policyViewModel.js"
 
@@ -50,12 +53,13 @@ export const policyRoutes = (app: AppContext) => {
     const { year, personId } = decodeParams(PageParams, ctx.params)
     const can = (...permissions: Array<string>) => hasPermission(ctx.state.user, ...permissions)
     const data = await app.run(ctx, loadPersonYear(year, personId, { transactions: false }))
-    await ctx.render("policy/tabs", policiesView(data, fmt, can))
+    const matrices = await app.run(ctx, loadMatrices(data.policies))
+    await ctx.render("policy/tabs", { ...policiesView(data, fmt, can, ctx.query.tab, matrices), flash: takeFlash(ctx) })
   })
 
   router.get("/policy/:pk/", view, async (ctx) => {
     const { pk } = decodeParams(Pk, ctx.params)
-    ctx.redirect(policyPath(await app.run(ctx, loadPolicy(pk))))
+    ctx.redirect(policyPath(await app.run(ctx, loadPolicy(pk)), selectedSubTab(ctx.query.tab)))
   })
 
   /** The policy of an edit form, when the edit is open for it (else 404, staff-web.md §8.3). */

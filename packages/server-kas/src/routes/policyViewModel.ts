@@ -1,7 +1,17 @@
-import { Companies, Persons, PolicyCalculation, Policies, TaxYearPeriod, TaxYears } from "@kas/core"
+import {
+  Companies,
+  Persons,
+  PolicyCalculation,
+  Policies,
+  type PolicyLossMatrix,
+  TaxYearPeriod,
+  TaxYears
+} from "@kas/core"
 import { Effect } from "effect"
 import type { Format } from "../web/Format.js"
 import { checkbox, collect, date, kroner } from "../web/FormFields.js"
+import { lossMatrixView } from "./lossMatrixViewModel.js"
+import { documentRows, noteRows } from "./notesViewModel.js"
 import { companyLabel, type PersonYearData, policyAmounts } from "./personYearViewModel.js"
 
 /** The policy pages (staff-web.md §8): the tabs page of a person-year's policies and the amount edit forms. */
@@ -20,9 +30,11 @@ export const loadPolicy = (id: number) =>
 /** What an edit form reads. */
 export type PolicyData = Effect.Effect.Success<ReturnType<typeof loadPolicy>>
 
-/** The path of the policies page with the policy's tab. */
-export const policyPath = (d: PolicyData) =>
-  `/tax_year/${d.taxYear.year}/persons/${d.person.id}/policies/#policy_${d.policy.id}`
+/** The path of the policies page with the policy's tab (and one of its sub-tabs). */
+export const policyPath = (d: PolicyData, tab?: string) =>
+  `/tax_year/${d.taxYear.year}/persons/${d.person.id}/policies/${
+    tab === undefined || tab === "stamdata" ? "" : `?tab=${tab}`
+  }#policy_${d.policy.id}`
 
 /** The two amount edits and the period each needs (staff-web.md §8.3). */
 export const amountEdits = {
@@ -46,10 +58,29 @@ export const editOpen = (
   edit: keyof typeof amountEdits
 ) => d.policy.active && TaxYearPeriod.allows(d.taxYear.year_part, amountEdits[edit].action)
 
+/** The sub-tabs of each policy (staff-web.md §8.1: `?tab=<name>` selects one; "stamdata" by default). */
+export const policySubTabs: ReadonlyArray<{ readonly name: string; readonly label: string }> = [
+  { name: "stamdata", label: "Stamdata" },
+  { name: "negativt_afkast", label: "Negativt afkast" },
+  { name: "notater", label: "Notater" },
+  { name: "bilag", label: "Bilag" }
+]
+
+/** The sub-tab a `?tab=` value selects. */
+export const selectedSubTab = (tab: unknown): string => policySubTabs.find((t) => t.name === tab)?.name ?? "stamdata"
+
 /** The policies page: one tab per policy of the person-year, inactive ones included. */
-export const policiesView = (data: PersonYearData, fmt: Format, can: (...permissions: Array<string>) => boolean) => {
+export const policiesView = (
+  data: PersonYearData,
+  fmt: Format,
+  can: (...permissions: Array<string>) => boolean,
+  tab?: unknown,
+  matrices: ReadonlyMap<number, PolicyLossMatrix> = new Map()
+) => {
   const { person, personYear, taxYear } = data
   return {
+    subTabs: policySubTabs,
+    tab: selectedSubTab(tab),
     title: `Policer · ${fmt.cpr(person.cpr)} ${taxYear.year}`,
     personHref: `/tax_year/${taxYear.year}/persons/${person.id}/`,
     personLabel: `${fmt.cpr(person.cpr)} ${person.name ?? ""}`,
@@ -88,6 +119,15 @@ export const policiesView = (data: PersonYearData, fmt: Format, can: (...permiss
         efterbehandling: fmt.yesNo(p.efterbehandling),
         active: fmt.yesNo(p.active),
         notices,
+        lossMatrix: lossMatrixView(
+          p.id,
+          matrices.get(p.id) ?? { year: taxYear.year, rows: [], columns: [] },
+          fmt,
+          can("policy.change")
+        ),
+        notes: noteRows(data, fmt, can, p.id),
+        documents: documentRows(data, fmt, can, p.id),
+        addNotes: can("note.add", "document.add") ? `/policy/${p.id}/add/notes-attachments/` : null,
         edits: can("policy.change")
           ? (Object.keys(amountEdits) as Array<keyof typeof amountEdits>)
               .filter((e) => editOpen(d, e))

@@ -11,7 +11,8 @@ import { expectAccessible } from "../support/axe.js"
 /**
  * The staff case work in a browser (issue 14): find a person by part of the name as you type, export the search to
  * XLSX, open the person-year, open the policy, edit its amounts in `ligning` and see the recalculated tax and the
- * history entry. axe-core (WCAG 2.1 AA) runs on every page visited.
+ * history entry, set a loss-matrix cell, add a note with an attachment and download it, and read the history.
+ * axe-core (WCAG 2.1 AA) runs on every page visited.
  */
 
 // Mandatory in CI (throws there when Chromium is missing); skipped elsewhere without a browser.
@@ -130,6 +131,79 @@ it.skipIf(!enabled)(
     expect(history).toEqual([
       { history_user: "sagsbehandler", change_reason: "Automatisk genberegning ved rettelse af beløb" }
     ])
+
+    // The policy's history page shows the edit: who, the reason and the changed amount.
+    await page.click(`#policy_${fx.anna.policy} a[href='/policytaxyear/${fx.anna.policy}/history/']`)
+    await page.waitForURL(`**/policytaxyear/${fx.anna.policy}/history/`)
+    const edit = page.locator("#history tbody > tr", { hasText: "Automatisk genberegning ved rettelse af beløb" })
+    expect(await textOf(edit.first())).toContain("sagsbehandler")
+    expect(await textOf(page.locator("#history"))).toContain("Ansat beløb")
+    await expectAccessible(page)
+
+    // A loss of 4 000 in the year before (its stored result): set the matrix cell → the tax is recalculated.
+    await query(
+      web.databaseUrl,
+      "update kas.policy_tax_year set year_adjusted_amount = -4000 where person_tax_year_id = $1",
+      [fx.anna.oldPty]
+    )
+    await page.goto(`${web.url}/policy/${fx.anna.policy}/?tab=negativt_afkast`)
+    await page.waitForURL(`**/policies/?tab=negativt_afkast#policy_${fx.anna.policy}`)
+    await expectAccessible(page)
+    const cellLink = `/policy/${fx.anna.policy}/negativepayoutdefined/${YEAR - 1}/${YEAR}/`
+    await page.click(`#loss-matrix-${fx.anna.policy} a[href='${cellLink}']`)
+    await page.waitForURL(`**${cellLink}`)
+    expect(await textOf(page.locator("#cell-panel"))).toContain("4.000")
+    await expectAccessible(page)
+    await page.fill("#f-value", "5000")
+    await page.click("#save")
+    expect(await textOf(page.locator("#e-value"))).toBe("Værdien skal være mellem 0 og 4000")
+    await expectAccessible(page)
+    await page.fill("#f-value", "1.000")
+    await page.click("#save")
+    await page.waitForURL(`**/policies/?tab=negativt_afkast#policy_${fx.anna.policy}`)
+    expect(await textOf(page.locator(`#loss-matrix-${fx.anna.policy} a[href='${cellLink}']`))).toBe("1.000")
+    // 8 000 − 1 000 (protected) = 7 000 taxable; floor(7 000 × 0.153) = 1 071.
+    await page.click(`#tab-policy-${fx.anna.policy}-stamdata`)
+    expect(await textOf(page.locator(`#policy_${fx.anna.policy} [data-field=tax]`))).toBe("1.071")
+    await expectAccessible(page)
+    await page.click(`#tab-policy-${fx.anna.policy}-negativt_afkast`)
+    await page.click(`#loss-matrix-${fx.anna.policy} a[href='${cellLink}history/']`)
+    await page.waitForURL(`**${cellLink}history/`)
+    expect(await textOf(page.locator("#cell-history tbody tr").first())).toContain("Manuel rettelse")
+    await expectAccessible(page)
+
+    // A note with an attachment on the person-year, then the download.
+    await page.goto(`${web.url}/tax_year/${YEAR}/persons/${fx.anna.person}/`)
+    await page.click("#add-notes")
+    await page.waitForURL(`**/person/${fx.anna.pty}/add/notes-attachments/`)
+    await expectAccessible(page)
+    const pdf = Buffer.from("%PDF-1.4\nbilag fra borgeren\n%%EOF\n")
+    await page.fill("#f-note", "Borgeren har sendt kontoudtog")
+    await page.setInputFiles("#f-file", { name: "kontoudtog æø.pdf", mimeType: "application/pdf", buffer: pdf })
+    await page.fill("#f-description", "Kontoudtog 2021")
+    await page.click("#save")
+    await page.waitForURL(`**/tax_year/${YEAR}/persons/${fx.anna.person}/`)
+    expect(await textOf(page.locator("#flash"))).toBe("Bilag og notater er gemt")
+    expect(await textOf(page.locator("#handled"))).toContain("Nej")
+    await expectAccessible(page)
+    await page.click("#tab-bilag")
+    await page.locator("#pane-bilag.show").waitFor()
+    await expectAccessible(page)
+    const [attachment] = await Promise.all([page.waitForEvent("download"), page.click("#documents a")])
+    expect(attachment.suggestedFilename()).toBe("kontoudtog æø.pdf")
+    expect(await readFile((await attachment.path())!)).toEqual(pdf)
+
+    // The person-year's history lists the note and the policy's edit.
+    await page.click("#show-history")
+    await page.waitForURL(`**/persontaxyear/${fx.anna.pty}/history/`)
+    const all = await textOf(page.locator("#history"))
+    expect(all).toContain("Borgeren har sendt kontoudtog")
+    expect(all).toContain("Automatisk genberegning ved rettelse af beløb")
+    await expectAccessible(page)
+    await page.click(`#history a[href^='/persontaxyear/history/']`)
+    await page.waitForURL("**/persontaxyear/history/*/")
+    expect(await textOf(page.locator("#version-notice"))).toContain("tidligere version af personskatteåret")
+    await expectAccessible(page)
     await context.close()
   }
 )

@@ -1,6 +1,7 @@
 import { SqlClient } from "@effect/sql"
 import type { SqlError } from "@effect/sql/SqlError"
 import { Effect, Schema } from "effect"
+import { NotFound } from "../../domain/DomainError.js"
 import { HistoryEntry } from "../../domain/History.js"
 import type { EntityType } from "../../domain/History.js"
 
@@ -32,6 +33,20 @@ export const withAudit =
     )
 
 const decodeEntries = Schema.decodeUnknown(Schema.Array(HistoryEntry))
+
+/** An entry of a history page: the version and the one before it of the same row (null for the first). */
+export class TimelineEntry extends HistoryEntry.extend<TimelineEntry>("TimelineEntry")({
+  previous: Schema.NullOr(Schema.Record({ key: Schema.String, value: Schema.Unknown }))
+}) {}
+
+const decodeTimeline = Schema.decodeUnknown(Schema.Array(TimelineEntry))
+
+/** A final statement's two moments on the person-year's history page. */
+export interface StatementEvent {
+  readonly uuid: string
+  readonly created_at: Date
+  readonly send_at: Date | null
+}
 
 /** Reads the audit history: all versions of a row, and the row as it was at a given time. */
 export class History extends Effect.Service<History>()("@kas/core/History", {
@@ -69,6 +84,62 @@ export class History extends Effect.Service<History>()("@kas/core/History", {
           order by entity_id, h.history_id`
         const entries = yield* decodeEntries(rows).pipe(Effect.orDie)
         return new Map(entries.map((e) => [e.entity_id, e]))
+      }),
+      /**
+       * The history page of a person-year (staff-web.md §10), newest first: its versions, its person's, its policies',
+       * and those of its notes and documents (deleted ones too), each with the version before it; and its final
+       * statements (generated and sent).
+       */
+      personTaxYearTimeline: Effect.fn("History.personTaxYearTimeline")(function* (personTaxYearId: number) {
+        const [pty] = yield* sql<{ person_id: number }>`select person_id from kas.person_tax_year
+          where id = ${personTaxYearId}`
+        if (pty === undefined) return yield* Effect.fail(NotFound.of("Personskatteår", personTaxYearId))
+        const policies = yield* sql<{ id: number }>`select id from kas.policy_tax_year
+          where person_tax_year_id = ${personTaxYearId}`
+        const key = String(personTaxYearId)
+        const rows = yield* sql`select h.history_id::text as history_id, entity_type, entity_id, history_date,
+            history_user, history_type, change_reason, snapshot,
+            lag(snapshot) over (partition by entity_type, entity_id order by h.history_id) as previous
+          from kas.history h
+          where (entity_type = 'PersonTaxYear' and entity_id = ${key})
+            or (entity_type = 'Person' and entity_id = ${String(pty.person_id)})
+            or (entity_type = 'PolicyTaxYear' and entity_id = any(${policies.map((p) => String(p.id))}::text[]))
+            or (entity_type in ('Note', 'PolicyDocument') and snapshot ->> 'person_tax_year_id' = ${key})
+          order by history_date desc, h.history_id desc`
+        const entries = yield* decodeTimeline(rows).pipe(Effect.orDie)
+        const statements = yield* sql<StatementEvent>`select uuid::text as uuid, created_at, send_at
+          from kas.final_statement where person_tax_year_id = ${personTaxYearId} order by created_at desc`
+        return { entries, statements }
+      }),
+      /** The history page of a policy-year: its versions and those of its notes and documents, newest first. */
+      policyTimeline: Effect.fn("History.policyTimeline")(function* (policyTaxYearId: number) {
+        const key = String(policyTaxYearId)
+        const rows = yield* sql`select h.history_id::text as history_id, entity_type, entity_id, history_date,
+            history_user, history_type, change_reason, snapshot,
+            lag(snapshot) over (partition by entity_type, entity_id order by h.history_id) as previous
+          from kas.history h
+          where (entity_type = 'PolicyTaxYear' and entity_id = ${key})
+            or (entity_type in ('Note', 'PolicyDocument') and snapshot ->> 'policy_tax_year_id' = ${key})
+          order by history_date desc, h.history_id desc`
+        return yield* decodeTimeline(rows).pipe(Effect.orDie)
+      }),
+      /**
+       * The state of some rows at a time: for each id the newest entry at or before `at` (milliseconds), left out
+       * when the row did not exist then (or was deleted).
+       */
+      statesAt: Effect.fn("History.statesAt")(function* (
+        entityType: EntityType,
+        ids: ReadonlyArray<number | string>,
+        at: Date
+      ) {
+        if (ids.length === 0) return new Map<string, HistoryEntry>()
+        const rows = yield* sql`select distinct on (entity_id) h.history_id::text as history_id, entity_type,
+            entity_id, history_date, history_user, history_type, change_reason, snapshot
+          from kas.history h where entity_type = ${entityType} and entity_id = any(${ids.map(String)}::text[])
+            and date_trunc('milliseconds', history_date) <= ${at}
+          order by entity_id, history_date desc, h.history_id desc`
+        const entries = yield* decodeEntries(rows).pipe(Effect.orDie)
+        return new Map(entries.filter((e) => e.history_type !== "-").map((e) => [e.entity_id, e]))
       }),
       /** One version by its history id (historic views). */
       version: Effect.fn("History.version")(function* (historyId: number) {

@@ -14,6 +14,31 @@ export interface Attachment {
   readonly policy_tax_year_id?: number | null | undefined
 }
 
+/** A file a staff user attaches: its (safe) name, description, checked content type and content. */
+export interface StaffFile {
+  readonly name: string
+  readonly description: string
+  readonly contentType: string
+  readonly content: Uint8Array
+}
+
+/** What the staff page "Tilføj bilag/notater" adds (staff-web.md §7); at least one of them. */
+export interface NotesAttachments {
+  readonly note: string | null
+  readonly file: StaffFile | null
+  /**
+   * Policy level only (the field needs policy.change): the new next processing date, `YYYY-MM-DD` or null; undefined
+   * when the field was not offered.
+   */
+  readonly nextProcessingDate?: string | null | undefined
+}
+
+/** The staff user who adds or edits: the `web.users` id (author) and the username (audit). */
+export interface StaffAuthor {
+  readonly id: number
+  readonly username: string
+}
+
 /**
  * Notes and attachments (domain.md §2.9, §2.10, §7.3): audited, and one without a policy marks its person-year as
  * not handled. Document contents go through the `FileStore` in the same transaction.
@@ -40,7 +65,96 @@ export class Notes extends Effect.Service<Notes>()("@kas/core/Notes", {
             where id = ${personTaxYearId} and all_documents_and_notes_handled`
         : Effect.void
 
+    const getNote = Effect.fn("Notes.getNote")(function* (id: number) {
+      const rows = yield* decodeNotes(yield* sql`select * from kas.note where id = ${id}`).pipe(Effect.orDie)
+      return rows[0] ?? (yield* Effect.fail(NotFound.of("Notat", id)))
+    })
+
+    const getDocument = Effect.fn("Notes.getDocument")(function* (id: number) {
+      const rows = yield* decodeDocuments(yield* sql`select * from kas.policy_document where id = ${id}`).pipe(
+        Effect.orDie
+      )
+      return rows[0] ?? (yield* Effect.fail(NotFound.of("Bilag", id)))
+    })
+
     return {
+      getNote,
+      getDocument,
+      /** A document with its stored file (the download: the original name and the stored content type). */
+      documentFile: Effect.fn("Notes.documentFile")(function* (id: number) {
+        const document = yield* getDocument(id)
+        const file = yield* files.get(document.file_id)
+        return { document, file }
+      }),
+      /** The notes of a policy-year, oldest first. */
+      listNotesOfPolicy: Effect.fn("Notes.listNotesOfPolicy")(function* (policyTaxYearId: number) {
+        return yield* decodeNotes(
+          yield* sql`select * from kas.note where policy_tax_year_id = ${policyTaxYearId} order by date, id`
+        ).pipe(Effect.orDie)
+      }),
+      /** The documents of a policy-year, oldest first. */
+      listDocumentsOfPolicy: Effect.fn("Notes.listDocumentsOfPolicy")(function* (policyTaxYearId: number) {
+        return yield* decodeDocuments(
+          yield* sql`select * from kas.policy_document where policy_tax_year_id = ${policyTaxYearId}
+            order by uploaded_at, id`
+        ).pipe(Effect.orDie)
+      }),
+      /**
+       * "Tilføj bilag/notater" (staff-web.md §7, domain.md §7.3–§7.4), in one audited transaction: the note and the
+       * file (stored through the `FileStore`) on the person-year, or on the policy and its person-year. Without a
+       * policy each sets "all documents and notes handled" to false; with one, a note, a file or a changed next
+       * processing date sets the policy to efterbehandling and not slutlignet.
+       */
+      addNotesAttachments: Effect.fn("Notes.addNotesAttachments")(function* (
+        target: Attachment,
+        input: NotesAttachments,
+        author: StaffAuthor
+      ) {
+        return yield* sql.withTransaction(
+          Effect.gen(function* () {
+            yield* setAuditContextOn(sql, author.username, null)
+            const pty = yield* personTaxYearOf(target)
+            const policyId = target.policy_tax_year_id ?? null
+            const note =
+              input.note === null
+                ? null
+                : (yield* sql<{ id: number }>`insert into kas.note
+                      (person_tax_year_id, policy_tax_year_id, author_id, content)
+                    values (${pty}, ${policyId}, ${author.id}, ${input.note}) returning id`)[0]!.id
+            let document: number | null = null
+            if (input.file !== null) {
+              const [year] = yield* sql<{ year: number }>`select ty.year from kas.person_tax_year pty
+                join kas.tax_year ty on ty.id = pty.tax_year_id where pty.id = ${pty}`
+              const fileId = yield* files.put({
+                kind: "policy_document",
+                year: year?.year,
+                name: input.file.name,
+                contentType: input.file.contentType,
+                content: input.file.content
+              })
+              document = (yield* sql<{ id: number }>`insert into kas.policy_document
+                  (person_tax_year_id, policy_tax_year_id, uploaded_by_id, name, description, file_id)
+                values (${pty}, ${policyId}, ${author.id}, ${input.file.name}, ${input.file.description}, ${fileId})
+                returning id`)[0]!.id
+            }
+            const added = note !== null || document !== null
+            if (added) yield* markUnhandled(target, pty)
+            let dateChanged = false
+            if (policyId !== null && input.nextProcessingDate !== undefined) {
+              const changed = yield* sql`update kas.policy_tax_year
+                set next_processing_date = ${input.nextProcessingDate}::date
+                where id = ${policyId} and next_processing_date is distinct from ${input.nextProcessingDate}::date
+                returning id`
+              dateChanged = changed.length > 0
+            }
+            if (policyId !== null && (added || dateChanged)) {
+              yield* sql`update kas.policy_tax_year set efterbehandling = true, slutlignet = false
+                where id = ${policyId} and (not efterbehandling or slutlignet)`
+            }
+            return { note, document, dateChanged }
+          })
+        )
+      }),
       /** The notes of a person-year, oldest first. */
       listNotes: Effect.fn("Notes.listNotes")(function* (personTaxYearId: number) {
         return yield* decodeNotes(
