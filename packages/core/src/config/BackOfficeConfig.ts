@@ -169,7 +169,7 @@ export interface DafoSettings {
 
 export const dafo = (env: Environment): Config.Config<DafoSettings> =>
   Config.all({
-    enabled: optional(Config.boolean("FEATURE_FLAG_ENABLE_DAFO_OVERRIDE_OF_ADDRESS"), true),
+    enabled: flag("enable_dafo_override_of_address"),
     mock: optional(Config.boolean("PITU_MOCK"), env === "development"),
     PITU_URL: maybe(absoluteUrl("PITU_URL")),
     PITU_UXP_CLIENT: maybe(Config.nonEmptyString("PITU_UXP_CLIENT")),
