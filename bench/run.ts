@@ -6,6 +6,7 @@
 import { runCalculationBench } from "./calculation/index.js"
 import { runImportBench } from "./import/index.js"
 import { runJobsBench } from "./jobs/index.js"
+import { runPrismeBench } from "./prisme/index.js"
 import { report, startBench } from "./Results.js"
 import { runSelvbetjeningBench } from "./selvbetjening/index.js"
 import { runStaffBench } from "./staff/index.js"
@@ -15,7 +16,8 @@ const benches: Record<string, (argv: ReadonlyArray<string>) => Promise<void>> = 
   import: runImportBench,
   selvbetjening: runSelvbetjeningBench,
   jobs: runJobsBench,
-  staff: runStaffBench
+  staff: runStaffBench,
+  prisme: runPrismeBench
 }
 
 const argv = process.argv.slice(2)

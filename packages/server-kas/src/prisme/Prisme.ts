@@ -149,6 +149,9 @@ const sftpOf = (client: Client) =>
     )
   })
 
+/** The size of one SFTP write (servers accept at least 32 KB). */
+const PIECE = 32_768
+
 const writeError = (file: string, e: unknown) =>
   new PrismeUploadError({
     reason: "Write",
@@ -162,22 +165,26 @@ const writeFile = <E>(sftp: SFTPWrapper, remote: string, upload: Upload<E>) =>
       sftp.open(remote, "w", (err, h) => resume(err ? Effect.fail(writeError(remote, err)) : Effect.succeed(h)))
     )
     let offset = 0
+    const write = (piece: Buffer, at: number) =>
+      Effect.async<void, PrismeUploadError>((resume) =>
+        sftp.write(handle, piece, 0, piece.length, at, (err) =>
+          resume(err ? Effect.fail(writeError(remote, err)) : Effect.void)
+        )
+      )
     const written = yield* upload.content.pipe(
       Stream.chunks,
-      Stream.runForEach((chunk) =>
+      Stream.map((chunk) => Buffer.concat(Chunk.toReadonlyArray(chunk))),
+      // Reading the content runs ahead of the upload by a few chunks.
+      Stream.buffer({ capacity: 8 }),
+      Stream.runForEach((buffer) =>
         Effect.gen(function* () {
-          // The chunk's pieces go as one buffer, in writes the SFTP protocol accepts, each acknowledged.
-          const buffer = Buffer.concat(Chunk.toReadonlyArray(chunk))
-          for (let start = 0; start < buffer.length; start += 32_768) {
-            const piece = buffer.subarray(start, Math.min(buffer.length, start + 32_768))
-            const at = offset
-            yield* Effect.async<void, PrismeUploadError>((resume) =>
-              sftp.write(handle, piece, 0, piece.length, at, (err) =>
-                resume(err ? Effect.fail(writeError(remote, err)) : Effect.void)
-              )
-            )
-            offset += piece.length
+          // Pieces the SFTP protocol accepts, several in flight at once, each acknowledged.
+          const pieces: Array<{ readonly piece: Buffer; readonly at: number }> = []
+          for (let start = 0; start < buffer.length; start += PIECE) {
+            pieces.push({ piece: buffer.subarray(start, Math.min(buffer.length, start + PIECE)), at: offset + start })
           }
+          yield* Effect.forEach(pieces, (p) => write(p.piece, p.at), { concurrency: 8, discard: true })
+          offset += buffer.length
           if (upload.progress) yield* upload.progress(offset)
         })
       ),

@@ -2,8 +2,10 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, unlinkSync, writeS
 import type { AddressInfo } from "node:net"
 import { tmpdir } from "node:os"
 import path from "node:path"
-import { type Connection, Server, utils } from "ssh2"
+import ssh2, { type Connection } from "ssh2"
 
+// ssh2 is CommonJS: Node's ESM loader sees only its default export.
+const { Server, utils } = ssh2
 const { STATUS_CODE } = utils.sftp
 
 /** A key pair in OpenSSH format, and the public key's type and base64 blob (as `known_hosts` has them). */
