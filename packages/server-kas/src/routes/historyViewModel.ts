@@ -212,11 +212,12 @@ export const loadPersonYearHistory = (personTaxYearId: number) =>
     return { personYear, person, taxYear, ...timeline, names }
   })
 
-const statementRows = (statements: ReadonlyArray<StatementEvent>, fmt: Format): Array<HistoryRow> =>
-  statements
+/** A final statement's or tax slip's rows: "{kind} genereret" and, once sent, "{kind} sendt". */
+const eventRows = (events: ReadonlyArray<StatementEvent>, kind: string, fmt: Format): Array<HistoryRow> =>
+  events
     .flatMap((s) => [
-      ...(s.send_at === null ? [] : [{ at: s.send_at, text: "Slutopgørelse sendt" }]),
-      { at: s.created_at, text: "Slutopgørelse genereret" }
+      ...(s.send_at === null ? [] : [{ at: s.send_at, text: `${kind} sendt` }]),
+      { at: s.created_at, text: `${kind} genereret` }
     ])
     .map((r) => ({
       at: r.at,
@@ -225,7 +226,7 @@ const statementRows = (statements: ReadonlyArray<StatementEvent>, fmt: Format): 
       text: r.text,
       type: "",
       updatedBy: "",
-      kind: "Slutopgørelse",
+      kind,
       link: null,
       changes: []
     }))
@@ -241,9 +242,11 @@ export const personYearHistoryView = (
       : e.entity_type === "PolicyTaxYear"
         ? { href: `/policytaxyear/${e.entity_id}/history/`, label: `Police ${String(e.snapshot.policy_number ?? "")}` }
         : documentLink(e)
-  const rows = [...rowsOf(d.entries, fmt, d.names, link), ...statementRows(d.statements, fmt)].sort(
-    (a, b) => b.at.getTime() - a.at.getTime()
-  )
+  const rows = [
+    ...rowsOf(d.entries, fmt, d.names, link),
+    ...eventRows(d.statements, "Slutopgørelse", fmt),
+    ...eventRows(d.taxSlips, "Selvangivelse", fmt)
+  ].sort((a, b) => b.at.getTime() - a.at.getTime())
   return {
     title: `Historik · ${fmt.cpr(d.person.cpr)} ${d.taxYear.year}`,
     heading: `Historik for ${fmt.cpr(d.person.cpr)} ${d.person.name ?? ""} · ${d.taxYear.year}`,

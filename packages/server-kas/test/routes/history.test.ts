@@ -61,6 +61,11 @@ beforeAll(async () => {
      values ($1, $2, $3, now() + interval '1 hour', now() + interval '2 hours')`,
     [fx.anna.pty, lock!.id, file!.id]
   )
+  await query(
+    web.databaseUrl,
+    `insert into kas.tax_slip (person_tax_year_id, file_id, created_at) values ($1, $2, now() - interval '1 day')`,
+    [fx.anna.pty, file!.id]
+  )
 }, 120_000)
 afterAll(() => web?.stop())
 
@@ -124,6 +129,11 @@ describe("history pages", () => {
     expect(html).toContain(`href="/persontaxyear/history/${ptyVersion.history_id}/">Vis version</a>`)
     expect(html).toContain("Slutopgørelse sendt")
     expect(html).toContain("Slutopgørelse genereret")
+    // The tax slip generated yesterday (not sent) comes after today's changes.
+    expect(html).not.toContain("Selvangivelse sendt")
+    expect(html.indexOf("Selvangivelse genereret")).toBeGreaterThan(
+      html.indexOf("Automatisk genberegning ved rettelse af beløb")
+    )
     // Newest first: the statement (an hour from now), then the policy note, the person note, the edit.
     const order = ["Slutopgørelse sendt", "Slutopgørelse genereret", "Aftale med selskabet", "Ringede til borgeren"]
     const positions = order.map((t) => html.indexOf(t))

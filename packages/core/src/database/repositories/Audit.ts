@@ -41,9 +41,9 @@ export class TimelineEntry extends HistoryEntry.extend<TimelineEntry>("TimelineE
 
 const decodeTimeline = Schema.decodeUnknown(Schema.Array(TimelineEntry))
 
-/** A final statement's two moments on the person-year's history page. */
+/** A final statement's or tax slip's two moments on the person-year's history page: generated and sent. */
 export interface StatementEvent {
-  readonly uuid: string
+  readonly id: string
   readonly created_at: Date
   readonly send_at: Date | null
 }
@@ -88,7 +88,7 @@ export class History extends Effect.Service<History>()("@kas/core/History", {
       /**
        * The history page of a person-year (staff-web.md §10), newest first: its versions, its person's, its policies',
        * and those of its notes and documents (deleted ones too), each with the version before it; and its final
-       * statements (generated and sent).
+       * statements and tax slips (generated and sent).
        */
       personTaxYearTimeline: Effect.fn("History.personTaxYearTimeline")(function* (personTaxYearId: number) {
         const [pty] = yield* sql<{ person_id: number }>`select person_id from kas.person_tax_year
@@ -107,9 +107,11 @@ export class History extends Effect.Service<History>()("@kas/core/History", {
             or (entity_type in ('Note', 'PolicyDocument') and snapshot ->> 'person_tax_year_id' = ${key})
           order by history_date desc, h.history_id desc`
         const entries = yield* decodeTimeline(rows).pipe(Effect.orDie)
-        const statements = yield* sql<StatementEvent>`select uuid::text as uuid, created_at, send_at
+        const statements = yield* sql<StatementEvent>`select uuid::text as id, created_at, send_at
           from kas.final_statement where person_tax_year_id = ${personTaxYearId} order by created_at desc`
-        return { entries, statements }
+        const taxSlips = yield* sql<StatementEvent>`select id::text as id, created_at, send_at
+          from kas.tax_slip where person_tax_year_id = ${personTaxYearId} order by created_at desc`
+        return { entries, statements, taxSlips }
       }),
       /** The history page of a policy-year: its versions and those of its notes and documents, newest first. */
       policyTimeline: Effect.fn("History.policyTimeline")(function* (policyTaxYearId: number) {

@@ -42,8 +42,9 @@ describe("History: the history pages' reads (staff-web.md §10)", () => {
         )
         yield* notes.removeDocument(added.document!, "sagsbehandler")
 
-        const { entries, statements } = yield* history.personTaxYearTimeline(pty)
+        const { entries, statements, taxSlips } = yield* history.personTaxYearTimeline(pty)
         assert.deepStrictEqual(statements, [])
+        assert.deepStrictEqual(taxSlips, [])
         const kinds = new Set(entries.map((e) => `${e.entity_type}:${e.entity_id}`))
         assert.isTrue(kinds.has(`PersonTaxYear:${pty}`))
         assert.isTrue(kinds.has(`Person:${personId}`))
