@@ -10,6 +10,7 @@ import { runPrismeBench } from "./prisme/index.js"
 import { report, startBench } from "./Results.js"
 import { runSelvbetjeningBench } from "./selvbetjening/index.js"
 import { runStaffBench } from "./staff/index.js"
+import { runSummariesBench } from "./summaries/index.js"
 
 const benches: Record<string, (argv: ReadonlyArray<string>) => Promise<void>> = {
   calculation: runCalculationBench,
@@ -17,7 +18,8 @@ const benches: Record<string, (argv: ReadonlyArray<string>) => Promise<void>> = 
   selvbetjening: runSelvbetjeningBench,
   jobs: runJobsBench,
   staff: runStaffBench,
-  prisme: runPrismeBench
+  prisme: runPrismeBench,
+  summaries: runSummariesBench
 }
 
 const argv = process.argv.slice(2)

@@ -1,6 +1,7 @@
 import { Layer, type ManagedRuntime } from "effect"
 import {
   Companies,
+  CompanyMerge,
   CprMask,
   Database,
   FileStore,
@@ -15,6 +16,7 @@ import {
   Policies,
   Prepayments,
   Prisme10QBatches,
+  SummaryFiles,
   SystemUsers,
   PolicyExtracts,
   TaxYears,
@@ -46,7 +48,9 @@ const staffServices = Layer.mergeAll(
   PolicyExtracts.Default,
   EskatRowCounts.Default,
   Locks.Default,
-  LossMatrices.Default
+  LossMatrices.Default,
+  CompanyMerge.Default,
+  SummaryFiles.Default
 )
 
 /**

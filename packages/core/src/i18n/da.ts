@@ -94,6 +94,7 @@ export const da = {
   fileTooLarge: "Filen {name} er for stor (højst 10 MB)",
   requestTooLarge: "Indsendelsen er for stor (højst 50 MB)",
   fileBadType: "Filen {name} har en filtype, der ikke er tilladt (kun PDF, JPEG og PNG)",
+  fileNotPdf: "Filen {name} har en filtype, der ikke er tilladt (kun PDF)",
   fileEmpty: "Den indsendte fil er tom",
   fileMissing: "Der blev ikke indsendt nogen fil",
   policyRepeated: "Policen er angivet mere end én gang",

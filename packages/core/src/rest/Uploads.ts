@@ -168,6 +168,7 @@ export const uploadMessages = {
   tooLarge: (name: string) => danish("fileTooLarge", { name }),
   requestTooLarge: danish("requestTooLarge"),
   badType: (name: string) => danish("fileBadType", { name }),
+  notPdf: (name: string) => danish("fileNotPdf", { name }),
   empty: danish("fileEmpty"),
   missing: danish("fileMissing"),
   policyRepeated: danish("policyRepeated")
@@ -209,6 +210,18 @@ export const staffUploadMessages: Readonly<Record<UploadProblem, string>> = {
   "too-large": "Filen er for stor (højst 10 MB)",
   empty: danish("fileEmpty"),
   "bad-type": "Filtypen er ikke tilladt"
+}
+
+/** A pension company's agreement file (staff-web.md §14): PDF only, within the same size limit. */
+export const AGREEMENT_TYPES: ReadonlyArray<FileType> = ["application/pdf"]
+
+/** The first rule an agreement file breaks (PDF only, staff-web.md §14), as a Danish message, or null. */
+export const checkAgreementUpload = (file: UploadCandidate): string | null => {
+  const problem = uploadProblem(file, AGREEMENT_TYPES)
+  if (problem === null) return null
+  return problem === "bad-type"
+    ? uploadMessages.notPdf(file.name)
+    : danish(uploadProblemText[problem], { name: file.name })
 }
 
 /** The first rule a file breaks (§8), as a Danish message, or null when it is acceptable. */

@@ -22,6 +22,21 @@ describe("Uploads: the file rules of selvbetjening.md §8", () => {
     expect(Uploads.uploadProblem({ name: "a.pdf", content: new Uint8Array([0x4d, 0x5a]) })).toBe("bad-type")
   })
 
+  it("an agreement file (staff-web.md §14) must be a PDF by its bytes and its name, within the same limits", () => {
+    expect(Uploads.checkAgreementUpload({ name: "aftale.pdf", content: pdf })).toBeNull()
+    expect(Uploads.uploadProblem({ name: "b.png", content: png }, Uploads.AGREEMENT_TYPES)).toBe("bad-type")
+    expect(Uploads.checkAgreementUpload({ name: "b.png", content: png })).toBe(
+      "Filen b.png har en filtype, der ikke er tilladt (kun PDF)"
+    )
+    expect(Uploads.checkAgreementUpload({ name: "c.pdf", content: png })).toBe(
+      "Filen c.pdf har en filtype, der ikke er tilladt (kun PDF)"
+    )
+    expect(Uploads.checkAgreementUpload({ name: "d.pdf", content: new Uint8Array() })).toBe("Den indsendte fil er tom")
+    expect(Uploads.checkAgreementUpload({ name: "e.pdf", content: pdf, truncated: true })).toBe(
+      "Filen e.pdf er for stor (højst 10 MB)"
+    )
+  })
+
   it("takes exactly 10 MB", () => {
     const limit = new Uint8Array(Uploads.MAX_FILE_BYTES)
     limit.set(pdf)

@@ -15,7 +15,7 @@ const AutoligningResult = Schema.Struct({
 const StatusResult = Schema.Struct({ status: Schema.String, message: Schema.String })
 
 /** A refused precondition fails the job with its message also in `result.error` (jobs.md §3.4, §7). */
-const failVisibly = <A, R>(effect: Effect.Effect<A, { readonly message: string } | JobFailed, R>) =>
+export const failVisibly = <A, R>(effect: Effect.Effect<A, { readonly message: string } | JobFailed, R>) =>
   effect.pipe(
     Effect.catchAll((e) =>
       e instanceof JobFailed

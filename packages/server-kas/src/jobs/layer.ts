@@ -1,12 +1,16 @@
 import {
   Assessment,
+  Companies,
+  CompanyMerge,
   CprMask,
   Database,
   FileStore,
   type KasConfig,
   Prepayments,
   Prisme10QBatches,
-  SystemUsers
+  SummaryFiles,
+  SystemUsers,
+  TaxYears
 } from "@kas/core"
 import { Datafordeler, ImportMandtal, ImportR75, layer as eskatLayer } from "@kas/eskat"
 import { JobStore } from "@kas/jobs"
@@ -25,7 +29,8 @@ export const jobServices = (settings: KasConfig.BackOfficeConfig.WorkerSettings)
     Layer.merge(Prepayments.Default.pipe(Layer.provide(FileStore.layerPostgres))),
     Layer.merge(SystemUsers.Default),
     Layer.merge(PrismeJobSettings.layer(settings)),
-    Layer.merge(Prisme.live(settings.tenq))
+    Layer.merge(Prisme.live(settings.tenq)),
+    Layer.merge(Layer.mergeAll(CompanyMerge.Default, Companies.Default, TaxYears.Default, SummaryFiles.Default))
   )
 
 /** Database, job store and job services: everything `kas worker` and `kas execute-job --wait` run on. */

@@ -1,13 +1,25 @@
-import type { Assessment, KasConfig, Prepayments, Prisme10QBatches, SystemUsers } from "@kas/core"
+import type {
+  Assessment,
+  Companies,
+  CompanyMerge,
+  KasConfig,
+  Prepayments,
+  Prisme10QBatches,
+  SummaryFiles,
+  SystemUsers,
+  TaxYears
+} from "@kas/core"
 import type { Effect } from "effect"
 import { type JobType, JobRegistry } from "@kas/jobs"
 import type { ImportMandtal, ImportR75 } from "@kas/eskat"
 import { AutoligningJob, ForceFinalizeJob } from "./assessmentJobs.js"
 import { DemoFailingJob, DemoJobWithChildren, DemoSlowJob } from "./demoJobs.js"
+import { MergeCompaniesJob } from "./companyJobs.js"
 import { ImportMandtalJob, ImportR75Job } from "./importJobs.js"
 import type { Prisme } from "../prisme/Prisme.js"
 import { ImportPrePaymentFileJob, PREPAYMENT_FILE_MAX_BYTES, storePrepaymentUpload } from "./prepaymentJobs.js"
 import { GenerateBatchAndTransactionsJob, type PrismeJobSettings, SendBatchJob } from "./prismeJobs.js"
+import { GeneratePensionCompanySummaryJob, GenerateTotalPensionCompanySummaryJob } from "./summaryJobs.js"
 
 /** How the detail page renders a job type's result (jobs.md §7). */
 export type SummaryKind = "summary" | "autoligning" | "prepayments" | "status" | "raw"
@@ -22,6 +34,10 @@ export type KasJobServices =
   | SystemUsers
   | PrismeJobSettings
   | Prisme
+  | CompanyMerge
+  | Companies
+  | TaxYears
+  | SummaryFiles
 
 /** A job type of KAS: the runtime's definition plus where it exists and how the pages show it (jobs.md §1, §8). */
 export interface KasJobType {
@@ -58,6 +74,9 @@ export const kasJobTypes: ReadonlyArray<KasJobType> = [
   { job: ForceFinalizeJob, summary: "status", environments: all, inDropdown: true },
   { job: GenerateBatchAndTransactionsJob, summary: "status", environments: all, inDropdown: true },
   { job: SendBatchJob, summary: "status", environments: all, inDropdown: false },
+  { job: GeneratePensionCompanySummaryJob, summary: "summary", environments: all, inDropdown: true },
+  { job: GenerateTotalPensionCompanySummaryJob, summary: "summary", environments: all, inDropdown: true },
+  { job: MergeCompaniesJob, summary: "status", environments: all, inDropdown: false },
   { job: DemoSlowJob, summary: "status", environments: notProduction, inDropdown: true },
   { job: DemoJobWithChildren, summary: "status", environments: notProduction, inDropdown: true },
   { job: DemoFailingJob, summary: "status", environments: notProduction, inDropdown: true }

@@ -9,11 +9,13 @@ import { lockRoutes } from "./locks.js"
 import { historyRoutes } from "./history.js"
 import { lossMatrixRoutes } from "./lossMatrix.js"
 import { notesRoutes } from "./notes.js"
+import { pensionCompanyRoutes } from "./pensionCompany.js"
 import { personYearRoutes } from "./personYear.js"
 import { policyRoutes } from "./policy.js"
 import { prismeRoutes } from "./prisme.js"
 import { representRoutes } from "./represent.js"
 import { statisticsRoutes } from "./statistics.js"
+import { summaryRoutes } from "./summary.js"
 import { workerRoutes } from "./worker.js"
 
 /**
@@ -35,5 +37,7 @@ export const areaRoutes: ReadonlyArray<(app: AppContext) => Router> = [
   adminRoutes,
   adminTaxYearRoutes,
   featureFlagRoutes,
-  lockRoutes
+  lockRoutes,
+  pensionCompanyRoutes,
+  summaryRoutes
 ]

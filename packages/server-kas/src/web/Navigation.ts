@@ -78,7 +78,7 @@ export const navigation: ReadonlyArray<NavEntry> = [
   {
     label: "Administration",
     items: [
-      { label: "Pensionsselskaber", href: "/pensioncompany/", permissions: ["pensioncompany.change"], built: false },
+      { label: "Pensionsselskaber", href: "/pensioncompany/", permissions: ["pensioncompany.change"], built: true },
       { label: "Jobadministration", href: "/worker/", permissions: ["job.view"], built: true },
       { label: "Låse", href: "/lock/", permissions: ["lock.view"], built: true }
     ]
@@ -87,7 +87,7 @@ export const navigation: ReadonlyArray<NavEntry> = [
     label: "Policeopsummering",
     href: "/tax_year/latest/company-summary/",
     permissions: ["summaryfile.view"],
-    built: false
+    built: true
   },
   { label: "10Q Batches", href: "/prisme/batch/", permissions: ["batch.send"], built: true },
   { label: "Manual", href: "/manual/", built: false, newTab: true }

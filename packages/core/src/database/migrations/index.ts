@@ -20,6 +20,7 @@ import m0018 from "./0018_kas_prepayment_files_dafo.js"
 import m0019 from "./0019_kas_person_search_trigram.js"
 import m0020 from "./0020_kas_tax_slip.js"
 import m0021 from "./0021_kas_history_attachments.js"
+import m0022 from "./0022_kas_summary_files.js"
 
 /** The migrations of @kas/core (schema `kas`), in order. Only ever append. */
 export const coreMigrations: MigrationSet = {
@@ -45,6 +46,7 @@ export const coreMigrations: MigrationSet = {
     "0018_kas_prepayment_files_dafo": m0018,
     "0019_kas_person_search_trigram": m0019,
     "0020_kas_tax_slip": m0020,
-    "0021_kas_history_attachments": m0021
+    "0021_kas_history_attachments": m0021,
+    "0022_kas_summary_files": m0022
   }
 }

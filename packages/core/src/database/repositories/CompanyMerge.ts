@@ -13,6 +13,12 @@ export interface MergeResult {
   readonly message: string
 }
 
+/** A merge: the target company and the companies merged into it. */
+export interface MergeInput {
+  readonly target: number
+  readonly toBeMerged: ReadonlyArray<number>
+}
+
 const refuse = (rule: string, message: string) => Effect.fail(new DomainRuleError({ rule, message }))
 
 /**
@@ -27,27 +33,46 @@ export class CompanyMerge extends Effect.Service<CompanyMerge>()("@kas/core/Comp
   effect: Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
     const recalculation = yield* Recalculation
+    /**
+     * The merge's own rules (staff-web.md §14, jobs.md §8.14): the target exists and is not among the merged ones, at
+     * least one company is merged, and every merged one exists. `lock` takes the rows' locks (inside the merge).
+     */
+    const validate = (input: MergeInput, lock: boolean) =>
+      Effect.gen(function* () {
+        const merged = [...new Set(input.toBeMerged)]
+        const [target] = lock
+          ? yield* sql<{ id: number; name: string | null }>`select id, name from kas.pension_company
+              where id = ${input.target} for update`
+          : yield* sql<{ id: number; name: string | null }>`select id, name from kas.pension_company
+              where id = ${input.target}`
+        if (target === undefined) return yield* refuse("merge-target", "Målselskabet findes ikke")
+        if (merged.includes(target.id)) {
+          return yield* refuse("merge-self", `Du kan ikke flette ${target.name ?? ""} ind i sig selv`)
+        }
+        if (merged.length === 0) return yield* refuse("merge-empty", "Vælg mindst ét pensionsselskab at flette")
+        const found = lock
+          ? yield* sql<{ id: number }>`select id from kas.pension_company where id = any(${merged}::int[])
+              order by id for update`
+          : yield* sql<{ id: number }>`select id from kas.pension_company where id = any(${merged}::int[])`
+        const missing = merged.find((id) => !found.some((f) => f.id === id))
+        if (missing !== undefined) return yield* Effect.fail(NotFound.of("Pensionsselskab", missing))
+        return { target, merged }
+      })
+
     return {
+      /** Checks a merge before it is started (the company list's form); changes nothing. */
+      check: Effect.fn("CompanyMerge.check")(function* (input: MergeInput) {
+        yield* validate(input, false)
+      }),
       merge: Effect.fn("CompanyMerge.merge")(function* (
-        input: { readonly target: number; readonly toBeMerged: ReadonlyArray<number> },
+        input: MergeInput,
         author: AuditAuthor,
         onProgress?: (percent: number) => Effect.Effect<void>
       ) {
-        const merged = [...new Set(input.toBeMerged)]
         return yield* sql.withTransaction(
           Effect.gen(function* () {
             yield* setAuditContextOn(sql, author, Reasons.recalcMerge)
-            const [target] = yield* sql<{ id: number; name: string | null }>`select id, name from kas.pension_company
-              where id = ${input.target} for update`
-            if (target === undefined) return yield* refuse("merge-target", "Målselskabet findes ikke")
-            if (merged.includes(target.id)) {
-              return yield* refuse("merge-self", `Du kan ikke flette ${target.name ?? ""} ind i sig selv`)
-            }
-            if (merged.length === 0) return yield* refuse("merge-empty", "Vælg mindst ét pensionsselskab at flette")
-            const found = yield* sql<{ id: number }>`select id from kas.pension_company where id = any(${merged}::int[])
-              order by id for update`
-            const missing = merged.find((id) => !found.some((f) => f.id === id))
-            if (missing !== undefined) return yield* Effect.fail(NotFound.of("Pensionsselskab", missing))
+            const { target, merged } = yield* validate(input, true)
             const all = [target.id, ...merged]
             const conflicts = yield* sql<{ cpr: string; year: number; policy_number: string }>`
               select pe.cpr, ty.year, p.policy_number
@@ -67,7 +92,15 @@ export class CompanyMerge extends Effect.Service<CompanyMerge>()("@kas/core/Comp
               )
               select m.id from m join kas.person_tax_year pty on pty.id = m.person_tax_year_id
               join kas.tax_year ty on ty.id = pty.tax_year_id order by ty.year, m.id`
+            // Their summary files follow (jobs.md §8.14); their agreement files go with them.
+            yield* sql`update kas.company_summary_file set pension_company_id = ${target.id}
+              where pension_company_id = any(${merged}::int[])`
+            const agreements = yield* sql<{ file_id: string }>`select agreement_file_id as file_id
+              from kas.pension_company where id = any(${merged}::int[]) and agreement_file_id is not null`
             yield* sql`delete from kas.pension_company where id = any(${merged}::int[])`
+            if (agreements.length > 0) {
+              yield* sql`delete from kas.file where id = any(${agreements.map((a) => a.file_id)}::uuid[])`
+            }
             yield* recalculation.recalculatePolicies(
               moved.map((m) => m.id),
               Reasons.recalcMerge
