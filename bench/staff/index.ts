@@ -91,8 +91,10 @@ const LAST_NAMES = [
   "Heilmann",
   "Rosing"
 ]
-/** The name parts the search load types: whole and partial last names, first names, common endings. */
-const SEARCHES = ["hansen", "kleis", "ynge", "anna kr", "motzf", "ersen", "Ivalo", "berth", "rosing", "mann"]
+/** Middle names are made of two of these and a "k" (144 of them), so that most full names differ, as real ones do. */
+const SYLLABLES = ["Aa", "Ka", "Lu", "Pi", "Nu", "Ta", "Si", "Qa", "Ma", "Ju", "Ni", "Ti"]
+/** The name parts the search load types: whole and partial names, first and middle names, common endings. */
+const SEARCHES = ["hansen", "kleis", "ynge", "anna ka", "motzf", "ersen", "Ivalo", "berth", "lupik", "rosing mann"]
 
 /**
  * `persons` persons with names, addresses and municipalities, each in three tax years (the newest in ligning), two
@@ -111,11 +113,12 @@ const seed = async (url: string, persons: number, year: number) => {
     `insert into kas.person (cpr, name, municipality_code, municipality_name, full_address, address_line_1)
      select lpad(g::text, 10, '0'),
        ($2::text[])[1 + g % array_length($2::text[], 1)] || ' '
+         || ($4::text[])[1 + (g / 11) % 12] || ($4::text[])[1 + (g / 132) % 12] || 'k '
          || ($3::text[])[1 + (g / 7) % array_length($3::text[], 1)],
        955 + g % 5, (array['Kujalleq', 'Sermersooq', 'Qeqqata', 'Qeqertalik', 'Avannaata'])[1 + g % 5],
        'Aqqusinersuaq ' || g % 300 || ', 3900 Nuuk', 'Aqqusinersuaq ' || g % 300
      from generate_series(1, $1::int) g`,
-    [persons, FIRST_NAMES, LAST_NAMES]
+    [persons, FIRST_NAMES, LAST_NAMES, SYLLABLES]
   )
   await sql(
     url,
