@@ -3,6 +3,7 @@ import { createInterface } from "node:readline"
 import { Database, KasConfig } from "@kas/core"
 import { StaffUsers } from "../auth/StaffUsers.js"
 import { findGroup, GROUPS, type GroupName } from "../auth/Permissions.js"
+import { MIN_PASSWORD_LENGTH, usernameProblem } from "../auth/UserRules.js"
 import { type Command, parse, UsageError } from "./Command.js"
 import { runMain } from "./runMain.js"
 
@@ -51,8 +52,8 @@ export const createUser: Command = {
     })
     const username = values.username?.trim()
     if (!username) throw new UsageError("--username is required")
-    if (!/^[\w.@+-]{1,150}$/.test(username))
-      throw new UsageError("--username may only hold letters, digits and . @ + - _")
+    if (usernameProblem(username) !== undefined)
+      throw new UsageError("--username may only hold up to 150 letters, digits and . @ + - _")
     const groups: Array<GroupName> = []
     for (const g of values.group ?? []) {
       const found = findGroup(g)
@@ -62,8 +63,8 @@ export const createUser: Command = {
     if (groups.length === 0 && !values.superuser) throw new UsageError("give at least one --group (or --superuser)")
     const settings = KasConfig.loadOrExit("kas create-user", KasConfig.BackOfficeConfig.common)
     const password = await readPassword()
-    if (password.length < 8) {
-      process.stderr.write("kas create-user: the password must have at least 8 characters\n")
+    if (password.length < MIN_PASSWORD_LENGTH) {
+      process.stderr.write(`kas create-user: the password must have at least ${MIN_PASSWORD_LENGTH} characters\n`)
       return 2
     }
     return runMain(
