@@ -63,6 +63,12 @@ describe("staff authentication", () => {
     expect((await b.get("/logout/")).headers.get("location")).toBe("/accounts/login/")
   })
 
+  it("an htmx request of an anonymous user is told to go to the login page (HX-Redirect, 401)", async () => {
+    const res = await new Browser(web.url).request("/worker/jobs/", { headers: { "HX-Request": "true" } })
+    expect(res.status).toBe(401)
+    expect(res.headers.get("hx-redirect")).toBe("/accounts/login/?next=%2Fworker%2Fjobs%2F")
+  })
+
   it("an inactive user cannot log in (the same message as a wrong password)", async () => {
     await web.runtime.runPromise(
       Effect.flatMap(StaffUsers, (u) =>
