@@ -311,6 +311,11 @@ export const loadPersonYearVersion = (historyId: number) =>
     const states = yield* history.statesAt("PolicyTaxYear", ids, at)
     const policies = yield* Effect.forEach([...states.values()], decode(PolicyTaxYear))
     const companies = yield* Effect.flatMap(Companies, (c) => c.getMany(policies.map((p) => p.pension_company_id)))
+    const attachments = yield* history.attachmentsAt(personYear.id, at)
+    const userIds = [...attachments.notes, ...attachments.documents].flatMap((e) =>
+      [e.snapshot.author_id, e.snapshot.uploaded_by_id].filter((id): id is number => typeof id === "number")
+    )
+    const users = yield* Effect.flatMap(StaffUsers, (u) => u.usernames(userIds))
     const data: PersonYearData = {
       person,
       personYear,
@@ -324,7 +329,7 @@ export const loadPersonYearVersion = (historyId: number) =>
       transactions: [],
       users: new Map()
     }
-    return { version, data }
+    return { version, data, attachments, users }
   })
 
 /** The read-only person-year page of a version. */
@@ -333,13 +338,27 @@ export const personYearVersionView = (
   fmt: Format
 ) => {
   const view = personYearView(d.data, fmt, () => false)
+  const policyNumber = (id: unknown) => d.data.policies.find((p) => p.id === id)?.policy_number ?? ""
+  const when = (iso: unknown) => (typeof iso === "string" ? fmt.dateTime(new Date(iso)) : "")
   return {
     title: `${view.title} · version`,
     heading: `${view.master.cpr} ${view.master.name} · ${view.year}`,
     notice: `Denne side viser en tidligere version af personskatteåret fra ${fmt.dateTime(d.version.history_date)}`,
     back: `/persontaxyear/${d.data.personYear.id}/history/`,
     master: view.master,
-    policies: view.policies
+    policies: view.policies,
+    notes: [...d.attachments.notes].reverse().map((e) => ({
+      content: String(e.snapshot.content ?? ""),
+      policy: policyNumber(e.snapshot.policy_tax_year_id),
+      editedBy: `${d.users.get(Number(e.snapshot.author_id)) ?? ""} ${when(e.snapshot.date)}`.trim()
+    })),
+    documents: d.attachments.documents.map((e) => ({
+      name: String(e.snapshot.name ?? ""),
+      description: String(e.snapshot.description ?? ""),
+      policy: policyNumber(e.snapshot.policy_tax_year_id),
+      at: when(e.snapshot.uploaded_at),
+      by: e.snapshot.uploaded_by_id == null ? "" : (d.users.get(Number(e.snapshot.uploaded_by_id)) ?? "")
+    }))
   }
 }
 

@@ -180,11 +180,17 @@ describe("history pages", () => {
     expect(first).toContain('<dt class="col-sm-4">Alle bilag og notater behandlet</dt><dd class="col-sm-8">Ja</dd>')
     // Its policies as they were then: the fixture created them after the person-year.
     expect(first).toContain("Ingen policer fundet")
+    expect(first).toContain("Ingen notater fundet")
     expect(first).toContain(`href="/persontaxyear/${fx.anna.pty}/history/">Tilbage til historik oversigt</a>`)
     const last = await flat(await clerk.get(`/persontaxyear/history/${ptyVersions.at(-1)!.history_id}/`))
     expect(last).toContain('<dt class="col-sm-4">Alle bilag og notater behandlet</dt><dd class="col-sm-8">Nej</dd>')
     // Then A-1 had been edited (8 000 assessed, slutlignet).
     expect(last).toMatch(/<td>A-1<\/td> <td>Ja<\/td>/)
     expect(last).toContain('<td class="text-end">8.000</td>')
+    // And the person-year's note existed then, the policy's later one not yet.
+    expect(last).toMatch(
+      /<td class="kas-pre">Ringede til borgeren<\/td><td><\/td> <td>sagsbehandler [\d-]+ [\d:]+<\/td>/
+    )
+    expect(last).not.toContain("Aftale med selskabet")
   })
 })

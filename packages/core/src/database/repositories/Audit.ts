@@ -143,6 +143,26 @@ export class History extends Effect.Service<History>()("@kas/core/History", {
         const entries = yield* decodeEntries(rows).pipe(Effect.orDie)
         return new Map(entries.filter((e) => e.history_type !== "-").map((e) => [e.entity_id, e]))
       }),
+      /**
+       * The notes and documents of a person-year as they were at a time (newest entry of each at or before `at`,
+       * milliseconds), oldest first; those created later or deleted by then are left out.
+       */
+      attachmentsAt: Effect.fn("History.attachmentsAt")(function* (personTaxYearId: number, at: Date) {
+        const rows = yield* sql`select * from (
+            select distinct on (entity_type, entity_id) h.history_id::text as history_id, entity_type, entity_id,
+              history_date, history_user, history_type, change_reason, snapshot
+            from kas.history h
+            where entity_type in ('Note', 'PolicyDocument')
+              and snapshot ->> 'person_tax_year_id' = ${String(personTaxYearId)}
+              and date_trunc('milliseconds', history_date) <= ${at}
+            order by entity_type, entity_id, history_date desc, h.history_id desc
+          ) s where history_type <> '-' order by history_date, history_id::bigint`
+        const entries = yield* decodeEntries(rows).pipe(Effect.orDie)
+        return {
+          notes: entries.filter((e) => e.entity_type === "Note"),
+          documents: entries.filter((e) => e.entity_type === "PolicyDocument")
+        }
+      }),
       /** One version by its history id (historic views). */
       version: Effect.fn("History.version")(function* (historyId: number) {
         const rows = yield* sql`${select} where h.history_id = ${historyId}`

@@ -79,6 +79,16 @@ describe("History: the history pages' reads (staff-web.md §10)", () => {
         assert.deepStrictEqual([...states.keys()], [String(pty)])
         assert.strictEqual(states.get(String(pty))!.snapshot.all_documents_and_notes_handled, true)
         assert.strictEqual((yield* history.statesAt("Note", [], before!.now)).size, 0)
+        // The notes and documents then: none before; now the two notes (the document was deleted).
+        const then = yield* history.attachmentsAt(pty, before!.now)
+        assert.deepStrictEqual([then.notes.length, then.documents.length], [0, 0])
+        const [after] = yield* sql<{ now: Date }>`select clock_timestamp() as now`
+        const now = yield* history.attachmentsAt(pty, after!.now)
+        assert.deepStrictEqual(
+          now.notes.map((n) => n.snapshot.content),
+          ["Person", "Police"]
+        )
+        assert.deepStrictEqual(now.documents, [])
         assert.strictEqual((yield* Effect.either(history.personTaxYearTimeline(999999)))._tag, "Left")
       })
     )
