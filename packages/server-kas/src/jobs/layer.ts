@@ -10,6 +10,7 @@ import {
   Prisme10QBatches,
   SummaryFiles,
   SystemUsers,
+  TaxYearReset,
   TaxYears
 } from "@kas/core"
 import { Datafordeler, ImportMandtal, ImportR75, layer as eskatLayer } from "@kas/eskat"
@@ -28,6 +29,7 @@ export const jobServices = (settings: KasConfig.BackOfficeConfig.WorkerSettings)
     Layer.merge(Prisme10QBatches.Default),
     Layer.merge(Prepayments.Default.pipe(Layer.provide(FileStore.layerPostgres))),
     Layer.merge(SystemUsers.Default),
+    Layer.merge(TaxYearReset.Default),
     Layer.merge(PrismeJobSettings.layer(settings)),
     Layer.merge(Prisme.live(settings.tenq)),
     Layer.merge(Layer.mergeAll(CompanyMerge.Default, Companies.Default, TaxYears.Default, SummaryFiles.Default))

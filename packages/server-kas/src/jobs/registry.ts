@@ -7,6 +7,7 @@ import type {
   Prisme10QBatches,
   SummaryFiles,
   SystemUsers,
+  TaxYearReset,
   TaxYears
 } from "@kas/core"
 import type { Effect } from "effect"
@@ -17,6 +18,7 @@ import { DemoFailingJob, DemoJobWithChildren, DemoSlowJob } from "./demoJobs.js"
 import { MergeCompaniesJob } from "./companyJobs.js"
 import { ImportMandtalJob, ImportR75Job } from "./importJobs.js"
 import type { Prisme } from "../prisme/Prisme.js"
+import { ResetTaxYearJob } from "./adminJobs.js"
 import { ImportPrePaymentFileJob, PREPAYMENT_FILE_MAX_BYTES, storePrepaymentUpload } from "./prepaymentJobs.js"
 import { GenerateBatchAndTransactionsJob, type PrismeJobSettings, SendBatchJob } from "./prismeJobs.js"
 import { GeneratePensionCompanySummaryJob, GenerateTotalPensionCompanySummaryJob } from "./summaryJobs.js"
@@ -32,6 +34,7 @@ export type KasJobServices =
   | Prisme10QBatches
   | Prepayments
   | SystemUsers
+  | TaxYearReset
   | PrismeJobSettings
   | Prisme
   | CompanyMerge
@@ -77,6 +80,7 @@ export const kasJobTypes: ReadonlyArray<KasJobType> = [
   { job: GeneratePensionCompanySummaryJob, summary: "summary", environments: all, inDropdown: true },
   { job: GenerateTotalPensionCompanySummaryJob, summary: "summary", environments: all, inDropdown: true },
   { job: MergeCompaniesJob, summary: "status", environments: all, inDropdown: false },
+  { job: ResetTaxYearJob, summary: "status", environments: notProduction, inDropdown: true },
   { job: DemoSlowJob, summary: "status", environments: notProduction, inDropdown: true },
   { job: DemoJobWithChildren, summary: "status", environments: notProduction, inDropdown: true },
   { job: DemoFailingJob, summary: "status", environments: notProduction, inDropdown: true }
