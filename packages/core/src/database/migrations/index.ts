@@ -21,6 +21,7 @@ import m0019 from "./0019_kas_person_search_trigram.js"
 import m0020 from "./0020_kas_tax_slip.js"
 import m0021 from "./0021_kas_history_attachments.js"
 import m0022 from "./0022_kas_summary_files.js"
+import m0023 from "./0023_kas_person_search_cost.js"
 
 /** The migrations of @kas/core (schema `kas`), in order. Only ever append. */
 export const coreMigrations: MigrationSet = {
@@ -47,6 +48,7 @@ export const coreMigrations: MigrationSet = {
     "0019_kas_person_search_trigram": m0019,
     "0020_kas_tax_slip": m0020,
     "0021_kas_history_attachments": m0021,
-    "0022_kas_summary_files": m0022
+    "0022_kas_summary_files": m0022,
+    "0023_kas_person_search_cost": m0023
   }
 }
