@@ -1,10 +1,12 @@
 import { Layer, type ManagedRuntime } from "effect"
 import {
+  CalculationDetails,
   Companies,
   CompanyMerge,
   CprMask,
   Database,
   FileStore,
+  FinalStatements,
   History,
   type KasConfig,
   Locks,
@@ -19,6 +21,7 @@ import {
   SummaryFiles,
   SystemUsers,
   PolicyExtracts,
+  PolicyChanges,
   TaxYears,
   Transactions,
   YearStatistics
@@ -50,7 +53,10 @@ const staffServices = Layer.mergeAll(
   Locks.Default,
   LossMatrices.Default,
   CompanyMerge.Default,
-  SummaryFiles.Default
+  SummaryFiles.Default,
+  PolicyChanges.Default,
+  CalculationDetails.Default,
+  FinalStatements.Default.pipe(Layer.provide(FileStore.layerPostgres))
 )
 
 /**

@@ -51,6 +51,8 @@ export const Reasons = {
   recalcAfterManual: "Genberegning efter manuel rettelse",
   recalcMerge: "Genberegning ved fletning af pensionsselskaber",
   updatedFromDafo: "Opdateret fra Datafordeler",
+  /** The efterbehandling toggle of the policy page (decision: no recalculation, this reason). */
+  efterbehandlingChanged: "Kræver efterbehandling ændret",
   overUse: "automatisk rettelse for at undgå at det totale resterende beløb falder under 0",
   protectedOver: (w: number) => `automatisk rettelse for at undgå at det totale anvendte beløb er over ${w}`
 } as const

@@ -72,3 +72,20 @@ export const policyCalculation = (
   options?: Calculation.CalculationOptions
 ): Either.Either<Calculation.CalculationResult, CalculationInputError> =>
   Calculation.perform(policyCalculationInput(policy), options)
+
+/**
+ * "Kapitalafkastskat at betale i alt" of a person-year (staff-web.md §8.4, domain.md §5.1 `total_tax`): Σ `tax_to_pay`
+ * of the active policies the citizen pays (inactive ones excluded, decision), and 0 when that sum is below the
+ * indifference limit.
+ */
+export const personYearTaxToPay = (
+  policies: ReadonlyArray<{
+    readonly active: boolean
+    readonly pensionCompanyPays: boolean
+    readonly taxToPay: number
+  }>,
+  limit: number = Calculation.INDIFFERENCE_LIMIT
+): number => {
+  const total = policies.filter((p) => p.active && !p.pensionCompanyPays).reduce((s, p) => s + p.taxToPay, 0)
+  return Math.abs(total) < limit ? 0 : total
+}

@@ -184,3 +184,15 @@ describe("PolicyCalculation.policyCalculationInput (§3.4)", () => {
     )
   })
 })
+
+describe("PolicyCalculation.personYearTaxToPay (staff-web.md §8.4)", () => {
+  const p = (taxToPay: number, active = true, pensionCompanyPays = false) => ({ taxToPay, active, pensionCompanyPays })
+  it("sums the active policies the citizen pays; inactive and company-paid ones are left out", () => {
+    expect(PolicyCalculation.personYearTaxToPay([p(300), p(200), p(5000, false), p(7000, true, true)])).toBe(500)
+  })
+  it("a total below the limit of 100 is 0; exactly 100 is collected", () => {
+    expect(PolicyCalculation.personYearTaxToPay([p(60), p(39)])).toBe(0)
+    expect(PolicyCalculation.personYearTaxToPay([p(60), p(40)])).toBe(100)
+    expect(PolicyCalculation.personYearTaxToPay([])).toBe(0)
+  })
+})

@@ -4,6 +4,8 @@ import { extractListRoutes } from "./extractLists.js"
 import { adminRoutes } from "./admin.js"
 import { adminTaxYearRoutes } from "./adminTaxYears.js"
 import { featureFlagRoutes } from "./featureFlags.js"
+import { censusRefreshRoutes } from "./censusRefresh.js"
+import { createPolicyRoutes } from "./createPolicy.js"
 import { findPersonRoutes } from "./findPerson.js"
 import { lockRoutes } from "./locks.js"
 import { historyRoutes } from "./history.js"
@@ -13,6 +15,7 @@ import { pensionCompanyRoutes } from "./pensionCompany.js"
 import { personYearRoutes } from "./personYear.js"
 import { policyRoutes } from "./policy.js"
 import { prismeRoutes } from "./prisme.js"
+import { policyEditRoutes } from "./policyEdits.js"
 import { representRoutes } from "./represent.js"
 import { statisticsRoutes } from "./statistics.js"
 import { summaryRoutes } from "./summary.js"
@@ -30,6 +33,9 @@ export const areaRoutes: ReadonlyArray<(app: AppContext) => Router> = [
   notesRoutes,
   personYearRoutes,
   policyRoutes,
+  policyEditRoutes,
+  createPolicyRoutes,
+  censusRefreshRoutes,
   representRoutes,
   statisticsRoutes,
   workerRoutes,

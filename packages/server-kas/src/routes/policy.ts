@@ -22,9 +22,12 @@ import {
   parseSelfReported,
   policiesView,
   policyPath,
+  loadPolicyYears,
   selectedSubTab,
-  selfReportedForm
+  selfReportedForm,
+  withPolicyYears
 } from "./policyViewModel.js"
+import { loadCalculations, withCalculations } from "./calculationViewModel.js"
 
 const PageParams = Schema.Struct({ year: PathId, personId: PathId })
 const Pk = Schema.Struct({ pk: PathId })
@@ -54,7 +57,10 @@ export const policyRoutes = (app: AppContext) => {
     const can = (...permissions: Array<string>) => hasPermission(ctx.state.user, ...permissions)
     const data = await app.run(ctx, loadPersonYear(year, personId, { transactions: false }))
     const matrices = await app.run(ctx, loadMatrices(data.policies))
-    await ctx.render("policy/tabs", { ...policiesView(data, fmt, can, ctx.query.tab, matrices), flash: takeFlash(ctx) })
+    const calculations = await app.run(ctx, loadCalculations(data.personYear.id))
+    const years = await app.run(ctx, loadPolicyYears(data.personYear.id))
+    const page = withPolicyYears(policiesView(data, fmt, can, ctx.query.tab, matrices), years)
+    await ctx.render("policy/tabs", { ...withCalculations(page, calculations, fmt), flash: takeFlash(ctx) })
   })
 
   router.get("/policy/:pk/", view, async (ctx) => {

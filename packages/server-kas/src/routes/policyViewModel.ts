@@ -13,6 +13,7 @@ import { checkbox, collect, date, kroner } from "../web/FormFields.js"
 import { lossMatrixView } from "./lossMatrixViewModel.js"
 import { documentRows, noteRows } from "./notesViewModel.js"
 import { companyLabel, type PersonYearData, policyAmounts } from "./personYearViewModel.js"
+import { policyEditLinks } from "./policyEditsViewModel.js"
 
 /** The policy pages (staff-web.md §8): the tabs page of a person-year's policies and the amount edit forms. */
 
@@ -61,6 +62,7 @@ export const editOpen = (
 /** The sub-tabs of each policy (staff-web.md §8.1: `?tab=<name>` selects one; "stamdata" by default). */
 export const policySubTabs: ReadonlyArray<{ readonly name: string; readonly label: string }> = [
   { name: "stamdata", label: "Stamdata" },
+  { name: "beregning", label: "Beregningsdetaljer" },
   { name: "negativt_afkast", label: "Negativt afkast" },
   { name: "notater", label: "Notater" },
   { name: "bilag", label: "Bilag" }
@@ -129,10 +131,15 @@ export const policiesView = (
         documents: documentRows(data, fmt, can, p.id),
         addNotes: can("note.add", "document.add") ? `/policy/${p.id}/add/notes-attachments/` : null,
         edits: can("policy.change")
-          ? (Object.keys(amountEdits) as Array<keyof typeof amountEdits>)
-              .filter((e) => editOpen(d, e))
-              .map((e) => ({ href: `${amountEdits[e].path}${p.id}/`, label: amountEdits[e].label }))
-          : []
+          ? [
+              ...(Object.keys(amountEdits) as Array<keyof typeof amountEdits>)
+                .filter((e) => editOpen(d, e))
+                .map((e) => ({ href: `${amountEdits[e].path}${p.id}/`, label: amountEdits[e].label })),
+              ...policyEditLinks({ policy: p, company }).edits
+            ]
+          : [],
+        /** "ret" beside "Kræver efterbehandling", and "Afregistrer"/"Aktivér" (policy.change). */
+        manage: can("policy.change") ? policyEditLinks({ policy: p, company }) : null
       }
     })
   }
@@ -210,4 +217,22 @@ export const editView = (
   form,
   errors,
   error
+})
+
+/** The years of each policy (`Policies.yearsOfSamePolicies`) as the "År" selector of its master data (§8.2). */
+export const loadPolicyYears = (personTaxYearId: number) =>
+  Effect.flatMap(Policies, (p) => p.yearsOfSamePolicies(personTaxYearId))
+
+/** Adds the "År" selector to each policy of the policies page's view. */
+export const withPolicyYears = <V extends { readonly policies: ReadonlyArray<{ readonly id: number }> }>(
+  view: V,
+  rows: ReadonlyArray<{ readonly policy_id: number; readonly id: number; readonly year: number }>
+) => ({
+  ...view,
+  policies: view.policies.map((p) => ({
+    ...p,
+    years: rows
+      .filter((r) => r.policy_id === p.id)
+      .map((r) => ({ href: `/policy/${r.id}/`, label: String(r.year), selected: r.id === p.id }))
+  }))
 })

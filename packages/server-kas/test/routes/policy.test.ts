@@ -157,4 +157,79 @@ describe("policy pages", () => {
       await setPeriod("ligning")
     }
   })
+
+  it("Beregningsdetaljer: the live calculation step by step, and the version at the latest statement", async () => {
+    const redirect = await clerk.get(`/policy/${fx.anna.policy}/?tab=beregning`)
+    expect(redirect.headers.get("location")).toBe(
+      `/tax_year/${YEAR}/persons/${fx.anna.person}/policies/?tab=beregning#policy_${fx.anna.policy}`
+    )
+    const pane = (html: string, id: string) =>
+      html.slice(html.indexOf(`id="${id}"`), html.indexOf("</table>", html.indexOf(`id="${id}"`)))
+    const cells = (html: string) =>
+      [
+        ...html.matchAll(
+          /<th scope="row"[^>]*>([^<]*)(?:<br>[\s\S]*?)?<\/th>\s*<td class="text-end"[^>]*>([^<]*)<\/td>/g
+        )
+      ].map((m) => [m[1]!.trim(), m[2]!.trim()])
+    // 2020 has a stored loss of 4 000 that 2021 has not used yet: the live calculation uses it.
+    await query(web.databaseUrl, "update kas.policy_tax_year set year_adjusted_amount = -4000 where id = $1", [
+      await query<{ id: number }>(web.databaseUrl, "select id from kas.policy_tax_year where person_tax_year_id = $1", [
+        fx.anna.oldPty
+      ]).then((r) => r[0]!.id)
+    ])
+    const html = await (await clerk.get(`/tax_year/${YEAR}/persons/${fx.anna.person}/policies/?tab=beregning`)).text()
+    expect(html).toContain(`class="tab-pane show active" id="pane-policy-${fx.anna.policy}-beregning"`)
+    // §8.2 "År": the same policy's years, this one current.
+    expect(html).toMatch(new RegExp(`href="/policy/\\d+/">${YEAR - 1}</a><a class="btn btn-outline-secondary active"`))
+    expect(cells(pane(html, `calculation-live-${fx.anna.policy}`))).toEqual([
+      ["Fortrykt beløb", "10.000"],
+      ["Ændret beløb fra pensionsselskab", "10.000"],
+      ["Selvangivet beløb", "5.000"],
+      ["Ansat beløb", ""],
+      ["Kapitalafkast (200 skattedage ud af 365 dage)", "5.000"],
+      ["Modregning af tidligere negativt kapitalafkast (2020)", "-4.000"],
+      ["Beskatningsgrundlag (kapitalafkast efter modregning)", "1.000"],
+      ["Kapitalafkastskat (15,3% af beskatningsgrundlag)", "153"],
+      ["Nedslag for betalt skat i udlandet", "0"],
+      ["Forudbetalt kapitalafkastskat", "0"],
+      ["Tilbageværende kapitalafkastskat", "153"],
+      [`Kapitalafkastskat at betale i alt for policer i ${YEAR}`, "153"]
+    ])
+    expect(html).not.toContain(`calculation-statement-${fx.anna.policy}`)
+    // Nothing was stored by showing it.
+    expect(await row(fx.anna.policy)).toMatchObject({ tax: 765 })
+
+    // A final statement: its table shows the policy as it was then, after which "Ret beløb" changes it.
+    const [{ id: lock }] = await query<{ id: number }>(
+      web.databaseUrl,
+      "select id from kas.lock where tax_year_id = $1 and interval_to is null",
+      [fx.taxYear]
+    )
+    const [{ id: file }] = await query<{ id: string }>(
+      web.databaseUrl,
+      `insert into kas.file (kind, folder, name, size, content) values ('final_statement', 'x', 'x.pdf', 1, '\\x00')
+       returning id`
+    )
+    await query(
+      web.databaseUrl,
+      `insert into kas.final_statement (person_tax_year_id, lock_id, pdf_file_id, extra_payment_for_previous_missing)
+       values ($1, $2, $3, 250)`,
+      [fx.anna.pty, lock, file]
+    )
+    await clerk.post(`/change/editamounts/${fx.anna.policy}/`, {
+      prefilled_amount_edited: "10000",
+      self_reported_amount: "5000",
+      assessed_amount: "8000"
+    })
+    const after = await (await clerk.get(`/tax_year/${YEAR}/persons/${fx.anna.person}/policies/?tab=beregning`)).text()
+    expect(cells(pane(after, `calculation-live-${fx.anna.policy}`))).toContainEqual(["Ansat beløb", "8.000"])
+    const statement = cells(pane(after, `calculation-statement-${fx.anna.policy}`))
+    expect(statement).toContainEqual(["Ansat beløb", ""])
+    expect(statement).toContainEqual(["Kapitalafkast (200 skattedage ud af 365 dage)", "5.000"])
+    expect(statement).toContainEqual(["Tilbageværende kapitalafkastskat", "765"])
+    expect(statement).toContainEqual(["Ikke-betalt kapitalafkastskat ifølge tidligere meddelelse", "250"])
+    // Unknown tab names show the master data.
+    const plain = await (await clerk.get(`/tax_year/${YEAR}/persons/${fx.anna.person}/policies/?tab=x`)).text()
+    expect(plain).toContain(`class="tab-pane show active" id="pane-policy-${fx.anna.policy}-stamdata"`)
+  })
 })

@@ -56,6 +56,8 @@ export interface Member {
   readonly state: MemberState
   /** The audit reason of the last recalculation of this member (null = untouched). */
   reason: string | null
+  /** The calculation of the last recalculation (the calculation-details page reads it). */
+  result?: Calculation.CalculationResult | undefined
   /**
    * Only the loss data (id, year, active, year-adjusted amount) was loaded (a year run loads the other years of a
    * family so): recalculating it marks the family `incomplete` instead, and the caller reloads the family whole.
@@ -160,6 +162,7 @@ export const recalculate = (
   member.state.usedNegativeReturn = result.usedNegativeReturn
   member.state.indifferenceLimited = result.indifferenceLimited
   member.reason = policyReason
+  member.result = result
   return yearAdjustedChanged ? correctOverUse(family, depth) : Either.void
 }
 

@@ -2,6 +2,7 @@ import { SqlClient } from "@effect/sql"
 import { Effect, Schema } from "effect"
 import { DomainRuleError, NotFound } from "../../domain/DomainError.js"
 import { Reasons } from "../../domain/History.js"
+import * as PolicyNumber from "../../domain/PolicyNumber.js"
 import { LossTransfer, PolicyTaxYear } from "../../domain/PolicyTaxYear.js"
 import { cellLimit } from "../internal/CellLimit.js"
 import { type AuditAuthor, setAuditContextOn } from "./Audit.js"
@@ -57,6 +58,12 @@ export interface AmountsEdit {
 
 /** The refusal of an edit of a deregistered policy (staff-web.md §8.3: edits only for active policies). */
 export const inactivePolicyMessage = "Policen er afregistreret; aktivér den før den ændres"
+
+/** A person-year already has a policy with this company and number (staff-web.md §8.3, §8.5). */
+export const duplicatePolicyMessage = "En police med disse oplysninger findes allerede"
+
+/** "Ret borgerbetaling" is only for a policy whose company has an agreement (staff-web.md §8.3, decision: text). */
+export const noAgreementMessage = "Pensionsselskabet har ingen aftale med Skattestyrelsen om automatisk betaling"
 
 /**
  * Policy-years and their loss cells: queries, and the staff edits of domain.md §4.5 / §7.4, each checking the
@@ -203,6 +210,19 @@ export class Policies extends Effect.Service<Policies>()("@kas/core/Policies", {
             order by p.pension_company_id, p.policy_number`
         ).pipe(Effect.orDie)
       }),
+      /**
+       * Every year of the same policy (same person, company and number) for each policy of a person-year, the policy
+       * itself included, oldest first (the "År" selector of the policy page, staff-web.md §8.2).
+       */
+      yearsOfSamePolicies: Effect.fn("Policies.yearsOfSamePolicies")(function* (personTaxYearId: number) {
+        return yield* sql<{ policy_id: number; id: number; year: number }>`select p.id as policy_id, f.id, ty.year
+          from kas.policy_tax_year p join kas.person_tax_year pty on pty.id = p.person_tax_year_id
+          join kas.person_tax_year fpty on fpty.person_id = pty.person_id
+          join kas.policy_tax_year f on f.person_tax_year_id = fpty.id and f.pension_company_id = p.pension_company_id
+            and f.policy_number = p.policy_number
+          join kas.tax_year ty on ty.id = fpty.tax_year_id
+          where p.person_tax_year_id = ${personTaxYearId} order by p.id, ty.year`
+      }),
       /** The policies of a CPR in a calendar year. */
       listByCprAndYear: Effect.fn("Policies.listByCprAndYear")(function* (cpr: string, year: number) {
         return yield* decodePolicies(
@@ -218,18 +238,39 @@ export class Policies extends Effect.Service<Policies>()("@kas/core/Policies", {
             order by used_from_id, used_for_id`
         ).pipe(Effect.orDie)
       }),
-      /** Staff create a policy-year; it is calculated at once ("Genberegning ved oprettelse af police"). */
+      /**
+       * Staff create a policy-year (staff-web.md §8.5); it is calculated at once ("Genberegning ved oprettelse af
+       * police"). The number follows `PolicyNumber` (trimmed); a policy with the same person-year, company and number
+       * is refused ("En police med disse oplysninger findes allerede"). With a self-reported amount and no prefilled
+       * one the active amount is the self-reported (3).
+       */
       create: Effect.fn("Policies.create")(function* (input: NewPolicy, author: AuditAuthor) {
+        const number = PolicyNumber.normalize(input.policy_number)
+        const problem = PolicyNumber.problemOf(number)
+        if (problem !== null) {
+          const message = problem === "required" ? PolicyNumber.messages.required : PolicyNumber.messages.tooLong
+          return yield* Effect.fail(new DomainRuleError({ rule: "policy-number", message }))
+        }
+        const activeAmount =
+          (input.prefilled_amount ?? null) === null && (input.self_reported_amount ?? null) !== null ? 3 : 1
         return yield* edit(
           author,
           Reasons.recalcPolicyCreated,
           Effect.gen(function* () {
+            const company = yield* sql`select 1 from kas.pension_company where id = ${input.pension_company_id}`
+            if (company.length === 0)
+              return yield* Effect.fail(NotFound.of("Pensionsselskab", input.pension_company_id))
             const [row] = yield* sql<{ id: number }>`insert into kas.policy_tax_year
-              (person_tax_year_id, pension_company_id, policy_number, prefilled_amount, self_reported_amount)
-              values (${input.person_tax_year_id}, ${input.pension_company_id}, ${input.policy_number},
-                ${input.prefilled_amount ?? null}, ${input.self_reported_amount ?? null}) returning id`
-            yield* recalculation.recalculatePolicy(row!.id, Reasons.recalcPolicyCreated)
-            return yield* get(row!.id)
+              (person_tax_year_id, pension_company_id, policy_number, prefilled_amount, self_reported_amount,
+                active_amount)
+              values (${input.person_tax_year_id}, ${input.pension_company_id}, ${number},
+                ${input.prefilled_amount ?? null}, ${input.self_reported_amount ?? null}, ${activeAmount})
+              on conflict (person_tax_year_id, pension_company_id, policy_number) do nothing returning id`
+            if (row === undefined) {
+              return yield* Effect.fail(new DomainRuleError({ rule: "policy-unique", message: duplicatePolicyMessage }))
+            }
+            yield* recalculation.recalculatePolicy(row.id, Reasons.recalcPolicyCreated)
+            return yield* get(row.id)
           })
         )
       }),
@@ -311,16 +352,46 @@ export class Policies extends Effect.Service<Policies>()("@kas/core/Policies", {
           })
         )
       }),
-      /** "Ret borgerbetaling": the override, efterbehandling = true, recalculated. */
+      /**
+       * "Ret borgerbetaling": only an active policy whose company has an agreement; a change of the override sets
+       * efterbehandling = true and is recalculated (domain.md §4.5, §7.4). No change writes nothing.
+       */
       setCitizenPays: Effect.fn("Policies.setCitizenPays")(function* (id: number, value: boolean, author: AuditAuthor) {
         const reason = Reasons.recalcCitizenPay
         return yield* edit(
           author,
           reason,
           Effect.gen(function* () {
-            yield* sql`update kas.policy_tax_year set citizen_pay_override = ${value}, efterbehandling = true
-              where id = ${id} and citizen_pay_override <> ${value}`
-            yield* recalculation.recalculatePolicy(id, reason)
+            yield* requireActive(id)
+            const [company] = yield* sql<{ agreement: boolean }>`select c.agreement_present as agreement
+              from kas.policy_tax_year p join kas.pension_company c on c.id = p.pension_company_id where p.id = ${id}`
+            if (company?.agreement !== true) {
+              return yield* Effect.fail(new DomainRuleError({ rule: "no-agreement", message: noAgreementMessage }))
+            }
+            const changed = yield* sql`update kas.policy_tax_year set citizen_pay_override = ${value},
+              efterbehandling = true where id = ${id} and citizen_pay_override <> ${value} returning id`
+            if (changed.length > 0) yield* recalculation.recalculatePolicy(id, reason)
+            return yield* get(id)
+          })
+        )
+      }),
+      /**
+       * The "Kræver efterbehandling" toggle of the policy page (staff-web.md §8.2), audited with
+       * "Kræver efterbehandling ændret" (decision). Allowed for inactive policies too (decision): an inactive policy's
+       * flag still counts for the person-year (domain.md §7.2), so staff must be able to clear it. No recalculation:
+       * the flag does not enter the calculation.
+       */
+      setEfterbehandling: Effect.fn("Policies.setEfterbehandling")(function* (
+        id: number,
+        value: boolean,
+        author: AuditAuthor
+      ) {
+        return yield* edit(
+          author,
+          Reasons.efterbehandlingChanged,
+          Effect.gen(function* () {
+            yield* sql`update kas.policy_tax_year set efterbehandling = ${value}
+              where id = ${id} and efterbehandling <> ${value}`
             return yield* get(id)
           })
         )

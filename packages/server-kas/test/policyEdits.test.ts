@@ -1,0 +1,246 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { query } from "./restFixtures.js"
+import { OLD_YEAR, type StaffFixture, seedStaff, YEAR } from "./staffFixtures.js"
+import { Browser, type KasWeb, startKasWeb } from "./support.js"
+
+/**
+ * The identity and flag edits of a policy (staff-web.md §8.2, §8.3) over HTTP: "Skift pensionsselskab", "Skift
+ * policenummer", "Ret borgerbetaling", the efterbehandling toggle and "Afregistrer"/"Aktivér" — access, when each is
+ * offered, Danish refusals that change nothing, and saves that recalculate and write history with author and reason.
+ */
+
+let web: KasWeb
+let fx: StaffFixture
+let clerk: Browser
+
+beforeAll(async () => {
+  web = await startKasWeb()
+  fx = await seedStaff(web.databaseUrl)
+  clerk = await new Browser(web.url).login("sagsbehandler")
+}, 120_000)
+afterAll(() => web?.stop())
+
+const row = async (id: number) =>
+  (
+    await query<Record<string, unknown>>(
+      web.databaseUrl,
+      `select pension_company_id as company, policy_number as number, citizen_pay_override as citizen_pays,
+        efterbehandling, active, calculated_result::int as tax, year_adjusted_amount::int as adjusted
+       from kas.policy_tax_year where id = $1`,
+      [id]
+    )
+  )[0]!
+const lastHistory = async (id: number) =>
+  (
+    await query<{ history_user: string; change_reason: string }>(
+      web.databaseUrl,
+      `select history_user, change_reason from kas.history where entity_type = 'PolicyTaxYear' and entity_id = $1
+       order by history_id desc limit 1`,
+      [String(id)]
+    )
+  )[0]
+const policiesPage = (person: number) => `/tax_year/${YEAR}/persons/${person}/policies/`
+const oldPolicy = async () =>
+  (
+    await query<{ id: number }>(web.databaseUrl, "select id from kas.policy_tax_year where person_tax_year_id = $1", [
+      fx.anna.oldPty
+    ])
+  )[0]!.id
+const back = (person: number, policy: number) => `${policiesPage(person)}#policy_${policy}`
+
+describe("policy edits", () => {
+  it("permissions: anonymous → login; without policy.change → 403; the pages and links for case workers", async () => {
+    const pages = [
+      `/policy/${fx.anna.policy}/company/`,
+      `/policy/${fx.anna.policy}/number/`,
+      `/policy/${fx.bent.policy}/paymentoverride/`,
+      `/policy/${fx.anna.policy}/update_efterbehandling`
+    ]
+    const service = await new Browser(web.url).login("borgerservice")
+    for (const path of pages) {
+      const anon = await new Browser(web.url).get(path)
+      expect(anon.status).toBe(302)
+      expect(anon.headers.get("location")).toContain("/login/?next=")
+      expect((await service.get(path)).status).toBe(403)
+      expect((await clerk.get(path)).status).toBe(200)
+    }
+    const activate = `/policy/${fx.anna.policy}/activate/`
+    expect((await service.post(activate, { active: "false" }, { from: policiesPage(fx.anna.person) })).status).toBe(403)
+    expect((await new Browser(web.url).post(activate, { active: "false" }, { csrf: false })).status).toBe(403)
+    expect(await row(fx.anna.policy)).toMatchObject({ active: true })
+    expect(await (await service.get(policiesPage(fx.anna.person))).text()).not.toContain("/company/")
+
+    const html = await (await clerk.get(policiesPage(fx.anna.person))).text()
+    const section = (id: number) =>
+      html.slice(html.indexOf(`id="policy_${id}"`), html.indexOf("</section>", html.indexOf(`id="policy_${id}"`)))
+    const active = section(fx.anna.policy)
+    expect(active).toContain(`href="/policy/${fx.anna.policy}/company/"`)
+    expect(active).toContain(`href="/policy/${fx.anna.policy}/number/"`)
+    expect(active).toContain(`href="/policy/${fx.anna.policy}/update_efterbehandling"`)
+    // PFA has no agreement: no "Ret borgerbetaling".
+    expect(active).not.toContain("/paymentoverride/")
+    expect(active).toContain("Er du sikker på at du vil afregistrere policen for dette skatteår?")
+    // The inactive policy: only "ret" of efterbehandling and "Aktivér".
+    const inactive = section(fx.anna.inactive)
+    expect(inactive).not.toContain("/company/")
+    expect(inactive).not.toContain("/paymentoverride/")
+    expect(inactive).toContain('<input type="hidden" name="active" value="true">')
+    expect(inactive).toContain("Aktivér")
+    for (const path of [
+      `/policy/${fx.anna.inactive}/company/`,
+      `/policy/${fx.anna.inactive}/number/`,
+      `/policy/${fx.anna.inactive}/paymentoverride/`,
+      `/policy/${fx.anna.policy}/paymentoverride/`,
+      "/policy/999999/company/"
+    ]) {
+      expect((await clerk.get(path)).status).toBe(404)
+    }
+  })
+
+  it("Ret borgerbetaling: the citizen pays, efterbehandling, recalculated, history with the reason", async () => {
+    const path = `/policy/${fx.bent.policy}/paymentoverride/`
+    const form = await (await clerk.get(path)).text()
+    expect(form).toContain('<strong id="paid-by">Pensionsselskab</strong>')
+    expect(form).toContain("Borgeren betaler selvom der foreligger aftale med pensionsselskab")
+    const res = await clerk.post(path, { citizen_pay_override: "on" })
+    expect(res.status).toBe(302)
+    expect(res.headers.get("location")).toBe(back(fx.bent.person, fx.bent.policy))
+    // Bent: 20 000 over the whole year → floor(20 000 × 0.153) = 3 060, now calculated and stored.
+    expect(await row(fx.bent.policy)).toMatchObject({ citizen_pays: true, efterbehandling: true, tax: 3060 })
+    expect(await lastHistory(fx.bent.policy)).toEqual({
+      history_user: "sagsbehandler",
+      change_reason: "Genberegning ved ændring af borgerbetaling"
+    })
+    const page = await (await clerk.get(policiesPage(fx.bent.person))).text()
+    expect(page).toContain("Pensionsselskabet har aftale med Skattestyrelsen om automatisk betaling, men borgeren skal")
+  })
+
+  it("Skift pensionsselskab: refusals in Danish change nothing; a move recalculates with the reason", async () => {
+    const path = `/policy/${fx.anna.policy}/company/`
+    const form = await (await clerk.get(path)).text()
+    expect(form).toContain(`<option value="${fx.companyPfa}" selected>PFA Pension (19999)</option>`)
+    expect(form).toContain(`<option value="${fx.companyDanica}">Danica (28888)</option>`)
+    // A second PFA policy "A-2" of Anna: moving it to Danica would duplicate her (inactive) Danica "A-2".
+    const [{ id: twin }] = await query<{ id: number }>(
+      web.databaseUrl,
+      `insert into kas.policy_tax_year (person_tax_year_id, pension_company_id, policy_number, prefilled_amount)
+       values ($1, $2, 'A-2', 700) returning id`,
+      [fx.anna.pty, fx.companyPfa]
+    )
+    const before = await row(twin!)
+    for (const [company, message] of [
+      [String(fx.companyDanica), "En police med disse oplysninger findes allerede"],
+      ["", "Vælg et pensionsselskab"],
+      ["abc", "Vælg et pensionsselskab"],
+      ["999999", "Vælg et pensionsselskab"]
+    ] as const) {
+      const bad = await clerk.post(`/policy/${twin}/company/`, { company })
+      expect(bad.status).toBe(400)
+      expect(await bad.text()).toContain(message)
+    }
+    expect(await row(twin!)).toEqual(before)
+    await query(web.databaseUrl, "delete from kas.policy_tax_year where id = $1", [twin])
+
+    const res = await clerk.post(path, { company: String(fx.companyDanica) })
+    expect(res.status).toBe(302)
+    // 10 000 over 200 of 365 days = 5 479 → floor(5 479 × 0.153) = 838.
+    expect(await row(fx.anna.policy)).toMatchObject({ company: fx.companyDanica, tax: 838 })
+    expect(await lastHistory(fx.anna.policy)).toEqual({
+      history_user: "sagsbehandler",
+      change_reason: "Genberegning ved skift af pensionsselskab"
+    })
+    // And back, so that the policy is one identity with its 2020 year again.
+    expect((await clerk.post(path, { company: String(fx.companyPfa) })).status).toBe(302)
+    expect(await row(fx.anna.policy)).toMatchObject({ company: fx.companyPfa })
+  })
+
+  it("Afregistrer/Aktivér: recalculates the year and the later years; deactivation empties the loss cells", async () => {
+    const old = await oldPolicy()
+    // "Aktivér" of the (active) 2020 year recalculates it (a 4 000 loss) and 2021, which then deducts it.
+    expect(
+      (await clerk.post(`/policy/${old}/activate/`, { active: "true" }, { from: policiesPage(fx.anna.person) })).status
+    ).toBe(302)
+    expect(await row(old)).toMatchObject({ adjusted: -4000, active: true })
+    expect(await row(fx.anna.policy)).toMatchObject({ tax: 226 }) // floor((5 479 − 4 000) × 0.153)
+    const cell = () =>
+      query<{ value: number }>(
+        web.databaseUrl,
+        "select transferred_negative_payout::int as value from kas.loss_transfer where used_from_id = $1",
+        [old]
+      )
+    expect(await cell()).toEqual([{ value: 4000 }])
+
+    const off = await clerk.post(
+      `/policy/${old}/activate/`,
+      { active: "false" },
+      { from: policiesPage(fx.anna.person) }
+    )
+    expect(off.status).toBe(302)
+    expect(off.headers.get("location")).toBe(`/tax_year/${OLD_YEAR}/persons/${fx.anna.person}/policies/#policy_${old}`)
+    expect(await row(old)).toMatchObject({ active: false })
+    expect(await cell()).toEqual([{ value: 0 }])
+    expect(await row(fx.anna.policy)).toMatchObject({ tax: 838 })
+    for (const id of [old, fx.anna.policy]) {
+      expect(await lastHistory(id)).toEqual({
+        history_user: "sagsbehandler",
+        change_reason: "Genberegning ved afregistrering/aktivering"
+      })
+    }
+    const bad = await clerk.post(
+      `/policy/${old}/activate/`,
+      { active: "maybe" },
+      { from: policiesPage(fx.anna.person) }
+    )
+    expect(bad.status).toBe(400)
+    expect(
+      (await clerk.post(`/policy/${old}/activate/`, { active: "true" }, { from: policiesPage(fx.anna.person) })).status
+    ).toBe(302)
+    expect(await row(old)).toMatchObject({ active: true })
+  })
+
+  it("Skift policenummer: the rule's messages, a taken number changes nothing; renames other years on request", async () => {
+    const path = `/policy/${fx.anna.policy}/number/`
+    const old = await oldPolicy()
+    const before = [await row(fx.anna.policy), await row(old)]
+    for (const [number, message] of [
+      ["  ", "Policenummer skal udfyldes"],
+      ["x".repeat(41), "Policenummeret må højst være 40 tegn"],
+      ["A-2", "Policenummeret er allerede brugt af en anden police"]
+    ] as const) {
+      const bad = await clerk.post(path, { policy_number: number, rename_other_years: "on" })
+      expect(bad.status).toBe(400)
+      expect(await bad.text()).toContain(message)
+    }
+    expect([await row(fx.anna.policy), await row(old)]).toEqual(before)
+
+    const res = await clerk.post(path, { policy_number: " A-1-ny ", rename_other_years: "on" })
+    expect(res.status).toBe(302)
+    expect(await row(fx.anna.policy)).toMatchObject({ number: "A-1-ny" })
+    expect(await row(old)).toMatchObject({ number: "A-1-ny" })
+    for (const id of [old, fx.anna.policy]) {
+      expect(await lastHistory(id)).toEqual({
+        history_user: "sagsbehandler",
+        change_reason: "Genberegning ved skift af policenummer"
+      })
+    }
+    // Without the checkbox only this year is renamed.
+    expect((await clerk.post(path, { policy_number: "A-1" })).status).toBe(302)
+    expect(await row(fx.anna.policy)).toMatchObject({ number: "A-1" })
+    expect(await row(old)).toMatchObject({ number: "A-1-ny" })
+  })
+
+  it("the efterbehandling toggle: allowed on an inactive policy, history without recalculation", async () => {
+    const path = `/policy/${fx.anna.inactive}/update_efterbehandling`
+    expect(await (await clerk.get(path)).text()).toContain("Kræver efterbehandling")
+    const before = await row(fx.anna.inactive)
+    const res = await clerk.post(path, { efterbehandling: "on" })
+    expect(res.status).toBe(302)
+    expect(await row(fx.anna.inactive)).toEqual({ ...before, efterbehandling: true })
+    expect(await lastHistory(fx.anna.inactive)).toEqual({
+      history_user: "sagsbehandler",
+      change_reason: "Kræver efterbehandling ændret"
+    })
+    expect((await clerk.post(path, {})).status).toBe(302)
+    expect(await row(fx.anna.inactive)).toMatchObject({ efterbehandling: false })
+  })
+})
