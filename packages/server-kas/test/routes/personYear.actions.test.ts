@@ -3,10 +3,10 @@ import { ImportMandtal, layerMock } from "@kas/eskat"
 import { JobRegistry, JobStore, Worker } from "@kas/jobs"
 import { Effect, Layer } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { ImportMandtalJob } from "../src/jobs/importJobs.js"
-import { query } from "./restFixtures.js"
-import { type StaffFixture, seedStaff, YEAR } from "./staffFixtures.js"
-import { Browser, createStaffUser, type KasWeb, startKasWeb } from "./support.js"
+import { ImportMandtalJob } from "../../src/jobs/importJobs.js"
+import { query } from "../restFixtures.js"
+import { type StaffFixture, seedStaff, YEAR } from "../staffFixtures.js"
+import { Browser, createStaffUser, type KasWeb, startKasWeb } from "../support.js"
 
 /**
  * The actions of the person-year page (staff-web.md §6.2, §6.4, §8.5, §16) over HTTP: "Opret ny police", the census
@@ -137,7 +137,7 @@ describe("person-year actions", () => {
     ])
   })
 
-  it("census refresh: the job, the waiting page polled by htmx, and the finished, failed and timed-out outcomes", async () => {
+  it("census refresh: the job, the htmx-polled waiting page, the finished, failed and timed-out outcomes", async () => {
     const start = await clerk.post(`/persontaxyear/${fx.anna.pty}/update_mandtal/`, {}, { from: annaPage() })
     expect(start.status).toBe(302)
     const wait = start.headers.get("location")!
@@ -191,7 +191,7 @@ describe("person-year actions", () => {
     expect(await (await clerk.get(annaPage())).text()).toContain('id="flash">Opdatering af mandtal fejlede</div>')
   })
 
-  it("Repræsentér borger hands a token to self-service; while it is used the page offers Afslut repræsentation", async () => {
+  it("Repræsentér borger hands a token to self-service; while used, the page offers to end it", async () => {
     const res = await clerk.post(`/person/${fx.anna.person}/represent/`, {}, { from: annaPage() })
     expect(res.status).toBe(200)
     const html = await res.text()

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { query } from "./restFixtures.js"
-import { OLD_YEAR, type StaffFixture, seedStaff, YEAR } from "./staffFixtures.js"
-import { Browser, type KasWeb, startKasWeb } from "./support.js"
+import { query } from "../restFixtures.js"
+import { OLD_YEAR, type StaffFixture, seedStaff, YEAR } from "../staffFixtures.js"
+import { Browser, type KasWeb, startKasWeb } from "../support.js"
 
 /**
  * The identity and flag edits of a policy (staff-web.md §8.2, §8.3) over HTTP: "Skift pensionsselskab", "Skift
@@ -154,7 +154,7 @@ describe("policy edits", () => {
     expect(await row(fx.anna.policy)).toMatchObject({ company: fx.companyPfa })
   })
 
-  it("Afregistrer/Aktivér: recalculates the year and the later years; deactivation empties the loss cells", async () => {
+  it("Afregistrer/Aktivér: recalculates the year and later years; deactivation empties the loss cells", async () => {
     const old = await oldPolicy()
     // "Aktivér" of the (active) 2020 year recalculates it (a 4 000 loss) and 2021, which then deducts it.
     expect(
@@ -198,7 +198,7 @@ describe("policy edits", () => {
     expect(await row(old)).toMatchObject({ active: true })
   })
 
-  it("Skift policenummer: the rule's messages, a taken number changes nothing; renames other years on request", async () => {
+  it("Skift policenummer: the rule's messages; a taken number changes nothing; renames other years too", async () => {
     const path = `/policy/${fx.anna.policy}/number/`
     const old = await oldPolicy()
     const before = [await row(fx.anna.policy), await row(old)]
