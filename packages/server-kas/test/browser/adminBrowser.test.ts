@@ -19,7 +19,7 @@ let browser: Chromium
 
 beforeAll(async () => {
   if (!enabled) return
-  web = await startKasWeb()
+  web = await startKasWeb({ FEATURE_FLAG_ENABLE_FEATURE_FLAG_LIST: "true" })
   browser = await chromium.launch({
     executablePath: ChromiumSetup.CHROMIUM_PATH,
     headless: true,
@@ -118,6 +118,33 @@ it.skipIf(!enabled)(
         where ug.user_id = u.id) as groups from web.users u where u.username = 'sofie'`
     )
     expect(row!.groups).toEqual(["Sagsbehandler"])
+
+    // The other admin pages, each audited: the users, the change log, a tax year's edit form with a refusal, the
+    // lock detail and the feature flags.
+    await page.goto(`${web.url}/admin/users/`)
+    await audit.check(page)
+    expect(await page.locator("#user-table tbody tr").count()).toBeGreaterThan(5)
+    await page.goto(`${web.url}/admin/users/log/`)
+    await audit.check(page)
+    expect(await textOf(page.locator("#change-table tbody tr").first())).toContain("sofie")
+    await page.goto(`${web.url}/admin/taxyears/`)
+    await audit.check(page)
+    await page.click("#taxyear-row-2030 a")
+    await page.waitForURL("**/admin/taxyears/*/")
+    await audit.check(page)
+    await page.selectOption("#f-year_part", "genoptagelsesperiode")
+    await page.click("#save")
+    expect(await textOf(page.locator("#e-year_part"))).toContain("ligningsperiode kan ikke springes over")
+    await audit.check(page)
+    await page.goto(`${web.url}/lock/?year=2030`)
+    await audit.check(page)
+    await page.click("#lock-table tbody tr:first-child a")
+    await page.waitForURL("**/lock/*/")
+    expect(await textOf(page.locator("h1"))).toBe("Lås for 2030")
+    await audit.check(page)
+    await page.goto(`${web.url}/feature_flags/`)
+    expect(await textOf(page.locator("#flag-enable_feature_flag_list [data-field=value]"))).toBe("Til")
+    await audit.check(page)
 
     // Log out (a POST), and log in as the new user: the case worker's front page, without the Admin link.
     await page.click("form[action='/accounts/logout/'] button[type=submit]")
