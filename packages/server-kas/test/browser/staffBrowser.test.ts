@@ -193,6 +193,23 @@ it.skipIf(!enabled)(
     expect(attachment.suggestedFilename()).toBe("kontoudtog æø.pdf")
     expect(await readFile((await attachment.path())!)).toEqual(pdf)
 
+    // The note is edited from the notes tab.
+    await page.click("#tab-notater")
+    await page.locator("#pane-notater.show").waitFor()
+    await page.click("#notes a[href^='/note/']")
+    await page.waitForURL("**/note/*/")
+    await expectAccessible(page)
+    await page.fill("#f-content", "")
+    await page.click("#save")
+    expect(await textOf(page.locator("#e-content"))).toBe("Dette felt er påkrævet")
+    await expectAccessible(page)
+    await page.fill("#f-content", "Borgeren har sendt kontoudtog for hele året")
+    await page.click("#save")
+    await page.waitForURL(`**/tax_year/${YEAR}/persons/${fx.anna.person}/`)
+    await page.click("#tab-notater")
+    expect(await textOf(page.locator("#notes tbody tr").first())).toContain("for hele året")
+    await expectAccessible(page)
+
     // The person-year's history lists the note and the policy's edit.
     await page.click("#show-history")
     await page.waitForURL(`**/persontaxyear/${fx.anna.pty}/history/`)
