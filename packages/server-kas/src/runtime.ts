@@ -22,6 +22,7 @@ import {
   SystemUsers,
   PolicyExtracts,
   PolicyChanges,
+  TaxSlips,
   TaxYears,
   Transactions,
   YearStatistics
@@ -56,7 +57,8 @@ const staffServices = Layer.mergeAll(
   SummaryFiles.Default,
   PolicyChanges.Default,
   CalculationDetails.Default,
-  FinalStatements.Default.pipe(Layer.provide(FileStore.layerPostgres))
+  FinalStatements.Default.pipe(Layer.provide(FileStore.layerPostgres)),
+  TaxSlips.Default.pipe(Layer.provide(FileStore.layerPostgres))
 )
 
 /**

@@ -18,6 +18,7 @@ import { prismeRoutes } from "./prisme.js"
 import { policyEditRoutes } from "./policyEdits.js"
 import { representRoutes } from "./represent.js"
 import { statisticsRoutes } from "./statistics.js"
+import { taxSlipRoutes } from "./taxSlip.js"
 import { summaryRoutes } from "./summary.js"
 import { workerRoutes } from "./worker.js"
 
@@ -36,6 +37,7 @@ export const areaRoutes: ReadonlyArray<(app: AppContext) => Router> = [
   policyEditRoutes,
   createPolicyRoutes,
   censusRefreshRoutes,
+  taxSlipRoutes,
   representRoutes,
   statisticsRoutes,
   workerRoutes,

@@ -147,6 +147,8 @@ export const personYearView = (data: PersonYearData, fmt: Format, can: (...permi
       handled: !personYear.all_documents_and_notes_handled && can("persontaxyear.change"),
       censusRefresh: can("persontaxyear.change"),
       addPolicy: can("policy.add"),
+      /** "Hent selvangivelse PDF" (§6.4): when a tax slip exists. */
+      taxSlip: personYear.tax_slip_id !== null && can("taxslip.view"),
       addNotes: can("note.add", "document.add"),
       history: can("persontaxyear.view"),
       represent: can("persontaxyear.add")

@@ -1,4 +1,4 @@
-import { Database, RepresentationTokens } from "@kas/core"
+import { Database, FileStore, RepresentationTokens } from "@kas/core"
 import { ImportMandtal, layerMock } from "@kas/eskat"
 import { JobRegistry, JobStore, Worker } from "@kas/jobs"
 import { Effect, Layer } from "effect"
@@ -211,5 +211,41 @@ describe("person-year actions", () => {
     expect(after).toContain(`action="/person/${fx.anna.person}/represent/"`)
     // Without a token the stop goes to the search.
     expect((await clerk.get("/represent-stop/")).headers.get("location")).toBe("/")
+  })
+
+  it("Hent selvangivelse PDF: taxslip.view; offered and downloadable when the person-year has a tax slip", async () => {
+    const pdf = `/tax_year/${YEAR}/persons/${fx.anna.person}/pdf/`
+    const anon = await new Browser(web.url).get(pdf)
+    expect(anon.headers.get("location")).toContain("/login/?next=")
+    expect((await (await new Browser(web.url).login("ingen")).get(pdf)).status).toBe(403)
+    expect((await clerk.get(pdf)).status).toBe(404)
+    expect(await (await clerk.get(annaPage())).text()).not.toContain("Hent selvangivelse PDF")
+
+    const fileId = await web.runtime.runPromise(
+      Effect.flatMap(FileStore, (f) =>
+        f.put({
+          kind: "tax_slip",
+          year: YEAR,
+          name: "x.pdf",
+          contentType: "application/pdf",
+          content: new TextEncoder().encode("%PDF-1.4 selvangivelse")
+        })
+      )
+    )
+    const [{ id: slip }] = await query<{ id: number }>(
+      web.databaseUrl,
+      "insert into kas.tax_slip (person_tax_year_id, file_id) values ($1, $2) returning id",
+      [fx.anna.pty, fileId]
+    )
+    await query(web.databaseUrl, "update kas.person_tax_year set tax_slip_id = $1 where id = $2", [slip, fx.anna.pty])
+    expect(await (await clerk.get(annaPage())).text()).toContain(
+      `href="${pdf}" id="tax-slip">Hent selvangivelse PDF</a>`
+    )
+    // Borgerservice reads tax slips too (taxslip.view).
+    const res = await (await new Browser(web.url).login("borgerservice")).get(pdf)
+    expect(res.status).toBe(200)
+    expect(res.headers.get("content-type")).toBe("application/pdf")
+    expect(res.headers.get("content-disposition")).toContain(`selvangivelse_${YEAR}_1802602810.pdf`)
+    expect(await res.text()).toBe("%PDF-1.4 selvangivelse")
   })
 })
