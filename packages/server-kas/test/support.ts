@@ -98,6 +98,11 @@ export class Browser {
     return this.request(path)
   }
 
+  /** The Cookie header this browser sends (for a hand-written request on a raw socket). */
+  cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ")
+  }
+
   /** The CSRF token of a page's forms. */
   async csrf(path = "/accounts/login/"): Promise<string> {
     const html = await (await this.get(path)).text()

@@ -17,6 +17,9 @@ export interface MultipartBody {
   readonly files: Array<UploadedFile>
 }
 
+/** The answer to a body busboy cannot read (no boundary, cut off before its end, a broken part header). */
+export const MULTIPART_MALFORMED = "Ugyldig multipart-anmodning: formularens data kunne ikke læses"
+
 /** Whether a request carries `multipart/form-data`. */
 export const isMultipart = (req: IncomingMessage): boolean =>
   (req.headers["content-type"] ?? "").toLowerCase().startsWith("multipart/form-data")
@@ -56,10 +59,13 @@ export const parseMultipart = (
           fieldSize: 2 * 1024 * 1024
         }
       })
-    } catch (e) {
-      return reject(new HttpError(400, e instanceof Error ? e.message : "Ugyldig multipart-anmodning"))
+    } catch {
+      req.resume()
+      return reject(new HttpError(400, MULTIPART_MALFORMED))
     }
-    const fields: Record<string, Array<string>> = {}
+    // No prototype: a part named "__proto__", "constructor" or "toString" is a field like any other (with `{}`,
+    // `fields[name]` found Object.prototype's member and the parser threw inside the stream: the request hung).
+    const fields: Record<string, Array<string>> = Object.create(null)
     const files: Array<UploadedFile> = []
     let total = 0
     let failed = false
@@ -70,15 +76,32 @@ export const parseMultipart = (
       req.resume()
       reject(e)
     }
+    /** A handler's own error rejects the promise (a 500) instead of escaping into the stream. */
+    const guarded =
+      <A extends Array<unknown>>(f: (...args: A) => void) =>
+      (...args: A) => {
+        try {
+          f(...args)
+        } catch (e) {
+          fail(e instanceof Error ? e : new Error(String(e)))
+        }
+      }
     req.on("data", (chunk: Buffer) => {
       total += chunk.length
       if (total > options.maxTotalBytes) fail(tooLarge())
     })
-    bb.on("field", (name, value) => {
-      const values = fields[name] ?? []
-      values.push(value)
-      fields[name] = values
-    })
+    // A client that goes away mid-body settles the promise too (nothing waits on a request that will never end).
+    req.on("aborted", () => fail(new HttpError(400, "Anmodningen blev afbrudt")))
+    req.on("error", () => fail(new HttpError(400, "Anmodningen blev afbrudt")))
+    bb.on(
+      "field",
+      guarded((name: string, value: string) => {
+        if (typeof name !== "string" || name === "") return
+        const values = fields[name] ?? []
+        values.push(value)
+        fields[name] = values
+      })
+    )
     bb.on("file", (field, stream, info) => {
       const chunks: Array<Buffer> = []
       let truncated = false
@@ -97,7 +120,7 @@ export const parseMultipart = (
           })
       })
     })
-    bb.on("error", (e) => fail(new HttpError(400, e instanceof Error ? e.message : "Ugyldig multipart-anmodning")))
+    bb.on("error", () => fail(new HttpError(400, MULTIPART_MALFORMED)))
     bb.on("close", () => {
       if (!failed) resolve({ fields, files })
     })
