@@ -145,6 +145,34 @@ export const document = (): Json => {
       }
     }
   }
+  paths["/token/extend/"] = {
+    post: {
+      operationId: "extend_representation",
+      description:
+        "The portal's represented session was used: the staff user's representation lives on with it (issue 13)",
+      requestBody: {
+        required: true,
+        content: {
+          "application/x-www-form-urlencoded": {
+            schema: {
+              type: "object",
+              required: ["user_id"],
+              properties: {
+                user_id: { type: "integer", description: "The staff user (AdminUserID of the exchange)" },
+                session_seconds: { type: "integer", minimum: 60, maximum: 86_400, description: "Default 900" }
+              }
+            }
+          }
+        }
+      },
+      responses: {
+        "200": body("The representation is extended", C.Detail),
+        "400": body("A missing or malformed user_id", C.Detail),
+        "404": body("The staff user has no representation (it was stopped or has expired)", C.Detail),
+        ...common
+      }
+    }
+  }
   const statementParameters = [
     cpr,
     { name: "year", in: "path", required: true, schema: { type: "integer" } },

@@ -129,6 +129,11 @@ describe("the OpenAPI document", () => {
     await call("POST", "/rest/submission/", "/rest/submission/", { headers, body: form({ ...submission, year: 1990 }) })
     const token = new URLSearchParams({ token: "unknown" })
     await call("POST", "/token/", "/token/", { headers: { Authorization: headers.Authorization }, body: token })
+    for (const extend of [{ user_id: "1" }, { user_id: "x" }])
+      await call("POST", "/token/extend/", "/token/extend/", {
+        headers: { Authorization: headers.Authorization },
+        body: new URLSearchParams(extend)
+      })
   })
 })
 
