@@ -22,6 +22,7 @@ import m0020 from "./0020_kas_tax_slip.js"
 import m0021 from "./0021_kas_history_attachments.js"
 import m0022 from "./0022_kas_summary_files.js"
 import m0023 from "./0023_kas_person_search_cost.js"
+import m0024 from "./0024_kas_extract_list_indexes.js"
 
 /** The migrations of @kas/core (schema `kas`), in order. Only ever append. */
 export const coreMigrations: MigrationSet = {
@@ -49,6 +50,7 @@ export const coreMigrations: MigrationSet = {
     "0020_kas_tax_slip": m0020,
     "0021_kas_history_attachments": m0021,
     "0022_kas_summary_files": m0022,
-    "0023_kas_person_search_cost": m0023
+    "0023_kas_person_search_cost": m0023,
+    "0024_kas_extract_list_indexes": m0024
   }
 }
