@@ -75,6 +75,15 @@ export interface MockDataResult {
 
 const BATCH = 5000
 
+/** Empties every table of the `eskat_mock` and `eskat` schemas: the mock rows and the imported rows (jobs.md §8.12). */
+export const clearMockAndImported = Effect.gen(function* () {
+  const sql = yield* SqlClient.SqlClient
+  const tables = yield* sql<{ name: string }>`select quote_ident(table_schema) || '.' || quote_ident(table_name) as name
+    from information_schema.tables
+    where table_schema in ('eskat', 'eskat_mock') and table_type = 'BASE TABLE' order by 1`
+  if (tables.length > 0) yield* sql.unsafe(`truncate ${tables.map((t) => t.name).join(", ")} restart identity`)
+})
+
 /** Whether the eSkat mock tables hold data (the census table has a row). */
 export const hasMockData = Effect.flatMap(
   SqlClient.SqlClient,

@@ -4,6 +4,7 @@ import {
   CompanyMerge,
   CprMask,
   Database,
+  DomainData,
   FileStore,
   type KasConfig,
   Prepayments,
@@ -30,6 +31,7 @@ export const jobServices = (settings: KasConfig.BackOfficeConfig.WorkerSettings)
     Layer.merge(Prepayments.Default.pipe(Layer.provide(FileStore.layerPostgres))),
     Layer.merge(SystemUsers.Default),
     Layer.merge(TaxYearReset.Default),
+    Layer.merge(DomainData.Default),
     Layer.merge(PrismeJobSettings.layer(settings)),
     Layer.merge(Prisme.live(settings.tenq)),
     Layer.merge(Layer.mergeAll(CompanyMerge.Default, Companies.Default, TaxYears.Default, SummaryFiles.Default))

@@ -2,6 +2,7 @@ import type {
   Assessment,
   Companies,
   CompanyMerge,
+  DomainData,
   KasConfig,
   Prepayments,
   Prisme10QBatches,
@@ -10,6 +11,7 @@ import type {
   TaxYearReset,
   TaxYears
 } from "@kas/core"
+import type { SqlClient } from "@effect/sql"
 import type { Effect } from "effect"
 import { type JobType, JobRegistry } from "@kas/jobs"
 import type { ImportMandtal, ImportR75 } from "@kas/eskat"
@@ -18,7 +20,7 @@ import { DemoFailingJob, DemoJobWithChildren, DemoSlowJob } from "./demoJobs.js"
 import { MergeCompaniesJob } from "./companyJobs.js"
 import { ImportMandtalJob, ImportR75Job } from "./importJobs.js"
 import type { Prisme } from "../prisme/Prisme.js"
-import { ResetTaxYearJob } from "./adminJobs.js"
+import { GenerateSampleDataJob, ResetTaxYearJob } from "./adminJobs.js"
 import { ImportPrePaymentFileJob, PREPAYMENT_FILE_MAX_BYTES, storePrepaymentUpload } from "./prepaymentJobs.js"
 import { GenerateBatchAndTransactionsJob, type PrismeJobSettings, SendBatchJob } from "./prismeJobs.js"
 import { GeneratePensionCompanySummaryJob, GenerateTotalPensionCompanySummaryJob } from "./summaryJobs.js"
@@ -35,6 +37,8 @@ export type KasJobServices =
   | Prepayments
   | SystemUsers
   | TaxYearReset
+  | DomainData
+  | SqlClient.SqlClient
   | PrismeJobSettings
   | Prisme
   | CompanyMerge
@@ -81,6 +85,7 @@ export const kasJobTypes: ReadonlyArray<KasJobType> = [
   { job: GenerateTotalPensionCompanySummaryJob, summary: "summary", environments: all, inDropdown: true },
   { job: MergeCompaniesJob, summary: "status", environments: all, inDropdown: false },
   { job: ResetTaxYearJob, summary: "status", environments: notProduction, inDropdown: true },
+  { job: GenerateSampleDataJob, summary: "status", environments: ["development"], inDropdown: true },
   { job: DemoSlowJob, summary: "status", environments: notProduction, inDropdown: true },
   { job: DemoJobWithChildren, summary: "status", environments: notProduction, inDropdown: true },
   { job: DemoFailingJob, summary: "status", environments: notProduction, inDropdown: true }

@@ -2,6 +2,7 @@ import { SqlClient } from "@effect/sql"
 import { assert, layer } from "@effect/vitest"
 import {
   Database,
+  DomainData,
   FileStore,
   FinalStatements,
   Policies,
@@ -14,11 +15,14 @@ import {
 import { TestDatabase } from "@kas/core/testing"
 import { JobRegistry, JobStore, type JobRecord, Worker } from "@kas/jobs"
 import { Effect, Layer } from "effect"
-import { ResetTaxYearJob } from "../../src/jobs/adminJobs.js"
+import { GenerateSampleDataJob, ResetTaxYearJob, SAMPLE_FROM_YEAR } from "../../src/jobs/adminJobs.js"
 import { PrismeJobSettings } from "../../src/jobs/prismeJobs.js"
 import { yearWithStatements } from "../prismeFixtures.js"
 
-const registry = JobRegistry.make([ResetTaxYearJob])
+const registry = JobRegistry.make<TaxYearReset | DomainData | TaxYears | SqlClient.SqlClient | PrismeJobSettings>([
+  ResetTaxYearJob,
+  GenerateSampleDataJob
+])
 
 const db = Layer.unwrapScoped(
   Effect.acquireRelease(
@@ -50,10 +54,11 @@ layer(
     JobStore.Default,
     Prisme10QBatches.Default,
     TaxYearReset.Default,
+    DomainData.Default,
     FinalStatements.Default.pipe(Layer.provide(FileStore.layerPostgres))
   ).pipe(Layer.provideMerge(db)),
   { excludeTestServices: true, timeout: "120 seconds" }
-)("Reset data for skatteår (jobs.md §8.15)", (it) => {
+)("Reset data for skatteår (jobs.md §8.15) and Generate sample data (§8.12)", (it) => {
   it.effect("deletes the year and what depends on it, and DafoAddress; other years stay; never in production", () =>
     Effect.gen(function* () {
       const sql = yield* SqlClient.SqlClient
@@ -100,5 +105,45 @@ layer(
       // Persons are not year data: they stay.
       assert.strictEqual(yield* count(`select count(*)::int as n from kas.person`), 3)
     })
+  )
+
+  it.effect(
+    "Generate sample data: only in development; empties the domain, generates, imports per year as children",
+    () =>
+      Effect.gen(function* () {
+        const store = yield* JobStore
+        const refused = yield* withWorker(
+          "production",
+          Effect.flatMap(store.enqueue(GenerateSampleDataJob, { persons: 0, seed: 1 }, { createdBy: "admin" }), ended)
+        )
+        assert.strictEqual(refused.status, "failed")
+        assert.deepStrictEqual(refused.result, { error: "Generate sample data kører kun i development" })
+        assert.isAbove(yield* count(`select count(*)::int as n from kas.person`), 0)
+
+        const job = yield* withWorker(
+          "development",
+          Effect.flatMap(store.enqueue(GenerateSampleDataJob, { persons: 3, seed: 2 }, { createdBy: "admin" }), ended)
+        )
+        assert.strictEqual(job.status, "finished", job.failure)
+        assert.match(
+          String((job.result as { message: string }).message),
+          /^Genererede \d+ personer, \d+ mandtal-rækker og \d+ R75-rækker$/
+        )
+        // The domain was emptied (the imports are the children's work) and the years and companies created.
+        assert.strictEqual(yield* count(`select count(*)::int as n from kas.person`), 0)
+        assert.strictEqual(yield* count(`select count(*)::int as n from kas.final_statement`), 0)
+        const years = new Date().getUTCFullYear() - SAMPLE_FROM_YEAR + 1
+        assert.strictEqual(yield* count(`select count(*)::int as n from kas.tax_year`), years)
+        assert.isAbove(yield* count(`select count(*)::int as n from kas.pension_company`), 0)
+        assert.isAbove(yield* count(`select count(*)::int as n from eskat_mock.kas_mandtal`), 0)
+        // Per year a census import after this job and an R75 import after that census import.
+        const children = yield* store.children(job.id)
+        assert.strictEqual(children.length, 2 * years)
+        const census = children.filter((c) => c.type === "ImportMandtalJob")
+        const r75 = children.filter((c) => c.type === "ImportR75Job")
+        const yearOf = (c: JobRecord) => (c.arguments as { year: number }).year
+        assert.isTrue(census.every((c) => c.dependsOn.length === 1 && c.dependsOn[0] === job.id))
+        assert.isTrue(r75.every((c) => census.some((m) => c.dependsOn.includes(m.id) && yearOf(m) === yearOf(c))))
+      })
   )
 })
