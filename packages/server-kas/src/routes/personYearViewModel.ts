@@ -184,6 +184,8 @@ export const personYearView = (data: PersonYearData, fmt: Format, can: (...permi
       type: transactionType[t.type] ?? t.type,
       created: fmt.dateTime(t.created_at),
       batch: t.prisme10q_batch_id,
+      /** "Prisme bunke" links to the batch page (batch.view). */
+      batchHref: t.prisme10q_batch_id !== null && can("batch.view") ? `/prisme/batch/${t.prisme10q_batch_id}/` : null,
       amount: fmt.kroner(t.amount)
     }))
   }

@@ -8,7 +8,7 @@ import { requirePermission } from "../web/StaffAuth.js"
 
 const PageParams = Schema.Struct({ year: PathId, personId: PathId })
 
-/** The newest tax slip of a person's year, with the download's file name (decision: `selvangivelse_{year}_{cpr}.pdf`). */
+/** The newest tax slip of a person's year and the download's name (decision: `selvangivelse_{year}_{cpr}.pdf`). */
 const loadTaxSlip = (year: number, personId: number) =>
   Effect.gen(function* () {
     const persons = yield* Persons

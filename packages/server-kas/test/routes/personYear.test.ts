@@ -105,4 +105,26 @@ describe("person-year page", () => {
     expect(await (await clerk.get(annaPage())).text()).not.toContain("Sæt alle bilag og notater som behandlet")
     expect((await clerk.post("/person_tax_year/999999/handled/", {}, { from: annaPage() })).status).toBe(404)
   })
+
+  it("Transaktioner: status, type, amount and the Prisme batch linked for users with batch.view", async () => {
+    const [{ id: batch }] = await query<{ id: number }>(
+      web.databaseUrl,
+      "insert into kas.prisme10q_batch (tax_year_id) values ($1) returning id",
+      [fx.taxYear]
+    )
+    await query(
+      web.databaseUrl,
+      `insert into kas.transaction (person_tax_year_id, amount, status, type, prisme10q_batch_id)
+       values ($1, 1234, 'ready', 'prisme10q', $2)`,
+      [fx.anna.pty, batch]
+    )
+    const html = await (await clerk.get(annaPage())).text()
+    const table = html.slice(
+      html.indexOf('id="transactions"'),
+      html.indexOf("</table>", html.indexOf('id="transactions"'))
+    )
+    expect(table).toContain("<td>Klar til overførsel</td><td>Prisme opkrævning / tilbagebetaling</td>")
+    expect(table).toContain(`<a href="/prisme/batch/${batch}/">${batch}</a>`)
+    expect(table).toContain('<td class="text-end">1.234</td>')
+  })
 })
