@@ -23,7 +23,12 @@ import type { Prisme } from "../prisme/Prisme.js"
 import { GenerateSampleDataJob, ResetTaxYearJob } from "./adminJobs.js"
 import { ImportPrePaymentFileJob, PREPAYMENT_FILE_MAX_BYTES, storePrepaymentUpload } from "./prepaymentJobs.js"
 import { GenerateBatchAndTransactionsJob, type PrismeJobSettings, SendBatchJob } from "./prismeJobs.js"
-import { GeneratePensionCompanySummaryJob, GenerateTotalPensionCompanySummaryJob } from "./summaryJobs.js"
+import {
+  GeneratePensionCompanySummaryJob,
+  GenerateTotalPensionCompanySummaryJob,
+  summaryFieldChoices,
+  summaryYearChoices
+} from "./summaryJobs.js"
 
 /** How the detail page renders a job type's result (jobs.md §7). */
 export type SummaryKind = "summary" | "autoligning" | "prepayments" | "status" | "raw"
@@ -61,6 +66,21 @@ export interface KasJobType {
     upload: { readonly filename: string; readonly content: Uint8Array },
     createdBy: string
   ) => Effect.Effect<string, { readonly message: string }, Prepayments | SystemUsers>
+  /**
+   * The options of fields whose values are rows (a company, a tax year): the start form shows them as selects
+   * (jobs.md §5 "Company and year"); the parameter's schema still validates what is posted.
+   */
+  readonly fieldChoices?: Effect.Effect<
+    Readonly<Record<string, ReadonlyArray<FieldChoice>>>,
+    unknown,
+    Companies | TaxYears
+  >
+}
+
+/** An option of a start form's select. */
+export interface FieldChoice {
+  readonly value: string
+  readonly label: string
 }
 
 const all: ReadonlyArray<KasConfig.Environment> = ["development", "staging", "production"]
@@ -81,8 +101,20 @@ export const kasJobTypes: ReadonlyArray<KasJobType> = [
   { job: ForceFinalizeJob, summary: "status", environments: all, inDropdown: true },
   { job: GenerateBatchAndTransactionsJob, summary: "status", environments: all, inDropdown: true },
   { job: SendBatchJob, summary: "status", environments: all, inDropdown: false },
-  { job: GeneratePensionCompanySummaryJob, summary: "summary", environments: all, inDropdown: true },
-  { job: GenerateTotalPensionCompanySummaryJob, summary: "summary", environments: all, inDropdown: true },
+  {
+    job: GeneratePensionCompanySummaryJob,
+    summary: "summary",
+    environments: all,
+    inDropdown: true,
+    fieldChoices: summaryFieldChoices
+  },
+  {
+    job: GenerateTotalPensionCompanySummaryJob,
+    summary: "summary",
+    environments: all,
+    inDropdown: true,
+    fieldChoices: summaryYearChoices
+  },
   { job: MergeCompaniesJob, summary: "status", environments: all, inDropdown: false },
   { job: ResetTaxYearJob, summary: "status", environments: notProduction, inDropdown: true },
   { job: GenerateSampleDataJob, summary: "status", environments: ["development"], inDropdown: true },

@@ -7,8 +7,7 @@ import { failVisibly } from "./assessmentJobs.js"
 
 const Year = Schema.Int.pipe(Schema.between(2000, 2100)).annotations({ title: "Skatteår" })
 const CompanyId = Schema.Int.pipe(Schema.positive(), Schema.lessThanOrEqualTo(2_147_483_647)).annotations({
-  title: "Pensionsselskab",
-  description: "Pensionsselskabets id"
+  title: "Pensionsselskab"
 })
 
 /** The result of the summary jobs (summary kind `summary`, jobs.md §7). */
@@ -19,6 +18,19 @@ const SummaryResult = Schema.Struct({
       value: Schema.Array(Schema.Struct({ label: Schema.String, value: Schema.Union(Schema.String, Schema.Number) }))
     })
   )
+})
+
+/** The tax years, newest first, as the start form's `year` select offers them. */
+export const summaryYearChoices = Effect.map(
+  Effect.flatMap(TaxYears, (t) => t.list()),
+  (years) => ({ year: years.map((y) => ({ value: String(y.year), label: String(y.year) })) })
+)
+
+/** The companies (by name) and the tax years, as the start form's selects offer them. */
+export const summaryFieldChoices = Effect.gen(function* () {
+  const companies = yield* Effect.flatMap(Companies, (c) => c.list())
+  const years = yield* summaryYearChoices
+  return { ...years, pension_company: companies.map((c) => ({ value: String(c.id), label: c.display })) }
 })
 
 /** Bytes in a chunk of the CSV before it is encoded (the file is kept as encoded chunks, never as rows). */

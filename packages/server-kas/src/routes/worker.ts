@@ -4,7 +4,7 @@ import { isEnded, JobStore, type JobRecord, Params } from "@kas/jobs"
 import { Effect } from "effect"
 import type { Context } from "koa"
 import { danishErrors, uploadMessage } from "../jobs/fieldErrors.js"
-import { findType, typesFor } from "../jobs/registry.js"
+import { findType, type KasJobType, typesFor } from "../jobs/registry.js"
 import type { AppContext } from "../web/AppContext.js"
 import { hasPermission, requirePermission } from "../web/StaffAuth.js"
 import { dateTimeFormatter, durationOf, rowOf, statusLabels } from "./workerViewModel.js"
@@ -148,10 +148,15 @@ export const workerRoutes = (app: AppContext) => {
     return type
   }
 
+  /** The options of the type's row fields (companies, tax years), shown as selects. */
+  const choicesOf = async (ctx: Context, type: KasJobType) =>
+    type.fieldChoices === undefined ? {} : await app.run(ctx, type.fieldChoices)
+
   router.get("/jobstart/:key/", add, async (ctx) => {
     const type = startable(ctx)
     const values = Object.fromEntries(type.job.fields.map((f) => [f.name, f.defaultValue ?? ""]))
-    await ctx.render("worker/start", { title: type.job.label, type, values, errors: {} })
+    const fieldChoices = await choicesOf(ctx, type)
+    await ctx.render("worker/start", { title: type.job.label, type, values, errors: {}, fieldChoices })
   })
 
   router.post("/jobstart/:key/", add, async (ctx) => {
@@ -180,8 +185,12 @@ export const workerRoutes = (app: AppContext) => {
       else if (f.kind === "boolean") input[f.name] = "false"
     }
     const createdBy = ctx.state.user!.username
-    const rerender = (errors: Record<string, string>) =>
-      ctx.render("worker/start", { title: type.job.label, type, values: input, errors }, 400)
+    const rerender = async (errors: Record<string, string>) =>
+      ctx.render(
+        "worker/start",
+        { title: type.job.label, type, values: input, errors, fieldChoices: await choicesOf(ctx, type) },
+        400
+      )
     if (Object.keys(uploadErrors).length > 0) return rerender(uploadErrors)
     const invalid = await app.run(
       ctx,

@@ -300,6 +300,28 @@ describe("policy summaries", () => {
     expect(logged).toHaveLength(1)
   })
 
+  it("the job pages offer the companies and years as selects; a posted start form starts the job", async () => {
+    const admin = await new Browser(web.url).login("admin")
+    const form = await (await admin.get("/worker/jobstart/GeneratePensionCompanySummary/")).text()
+    expect(form).toContain('<select class="form-select" name="pension_company" id="f-pension_company">')
+    expect(form).toContain(`<option value="${seed.alfa}">Alfa Pension (11111)</option>`)
+    expect(form).toContain('<select class="form-select" name="year" id="f-year">')
+    expect(form).toContain('<option value="2021">2021</option><option value="2020">2020</option>')
+    const before = (await jobsOfType(GeneratePensionCompanySummaryJob.key)).length
+    const path = "/worker/jobstart/GeneratePensionCompanySummary/"
+    const missing = await admin.post(path, { pension_company: "", year: "2021" })
+    expect(missing.status).toBe(400)
+    expect(await missing.text()).toContain(`<option value="${seed.beta}">Beta Liv (22222)</option>`)
+    const started = await admin.post(path, { pension_company: String(seed.beta), year: "2021" })
+    expect(started.status).toBe(302)
+    const jobs = await jobsOfType(GeneratePensionCompanySummaryJob.key)
+    expect(jobs).toHaveLength(before + 1)
+    expect(jobs.at(-1)).toMatchObject({ arguments: { pension_company: seed.beta, year: 2021 }, created_by: "admin" })
+    const total = await (await admin.get("/worker/jobstart/GenerateTotalPensionCompanySummary/")).text()
+    expect(total).toContain('<option value="2021">2021</option>')
+    expect(total).not.toContain('name="pension_company"')
+  })
+
   it("an unknown year's 'Generér årssummationsfil' leads to the newest year and starts nothing", async () => {
     const before = (await jobsOfType(GenerateTotalPensionCompanySummaryJob.key)).length
     const res = await clerk.get("/tax_year/2035/generate-company-summary/")
