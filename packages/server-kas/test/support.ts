@@ -7,6 +7,7 @@ import { makeApp } from "../src/app.js"
 import type { GroupName } from "../src/auth/Permissions.js"
 import { StaffUsers } from "../src/auth/StaffUsers.js"
 import { type AppRuntime, makeLayer } from "../src/runtime.js"
+import { seedStaff, type StaffFixture } from "./staffFixtures.js"
 
 /**
  * The settings of kas web as in staging (no development users; behind the reverse proxy, so the client address and
@@ -143,3 +144,19 @@ export class Browser {
 /** Creates (or resets) a staff user with password "admin" and the given groups (none: a user without permissions). */
 export const createStaffUser = (web: KasWeb, username: string, groups: ReadonlyArray<GroupName> = []) =>
   web.runtime.runPromise(Effect.flatMap(StaffUsers, (u) => u.upsertUser({ username, password: "admin", groups })))
+
+/** kas web for the staff page tests: started, seeded with the staff fixture (`extra` paging persons) and a clerk. */
+export interface StaffWeb {
+  readonly web: KasWeb
+  readonly fx: StaffFixture
+  /** Logged in as `sagsbehandler`. */
+  readonly clerk: Browser
+}
+
+/** Starts kas web, seeds the staff fixture (`seedStaff(url, extra)`) and logs a `sagsbehandler` in. */
+export const startStaffWeb = async (extra = 0): Promise<StaffWeb> => {
+  const web = await startKasWeb()
+  const fx = await seedStaff(web.databaseUrl, extra)
+  const clerk = await new Browser(web.url).login("sagsbehandler")
+  return { web, fx, clerk }
+}

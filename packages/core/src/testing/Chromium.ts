@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs"
+import type { Browser } from "playwright-core"
 
 /** Debian's Chromium, driven by playwright-core in the browser tests. */
 export const CHROMIUM_PATH = "/usr/bin/chromium"
@@ -25,4 +26,13 @@ export const browserTestsEnabled = (): boolean => {
     return true
   }
   return existsSync(CHROMIUM_PATH)
+}
+
+/**
+ * Launches Debian's Chromium headless with {@link CHROMIUM_ARGS} (playwright-core, an optional peer dependency, is
+ * loaded only here). One per test file, in `beforeAll`; close it in `afterAll`.
+ */
+export const launch = async (): Promise<Browser> => {
+  const { chromium } = await import("playwright-core")
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS] })
 }

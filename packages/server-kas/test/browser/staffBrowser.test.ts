@@ -1,12 +1,11 @@
 import ExcelJS from "exceljs"
 import { readFile } from "node:fs/promises"
-import { chromium, type Browser as Chromium, type Locator, type Page } from "playwright-core"
+import type { Browser as Chromium, Locator, Page } from "playwright-core"
 import { afterAll, beforeAll, expect, it } from "vitest"
-import { Chromium as ChromiumSetup } from "@kas/core/testing"
+import { Accessibility, Chromium as ChromiumSetup } from "@kas/core/testing"
 import { query } from "../restFixtures.js"
 import { type StaffFixture, seedStaff, YEAR } from "../staffFixtures.js"
 import { type KasWeb, startKasWeb } from "../support.js"
-import { expectAccessible } from "../support/axe.js"
 
 /**
  * The staff case work in a browser (issue 14): find a person by part of the name as you type, export the search to
@@ -21,16 +20,15 @@ const enabled = ChromiumSetup.browserTestsEnabled()
 let web: KasWeb
 let fx: StaffFixture
 let browser: Chromium
+/** The shared axe-core audit of the test's context (`Accessibility.Audit`): every page loaded must be checked. */
+let audit: Accessibility.Audit
+const expectAccessible = (page: Page) => audit.check(page)
 
 beforeAll(async () => {
   if (!enabled) return
   web = await startKasWeb()
   fx = await seedStaff(web.databaseUrl, 25)
-  browser = await chromium.launch({
-    executablePath: ChromiumSetup.CHROMIUM_PATH,
-    headless: true,
-    args: [...ChromiumSetup.CHROMIUM_ARGS]
-  })
+  browser = await ChromiumSetup.launch()
 }, 120_000)
 
 afterAll(async () => {
@@ -57,7 +55,9 @@ const login = async (page: Page, username: string) => {
 it.skipIf(!enabled)(
   "find person → export → person-year → policy → Ret beløb → recalculated tax and history",
   async () => {
-    const context = await browser.newContext({ bypassCSP: true, acceptDownloads: true })
+    const context = await browser.newContext({ acceptDownloads: true })
+    audit = new Accessibility.Audit(web.url)
+    await audit.install(context)
     const page = await context.newPage()
     page.setDefaultTimeout(30_000)
     await login(page, "sagsbehandler")
@@ -221,6 +221,7 @@ it.skipIf(!enabled)(
     await page.waitForURL("**/persontaxyear/history/*/")
     expect(await textOf(page.locator("#version-notice"))).toContain("tidligere version af personskatteåret")
     await expectAccessible(page)
+    expect(audit.unchecked()).toEqual([])
     await context.close()
   }
 )

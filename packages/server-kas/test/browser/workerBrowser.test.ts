@@ -1,7 +1,7 @@
 import { PgClient } from "@effect/sql-pg"
 import { JobRegistry, JobStore, Worker } from "@kas/jobs"
 import { Effect, Exit, Layer, Redacted, Scope } from "effect"
-import { chromium, type Browser as Chromium, type Page } from "playwright-core"
+import type { Browser as Chromium, Page } from "playwright-core"
 import { afterAll, beforeAll, expect, it } from "vitest"
 import { Accessibility, Chromium as ChromiumSetup } from "@kas/core/testing"
 import { DemoFailingJob, DemoJobWithChildren, DemoSlowJob } from "../../src/jobs/demoJobs.js"
@@ -36,11 +36,7 @@ beforeAll(async () => {
       gracePeriod: "1 second"
     }).pipe(Effect.provide(services), Scope.extend(scope))
   )
-  browser = await chromium.launch({
-    executablePath: ChromiumSetup.CHROMIUM_PATH,
-    headless: true,
-    args: [...ChromiumSetup.CHROMIUM_ARGS]
-  })
+  browser = await ChromiumSetup.launch()
 }, 120_000)
 
 afterAll(async () => {

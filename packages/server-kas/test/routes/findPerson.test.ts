@@ -1,7 +1,7 @@
 import ExcelJS from "exceljs"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { Browser, createStaffUser, type KasWeb, startKasWeb } from "../support.js"
-import { OLD_YEAR, seedStaff, YEAR } from "../staffFixtures.js"
+import { Browser, createStaffUser, type KasWeb, startStaffWeb } from "../support.js"
+import { OLD_YEAR, YEAR } from "../staffFixtures.js"
 
 /** "Find person" (staff-web.md §3) over HTTP: permissions, every filter, validation, sorting, paging, htmx, XLSX. */
 
@@ -9,9 +9,7 @@ let web: KasWeb
 let clerk: Browser
 
 beforeAll(async () => {
-  web = await startKasWeb()
-  await seedStaff(web.databaseUrl, 25)
-  clerk = await new Browser(web.url).login("sagsbehandler")
+  ;({ web, clerk } = await startStaffWeb(25))
 }, 120_000)
 afterAll(() => web?.stop())
 

@@ -2,8 +2,8 @@ import { Notes } from "@kas/core"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { query } from "../restFixtures.js"
-import { type StaffFixture, seedStaff, YEAR } from "../staffFixtures.js"
-import { Browser, createStaffUser, type KasWeb, startKasWeb } from "../support.js"
+import { type StaffFixture, YEAR } from "../staffFixtures.js"
+import { Browser, createStaffUser, type KasWeb, startStaffWeb } from "../support.js"
 
 /** The person-year page (staff-web.md §6) over HTTP: access, master data, tabs and the "handled" action. */
 
@@ -12,9 +12,7 @@ let fx: StaffFixture
 let clerk: Browser
 
 beforeAll(async () => {
-  web = await startKasWeb()
-  fx = await seedStaff(web.databaseUrl)
-  clerk = await new Browser(web.url).login("sagsbehandler")
+  ;({ web, fx, clerk } = await startStaffWeb())
 }, 120_000)
 afterAll(() => web?.stop())
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { query } from "../restFixtures.js"
-import { type StaffFixture, seedStaff, YEAR } from "../staffFixtures.js"
-import { Browser, type KasWeb, startKasWeb } from "../support.js"
+import { type StaffFixture, YEAR } from "../staffFixtures.js"
+import { Browser, type KasWeb, startStaffWeb } from "../support.js"
 
 /** The policy pages (staff-web.md §8.1–§8.3) over HTTP: access, master data, the two amount edits and their rules. */
 
@@ -10,9 +10,7 @@ let fx: StaffFixture
 let clerk: Browser
 
 beforeAll(async () => {
-  web = await startKasWeb()
-  fx = await seedStaff(web.databaseUrl)
-  clerk = await new Browser(web.url).login("sagsbehandler")
+  ;({ web, fx, clerk } = await startStaffWeb())
 }, 120_000)
 afterAll(() => web?.stop())
 

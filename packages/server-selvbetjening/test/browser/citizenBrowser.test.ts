@@ -1,4 +1,4 @@
-import { chromium, type Browser as Chromium } from "playwright-core"
+import type { Browser as Chromium } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { Accessibility, Chromium as ChromiumSetup } from "@kas/core/testing"
 import { PDF, startPortal, YEAR, type Portal } from "../support.js"
@@ -10,11 +10,7 @@ describe.runIf(enabled)("citizen journey in a real browser", () => {
   let browser: Chromium
   beforeAll(async () => {
     portal = await startPortal()
-    browser = await chromium.launch({
-      executablePath: ChromiumSetup.CHROMIUM_PATH,
-      args: [...ChromiumSetup.CHROMIUM_ARGS],
-      headless: true
-    })
+    browser = await ChromiumSetup.launch()
   })
   afterAll(async () => {
     await browser?.close()
