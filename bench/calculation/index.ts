@@ -63,8 +63,9 @@ export const seed = (n: number, seedValue: number) =>
           select ty.id, p.id, case when abs(hashtext(p.id || ':' || ty.year || ':' || ${seedValue}::int)) % 10 = 0
             then 100 + abs(hashtext('d' || p.id || ty.year)) % 200 end
           from kas.person p cross join kas.tax_year ty`
-        // One policy per person-year; §3.2 prefilled × (days / days_in_year) as doubles, truncated toward zero, is the
-        // year-adjusted amount of every earlier year (the target year keeps the defaults until it is recalculated).
+        // One policy per person-year; §3.2 prefilled × (days / days in year: kas.days_in_year, the SQL copy of
+        // DaysInYear) as doubles, truncated toward zero, is the year-adjusted amount of every earlier year (the target
+        // year keeps the defaults until it is recalculated).
         // Temporary tables stay in memory (temp_buffers) while the history is built.
         yield* sql`set local temp_buffers = '1GB'`
         yield* sql`create temp table bench_policy on commit drop as
@@ -72,8 +73,7 @@ export const seed = (n: number, seedValue: number) =>
             c.id as company, 'POL-' || pty.person_id as number, ty.year, x.prefilled,
             case when pty.person_id % 50 = 0 then 100 else 0 end as foreign_paid,
             case when ty.year >= ${YEAR} then 0 else trunc(x.prefilled::float8 * case when pty.number_of_days is null
-              then 1::float8 else pty.number_of_days::float8 / (case when ty.year % 4 = 0
-                and (ty.year % 100 <> 0 or ty.year % 400 = 0) then 366 else 365 end)::float8 end)::bigint end as yaa
+              then 1::float8 else pty.number_of_days::float8 / kas.days_in_year(ty.year)::float8 end)::bigint end as yaa
           from kas.person_tax_year pty join kas.tax_year ty on ty.id = pty.tax_year_id
           join (select id, row_number() over (order by id) - 1 as i from kas.pension_company) c
             on c.i = pty.person_id % 20
