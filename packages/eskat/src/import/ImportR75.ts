@@ -1,5 +1,5 @@
 import { SqlClient } from "@effect/sql"
-import { Policies, TaxYears, type AuditAuthor } from "@kas/core"
+import { Companies, Persons, Policies, TaxYears, type AuditAuthor } from "@kas/core"
 import { Effect } from "effect"
 import { EskatSource } from "../EskatSource.js"
 import { ImportError } from "./ImportError.js"
@@ -24,12 +24,14 @@ export const r75Title = (year: number) => `Import af data fra R75 - ${year}`
  * policy-years with recalculation and the person-year flags. Idempotent.
  */
 export class ImportR75 extends Effect.Service<ImportR75>()("@kas/eskat/ImportR75", {
-  dependencies: [Policies.Default, TaxYears.Default],
+  dependencies: [Companies.Default, Persons.Default, Policies.Default, TaxYears.Default],
   effect: Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
     const source = yield* EskatSource
     const taxYears = yield* TaxYears
     const policies = yield* Policies
+    const companies = yield* Companies
+    const persons = yield* Persons
     return {
       run: Effect.fn("ImportR75.run")(function* (request: R75Request) {
         const progress = request.progress ?? (() => Effect.void)
@@ -51,6 +53,8 @@ export class ImportR75 extends Effect.Service<ImportR75>()("@kas/eskat/ImportR75
           progress: (f) => progress(50 + f * 50)
         }).pipe(
           Effect.provideService(Policies, policies),
+          Effect.provideService(Companies, companies),
+          Effect.provideService(Persons, persons),
           Effect.provideService(SqlClient.SqlClient, sql),
           Effect.withSpan("ImportR75.map")
         )

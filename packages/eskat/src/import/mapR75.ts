@@ -1,5 +1,5 @@
 import { SqlClient } from "@effect/sql"
-import { type AuditAuthor, type ImportedPolicy, Policies, Reasons, setAuditContext } from "@kas/core"
+import { type AuditAuthor, Companies, type ImportedPolicy, Persons, Policies } from "@kas/core"
 import { Effect } from "effect"
 import { ImportError } from "./ImportError.js"
 
@@ -59,8 +59,8 @@ const GROUPS = `
 
 /**
  * §8.2: sums the raw R75 rows of a year per (cpr, res, ktd) and writes companies, policy-years (with recalculation)
- * and the person-year flags, set-based, a chunk of persons per transaction; the policy-years through
- * `Policies.importPrefilled`.
+ * and the person-year flags, set-based, a chunk of persons per transaction, through core's services:
+ * `Companies.importByRes`, `Policies.importPrefilled`, `Persons.importR75Flags`.
  */
 export const mapR75 = (o: {
   readonly year: number
@@ -71,6 +71,8 @@ export const mapR75 = (o: {
   Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
     const policies = yield* Policies
+    const companies = yield* Companies
+    const persons = yield* Persons
     const c: R75MapCounts = { created: 0, updated: 0, skippedNoCensus: 0, skippedNoPolicyNumber: 0 }
     const bad = yield* sql.unsafe<{ k: string; v: string | null; res: string | null }>(
       `select r75_ctl_sekvens_guid::text as k, renteindtaegt as v, res from eskat.imported_r75_row
@@ -90,22 +92,18 @@ export const mapR75 = (o: {
         })
       )
     }
-    // Companies first, in one statement, so that the parallel chunks below never insert the same one.
-    yield* sql.unsafe(
-      `insert into kas.pension_company (res, name)
-       select distinct r.res::int, 'Pensionsselskab med identifikationsnummer ' || r.res
-       from eskat.imported_r75_row r join kas.person p on p.cpr = r.cpr
-       join kas.person_tax_year pty on pty.person_id = p.id and pty.tax_year_id = $2
-       where r.tax_year = $1 and coalesce(r.ktd, '') <> ''
-       on conflict (res) do nothing`,
+    // Companies first, in one transaction, so that the parallel chunks below never insert the same one: one for each
+    // registration number with a policy of a person-year, and the import's name for those of the year without one.
+    const [res] = yield* sql.unsafe<{ create: Array<number>; name: Array<number> }>(
+      `select
+         coalesce((select array_agg(distinct r.res::int) from eskat.imported_r75_row r
+           join kas.person p on p.cpr = r.cpr
+           join kas.person_tax_year pty on pty.person_id = p.id and pty.tax_year_id = $2
+           where r.tax_year = $1 and coalesce(r.ktd, '') <> ''), '{}') as create,
+         coalesce((select array_agg(distinct res::int) from eskat.imported_r75_row where tax_year = $1), '{}') as name`,
       [o.year, o.taxYearId]
     )
-    yield* sql.unsafe(
-      `update kas.pension_company set name = 'Pensionsselskab med identifikationsnummer ' || res
-       where (name is null or name = '')
-         and res in (select distinct res::int from eskat.imported_r75_row where tax_year = $1)`,
-      [o.year]
-    )
+    yield* companies.importByRes({ create: res?.create ?? [], name: res?.name ?? [] })
     // Chunks of CPRs: a policy's whole family belongs to one CPR, so the chunks are independent and run side by side.
     const starts = yield* sql.unsafe<{ cpr: string }>(
       `select cpr from (select cpr, row_number() over (order by cpr) as rn
@@ -152,16 +150,7 @@ export const mapR75 = (o: {
                having (bool_or(corrected), bool_or(future))
                  is distinct from (bool_or(stored_corrected), bool_or(stored_future))`
               )
-              if (flags.length > 0) {
-                yield* setAuditContext(o.author, Reasons.updatedByImport)
-                yield* sql.unsafe(
-                  `update kas.person_tax_year pty set corrected_r75_data = f.corrected, future_r75_data = f.future
-                 from unnest($1::int[], $2::bool[], $3::bool[]) as f(id, corrected, future)
-                 where pty.id = f.id
-                   and (pty.corrected_r75_data, pty.future_r75_data) is distinct from (f.corrected, f.future)`,
-                  [flags.map((f) => f.id), flags.map((f) => f.corrected), flags.map((f) => f.future)]
-                )
-              }
+              yield* persons.importR75Flags(flags, o.author)
             })
           )
           .pipe(

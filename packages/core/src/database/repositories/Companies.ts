@@ -8,6 +8,7 @@ import {
   companyEditMessages,
   companyEditProblems,
   companyNameKey,
+  importedCompanyName,
   MAX_SUBMITTED_COMPANIES_PER_YEAR,
   PensionCompany
 } from "../../domain/PensionCompany.js"
@@ -197,6 +198,35 @@ export class Companies extends Effect.Service<Companies>()("@kas/core/Companies"
         }>`insert into kas.pension_company (name, res, submitted_by_person_tax_year_id)
           values (${name}, null, ${personTaxYearId}) returning id`
         return row!.id
+      }),
+      /**
+       * The R75 import's companies (eskat.md §8.2), set-based in one transaction: a company for each registration
+       * number of `create` that has none (named `importedCompanyName`), and that name for the companies of `name` that
+       * have none. Returns how many were created and named. (Companies are not in the audit history.)
+       */
+      importByRes: Effect.fn("Companies.importByRes")(function* (res: {
+        readonly create: ReadonlyArray<number>
+        readonly name: ReadonlyArray<number>
+      }) {
+        const create = [...new Set(res.create)]
+        const name = [...new Set(res.name)]
+        return yield* sql.withTransaction(
+          Effect.gen(function* () {
+            const created =
+              create.length === 0
+                ? []
+                : yield* sql<{ id: number }>`insert into kas.pension_company (res, name)
+                    select * from unnest(${create}::int[], ${create.map(importedCompanyName)}::text[])
+                    on conflict (res) do nothing returning id`
+            const named =
+              name.length === 0
+                ? []
+                : yield* sql<{ id: number }>`update kas.pension_company c set name = u.name
+                    from unnest(${name}::int[], ${name.map(importedCompanyName)}::text[]) as u(res, name)
+                    where c.res = u.res and (c.name is null or c.name = '') returning c.id`
+            return { created: created.length, named: named.length }
+          })
+        )
       }),
       /** All companies, by name. */
       list: Effect.fn("Companies.list")(function* () {

@@ -230,6 +230,25 @@ export class Persons extends Effect.Service<Persons>()("@kas/core/Persons", {
           })
         )
       }),
+      /**
+       * The R75 import's flags of person-years (eskat.md §8.2: corrected and future R75 data), set-based, written
+       * where they differ ("Updated by import") in the caller's transaction. Returns the ids changed.
+       */
+      importR75Flags: Effect.fn("Persons.importR75Flags")(function* (
+        flags: ReadonlyArray<{ readonly id: number; readonly corrected: boolean; readonly future: boolean }>,
+        author: AuditAuthor
+      ) {
+        if (flags.length === 0) return [] as ReadonlyArray<number>
+        yield* setAuditContextOn(sql, author, Reasons.updatedByImport)
+        const rows = yield* sql<{ id: number }>`update kas.person_tax_year pty
+          set corrected_r75_data = f.corrected, future_r75_data = f.future
+          from unnest(${flags.map((f) => f.id)}::int[], ${flags.map((f) => f.corrected)}::bool[],
+            ${flags.map((f) => f.future)}::bool[]) as f(id, corrected, future)
+          where pty.id = f.id
+            and (pty.corrected_r75_data, pty.future_r75_data) is distinct from (f.corrected, f.future)
+          returning pty.id`
+        return rows.map((r) => r.id)
+      }),
       /** Staff/self-service edit of a person-year's free-text fields; no history when nothing changes. */
       updateNotes: Effect.fn("Persons.updateNotes")(function* (
         personTaxYearId: number,
