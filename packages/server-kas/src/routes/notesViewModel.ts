@@ -215,3 +215,52 @@ export const documentRows = (
       at: fmt.dateTime(d.uploaded_at),
       by: d.uploaded_by_id === null ? "" : (data.users.get(d.uploaded_by_id) ?? "")
     }))
+
+/** The note and upload sub-form of the policy edit forms (staff-web.md §7): its fields as typed. */
+export const subformFields = ["attachment_note", "attachment_description"] as const
+
+/**
+ * Decodes the note and upload sub-form of a policy edit form: a note, any number of files (one file input with
+ * `multiple`) sharing one description, each checked by the one upload rule with the staff types.
+ */
+export const parseSubforms = (body: Record<string, unknown>, uploads: ReadonlyArray<UploadedFile>) => {
+  const form = {
+    attachment_note: str(body, "attachment_note"),
+    attachment_description: str(body, "attachment_description")
+  }
+  const errors: Record<string, string> = {}
+  const description = form.attachment_description.trim()
+  const files: Array<StaffFile> = []
+  for (const upload of uploads.filter((u) => u.field === "attachment_file")) {
+    const name = Rest.Uploads.safeFileName(upload.filename)
+    const problem = Rest.Uploads.uploadProblem(
+      { name, content: upload.content, truncated: upload.truncated },
+      Rest.Uploads.staffTypes
+    )
+    if (problem !== null) errors.attachment_file ??= `${name}: ${Rest.Uploads.staffUploadMessages[problem]}`
+    else
+      files.push({
+        name,
+        description,
+        contentType: Rest.Uploads.staffContentType(name, upload.content),
+        content: upload.content
+      })
+  }
+  if (description.length > Rest.Uploads.MAX_DESCRIPTION)
+    errors.attachment_description = notesMessages.descriptionTooLong
+  else if (description !== "" && files.length === 0 && errors.attachment_file === undefined)
+    errors.attachment_file = notesMessages.descriptionWithoutFile
+  const note = form.attachment_note.trim() === "" ? null : form.attachment_note.replace(/\r\n/g, "\n")
+  return { form, errors, values: { note, files } }
+}
+
+/** A policy edit with its form's note and files, in one transaction (`Notes.withAttachments`), by the current user. */
+export const withAttachments = <A, E, R>(
+  ctx: { readonly state: { readonly user?: { readonly id: number; readonly username: string } } },
+  d: { readonly policy: { readonly id: number } },
+  values: ReturnType<typeof parseSubforms>["values"],
+  edit: Effect.Effect<A, E, R>
+) =>
+  Effect.flatMap(Notes, (n) =>
+    n.withAttachments(edit, d.policy.id, values, { id: ctx.state.user!.id, username: ctx.state.user!.username })
+  )

@@ -5,10 +5,12 @@ import { Effect, Either, Schema } from "effect"
 import type { Context } from "koa"
 import type { AppContext } from "../web/AppContext.js"
 import { takeFlash } from "../web/Flash.js"
+import { uploadsOf } from "../web/Uploads.js"
 import { makeFormat } from "../web/Format.js"
 import { decodeParams, PathId } from "../web/Params.js"
 import { hasPermission, requirePermission } from "../web/StaffAuth.js"
 import { loadMatrices } from "./lossMatrixViewModel.js"
+import { parseSubforms, withAttachments } from "./notesViewModel.js"
 import { loadPersonYear } from "./personYearViewModel.js"
 import {
   type AmountForm,
@@ -98,29 +100,37 @@ export const policyRoutes = (app: AppContext) => {
   router.post("/change/editamounts/:pk/", change, async (ctx) => {
     const d = await openPolicy(ctx, "amounts")
     const input = parseAmounts((ctx.request.body ?? {}) as Record<string, unknown>)
-    if (!input.valid) return renderEdit(ctx, d, "amounts", input.form, input.errors)
+    const sub = parseSubforms((ctx.request.body ?? {}) as Record<string, unknown>, uploadsOf(ctx))
+    const form = { ...input.form, ...sub.form }
+    if (!input.valid || Object.keys(sub.errors).length > 0)
+      return renderEdit(ctx, d, "amounts", form, { ...input.errors, ...sub.errors })
     const username = ctx.state.user!.username
     const saved = await app.run(
       ctx,
       refusal(
-        Effect.flatMap(Policies, (p) =>
-          p.editAmounts(
-            d.policy.id,
-            {
-              prefilled_amount_edited: input.values.prefilled_amount_edited,
-              self_reported_amount: input.values.self_reported_amount,
-              assessed_amount: input.values.assessed_amount,
-              next_processing_date: input.values.next_processing_date,
-              slutlignet: input.slutlignet,
-              foreign_paid_amount_actual: d.policy.foreign_paid_amount_actual,
-              preliminary_paid_amount: d.policy.preliminary_paid_amount
-            },
-            username
+        withAttachments(
+          ctx,
+          d,
+          sub.values,
+          Effect.flatMap(Policies, (p) =>
+            p.editAmounts(
+              d.policy.id,
+              {
+                prefilled_amount_edited: input.values.prefilled_amount_edited,
+                self_reported_amount: input.values.self_reported_amount,
+                assessed_amount: input.values.assessed_amount,
+                next_processing_date: input.values.next_processing_date,
+                slutlignet: input.slutlignet,
+                foreign_paid_amount_actual: d.policy.foreign_paid_amount_actual,
+                preliminary_paid_amount: d.policy.preliminary_paid_amount
+              },
+              username
+            )
           )
         )
       )
     )
-    if (Either.isLeft(saved)) return renderEdit(ctx, d, "amounts", input.form, {}, saved.left)
+    if (Either.isLeft(saved)) return renderEdit(ctx, d, "amounts", form, {}, saved.left)
     ctx.redirect(policyPath(d))
   })
 
@@ -132,22 +142,30 @@ export const policyRoutes = (app: AppContext) => {
   router.post("/change/selfreportedamount/:pk/", change, async (ctx) => {
     const d = await openPolicy(ctx, "selfReported")
     const input = parseSelfReported((ctx.request.body ?? {}) as Record<string, unknown>)
-    if (!input.valid) return renderEdit(ctx, d, "selfReported", input.form, input.errors)
+    const sub = parseSubforms((ctx.request.body ?? {}) as Record<string, unknown>, uploadsOf(ctx))
+    const form = { ...input.form, ...sub.form }
+    if (!input.valid || Object.keys(sub.errors).length > 0)
+      return renderEdit(ctx, d, "selfReported", form, { ...input.errors, ...sub.errors })
     const username = ctx.state.user!.username
     const saved = await app.run(
       ctx,
       refusal(
-        Effect.flatMap(Policies, (p) =>
-          p.editSelfReported(
-            d.policy.id,
-            input.values.self_reported_amount,
-            username,
-            input.values.next_processing_date
+        withAttachments(
+          ctx,
+          d,
+          sub.values,
+          Effect.flatMap(Policies, (p) =>
+            p.editSelfReported(
+              d.policy.id,
+              input.values.self_reported_amount,
+              username,
+              input.values.next_processing_date
+            )
           )
         )
       )
     )
-    if (Either.isLeft(saved)) return renderEdit(ctx, d, "selfReported", input.form, {}, saved.left)
+    if (Either.isLeft(saved)) return renderEdit(ctx, d, "selfReported", form, {}, saved.left)
     ctx.redirect(policyPath(d))
   })
   return router

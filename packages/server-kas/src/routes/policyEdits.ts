@@ -8,6 +8,7 @@ import { checkbox } from "../web/FormFields.js"
 import { makeFormat } from "../web/Format.js"
 import { decodeParams, PathId } from "../web/Params.js"
 import { requirePermission } from "../web/StaffAuth.js"
+import { uploadsOf } from "../web/Uploads.js"
 import {
   chooseCompanyMessage,
   type EditForm,
@@ -21,6 +22,7 @@ import {
   policyEdits,
   policyEditView
 } from "./policyEditsViewModel.js"
+import { parseSubforms, withAttachments } from "./notesViewModel.js"
 import { loadPolicy, type PolicyData, policyPath } from "./policyViewModel.js"
 
 const Pk = Schema.Struct({ pk: PathId })
@@ -84,8 +86,12 @@ export const policyEditRoutes = (app: AppContext) => {
     field: string,
     effect: Effect.Effect<unknown, E, Policies | PolicyChanges>
   ) => {
-    const saved = await app.run(ctx, fieldRefusal(effect))
-    if (Either.isLeft(saved)) return render(ctx, d, edit, form, { [field]: saved.left })
+    // The form's note and files (staff-web.md §7) are saved with the edit, in its transaction.
+    const sub = parseSubforms(body(ctx), uploadsOf(ctx))
+    const all = { ...form, ...sub.form }
+    if (Object.keys(sub.errors).length > 0) return render(ctx, d, edit, all, sub.errors)
+    const saved = await app.run(ctx, fieldRefusal(withAttachments(ctx, d, sub.values, effect)))
+    if (Either.isLeft(saved)) return render(ctx, d, edit, all, { [field]: saved.left })
     ctx.redirect(policyPath(d))
   }
 

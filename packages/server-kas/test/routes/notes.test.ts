@@ -31,12 +31,17 @@ const postForm = async (
   browser: Browser,
   path: string,
   fields: Record<string, string>,
-  file?: { readonly name: string; readonly content: Uint8Array; readonly type?: string }
+  file?: { readonly name: string; readonly content: Uint8Array; readonly type?: string; readonly field?: string }
 ) => {
   const form = new FormData()
   form.set("csrfmiddlewaretoken", await browser.csrf(path))
   for (const [k, v] of Object.entries(fields)) form.set(k, v)
-  if (file) form.set("file", new Blob([file.content], { type: file.type ?? "application/octet-stream" }), file.name)
+  if (file)
+    form.set(
+      file.field ?? "file",
+      new Blob([file.content], { type: file.type ?? "application/octet-stream" }),
+      file.name
+    )
   return browser.request(path, { method: "POST", body: form })
 }
 
@@ -300,5 +305,71 @@ describe("notes and attachments", () => {
     expect(page).toContain(`href="/note/${note!.id}/"`)
     // "Oprettet af" is the first version's author, "Redigeret af" the editor.
     expect(page).toMatch(/Ny tekst<\/td><td><\/td><td>borgerservice [\d-]+ [\d:]+<\/td>\s*<td>sagsbehandler/)
+  })
+
+  it("the policy edit forms carry a note and files, saved with the edit in one transaction", async () => {
+    await query(web.databaseUrl, "update kas.policy_tax_year set active = true where id = $1", [fx.anna.policy])
+    const before = await counts()
+    const amounts = `/change/editamounts/${fx.anna.policy}/`
+    const form = await (await clerk.get(amounts)).text()
+    expect(form).toContain('enctype="multipart/form-data"')
+    expect(form).toContain('name="attachment_file" multiple')
+    // A bad file refuses the whole form: neither the amounts nor the note are saved.
+    const bad = await postForm(
+      clerk,
+      amounts,
+      { prefilled_amount_edited: "10000", assessed_amount: "7000", attachment_note: "Med bilag" },
+      { name: "virus.pdf", content: new Uint8Array([0x4d, 0x5a]), field: "attachment_file" }
+    )
+    expect(bad.status).toBe(400)
+    expect(await bad.text()).toContain("virus.pdf: Filtypen er ikke tilladt")
+    expect(await counts()).toEqual(before)
+    const form2 = new FormData()
+    form2.set("csrfmiddlewaretoken", await clerk.csrf(amounts))
+    for (const [k, v] of Object.entries({
+      prefilled_amount_edited: "10000",
+      assessed_amount: "7000",
+      slutlignet: "on",
+      attachment_note: "Ansat efter kontoudtog",
+      attachment_description: "Kontoudtog"
+    }))
+      form2.set(k, v)
+    form2.append("attachment_file", new Blob([pdf("1")]), "udtog1.pdf")
+    form2.append("attachment_file", new Blob([pdf("2")]), "udtog2.pdf")
+    const ok = await clerk.request(amounts, { method: "POST", body: form2 })
+    expect(ok.status).toBe(302)
+    const after = await counts()
+    expect([after.notes, after.documents]).toEqual([before.notes + 1, before.documents + 2])
+    const docs = await query<{ name: string; description: string; policy_tax_year_id: number }>(
+      web.databaseUrl,
+      "select name, description, policy_tax_year_id from kas.policy_document order by id desc limit 2"
+    )
+    expect(docs.map((d) => [d.name, d.description, d.policy_tax_year_id]).sort()).toEqual([
+      ["udtog1.pdf", "Kontoudtog", fx.anna.policy],
+      ["udtog2.pdf", "Kontoudtog", fx.anna.policy]
+    ])
+    // The edit decides the flags (slutlignet checked), and its history keeps its reason.
+    expect(await policyRow()).toMatchObject({ slutlignet: true, efterbehandling: false })
+    const [reason] = await query<{ change_reason: string; history_user: string }>(
+      web.databaseUrl,
+      `select change_reason, history_user from kas.history where entity_type = 'PolicyTaxYear' and entity_id = $1
+       order by history_id desc limit 1`,
+      [String(fx.anna.policy)]
+    )
+    expect(reason).toEqual({
+      change_reason: "Automatisk genberegning ved rettelse af beløb",
+      history_user: "sagsbehandler"
+    })
+
+    // Another edit form: a refused number change saves no note either; an accepted one saves it.
+    const number = `/policy/${fx.anna.policy}/number/`
+    const mid = await counts()
+    const taken = await postForm(clerk, number, { policy_number: "A-2", attachment_note: "Nyt nummer" })
+    expect(taken.status).toBe(400)
+    expect(await taken.text()).toContain("Policenummeret er allerede brugt af en anden police")
+    expect(await counts()).toEqual(mid)
+    expect((await postForm(clerk, number, { policy_number: "A-1b", attachment_note: "Nyt nummer" })).status).toBe(302)
+    expect((await counts()).notes).toBe(mid.notes + 1)
+    await query(web.databaseUrl, "update kas.policy_tax_year set policy_number = 'A-1' where id = $1", [fx.anna.policy])
   })
 })

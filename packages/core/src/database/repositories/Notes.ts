@@ -65,6 +65,44 @@ export class Notes extends Effect.Service<Notes>()("@kas/core/Notes", {
             where id = ${personTaxYearId} and all_documents_and_notes_handled`
         : Effect.void
 
+    /** Writes a note and files on a person-year (and policy) in the caller's transaction; their ids. */
+    const write = (
+      pty: number,
+      policyId: number | null,
+      content: string | null,
+      staffFiles: ReadonlyArray<StaffFile>,
+      author: StaffAuthor
+    ) =>
+      Effect.gen(function* () {
+        const note =
+          content === null
+            ? null
+            : (yield* sql<{ id: number }>`insert into kas.note
+                  (person_tax_year_id, policy_tax_year_id, author_id, content)
+                values (${pty}, ${policyId}, ${author.id}, ${content}) returning id`)[0]!.id
+        const documents: Array<number> = []
+        if (staffFiles.length > 0) {
+          const [year] = yield* sql<{ year: number }>`select ty.year from kas.person_tax_year pty
+            join kas.tax_year ty on ty.id = pty.tax_year_id where pty.id = ${pty}`
+          for (const file of staffFiles) {
+            const fileId = yield* files.put({
+              kind: "policy_document",
+              year: year?.year,
+              name: file.name,
+              contentType: file.contentType,
+              content: file.content
+            })
+            documents.push(
+              (yield* sql<{ id: number }>`insert into kas.policy_document
+                  (person_tax_year_id, policy_tax_year_id, uploaded_by_id, name, description, file_id)
+                values (${pty}, ${policyId}, ${author.id}, ${file.name}, ${file.description}, ${fileId})
+                returning id`)[0]!.id
+            )
+          }
+        }
+        return { note, documents }
+      })
+
     const getNote = Effect.fn("Notes.getNote")(function* (id: number) {
       const rows = yield* decodeNotes(yield* sql`select * from kas.note where id = ${id}`).pipe(Effect.orDie)
       return rows[0] ?? (yield* Effect.fail(NotFound.of("Notat", id)))
@@ -115,28 +153,14 @@ export class Notes extends Effect.Service<Notes>()("@kas/core/Notes", {
             yield* setAuditContextOn(sql, author.username, null)
             const pty = yield* personTaxYearOf(target)
             const policyId = target.policy_tax_year_id ?? null
-            const note =
-              input.note === null
-                ? null
-                : (yield* sql<{ id: number }>`insert into kas.note
-                      (person_tax_year_id, policy_tax_year_id, author_id, content)
-                    values (${pty}, ${policyId}, ${author.id}, ${input.note}) returning id`)[0]!.id
-            let document: number | null = null
-            if (input.file !== null) {
-              const [year] = yield* sql<{ year: number }>`select ty.year from kas.person_tax_year pty
-                join kas.tax_year ty on ty.id = pty.tax_year_id where pty.id = ${pty}`
-              const fileId = yield* files.put({
-                kind: "policy_document",
-                year: year?.year,
-                name: input.file.name,
-                contentType: input.file.contentType,
-                content: input.file.content
-              })
-              document = (yield* sql<{ id: number }>`insert into kas.policy_document
-                  (person_tax_year_id, policy_tax_year_id, uploaded_by_id, name, description, file_id)
-                values (${pty}, ${policyId}, ${author.id}, ${input.file.name}, ${input.file.description}, ${fileId})
-                returning id`)[0]!.id
-            }
+            const { note, documents } = yield* write(
+              pty,
+              policyId,
+              input.note,
+              input.file === null ? [] : [input.file],
+              author
+            )
+            const document = documents.length > 0 ? documents[0]! : null
             const added = note !== null || document !== null
             if (added) yield* markUnhandled(target, pty)
             let dateChanged = false
@@ -155,6 +179,29 @@ export class Notes extends Effect.Service<Notes>()("@kas/core/Notes", {
           })
         )
       }),
+      /**
+       * A policy edit with the note and files of its form (staff-web.md §7: every §8.3 edit form carries note and
+       * upload sub-forms), in one transaction: `edit` first (its own audit reason), then the note and files on the
+       * policy and its person-year, audited with the staff user. Nothing else changes: the edit decides the flags.
+       */
+      withAttachments: <A, E, R>(
+        edit: Effect.Effect<A, E, R>,
+        policyId: number,
+        input: { readonly note: string | null; readonly files: ReadonlyArray<StaffFile> },
+        author: StaffAuthor
+      ) =>
+        sql
+          .withTransaction(
+            Effect.gen(function* () {
+              const result = yield* edit
+              if (input.note === null && input.files.length === 0) return result
+              yield* setAuditContextOn(sql, author.username, null)
+              const pty = yield* personTaxYearOf({ person_tax_year_id: 0, policy_tax_year_id: policyId })
+              yield* write(pty, policyId, input.note, input.files, author)
+              return result
+            })
+          )
+          .pipe(Effect.withSpan("Notes.withAttachments")),
       /** The notes of a person-year, oldest first. */
       listNotes: Effect.fn("Notes.listNotes")(function* (personTaxYearId: number) {
         return yield* decodeNotes(
