@@ -116,6 +116,17 @@ const main = async () => {
         ESKAT_DB: undefined,
         ESKAT_USER: undefined,
         ESKAT_PASSWORD: undefined,
+        // No SFTP server is contacted in the check (nothing is sent to Prisme); the settings must only be valid.
+        TENQ_HOST: "127.0.0.1",
+        TENQ_USER: "kas",
+        TENQ_PASSWORD: randomBytes(12).toString("hex"),
+        TENQ_PROD_PATH: "/prod",
+        TENQ_TEST_PATH: "/test",
+        // The census import asks the Datafordeler mock (no PITU gateway here).
+        PITU_MOCK: "true",
+        PITU_URL: undefined,
+        PITU_UXP_CLIENT: undefined,
+        PITU_UXP_SERVICE_CPR: undefined,
         DISABLE_METRICS: "true" // no push gateway here
       })
     }
