@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { KasConfig, purgeRepresentationTokens } from "@kas/core"
+import { Cpr, dashedCpr, KasConfig, purgeRepresentationTokens } from "@kas/core"
 import { kasSchedules } from "../../src/jobs/schedules.js"
 import { Browser, startKasWeb, type KasWeb } from "../support.js"
 import { CPR_A, CPR_B, PDF, query, seedCitizens, type Fixture } from "../restFixtures.js"
@@ -471,7 +471,7 @@ describe("representation tokens", () => {
     expect(await (await exchange()).text()).toBe("Token not set")
     expect(await (await exchange("x".repeat(64))).text()).toBe("Invalid token")
     // The staff web shows the banner while the consumed token lives, to this user only; stopping removes it.
-    const banner = `Du er logget ind i selvbetjening på vegne af ${CPR_A}`
+    const banner = `Du er logget ind i selvbetjening på vegne af ${dashedCpr(Cpr.make(CPR_A))}`
     expect(await (await staff.get("/")).text()).toContain(banner)
     expect(await (await (await new Browser(kas.url).login("administrator")).get("/")).text()).not.toContain(
       "på vegne af"
@@ -498,7 +498,7 @@ describe("representation tokens", () => {
     expect(ok.status).toBe(200)
     await query(kas.databaseUrl, "update kas.representation_token set created = now() - interval '5 minutes'")
     expect(await kas.runtime.runPromise(purgeRepresentationTokens(60) as never)).toBe(0)
-    const banner = `Du er logget ind i selvbetjening på vegne af ${CPR_A}`
+    const banner = `Du er logget ind i selvbetjening på vegne af ${dashedCpr(Cpr.make(CPR_A))}`
     expect(await (await staff.get("/")).text()).toContain(banner)
     const refused = await exchange(await start(staff, fx.personB))
     expect([refused.status, await refused.text()]).toEqual([400, "User already is using another token"])
