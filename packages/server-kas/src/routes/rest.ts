@@ -4,9 +4,11 @@ import type { Context, Middleware } from "koa"
 import {
   CitizenData,
   type CitizenFilter,
+  type Cpr,
   CitizenOverview,
   DEFAULT_SESSION_SECONDS,
   FileStore,
+  parseCpr,
   RepresentationTokens,
   Rest,
   SelfAssessmentSubmission
@@ -41,19 +43,23 @@ const json = (ctx: Context, status: number, body: unknown) => {
   ctx.body = body
 }
 
-const isCpr = Schema.is(C.Cpr)
-
-/** The citizen a request is scoped to: the `X-KAS-CPR` header parsed into a `Cpr`, or null. */
 /** The self-service session length the portal sends with a token exchange or extension (60 s to a day). */
 const sessionSecondsOf = (body: Record<string, unknown>): number => {
   const n = Number(body.session_seconds)
   return Number.isSafeInteger(n) && n >= 60 && n <= 86_400 ? n : DEFAULT_SESSION_SECONDS
 }
 
-const cprOf = (ctx: Context): typeof C.Cpr.Type | null => {
-  const v = ctx.get(C.CPR_HEADER)
-  return isCpr(v) ? v : null
-}
+/** The citizen a request is scoped to: the `X-KAS-CPR` header parsed into a `Cpr` (once, here at the edge). */
+const cprOf = (ctx: Context): Option.Option<Cpr> => parseCpr(ctx.get(C.CPR_HEADER))
+
+/** A handler for one citizen: a missing or malformed `X-KAS-CPR` header is a 400; inside, the parsed `Cpr`. */
+const scoped =
+  (handler: (ctx: Context, cpr: Cpr) => Promise<void>): Middleware =>
+  async (ctx) => {
+    const cpr = cprOf(ctx)
+    if (Option.isNone(cpr)) return json(ctx, 400, { detail: "Missing or invalid X-KAS-CPR header" })
+    await handler(ctx, cpr.value)
+  }
 
 /**
  * The back-office REST API (selvbetjening.md §16) under `/rest/`, `/token/` and `/final_settlement/`: token
@@ -80,54 +86,69 @@ export const restApi = (app: AppContext): Middleware => {
     cache.set(m![1]!, { userId: user.value.id, until: Date.now() + 5000 })
     await next()
   }
-  const scoped: Middleware = async (ctx, next) => {
-    if (cprOf(ctx) === null) return json(ctx, 400, { detail: "Missing or invalid X-KAS-CPR header" })
-    await next()
-  }
-
   const filterOf = <A extends object, I>(schema: Schema.Schema<A, I>, ctx: Context): Either.Either<A, string> =>
     Schema.decodeUnknownEither(schema)(ctx.query).pipe(
       Either.mapLeft((e) => `Invalid filter: ${Object.keys(fieldErrors(e)).join(", ")}`)
     )
 
+  /**
+   * A read-only resource of the contract: its list and its item by id. A scoped one (`scoped` in the contract) needs
+   * the header's citizen; the others get the header's CPR when there is a valid one (pension companies: the citizen's
+   * own ones too), else null.
+   */
   const resource = <A extends object, I, O, OI>(
     { name, filter, item, scoped: citizen }: Rest.Contract.Resource<A, I, O, OI>,
-    load: (cpr: string, f: CitizenFilter) => Effect.Effect<ReadonlyArray<O>, unknown, CitizenData>
+    load: (cpr: Cpr | null, f: CitizenFilter) => Effect.Effect<ReadonlyArray<O>, unknown, CitizenData>
   ) => {
     const encode = Schema.encode(Schema.Array(item))
-    const mw: Array<Middleware> = citizen ? [scoped] : []
-    router.get(`/rest/${name}/`, ...mw, async (ctx) => {
-      const f = filterOf(filter, ctx)
-      if (Either.isLeft(f)) return json(ctx, 400, { detail: f.left })
-      json(ctx, 200, await run(ctx, load(cprOf(ctx) ?? "", f.right as CitizenFilter).pipe(Effect.flatMap(encode))))
-    })
-    router.get(`/rest/${name}/:id/`, ...mw, async (ctx) => {
-      const id = Number(ctx.params.id)
-      if (!Number.isSafeInteger(id)) return json(ctx, 404, { detail: "Ikke fundet." })
-      const rows = await run(ctx, load(cprOf(ctx) ?? "", { id }).pipe(Effect.flatMap(encode)))
-      return rows[0] === undefined ? json(ctx, 404, { detail: "Ikke fundet." }) : json(ctx, 200, rows[0])
-    })
+    const handle = (h: (ctx: Context, cpr: Cpr | null) => Promise<void>): Middleware =>
+      citizen ? scoped(h) : (ctx) => h(ctx, Option.getOrNull(cprOf(ctx)))
+    router.get(
+      `/rest/${name}/`,
+      handle(async (ctx, cpr) => {
+        const f = filterOf(filter, ctx)
+        if (Either.isLeft(f)) return json(ctx, 400, { detail: f.left })
+        json(ctx, 200, await run(ctx, load(cpr, f.right as CitizenFilter).pipe(Effect.flatMap(encode))))
+      })
+    )
+    router.get(
+      `/rest/${name}/:id/`,
+      handle(async (ctx, cpr) => {
+        const id = Number(ctx.params.id)
+        if (!Number.isSafeInteger(id)) return json(ctx, 404, { detail: "Ikke fundet." })
+        const rows = await run(ctx, load(cpr, { id }).pipe(Effect.flatMap(encode)))
+        return rows[0] === undefined ? json(ctx, 404, { detail: "Ikke fundet." }) : json(ctx, 200, rows[0])
+      })
+    )
   }
   const data = <A, E>(f: (d: CitizenData) => Effect.Effect<A, E>) => Effect.flatMap(CitizenData, f)
+  /** A scoped resource's loader: `resource` calls it with the header's `Cpr` only (`scoped` answered 400 without). */
+  const citizenData =
+    <A, E>(f: (d: CitizenData, cpr: Cpr) => Effect.Effect<A, E>) =>
+    (cpr: Cpr | null) =>
+      cpr === null ? Effect.dieMessage("a citizen resource without a CPR") : data((d) => f(d, cpr))
   const R = C.resources
   resource(R.taxYear, (_, f) => data((d) => d.taxYears(f)))
   resource(R.pensionCompany, (cpr, f) => data((d) => d.pensionCompanies(cpr, f)))
-  resource(R.person, (cpr, f) => data((d) => d.persons(cpr, f)))
-  resource(R.personTaxYear, (cpr, f) => data((d) => d.personTaxYears(cpr, f)))
-  resource(R.policyTaxYear, (cpr, f) => data((d) => d.policies(cpr, f)))
-  resource(R.policyDocument, (cpr, f) => data((d) => d.documents(cpr, f)))
+  resource(R.person, (cpr, f) => citizenData((d, c) => d.persons(c, f))(cpr))
+  resource(R.personTaxYear, (cpr, f) => citizenData((d, c) => d.personTaxYears(c, f))(cpr))
+  resource(R.policyTaxYear, (cpr, f) => citizenData((d, c) => d.policies(c, f))(cpr))
+  resource(R.policyDocument, (cpr, f) => citizenData((d, c) => d.documents(c, f))(cpr))
 
   // The overview is sent as the JSON text PostgreSQL builds (migration 0014); the client decodes it with the Schema.
   const overview = app.runtime.runSync(CitizenOverview)
-  router.get("/rest/overview/", scoped, async (ctx) => {
-    const f = filterOf(C.OverviewFilter, ctx)
-    if (Either.isLeft(f)) return json(ctx, 400, { detail: f.left })
-    ctx.status = 200
-    ctx.type = "application/json"
-    ctx.body = await overview.json(cprOf(ctx)!, f.right.year)
-  })
+  router.get(
+    "/rest/overview/",
+    scoped(async (ctx, cpr) => {
+      const f = filterOf(C.OverviewFilter, ctx)
+      if (Either.isLeft(f)) return json(ctx, 400, { detail: f.left })
+      ctx.status = 200
+      ctx.type = "application/json"
+      ctx.body = await overview.json(cpr, f.right.year)
+    })
+  )
 
-  router.post("/rest/submission/", scoped, async (ctx) => {
+  const submission = scoped(async (ctx, cpr) => {
     if (!isMultipart(ctx.req)) return json(ctx, 400, { errors: { data: ["Forventede multipart/form-data"] } })
     const body = await parseMultipart(ctx.req, {
       maxFileBytes: Rest.Uploads.MAX_FILE_BYTES,
@@ -147,10 +168,11 @@ export const restApi = (app: AppContext): Middleware => {
     )
     const result = await run(
       ctx,
-      Effect.flatMap(SelfAssessmentSubmission, (s) => s.submit(cprOf(ctx)!, decoded.right, files))
+      Effect.flatMap(SelfAssessmentSubmission, (s) => s.submit(cpr, decoded.right, files))
     )
     json(ctx, 200, Schema.encodeSync(C.SubmissionResult)(result))
   })
+  router.post("/rest/submission/", submission)
 
   router.post("/token/", async (ctx) => {
     const body = (ctx.request.body ?? {}) as Record<string, unknown>
@@ -185,8 +207,8 @@ export const restApi = (app: AppContext): Middleware => {
 
   const statement = async (ctx: Context) => {
     const year = Number(ctx.params.year)
-    const cpr = String(ctx.params.cpr)
-    if (cprOf(ctx) !== cpr || !Number.isSafeInteger(year)) return null
+    const cpr = Option.getOrNull(cprOf(ctx))
+    if (cpr === null || cpr !== ctx.params.cpr || !Number.isSafeInteger(year)) return null
     return run(
       ctx,
       data((d) => d.finalStatement(cpr, year))

@@ -1,5 +1,6 @@
 import { SqlClient, type Statement } from "@effect/sql"
 import { Effect } from "effect"
+import type { Cpr } from "../../domain/Cpr.js"
 import type * as Contract from "../../rest/Contract.js"
 
 type PolicyOut = Contract.PolicyTaxYearOut
@@ -81,28 +82,28 @@ export class CitizenData extends Effect.Service<CitizenData>()("@kas/core/Citize
     })
 
     /** The companies the citizen may see (`kas.citizen_companies`); with no CPR, the curated ones. */
-    const pensionCompanies = Effect.fn("CitizenData.pensionCompanies")(function* (cpr: string, f: CitizenFilter) {
+    const pensionCompanies = Effect.fn("CitizenData.pensionCompanies")(function* (cpr: Cpr | null, f: CitizenFilter) {
       const where = cond([
         [f.id, sql`id = ${f.id ?? 0}`],
         [f.res, sql`res = ${f.res ?? 0}`]
       ])
       return yield* sql<Contract.PensionCompanyOut>`select id, name, address, email, phone, res, agreement_present
-        from kas.citizen_companies(${cpr}) where ${sql.and(where)} order by name, id`
+        from kas.citizen_companies(${cpr ?? ""}) where ${sql.and(where)} order by name, id`
     })
 
-    const persons = Effect.fn("CitizenData.persons")(function* (cpr: string, f: CitizenFilter) {
+    const persons = Effect.fn("CitizenData.persons")(function* (cpr: Cpr, f: CitizenFilter) {
       const where = cond([[f.id, sql`id = ${f.id ?? 0}`]])
       return yield* sql<Contract.PersonOut>`select id, cpr from kas.person where cpr = ${cpr} and ${sql.and(where)}`
     })
 
-    const personTaxYears = Effect.fn("CitizenData.personTaxYears")(function* (cpr: string, f: CitizenFilter) {
+    const personTaxYears = Effect.fn("CitizenData.personTaxYears")(function* (cpr: Cpr, f: CitizenFilter) {
       const where = cond([[f.id, sql`id = ${f.id ?? 0}`], ...years(f, sql`tax_year`)])
       return yield* sql<PersonTaxYearOut>`select id, tax_year, person, fully_tax_liable, number_of_days,
           days_in_year_factor, foreign_pension_notes, general_notes, updated_by
         from kas.citizen_person_tax_year where person = ${cpr} and ${sql.and(where)} order by tax_year desc`
     })
 
-    const policies = Effect.fn("CitizenData.policies")(function* (cpr: string, f: CitizenFilter) {
+    const policies = Effect.fn("CitizenData.policies")(function* (cpr: Cpr, f: CitizenFilter) {
       const where = cond([
         [f.id, sql`id = ${f.id ?? 0}`],
         ...years(f, sql`year`),
@@ -120,7 +121,7 @@ export class CitizenData extends Effect.Service<CitizenData>()("@kas/core/Citize
       return rows.map(toPolicy)
     })
 
-    const documents = Effect.fn("CitizenData.documents")(function* (cpr: string, f: CitizenFilter) {
+    const documents = Effect.fn("CitizenData.documents")(function* (cpr: Cpr, f: CitizenFilter) {
       const where = cond([
         [f.id, sql`d.id = ${f.id ?? 0}`],
         [f.policy_tax_year, sql`d.policy_tax_year = ${f.policy_tax_year ?? 0}`]
@@ -132,7 +133,7 @@ export class CitizenData extends Effect.Service<CitizenData>()("@kas/core/Citize
     })
 
     /** The newest valid, sent final statement of a CPR and year with a non-empty PDF (§16.7): its file id. */
-    const finalStatement = Effect.fn("CitizenData.finalStatement")(function* (cpr: string, year: number) {
+    const finalStatement = Effect.fn("CitizenData.finalStatement")(function* (cpr: Cpr, year: number) {
       const rows = yield* sql<{ pdf_file_id: string }>`select pdf_file_id from kas.citizen_final_statement
         where cpr = ${cpr} and year = ${year} order by created_at desc limit 1`
       return rows[0]?.pdf_file_id ?? null

@@ -1,5 +1,6 @@
 import { SqlClient } from "@effect/sql"
 import { Context, Effect, Layer, Runtime } from "effect"
+import type { Cpr } from "../../domain/Cpr.js"
 import { PgPool } from "../PgPool.js"
 
 const OVERVIEW = "select kas.citizen_overview($1, $2) as overview"
@@ -14,7 +15,7 @@ const OVERVIEW = "select kas.citizen_overview($1, $2) as overview"
  */
 export class CitizenOverview extends Context.Tag("@kas/core/CitizenOverview")<
   CitizenOverview,
-  { readonly json: (cpr: string, year: number) => Promise<string> }
+  { readonly json: (cpr: Cpr, year: number) => Promise<string> }
 >() {
   /** The fast path: a prepared statement on a plain `pg` pool beside the SQL client. */
   static readonly layer = Layer.effect(

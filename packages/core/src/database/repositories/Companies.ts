@@ -1,5 +1,6 @@
 import { SqlClient } from "@effect/sql"
 import { Effect, Schema } from "effect"
+import type { Cpr } from "../../domain/Cpr.js"
 import { NotFound } from "../../domain/DomainError.js"
 import {
   type AgreementFilter,
@@ -169,7 +170,7 @@ export class Companies extends Effect.Service<Companies>()("@kas/core/Companies"
         ).pipe(Effect.orDie)
       }),
       /** Ids of the given ones that the citizen may see (`kas.citizen_companies`: curated, or on their policies). */
-      visibleTo: Effect.fn("Companies.visibleTo")(function* (cpr: string, ids: ReadonlyArray<number>) {
+      visibleTo: Effect.fn("Companies.visibleTo")(function* (cpr: Cpr, ids: ReadonlyArray<number>) {
         if (ids.length === 0) return new Set<number>()
         const rows = yield* sql<{ id: number }>`select id from kas.citizen_companies(${cpr})
           where id = any(${[...new Set(ids)]}::int[])`
@@ -182,7 +183,7 @@ export class Companies extends Effect.Service<Companies>()("@kas/core/Companies"
        * created `MAX_SUBMITTED_COMPANIES_PER_YEAR` (the caller's transaction should hold the person-year's row lock).
        */
       forSubmittedName: Effect.fn("Companies.forSubmittedName")(function* (
-        cpr: string,
+        cpr: Cpr,
         personTaxYearId: number,
         name: string
       ) {

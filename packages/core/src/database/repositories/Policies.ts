@@ -1,5 +1,6 @@
 import { SqlClient } from "@effect/sql"
 import { Effect, Schema } from "effect"
+import type { Cpr } from "../../domain/Cpr.js"
 import { DomainRuleError, NotFound } from "../../domain/DomainError.js"
 import { Reasons } from "../../domain/History.js"
 import * as PolicyNumber from "../../domain/PolicyNumber.js"
@@ -224,7 +225,7 @@ export class Policies extends Effect.Service<Policies>()("@kas/core/Policies", {
           where p.person_tax_year_id = ${personTaxYearId} order by p.id, ty.year`
       }),
       /** The policies of a CPR in a calendar year. */
-      listByCprAndYear: Effect.fn("Policies.listByCprAndYear")(function* (cpr: string, year: number) {
+      listByCprAndYear: Effect.fn("Policies.listByCprAndYear")(function* (cpr: Cpr, year: number) {
         return yield* decodePolicies(
           yield* sql`${select} join kas.person_tax_year pty on pty.id = p.person_tax_year_id
             join kas.person pe on pe.id = pty.person_id join kas.tax_year ty on ty.id = pty.tax_year_id

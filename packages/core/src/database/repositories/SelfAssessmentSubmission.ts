@@ -1,5 +1,6 @@
 import { SqlClient } from "@effect/sql"
 import { Effect } from "effect"
+import type { Cpr } from "../../domain/Cpr.js"
 import { Reasons } from "../../domain/History.js"
 import * as PolicyNumber from "../../domain/PolicyNumber.js"
 import { SelfAssessmentClosed, SubmissionInvalid, SubmissionNotFound } from "../../domain/SubmissionError.js"
@@ -42,7 +43,7 @@ export class SelfAssessmentSubmission extends Effect.Service<SelfAssessmentSubmi
       const store = yield* FileStore
 
       /** The person-year of the CPR and year with its period, and its policies with their citizen documents. */
-      const load = Effect.fn("SelfAssessmentSubmission.load")(function* (cpr: string, year: number) {
+      const load = Effect.fn("SelfAssessmentSubmission.load")(function* (cpr: Cpr, year: number) {
         const [pty] = yield* sql<{ id: number; year_part: string }>`
           select pty.id, ty.year_part from kas.person_tax_year pty join kas.person p on p.id = pty.person_id
           join kas.tax_year ty on ty.id = pty.tax_year_id where p.cpr = ${cpr} and ty.year = ${year}`
@@ -69,7 +70,7 @@ export class SelfAssessmentSubmission extends Effect.Service<SelfAssessmentSubmi
       })
 
       const submit = Effect.fn("SelfAssessmentSubmission.submit")(function* (
-        cpr: string,
+        cpr: Cpr,
         input: Contract.Submission,
         files: ReadonlyMap<string, SubmittedFile>
       ) {

@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { SqlClient } from "@effect/sql"
 import { Effect, Layer } from "effect"
-import { CitizenData, CitizenOverview, DaysInYear } from "../../../src/index.js"
+import { CitizenData, CitizenOverview, Cpr, DaysInYear } from "../../../src/index.js"
 import { company, domainLayer, personWithYears } from "../fixtures.js"
 
 const CPR = "0101240001"
@@ -40,7 +40,7 @@ const seed = Effect.gen(function* () {
 })
 
 /** What the separate resources answer for a CPR and year: the overview must answer exactly this. */
-const fromResources = (cpr: string, year: number) =>
+const fromResources = (cpr: Cpr, year: number) =>
   Effect.gen(function* () {
     const data = yield* CitizenData
     const policies = yield* data.policies(cpr, { year, active: true })
@@ -66,7 +66,7 @@ for (const [name, overviewLayer] of [
         Effect.gen(function* () {
           yield* seed
           const overview = yield* CitizenOverview
-          const json = (cpr: string, year: number) =>
+          const json = (cpr: Cpr, year: number) =>
             Effect.promise(() => overview.json(cpr, year)).pipe(Effect.map((t) => JSON.parse(t) as unknown))
           for (const [cpr, year] of [
             [CPR, 2024],
@@ -75,9 +75,10 @@ for (const [name, overviewLayer] of [
             [OTHER, 2024],
             ["0000000000", 2024]
           ] as const) {
-            assert.deepStrictEqual(yield* json(cpr, year), yield* fromResources(cpr, year))
+            const parsed = Cpr.make(cpr)
+            assert.deepStrictEqual(yield* json(parsed, year), yield* fromResources(parsed, year))
           }
-          const answer = yield* fromResources(CPR, 2024)
+          const answer = yield* fromResources(Cpr.make(CPR), 2024)
           const days = DaysInYear.daysInYear(2024)
           assert.deepStrictEqual(answer.tax_year, {
             id: answer.tax_year!.id,
