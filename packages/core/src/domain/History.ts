@@ -56,3 +56,31 @@ export const Reasons = {
   overUse: "automatisk rettelse for at undgå at det totale resterende beløb falder under 0",
   protectedOver: (w: number) => `automatisk rettelse for at undgå at det totale anvendte beløb er over ${w}`
 } as const
+
+/**
+ * Who made a change, by its audit reason (issue 14 item 10, the autoligning decision): `import` — an import and the
+ * recalculations an import causes; `automatic` — autoligning itself; `person` — everything else: staff edits, citizen
+ * submissions and the recalculations those edits cause (and a change written without a reason). Only `person`
+ * changes send a policy to efterbehandling.
+ */
+export type ChangeKind = "import" | "automatic" | "person"
+
+/** The reasons of changes made by imports and by the recalculations imports cause. */
+export const importReasons: ReadonlyArray<string> = [
+  Reasons.createdByImport,
+  Reasons.updatedByImport,
+  Reasons.clearedByImport,
+  Reasons.recalcR75,
+  Reasons.recalcCensus
+]
+
+/** The reasons of the automatic assessment's own changes. */
+export const automaticReasons: ReadonlyArray<string> = [Reasons.autoligning, Reasons.recalcAutoligning]
+
+/** The kind of a change with this audit reason. */
+export const changeKind = (reason: string | null): ChangeKind =>
+  reason !== null && importReasons.includes(reason)
+    ? "import"
+    : reason !== null && automaticReasons.includes(reason)
+      ? "automatic"
+      : "person"

@@ -6,6 +6,7 @@
 import { Either } from "effect"
 import * as Calculation from "../../domain/Calculation.js"
 import type { CalculationInputError } from "../../domain/CalculationInputError.js"
+import { changeKind } from "../../domain/History.js"
 import * as Loss from "../../domain/LossCarryForward.js"
 import * as PolicyCalculation from "../../domain/PolicyCalculation.js"
 
@@ -93,7 +94,15 @@ const lossYears = (family: Family): ReadonlyArray<Loss.LossYear> =>
 
 const MAX_DEPTH = 64
 
-const correctOverUse = (family: Family, depth: number): Either.Either<void, CalculationInputError> => {
+/**
+ * The reason of the later years an over-use correction recalculates: "Genberegning" (§4.3) when a person's change
+ * caused it; an import's (or autoligning's) own recalculation reason otherwise, so that the history tells a change
+ * an import caused from one a person caused (issue 14 item 10: only the latter sends a policy to efterbehandling).
+ */
+const overUseReasonFor = (cause: string): string =>
+  changeKind(cause) === "person" ? Loss.overUseRecalculationReason : cause
+
+const correctOverUse = (family: Family, cause: string, depth: number): Either.Either<void, CalculationInputError> => {
   const correction = Loss.overUseCorrection(lossYears(family), family.cells)
   if (correction.writes.length === 0) return Either.void
   family.cells = Loss.applyWrites(family.cells, correction.writes)
@@ -101,13 +110,8 @@ const correctOverUse = (family: Family, depth: number): Either.Either<void, Calc
   if (depth >= MAX_DEPTH) return Either.void
   for (const year of correction.recalculate) {
     if (!family.members.has(year)) continue
-    const result = recalculate(
-      family,
-      year,
-      Loss.overUseRecalculationReason,
-      Loss.overUseRecalculationReason,
-      depth + 1
-    )
+    const reason = overUseReasonFor(cause)
+    const result = recalculate(family, year, reason, reason, depth + 1)
     if (Either.isLeft(result)) return result
   }
   return Either.void
@@ -133,7 +137,7 @@ export const recalculate = (
   }
   let available = Loss.availableDeductions(lossYears(family), family.cells, year)
   if (available.overUsedLossYears.length > 0) {
-    const corrected = correctOverUse(family, depth)
+    const corrected = correctOverUse(family, cellReason, depth)
     if (Either.isLeft(corrected)) return corrected
     available = Loss.availableDeductions(lossYears(family), family.cells, year)
   }
@@ -163,7 +167,7 @@ export const recalculate = (
   member.state.indifferenceLimited = result.indifferenceLimited
   member.reason = policyReason
   member.result = result
-  return yearAdjustedChanged ? correctOverUse(family, depth) : Either.void
+  return yearAdjustedChanged ? correctOverUse(family, cellReason, depth) : Either.void
 }
 
 /** True when the member's state differs from what was loaded. */

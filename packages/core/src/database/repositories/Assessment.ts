@@ -1,7 +1,7 @@
 import { SqlClient } from "@effect/sql"
 import { Effect } from "effect"
 import { DomainRuleError } from "../../domain/DomainError.js"
-import { Reasons } from "../../domain/History.js"
+import { automaticReasons, importReasons, Reasons } from "../../domain/History.js"
 import { baseAmount } from "../../domain/PolicyCalculation.js"
 import { type AuditAuthor, setAuditContextOn } from "./Audit.js"
 import { Recalculation } from "./Recalculation.js"
@@ -14,12 +14,12 @@ export type OnProgress = (done: number, total: number) => Effect.Effect<void>
 /** The title autoligning uses in its period message (jobs.md §3.4, §8.0). */
 export const autoligningTitle = "Kør autoligning"
 
-// jobs.md §8.1 step 2: a policy needs follow-up when one of these holds.
+// jobs.md §8.1 step 2: a policy needs follow-up when one of these holds. A change counts when a person made it
+// (`changeKind` "person"): $2 holds the reasons of the other kinds (imports and what they cause, autoligning).
 const followUpSql = `
 select p.id, (
   exists (select 1 from kas.history h where h.entity_type = 'PolicyTaxYear' and h.entity_id = p.id::text
-          and h.history_type = '~' and h.change_reason is distinct from 'Updated by import'
-          and h.change_reason is distinct from 'autoligning')
+          and h.history_type = '~' and coalesce(h.change_reason, '') <> all($2::text[]))
   or exists (select 1 from kas.history h where h.entity_type = 'PolicyTaxYear' and h.entity_id = p.id::text
           and h.history_type = '+' and h.history_user = 'rest')
   or coalesce(btrim(pty.general_notes, E' \\t\\r\\n'), '') <> ''
@@ -60,7 +60,8 @@ export class Assessment extends Effect.Service<Assessment>()("@kas/core/Assessme
         return yield* sql.withTransaction(
           Effect.gen(function* () {
             yield* setAuditContextOn(sql, author, Reasons.autoligning)
-            const rows = yield* sql.unsafe<{ id: number; follow_up: boolean }>(followUpSql, [taxYearId])
+            const notByPeople = [...importReasons, ...automaticReasons]
+            const rows = yield* sql.unsafe<{ id: number; follow_up: boolean }>(followUpSql, [taxYearId, notByPeople])
             const followUp = new Map(rows.map((r) => [r.id, r.follow_up]))
             const result = yield* recalculation.recalculateYear(taxYearId, Reasons.recalcAutoligning, {
               policyReason: Reasons.autoligning,
