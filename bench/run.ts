@@ -4,6 +4,7 @@
  * `record` (`Results.ts`); the run ends with one table of them and `bench/results/latest.json`.
  */
 import { runCalculationBench } from "./calculation/index.js"
+import { runDocumentsBench } from "./documents/index.js"
 import { runImportBench } from "./import/index.js"
 import { runJobsBench } from "./jobs/index.js"
 import { runPrismeBench } from "./prisme/index.js"
@@ -19,7 +20,8 @@ const benches: Record<string, (argv: ReadonlyArray<string>) => Promise<void>> = 
   jobs: runJobsBench,
   staff: runStaffBench,
   prisme: runPrismeBench,
-  summaries: runSummariesBench
+  summaries: runSummariesBench,
+  documents: runDocumentsBench
 }
 
 const argv = process.argv.slice(2)

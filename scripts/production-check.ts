@@ -127,6 +127,15 @@ const main = async () => {
         PITU_URL: undefined,
         PITU_UXP_CLIENT: undefined,
         PITU_UXP_SERVICE_CPR: undefined,
+        // no e-Boks proxy here
+        EBOKS_MOCK: "true",
+        EBOKS_HOST: undefined,
+        EBOKS_CLIENT_ID: undefined,
+        EBOKS_SYSTEM_ID: undefined,
+        EBOKS_CONTENT_TYPE_ID: undefined,
+        EBOKS_CLIENT_CERTIFICATES: undefined,
+        EBOKS_CLIENT_PRIVATE_KEY: undefined,
+        EBOKS_VERIFY: undefined,
         DISABLE_METRICS: "true" // no push gateway here
       })
     }

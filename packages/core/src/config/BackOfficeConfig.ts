@@ -7,6 +7,7 @@ import {
   maybe,
   missingWhen,
   optional,
+  pemFile,
   postgresUrl,
   required,
   stringList,
@@ -148,7 +149,59 @@ export interface WorkerSettings extends CommonSettings {
   readonly tenqProjectId: string
   readonly tenq: TenQSettings
   readonly dafo: DafoSettings
+  readonly eboks: EboksSettings
 }
+
+/** e-Boks (configuration.md §4.4): mock, or the agency's proxy with mutual TLS. */
+export interface EboksSettings {
+  /** No network; every recipient is a valid e-Boks user (integrations.md §1.6). */
+  readonly mock: boolean
+  readonly host: Option.Option<string>
+  readonly clientId: Option.Option<string>
+  readonly systemId: Option.Option<string>
+  readonly contentTypeId: Option.Option<string>
+  /** Path of the client certificate (PEM). */
+  readonly clientCertificates: Option.Option<string>
+  /** Path of the client's private key (PEM). */
+  readonly clientPrivateKey: Option.Option<string>
+  /** Path of the CA file the proxy's certificate is verified against. */
+  readonly verify: Option.Option<string>
+}
+
+export const eboks = (env: Environment): Config.Config<EboksSettings> =>
+  Config.all({
+    mock: optional(Config.boolean("EBOKS_MOCK"), env === "development"),
+    EBOKS_HOST: maybe(absoluteUrl("EBOKS_HOST")),
+    EBOKS_CLIENT_ID: maybe(Config.nonEmptyString("EBOKS_CLIENT_ID")),
+    EBOKS_SYSTEM_ID: maybe(Config.nonEmptyString("EBOKS_SYSTEM_ID")),
+    EBOKS_CONTENT_TYPE_ID: maybe(Config.nonEmptyString("EBOKS_CONTENT_TYPE_ID")),
+    EBOKS_CLIENT_CERTIFICATES: maybe(pemFile("EBOKS_CLIENT_CERTIFICATES")),
+    EBOKS_CLIENT_PRIVATE_KEY: maybe(pemFile("EBOKS_CLIENT_PRIVATE_KEY")),
+    EBOKS_VERIFY: maybe(pemFile("EBOKS_VERIFY"))
+  }).pipe(
+    Config.mapOrFail((c) =>
+      missingWhen(!c.mock, {
+        EBOKS_HOST: c.EBOKS_HOST,
+        EBOKS_CLIENT_ID: c.EBOKS_CLIENT_ID,
+        EBOKS_SYSTEM_ID: c.EBOKS_SYSTEM_ID,
+        EBOKS_CONTENT_TYPE_ID: c.EBOKS_CONTENT_TYPE_ID,
+        EBOKS_CLIENT_CERTIFICATES: c.EBOKS_CLIENT_CERTIFICATES,
+        EBOKS_CLIENT_PRIVATE_KEY: c.EBOKS_CLIENT_PRIVATE_KEY,
+        EBOKS_VERIFY: c.EBOKS_VERIFY
+      }).pipe(
+        Either.map(() => ({
+          mock: c.mock,
+          host: c.EBOKS_HOST,
+          clientId: c.EBOKS_CLIENT_ID,
+          systemId: c.EBOKS_SYSTEM_ID,
+          contentTypeId: c.EBOKS_CONTENT_TYPE_ID,
+          clientCertificates: c.EBOKS_CLIENT_CERTIFICATES,
+          clientPrivateKey: c.EBOKS_CLIENT_PRIVATE_KEY,
+          verify: c.EBOKS_VERIFY
+        }))
+      )
+    )
+  )
 
 /**
  * Datafordeler (configuration.md §4.6, §4.7): whether the census import asks it at all
@@ -324,7 +377,8 @@ export const worker = (env: Environment): Config.Config<WorkerSettings> =>
     eskat: eskat(env),
     tenqProjectId: tenqProjectId(env),
     tenq: tenq(env),
-    dafo: dafo(env)
+    dafo: dafo(env),
+    eboks: eboks(env)
   }).pipe(Config.map(({ common, ...rest }) => ({ ...common, ...rest })))
 
 /** The scheduler (configuration.md §4). */

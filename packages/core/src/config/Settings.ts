@@ -1,3 +1,4 @@
+import { accessSync, constants } from "node:fs"
 import { Config, ConfigError, Either, Option, Redacted } from "effect"
 import type { Environment } from "./Environment.js"
 
@@ -77,6 +78,19 @@ export const timeZone = (name: string): Config.Config<string> =>
         return Either.right(raw)
       } catch {
         return Either.left(invalid(name, "must be an IANA time zone such as America/Nuuk"))
+      }
+    })
+  )
+
+/** A path to a PEM file that exists and is readable (configuration.md §2: certificates and keys). */
+export const pemFile = (name: string): Config.Config<string> =>
+  Config.nonEmptyString(name).pipe(
+    Config.mapOrFail((path) => {
+      try {
+        accessSync(path, constants.R_OK)
+        return Either.right(path)
+      } catch {
+        return Either.left(invalid(name, "must be the path of a readable PEM file"))
       }
     })
   )

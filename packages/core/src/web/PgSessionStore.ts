@@ -29,6 +29,16 @@ export const pgSessionStore = <R>(
   }
 }
 
+/**
+ * Deletes the expired rows of a session table and returns how many (the scheduled purges of jobs.md §9: staff
+ * sessions on the 3rd, self-service sessions on the 5th of the month).
+ */
+export const purgeExpiredSessions = (table: string) =>
+  Effect.flatMap(SqlClient.SqlClient, (sql) =>
+    sql<{ n: number }>`with gone as (delete from ${sql.unsafe(table)} where expires_at < now() returning 1)
+      select count(*)::int as n from gone`.pipe(Effect.map((rows) => rows[0]?.n ?? 0))
+  )
+
 /** What the pool-based session store uses of a `pg` `Pool`. */
 export type PgQueryable = Pick<Pool, "query">
 

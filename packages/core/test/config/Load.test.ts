@@ -99,6 +99,51 @@ describe("configuration", () => {
       expect(report).toContain(`${n}: is required`)
   })
 
+  it("e-Boks: mock in development; otherwise every setting of configuration.md §4.4, PEM paths that exist", () => {
+    const dev = Either.getOrThrow(read(KasConfig.BackOfficeConfig.worker, { ENVIRONMENT: "development" }))
+    expect(dev.eboks.mock).toBe(true)
+    const bad = read(KasConfig.BackOfficeConfig.worker, {
+      ENVIRONMENT: "development",
+      EBOKS_MOCK: "false",
+      EBOKS_HOST: "not a url",
+      EBOKS_CLIENT_CERTIFICATES: "/no/such/file.pem"
+    })
+    const badReport = Either.isLeft(bad) ? bad.left.report : ""
+    expect(badReport).toContain("EBOKS_HOST: must be an absolute http(s) URL")
+    expect(badReport).toContain("EBOKS_CLIENT_CERTIFICATES: must be the path of a readable PEM file")
+    const missing = read(KasConfig.BackOfficeConfig.worker, { ENVIRONMENT: "staging", EBOKS_MOCK: "" })
+    const report = Either.isLeft(missing) ? missing.left.report : ""
+    for (const n of [
+      "EBOKS_HOST",
+      "EBOKS_CLIENT_ID",
+      "EBOKS_SYSTEM_ID",
+      "EBOKS_CONTENT_TYPE_ID",
+      "EBOKS_CLIENT_CERTIFICATES",
+      "EBOKS_CLIENT_PRIVATE_KEY",
+      "EBOKS_VERIFY"
+    ])
+      expect(report).toContain(`${n}: is required`)
+    const file = new URL(import.meta.url).pathname
+    const ok = Either.getOrThrow(
+      read(KasConfig.BackOfficeConfig.worker, {
+        ENVIRONMENT: "development",
+        EBOKS_MOCK: "false",
+        EBOKS_HOST: "https://eboks.example",
+        EBOKS_CLIENT_ID: "99",
+        EBOKS_SYSTEM_ID: "42",
+        EBOKS_CONTENT_TYPE_ID: "1",
+        EBOKS_CLIENT_CERTIFICATES: file,
+        EBOKS_CLIENT_PRIVATE_KEY: file,
+        EBOKS_VERIFY: file
+      })
+    )
+    expect([ok.eboks.mock, Option.getOrNull(ok.eboks.host), Option.getOrNull(ok.eboks.verify)]).toEqual([
+      false,
+      "https://eboks.example",
+      file
+    ])
+  })
+
   it("secrets are redacted", () => {
     const s = Either.getOrThrow(
       read(KasConfig.BackOfficeConfig.kasWeb, { ENVIRONMENT: "development", SECRET_KEY: "topsecret" })

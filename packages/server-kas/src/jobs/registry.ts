@@ -9,6 +9,11 @@ import type {
   SummaryFiles,
   SystemUsers,
   TaxYearReset,
+  EboksDispatches,
+  FileStore,
+  FinalStatements,
+  StatementCandidates,
+  TaxSlips,
   TaxYears
 } from "@kas/core"
 import type { SqlClient } from "@effect/sql"
@@ -18,6 +23,9 @@ import type { ImportMandtal, ImportR75 } from "@kas/eskat"
 import { AutoligningJob, ForceFinalizeJob } from "./assessmentJobs.js"
 import { DemoFailingJob, DemoJobWithChildren, DemoSlowJob } from "./demoJobs.js"
 import { MergeCompaniesJob } from "./companyJobs.js"
+import { GenerateFinalSettlementsJob, GenerateFinalSettlementsPart, GenerateReportsForYearJob } from "./documentJobs.js"
+import { DispatchFinalSettlementJob, DispatchFinalSettlementsJob, PollEboksPostProcessingJob } from "./eboksJobs.js"
+import type { Eboks } from "../eboks/Eboks.js"
 import { ImportMandtalJob, ImportR75Job } from "./importJobs.js"
 import type { Prisme } from "../prisme/Prisme.js"
 import { GenerateSampleDataJob, ResetTaxYearJob } from "./adminJobs.js"
@@ -50,6 +58,12 @@ export type KasJobServices =
   | Companies
   | TaxYears
   | SummaryFiles
+  | FinalStatements
+  | StatementCandidates
+  | TaxSlips
+  | EboksDispatches
+  | FileStore
+  | Eboks
 
 /** A job type of KAS: the runtime's definition plus where it exists and how the pages show it (jobs.md §1, §8). */
 export interface KasJobType {
@@ -99,7 +113,12 @@ export const kasJobTypes: ReadonlyArray<KasJobType> = [
   { job: ImportR75Job, summary: "summary", environments: all, inDropdown: true },
   { job: AutoligningJob, summary: "autoligning", environments: all, inDropdown: true },
   { job: ForceFinalizeJob, summary: "status", environments: all, inDropdown: true },
+  { job: GenerateReportsForYearJob, summary: "status", environments: all, inDropdown: true },
+  { job: GenerateFinalSettlementsJob, summary: "status", environments: all, inDropdown: true },
+  { job: GenerateFinalSettlementsPart, summary: "status", environments: all, inDropdown: false },
   { job: GenerateBatchAndTransactionsJob, summary: "status", environments: all, inDropdown: true },
+  { job: DispatchFinalSettlementsJob, summary: "status", environments: all, inDropdown: true },
+  { job: DispatchFinalSettlementJob, summary: "status", environments: all, inDropdown: false },
   { job: SendBatchJob, summary: "status", environments: all, inDropdown: false },
   {
     job: GeneratePensionCompanySummaryJob,
@@ -116,6 +135,7 @@ export const kasJobTypes: ReadonlyArray<KasJobType> = [
     fieldChoices: summaryYearChoices
   },
   { job: MergeCompaniesJob, summary: "status", environments: all, inDropdown: false },
+  { job: PollEboksPostProcessingJob, summary: "status", environments: all, inDropdown: true },
   { job: ResetTaxYearJob, summary: "status", environments: notProduction, inDropdown: true },
   { job: GenerateSampleDataJob, summary: "status", environments: ["development"], inDropdown: true },
   { job: DemoSlowJob, summary: "status", environments: notProduction, inDropdown: true },

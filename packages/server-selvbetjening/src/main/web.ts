@@ -1,10 +1,11 @@
-import { ManagedRuntime } from "effect"
+import { Fiber, ManagedRuntime } from "effect"
 import { KasConfig, Migrations } from "@kas/core"
 import { listen, ListenError, shutdownOnSignals } from "@kas/core/web"
 import { makeApp } from "../app.js"
 import { selvbetjeningMigrations } from "../database/migrations/index.js"
 import { makeLayer } from "../runtime.js"
 import { buildSaml } from "../saml/RequestStore.js"
+import { sessionPurgeSchedule } from "../web/SessionPurge.js"
 
 /** Starts selvbetjening: configuration (every problem at once, before connecting), database, listen, graceful stop. */
 export const startSelvbetjening = async (): Promise<void> => {
@@ -29,7 +30,11 @@ export const startSelvbetjening = async (): Promise<void> => {
     const saml = await buildSaml(settings, runtime)
     const server = await listen(makeApp(settings, runtime, { saml }), settings.port)
     console.log(`selvbetjening listening on http://localhost:${settings.port}/`)
-    shutdownOnSignals(server, () => runtime.dispose())
+    const purge = runtime.runFork(sessionPurgeSchedule)
+    shutdownOnSignals(server, async () => {
+      await runtime.runPromise(Fiber.interrupt(purge))
+      await runtime.dispose()
+    })
   } catch (e) {
     return fail(e instanceof ListenError ? e.message : String(e))
   }

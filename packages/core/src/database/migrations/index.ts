@@ -23,6 +23,7 @@ import m0021 from "./0021_kas_history_attachments.js"
 import m0022 from "./0022_kas_summary_files.js"
 import m0023 from "./0023_kas_person_search_cost.js"
 import m0024 from "./0024_kas_extract_list_indexes.js"
+import m0025 from "./0025_kas_eboks_dispatch_intent.js"
 
 /** The migrations of @kas/core (schema `kas`), in order. Only ever append. */
 export const coreMigrations: MigrationSet = {
@@ -51,6 +52,7 @@ export const coreMigrations: MigrationSet = {
     "0021_kas_history_attachments": m0021,
     "0022_kas_summary_files": m0022,
     "0023_kas_person_search_cost": m0023,
-    "0024_kas_extract_list_indexes": m0024
+    "0024_kas_extract_list_indexes": m0024,
+    "0025_kas_eboks_dispatch_intent": m0025
   }
 }

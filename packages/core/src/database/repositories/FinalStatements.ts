@@ -149,6 +149,19 @@ export class FinalStatements extends Effect.Service<FinalStatements>()("@kas/cor
         )
       )
 
+    /** The refusals of staff-web.md §11.1: no policies, not in genoptagelsesperiode, an active policy not final. */
+    const generateRefusal = (h: Effect.Effect.Success<ReturnType<typeof head>>) =>
+      Effect.gen(function* () {
+        if (h.policies === 0) return yield* refuse("no-policies", `Personen har ingen policer i ${h.year}`)
+        yield* taxYears.requirePeriod(h.tax_year_id, "generateIndividualFinalStatement")
+        if (h.not_final > 0) {
+          return yield* refuse(
+            "not-final",
+            "Alle aktive policer skal være slutlignet før der kan genereres en slutopgørelse"
+          )
+        }
+      })
+
     /** Computes the money, renders and stores the PDF and inserts the statement; returns it with its draft. */
     const insert = <E>(
       personTaxYearId: number,
@@ -178,7 +191,7 @@ export class FinalStatements extends Effect.Service<FinalStatements>()("@kas/cor
         const fileId = yield* files.put({
           kind: "final_statement",
           year: gathered.year,
-          name: `${gathered.year}_${gathered.cpr}.pdf`,
+          name: `Y_FINAL_${gathered.year}_${gathered.cpr}.pdf`,
           contentType: "application/pdf",
           content: pdf
         })
@@ -203,6 +216,13 @@ export class FinalStatements extends Effect.Service<FinalStatements>()("@kas/cor
 
     return {
       get,
+      /**
+       * Whether staff may generate a statement for the person-year now (staff-web.md §11.1: the form is shown only
+       * then); fails with the refusal that `generate` would give.
+       */
+      checkGenerate: Effect.fn("FinalStatements.checkGenerate")(function* (personTaxYearId: number) {
+        return yield* sql.withTransaction(Effect.flatMap(head(personTaxYearId), generateRefusal))
+      }),
       /** The statements of a person-year, newest first. */
       listByPersonTaxYear: Effect.fn("FinalStatements.listByPersonTaxYear")(function* (personTaxYearId: number) {
         return yield* decodeStatements(
@@ -233,14 +253,7 @@ export class FinalStatements extends Effect.Service<FinalStatements>()("@kas/cor
           return yield* sql.withTransaction(
             Effect.gen(function* () {
               const h = yield* head(personTaxYearId)
-              if (h.policies === 0) return yield* refuse("no-policies", `Personen har ingen policer i ${h.year}`)
-              yield* taxYears.requirePeriod(h.tax_year_id, "generateIndividualFinalStatement")
-              if (h.not_final > 0) {
-                return yield* refuse(
-                  "not-final",
-                  "Alle aktive policer skal være slutlignet før der kan genereres en slutopgørelse"
-                )
-              }
+              yield* generateRefusal(h)
               const { draft, statement } = yield* insert(personTaxYearId, form, h.today, options)
               if (draft.amounts.prismeAmount === 0) return { statement, draft, batchId: null }
               const batch = yield* batches.create({

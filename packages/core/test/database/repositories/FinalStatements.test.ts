@@ -112,7 +112,7 @@ describe("final statements, transactions, batches and lock totals", () => {
           assert.strictEqual(amounts.total_payment, 1683)
           const file = yield* (yield* FileStore).get(first.statement.pdf_file_id)
           assert.strictEqual(new TextDecoder().decode(file.content), "%PDF-test")
-          assert.strictEqual(file.name, "2023_0101014444.pdf")
+          assert.strictEqual(file.name, "Y_FINAL_2023_0101014444.pdf")
           const batch = yield* batches.get(first.batchId!)
           assert.strictEqual(batch.status, "created")
           assert.strictEqual(batch.created_by_id, 7)

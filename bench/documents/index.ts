@@ -1,0 +1,155 @@
+/**
+ * Document benchmark (issue 16): bulk generation of final statements ("Generering af KAS slutopgørelser", jobs.md
+ * §8.7) by worker processes: statements per second, peak RSS per worker, and the share of the workers' time spent
+ * rendering the PDFs. Goals: ≥ 100 statements/s and < 300 MB per worker with 2 workers.
+ * Options: --statements <n> (20000), --workers <n> (2), --concurrency <n> (2 per worker: the parent job waits in
+ * one slot while its parts run), --url <postgres admin url> (else an embedded PostgreSQL under .kas/bench-documents).
+ */
+import { type ChildProcess, fork } from "node:child_process"
+import { randomBytes } from "node:crypto"
+import path from "node:path"
+import { fileURLToPath } from "node:url"
+import { Database, EmbeddedPostgres, Migrations } from "@kas/core"
+import { JobStore } from "@kas/jobs"
+import { allMigrationSets, BenchDocuments } from "@kas/server-kas"
+import { Effect } from "effect"
+import pg from "pg"
+import { mark, record } from "../Results.js"
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+const option = (argv: ReadonlyArray<string>, name: string, fallback: string) => {
+  const i = argv.indexOf(`--${name}`)
+  return i >= 0 && argv[i + 1] ? argv[i + 1]! : fallback
+}
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+const YEAR = 2023
+
+/** N persons with a person-year in YEAR (ligning), each with two slutlignet policies (one company-paid). */
+const seed = async (client: pg.Client, n: number) => {
+  await client.query(`insert into kas.tax_year (year, year_part) values ($1, 'ligning')`, [YEAR])
+  await client.query(`insert into kas.pension_company (name, res, agreement_present)
+    values ('Bench Pension', 90001, false), ('Bench Aftale', 90002, true)`)
+  await client.query(
+    `insert into kas.person (cpr, name, address_line_1, address_line_2)
+     select lpad((1000000000 + g)::text, 10, '0'), 'Person ' || g, 'Vej ' || g, '3900 Nuuk'
+     from generate_series(1, $1) g`,
+    [n]
+  )
+  await client.query(
+    `insert into kas.person_tax_year (tax_year_id, person_id, number_of_days)
+     select ty.id, p.id, 365 - (p.id % 100) from kas.person p, kas.tax_year ty where ty.year = $1`,
+    [YEAR]
+  )
+  await client.query(
+    `insert into kas.policy_tax_year (person_tax_year_id, pension_company_id, policy_number, prefilled_amount,
+       year_adjusted_amount, slutlignet)
+     select pty.id, pc.id, 'B-' || pty.id || '-' || pc.res, 10000 + (pty.id % 5000) * 7,
+       10000 + (pty.id % 5000) * 7, true
+     from kas.person_tax_year pty, kas.pension_company pc where pc.res in (90001, 90002)`
+  )
+}
+
+interface Proc {
+  readonly child: ChildProcess
+  peakRss: number
+  renderMs: number
+  rendered: number
+}
+
+export const runDocumentsBench = async (argv: ReadonlyArray<string>) => {
+  const statements = Number(option(argv, "statements", "20000"))
+  const workers = Number(option(argv, "workers", "2"))
+  const concurrency = Number(option(argv, "concurrency", "2"))
+  let adminUrl = option(argv, "url", "")
+  let embedded: { stop: () => Promise<void> } | undefined
+  if (adminUrl === "") {
+    const server = await EmbeddedPostgres.startEmbedded({
+      dataDir: path.resolve(`.kas/bench-documents-${process.pid}`),
+      persistent: false
+    })
+    adminUrl = server.adminUrl
+    embedded = server
+  }
+  const dbName = `bench_documents_${randomBytes(4).toString("hex")}`
+  const admin = new pg.Client({ connectionString: adminUrl })
+  await admin.connect()
+  await admin.query(`create database ${dbName}`)
+  const url = adminUrl.replace(/\/[^/]*$/, `/${dbName}`)
+  const client = new pg.Client({ connectionString: url })
+  try {
+    await Effect.runPromise(
+      Migrations.migrate(allMigrationSets).pipe(Effect.provide(Database.layerFromUrl(url, { maxConnections: 2 })))
+    )
+    await client.connect()
+    console.log(`seeding ${statements} person-years …`)
+    await seed(client, statements)
+    const procs: Array<Proc> = []
+    await Promise.all(
+      Array.from({ length: workers }, async () => {
+        const child = fork(path.join(here, "worker.ts"), [url, String(concurrency)], {
+          execArgv: ["--conditions=source", "--import", "tsx"],
+          stdio: ["ignore", "ignore", "inherit", "ipc"]
+        })
+        const proc: Proc = { child, peakRss: 0, renderMs: 0, rendered: 0 }
+        procs.push(proc)
+        await new Promise<void>((resolve, reject) => {
+          child.on("message", (m: { ready?: boolean; peakRss?: number; renderMs?: number; rendered?: number }) => {
+            if (m.ready) resolve()
+            if (m.peakRss !== undefined) proc.peakRss = m.peakRss
+            if (m.renderMs !== undefined) proc.renderMs = m.renderMs
+            if (m.rendered !== undefined) proc.rendered = m.rendered
+          })
+          child.on("exit", (code) => reject(new Error(`worker exited with ${code}`)))
+        })
+      })
+    )
+    const [{ id: yearId }] = (await client.query<{ id: number }>(`select id from kas.tax_year where year = $1`, [YEAR]))
+      .rows as [{ id: number }]
+    const started = performance.now()
+    const jobId = await Effect.runPromise(
+      Effect.flatMap(JobStore, (s) =>
+        s.enqueue(BenchDocuments.GenerateFinalSettlementsJob, { year_pk: yearId }, { createdBy: "bench" })
+      ).pipe(Effect.provide(JobStore.Default), Effect.provide(Database.layerFromUrl(url, { maxConnections: 2 })))
+    )
+    let status = "queued"
+    while (status !== "finished" && status !== "failed") {
+      await sleep(500)
+      status = (await client.query<{ status: string }>(`select status from jobs.job where id = $1`, [jobId])).rows[0]!
+        .status
+    }
+    const seconds = (performance.now() - started) / 1000
+    await sleep(300)
+    const [{ n }] = (await client.query<{ n: number }>(`select count(*)::int as n from kas.final_statement`)).rows as [
+      { n: number }
+    ]
+    await Promise.all(
+      procs.map(
+        (p) =>
+          new Promise<void>((resolve) => {
+            p.child.removeAllListeners("exit")
+            p.child.on("exit", () => resolve())
+            p.child.send("stop")
+            setTimeout(() => p.child.kill("SIGKILL"), 15_000).unref()
+          })
+      )
+    )
+    const rate = n / seconds
+    const renderMs = procs.reduce((a, p) => a + p.renderMs, 0)
+    console.log(`job ${status}: ${n} statements in ${seconds.toFixed(1)} s with ${workers} workers`)
+    const rateOk = record("statements/s", rate, "statements/s", { op: ">=", target: 100 })
+    console.log(`statements/s: ${rate.toFixed(1)} ${mark(rateOk)} (goal ≥ 100)`)
+    procs.forEach((p, i) => {
+      const mb = p.peakRss / 1024 / 1024
+      const ok = record(`peak RSS worker ${i + 1}`, mb, "MB", { op: "<", target: 300 })
+      console.log(`worker ${i + 1}: peak RSS ${mb.toFixed(0)} MB ${mark(ok)} (goal < 300), ${p.rendered} PDFs`)
+    })
+    const share = renderMs / (seconds * 1000 * workers)
+    record("share of worker time rendering PDFs", share * 100, "%")
+    console.log(`time rendering PDFs: ${(renderMs / 1000).toFixed(1)} s = ${(share * 100).toFixed(0)} % of worker time`)
+  } finally {
+    await client.end().catch(() => undefined)
+    await admin.query(`drop database if exists ${dbName} with (force)`).catch(() => undefined)
+    await admin.end()
+    await embedded?.stop()
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * One worker process of bench/documents: `worker.ts <database url> <concurrency>`. Runs the document job types on
+ * the worker's own layers (mock e-Boks) and reports over IPC every 200 ms: its peak RSS and the time spent rendering
+ * final statement PDFs. Stops on the message "stop".
+ */
+import { Database, KasConfig } from "@kas/core"
+import { JobRegistry, JobStore, Worker } from "@kas/jobs"
+import { BenchDocuments } from "@kas/server-kas"
+import { Effect, Layer } from "effect"
+
+const [url, concurrencyText] = process.argv.slice(2)
+const concurrency = Number(concurrencyText)
+let peakRss = 0
+const report = () => {
+  peakRss = Math.max(peakRss, process.memoryUsage().rss)
+  process.send?.({ peakRss, renderMs: BenchDocuments.renderStats.ms, rendered: BenchDocuments.renderStats.count })
+}
+const timer = setInterval(report, 200)
+
+const provider = KasConfig.ConfigReport.providerFromEnv({ ENVIRONMENT: "development", DATABASE_URL: url! })
+const settings = Effect.runSync(
+  KasConfig.load("worker", KasConfig.BackOfficeConfig.worker, provider).pipe(Effect.orDie)
+)
+const layer = Layer.mergeAll(BenchDocuments.documentServices(settings), JobStore.Default).pipe(
+  Layer.provideMerge(Database.layerFromUrl(url!, { maxConnections: concurrency + 4 }))
+)
+const fiber = Effect.runFork(
+  Effect.gen(function* () {
+    yield* Worker.start({
+      registry: JobRegistry.make(BenchDocuments.jobs),
+      concurrency,
+      pollInterval: "200 millis",
+      gracePeriod: "1 second"
+    })
+    process.send?.({ ready: true })
+    return yield* Effect.never
+  }).pipe(Effect.scoped, Effect.provide(layer), Effect.orDie)
+)
+process.on("message", (m) => {
+  if (m !== "stop") return
+  report()
+  clearInterval(timer)
+  Effect.runPromise(fiber.interruptAsFork(fiber.id()))
+    .then(() => Effect.runPromise(fiber.await))
+    .finally(() => process.exit(0))
+})

@@ -1,0 +1,350 @@
+/**
+ * The common layout of the two PDF documents (integrations.md §5.1) on pdfkit: A4 portrait, left margin 17 mm, body
+ * text 8.5 pt, a Greenlandic then a Danish part each starting on a new page with its own page numbers, a footer with
+ * the CPR and the page number, the address window and the crossed-out sender. The font is DejaVu Sans (embedded, so
+ * æ, ø, å and every Greenlandic letter print; decision: the spec's Helvetica has no embeddable file here).
+ */
+import { readFileSync } from "node:fs"
+import { createRequire } from "node:module"
+import * as fontkit from "fontkit"
+import PDFDocument from "pdfkit"
+import type { Language } from "./Texts.js"
+
+/** Millimetres to PDF points. */
+export const mm = (value: number): number => (value * 72) / 25.4
+
+const require = createRequire(import.meta.url)
+/** The two fonts, parsed once per process: every document shares them (parsing a TTF per letter is slow). */
+let parsedFonts: { readonly regular: fontkit.Font; readonly bold: fontkit.Font } | undefined
+const fonts = () => {
+  const open = (file: string) => {
+    const font = fontkit.create(readFileSync(require.resolve(`dejavu-fonts-ttf/ttf/${file}`)))
+    if (!("layout" in font)) throw new Error(`${file} is a font collection, not a font`)
+    return font
+  }
+  parsedFonts ??= { regular: open("DejaVuSans.ttf"), bold: open("DejaVuSans-Bold.ttf") }
+  return parsedFonts
+}
+
+/** The shared word-layout caches of the two fonts (pdfkit's `layoutCache`, by text). */
+let layoutCaches = { regular: Object.create(null) as object, bold: Object.create(null) as object }
+let documentsSinceCheck = 0
+/**
+ * Amounts, names and addresses make new words in every letter: the caches are started afresh when they hold more
+ * than this many words (checked every 200 documents), so that a long bulk run keeps its memory bounded.
+ */
+const MAX_CACHED_WORDS = 20_000
+const boundCaches = () => {
+  if (++documentsSinceCheck < 200) return
+  documentsSinceCheck = 0
+  const size = Object.keys(layoutCaches.regular).length + Object.keys(layoutCaches.bold).length
+  if (size > MAX_CACHED_WORDS) layoutCaches = { regular: Object.create(null), bold: Object.create(null) }
+}
+
+/** Whole kroner with "." as thousands separator and "-" for negative (§5.1). */
+export const formatAmount = (amount: number): string => {
+  const digits = String(Math.abs(Math.trunc(amount))).replace(/\B(?=(\d{3})+(?!\d))/g, ".")
+  return amount < 0 ? `-${digits}` : digits
+}
+
+const monthNames: Readonly<Record<Language, ReadonlyArray<string>>> = {
+  da: [
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december"
+  ],
+  kl: [
+    "januaari",
+    "februaari",
+    "marsi",
+    "apriili",
+    "maaji",
+    "juuni",
+    "juuli",
+    "aggusti",
+    "septembari",
+    "oktobari",
+    "novembari",
+    "decembari"
+  ]
+}
+
+const parts = (iso: string) => iso.split("-").map(Number) as [number, number, number]
+
+/** A date in a header: dd-mm-yyyy. */
+export const headerDate = (iso: string): string => {
+  const [y, m, d] = parts(iso)
+  return `${String(d).padStart(2, "0")}-${String(m).padStart(2, "0")}-${y}`
+}
+
+/** A date in running text: "{day}. {month name} {year}" in the part's language. */
+export const textDate = (iso: string, language: Language): string => {
+  const [y, m, d] = parts(iso)
+  return `${d}. ${monthNames[language][m - 1]} ${y}`
+}
+
+/** The body font size. */
+export const BODY = 8.5
+/** The font size of a grid's column headers. */
+const HEADER = 7.5
+const LEFT = mm(17)
+const RIGHT = mm(17)
+const PAGE_WIDTH = mm(210)
+const PAGE_HEIGHT = mm(297)
+/** The width of the text column. */
+export const WIDTH = PAGE_WIDTH - LEFT - RIGHT
+const BOTTOM = mm(282) - 14
+
+/** Within this many points of the page's end, paragraphs and tables are measured before they are placed. */
+const NEAR_BOTTOM = 260
+
+/** How `textAt` writes. */
+interface TextOptions {
+  readonly bold?: boolean
+  readonly size?: number
+  readonly align?: "left" | "right"
+}
+
+/** One row of a two-column table: a label and a right-aligned value (blank for none). */
+export interface Row {
+  readonly label: string
+  readonly value?: string | undefined
+  readonly bold?: boolean | undefined
+}
+
+/** Builds one bilingual document page by page; `y` is the cursor in points from the page top. */
+export class Document {
+  readonly doc: PDFKit.PDFDocument
+  private readonly chunks: Array<Buffer> = []
+  /** The first page index of each language part. */
+  private readonly partStarts: Array<number> = []
+  private pages = 0
+  y = 0
+
+  constructor(
+    readonly cpr: string,
+    title: string
+  ) {
+    const f = fonts()
+    this.doc = new PDFDocument({
+      size: "A4",
+      // The default font is ours, not Helvetica: pdfkit would read the Helvetica metrics for every document.
+      font: f.regular as unknown as string,
+      margins: { top: mm(15), bottom: 0, left: LEFT, right: RIGHT },
+      autoFirstPage: false,
+      bufferPages: true,
+      info: { Title: title, Author: "Skattestyrelsen" }
+    })
+    this.doc.on("data", (chunk: Buffer) => this.chunks.push(chunk))
+    // pdfkit takes a parsed fontkit font as well as a file (its typings only name the file forms). Opened once by
+    // object, a font is then found by its PostScript name; `registerFont` would reopen it on every switch.
+    this.doc.font(f.bold as unknown as string)
+    this.fontNames = { regular: f.regular.postscriptName, bold: f.bold.postscriptName }
+    // The text layout of each word is cached per font; the letters share the texts, so they share the cache.
+    boundCaches()
+    const families = (this.doc as unknown as { _fontFamilies: Record<string, { layoutCache?: object }> })._fontFamilies
+    for (const key of ["regular", "bold"] as const) {
+      const font = families[this.fontNames[key]]
+      if (font?.layoutCache !== undefined) font.layoutCache = layoutCaches[key]
+    }
+  }
+
+  private readonly fontNames: { readonly regular: string; readonly bold: string }
+
+  /** Starts a language part on a new page (page numbers restart at 1). */
+  startPart(): void {
+    this.partStarts.push(this.pages)
+    this.newPage()
+  }
+
+  /** A new page; the cursor at the top margin. */
+  newPage(): void {
+    this.doc.addPage()
+    this.pages++
+    this.y = mm(15)
+  }
+
+  /** A new page when the cursor is below `limit` points (or would pass the bottom with `needed` more). */
+  breakIfBeyond(limit: number, needed = 0): void {
+    if (this.y > limit || this.y + needed > BOTTOM) this.newPage()
+  }
+
+  /** Sets the font; bold or regular. */
+  font(bold: boolean, size = BODY): PDFKit.PDFDocument {
+    return this.doc.font(bold ? this.fontNames.bold : this.fontNames.regular).fontSize(size)
+  }
+
+  /** Text at (x, y) in a box of `width`; returns its height. Does not move the cursor. */
+  textAt(text: string, x: number, y: number, width: number, options?: TextOptions) {
+    this.font(options?.bold ?? false, options?.size)
+    this.doc.text(text, x, y, { width, align: options?.align ?? "left", lineBreak: true })
+    // pdfkit leaves its own cursor below the text: the height without laying the text out twice.
+    return this.doc.y - y
+  }
+
+  /** Near the bottom of a page, whether `measure()` points still fit; elsewhere anything short does. */
+  private fits(measure: () => number) {
+    return this.y < BOTTOM - NEAR_BOTTOM || this.y + measure() <= BOTTOM
+  }
+
+  /** A paragraph in the text column at the cursor, followed by `gap` points. */
+  paragraph(text: string, options?: { bold?: boolean; size?: number; gap?: number; x?: number; width?: number }) {
+    const x = options?.x ?? LEFT
+    const width = options?.width ?? WIDTH
+    if (!this.fits(() => this.measure(text, width, options?.bold ?? false, options?.size))) this.newPage()
+    const height = this.textAt(text, x, this.y, width, { bold: options?.bold ?? false, size: options?.size ?? BODY })
+    this.y += height + (options?.gap ?? 6)
+  }
+
+  /**
+   * A boxed two-column table at the cursor: header rows in bold across the width, then the rows with the values
+   * right-aligned. Breaks to a new page first when it would not fit.
+   */
+  table(header: ReadonlyArray<string>, rows: ReadonlyArray<Row>, options?: { width?: number; gap?: number }) {
+    const width = options?.width ?? WIDTH
+    const valueWidth = mm(35)
+    const labelWidth = width - valueWidth - 12
+    const pad = 3
+    const total = () =>
+      [
+        ...header.map((h) => this.measure(h, width - 2 * pad, true)),
+        ...rows.map((r) => Math.max(this.measure(r.label, labelWidth, r.bold ?? false), BODY + 2))
+      ].reduce((a, b) => a + b + pad, pad)
+    if (!this.fits(total)) this.newPage()
+    const top = this.y
+    let y = top + pad
+    for (const h of header) y += this.textAt(h, LEFT + pad, y, width - 2 * pad, { bold: true }) + pad
+    if (header.length > 0 && rows.length > 0) {
+      this.doc
+        .moveTo(LEFT, y - pad / 2)
+        .lineTo(LEFT + width, y - pad / 2)
+        .stroke()
+    }
+    for (const r of rows) {
+      const bold = r.bold ?? false
+      let height = this.textAt(r.label, LEFT + pad, y, labelWidth, { bold })
+      if (r.value !== undefined) {
+        const x = LEFT + width - pad - valueWidth
+        height = Math.max(height, this.textAt(r.value, x, y, valueWidth, { bold, align: "right" }))
+      }
+      y += Math.max(height, BODY + 2) + pad
+    }
+    this.doc
+      .lineWidth(0.5)
+      .rect(LEFT, top, width, y - top)
+      .stroke()
+    this.y = y + (options?.gap ?? 10)
+  }
+
+  /** A grid with column headers and rows of cells (the tax slip's tables). */
+  grid(
+    columns: ReadonlyArray<{ readonly title: string; readonly width: number }>,
+    rows: ReadonlyArray<ReadonlyArray<string>>
+  ) {
+    const pad = 3
+    const headerHeight =
+      Math.max(...columns.map((c) => this.measure(c.title, c.width - 2 * pad, true, HEADER))) + 2 * pad
+    const rowHeights = rows.map(
+      (r) => Math.max(BODY + 4, ...r.map((cell, i) => this.measure(cell, columns[i]!.width - 2 * pad, false))) + 2 * pad
+    )
+    this.breakIfBeyond(BOTTOM, headerHeight + rowHeights.reduce((a, b) => a + b, 0))
+    const top = this.y
+    let x = LEFT
+    for (const c of columns) {
+      this.doc.lineWidth(0.5).rect(x, top, c.width, headerHeight).stroke()
+      this.textAt(c.title, x + pad, top + pad, c.width - 2 * pad, { bold: true, size: HEADER })
+      x += c.width
+    }
+    let y = top + headerHeight
+    rows.forEach((r, ri) => {
+      let cx = LEFT
+      r.forEach((cell, i) => {
+        const w = columns[i]!.width
+        this.doc.rect(cx, y, w, rowHeights[ri]!).stroke()
+        this.textAt(cell, cx + pad, y + pad, w - 2 * pad, { align: i === 0 ? "left" : "right" })
+        cx += w
+      })
+      y += rowHeights[ri]!
+    })
+    this.y = y + 8
+  }
+
+  /** An empty box for the reader to write in, `height` points tall. */
+  blankBox(height: number) {
+    this.breakIfBeyond(BOTTOM, height)
+    this.doc.lineWidth(0.5).rect(LEFT, this.y, WIDTH, height).stroke()
+    this.y += height + 8
+  }
+
+  private measure(text: string, width: number, bold: boolean, size: number = BODY) {
+    this.font(bold, size)
+    return this.doc.heightOfString(text, { width })
+  }
+
+  /** The address window (x 17 mm, y 37 mm, 70 mm wide) and, 12 mm below it, the crossed-out sender. */
+  addressWindow(name: string | null, addressLines: ReadonlyArray<string>) {
+    const width = mm(70)
+    const lines = [name ?? "", ...addressLines].filter((l) => l !== "").join("\n")
+    const height = Math.max(this.textAt(lines === "" ? " " : lines, LEFT, mm(37), width), BODY * 4)
+    const senderTop = mm(37) + height + mm(12)
+    const sender = "Skattestyrelsen\nPostboks 1605\n3900 Nuuk"
+    const senderHeight = this.textAt(sender, LEFT, senderTop, width, { size: 7 })
+    const senderWidth = this.doc.widthOfString("Skattestyrelsen") + 4
+    this.doc
+      .lineWidth(0.5)
+      .moveTo(LEFT, senderTop)
+      .lineTo(LEFT + senderWidth, senderTop + senderHeight)
+      .stroke()
+      .moveTo(LEFT, senderTop + senderHeight)
+      .lineTo(LEFT + senderWidth, senderTop)
+      .stroke()
+    return senderTop + senderHeight
+  }
+
+  /** The info box at (x 100 mm, y 27 mm): lines of "label value" text; returns its bottom. */
+  infoBox(lines: ReadonlyArray<string>) {
+    const x = mm(100)
+    const width = PAGE_WIDTH - RIGHT - x
+    const pad = 4
+    let y = mm(27) + pad
+    for (const line of lines) y += this.textAt(line, x + pad, y, width - 2 * pad) + 3
+    this.doc
+      .lineWidth(0.5)
+      .rect(x, mm(27), width, y - mm(27))
+      .stroke()
+    return y
+  }
+
+  /** Writes the footers (CPR left, page number of the part right) and returns the whole file. */
+  finish(): Promise<Uint8Array> {
+    const range = this.doc.bufferedPageRange()
+    for (let i = range.start; i < range.start + range.count; i++) {
+      this.doc.switchToPage(i)
+      const partStart = [...this.partStarts].reverse().find((s) => s <= i) ?? 0
+      this.font(false, 7.5)
+      this.doc.text(this.cpr, LEFT, mm(285), { width: WIDTH / 2, lineBreak: false })
+      this.doc.text(String(i - partStart + 1), LEFT + WIDTH / 2, mm(285), {
+        width: WIDTH / 2,
+        align: "right",
+        lineBreak: false
+      })
+    }
+    return new Promise((resolve, reject) => {
+      this.doc.on("end", () => resolve(new Uint8Array(Buffer.concat(this.chunks))))
+      this.doc.on("error", reject)
+      this.doc.end()
+    })
+  }
+}
+
+/** Page height in points (for callers that place text near the bottom). */
+export const PAGE = { width: PAGE_WIDTH, height: PAGE_HEIGHT, left: LEFT }
