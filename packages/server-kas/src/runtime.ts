@@ -25,7 +25,8 @@ import {
   TaxSlips,
   TaxYears,
   Transactions,
-  YearStatistics
+  YearStatistics,
+  EboksDispatches
 } from "@kas/core"
 import { EskatRowCounts } from "@kas/eskat"
 import { LoginThrottle } from "./auth/LoginThrottle.js"
@@ -58,7 +59,8 @@ const staffServices = Layer.mergeAll(
   PolicyChanges.Default,
   CalculationDetails.Default,
   FinalStatements.Default.pipe(Layer.provide(FileStore.layerPostgres)),
-  TaxSlips.Default.pipe(Layer.provide(FileStore.layerPostgres))
+  TaxSlips.Default.pipe(Layer.provide(FileStore.layerPostgres)),
+  EboksDispatches.Default
 )
 
 /**

@@ -6,6 +6,7 @@ import { adminTaxYearRoutes } from "./adminTaxYears.js"
 import { featureFlagRoutes } from "./featureFlags.js"
 import { censusRefreshRoutes } from "./censusRefresh.js"
 import { createPolicyRoutes } from "./createPolicy.js"
+import { finalStatementRoutes } from "./finalStatements.js"
 import { findPersonRoutes } from "./findPerson.js"
 import { lockRoutes } from "./locks.js"
 import { historyRoutes } from "./history.js"
@@ -47,5 +48,6 @@ export const areaRoutes: ReadonlyArray<(app: AppContext) => Router> = [
   featureFlagRoutes,
   lockRoutes,
   pensionCompanyRoutes,
-  summaryRoutes
+  summaryRoutes,
+  finalStatementRoutes
 ]

@@ -151,7 +151,9 @@ export const personYearView = (data: PersonYearData, fmt: Format, can: (...permi
       taxSlip: personYear.tax_slip_id !== null && can("taxslip.view"),
       addNotes: can("note.add", "document.add"),
       history: can("persontaxyear.view"),
-      represent: can("persontaxyear.add")
+      represent: can("persontaxyear.add"),
+      generateStatement:
+        taxYear.year_part === "genoptagelsesperiode" && policies.length > 0 && can("finalstatement.add")
     },
     policies: policies.map((p) => {
       const amounts = policyAmounts(p, personYear.number_of_days, taxYear.year)

@@ -19,6 +19,8 @@ import type { AppContext } from "../web/AppContext.js"
 
 const C = Rest.Contract
 const PREFIXES = ["/rest/", "/token/", "/final_settlement/"]
+/** The staff pages under /final_settlement/ (staff-web.md §11: generate/<pk>/ and <uuid>/…), not the API's <year>/. */
+const isStaffStatementPath = (path: string) => /^\/final_settlement\/(generate\/|[0-9a-f]{8}-)/.test(path)
 
 /** Field path of a parse issue, like `new_policies[0].policy_number`. */
 const pathOf = (path: ReadonlyArray<PropertyKey>): string =>
@@ -235,7 +237,7 @@ export const restApi = (app: AppContext): Middleware => {
   const methods = router.allowedMethods()
   const openapi = JSON.stringify(Rest.OpenApi.document())
   return async (ctx, next) => {
-    if (!PREFIXES.some((p) => ctx.path.startsWith(p))) return next()
+    if (!PREFIXES.some((p) => ctx.path.startsWith(p)) || isStaffStatementPath(ctx.path)) return next()
     if (ctx.path === "/rest/openapi.json" && ctx.method === "GET") {
       ctx.type = "application/json"
       ctx.body = openapi
