@@ -7,7 +7,13 @@ import { loadPolicy, type PolicyData } from "./policyViewModel.js"
 /** The loss matrix (staff-web.md §9): the policy page's tab, the cell form and the cell's history. */
 
 /** The matrices of some policies (the policies page shows one per policy). */
-export const loadMatrices = (policies: ReadonlyArray<PolicyTaxYear>) =>
+export const loadMatrices = (
+  policies: ReadonlyArray<PolicyTaxYear>
+): Effect.Effect<
+  Map<number, PolicyLossMatrix>,
+  Effect.Effect.Error<ReturnType<LossMatrices["ofPolicy"]>>,
+  LossMatrices
+> =>
   Effect.flatMap(LossMatrices, (m) =>
     Effect.forEach(policies, (p) => Effect.map(m.ofPolicy(p.id), (matrix) => [p.id, matrix] as const))
   ).pipe(Effect.map((entries) => new Map(entries)))
