@@ -151,6 +151,8 @@ const sftpOf = (client: Client) =>
 
 /** The size of one SFTP write (servers accept at least 32 KB). */
 const PIECE = 32_768
+/** Content elements (a 10Q transaction's lines, or its separator) gathered into one buffer before writing. */
+const REWRITE_ELEMENTS = 4_096
 
 const writeError = (file: string, e: unknown) =>
   new PrismeUploadError({
@@ -172,6 +174,8 @@ const writeFile = <E>(sftp: SFTPWrapper, remote: string, upload: Upload<E>) =>
         )
       )
     const written = yield* upload.content.pipe(
+      // Larger buffers keep more pieces in flight per round of acknowledgements (a cursor's chunks are small).
+      Stream.rechunk(REWRITE_ELEMENTS),
       Stream.chunks,
       Stream.map((chunk) => Buffer.concat(Chunk.toReadonlyArray(chunk))),
       // Reading the content runs ahead of the upload by a few chunks.
@@ -183,7 +187,7 @@ const writeFile = <E>(sftp: SFTPWrapper, remote: string, upload: Upload<E>) =>
           for (let start = 0; start < buffer.length; start += PIECE) {
             pieces.push({ piece: buffer.subarray(start, Math.min(buffer.length, start + PIECE)), at: offset + start })
           }
-          yield* Effect.forEach(pieces, (p) => write(p.piece, p.at), { concurrency: 8, discard: true })
+          yield* Effect.forEach(pieces, (p) => write(p.piece, p.at), { concurrency: 16, discard: true })
           offset += buffer.length
           if (upload.progress) yield* upload.progress(offset)
         })
