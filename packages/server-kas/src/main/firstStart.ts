@@ -28,7 +28,7 @@ export type FirstStartOutcome =
   | { readonly _tag: "Imported"; readonly jobs: ReadonlyArray<JobRecord> }
 
 /** A console line per job when it starts, passes each tenth of its progress, and ends. */
-const progressReporter = (log: (line: string) => void) => {
+export const progressReporter = (log: (line: string) => void) => {
   const seen = new Map<string, string>()
   return (job: JobRecord) => {
     const step = job.status === "running" ? `${Math.floor(job.progress / 10) * 10} %` : job.status
