@@ -1,4 +1,4 @@
-import { Deferred, Effect, FiberId } from "effect"
+import { Effect } from "effect"
 import type { Context } from "koa"
 import { Rest } from "@kas/core"
 import { httpErrorOf } from "@kas/core/web"
@@ -46,28 +46,4 @@ export const summaryOf = (policies: ReadonlyArray<Policy>) => ({
 export const tabsOf = (years: ReadonlyArray<number>) => {
   const sorted = [...years].sort((a, b) => b - a)
   return { tabs: sorted.slice(0, 3), prior: sorted[3] ?? null, older: sorted.slice(3) }
-}
-
-/**
- * A short-lived memo for reference data that needs no CPR and may lag a little (pension companies, §16.3; never the
- * tax years, whose period decides whether the form is open), so that a page view
- * costs fewer back-office calls. Citizen data is never cached. When the memo runs out, the page views that need it
- * meanwhile wait for one call instead of each making their own (under load, up to a hundred at once).
- */
-export const referenceCache = (ttlMs: number) => {
-  const entries = new Map<string, { readonly at: number; readonly value: unknown }>()
-  const loading = new Map<string, Deferred.Deferred<unknown, unknown>>()
-  return <A, E>(key: string, effect: Effect.Effect<A, E>): Effect.Effect<A, E> =>
-    Effect.suspend(() => {
-      const hit = entries.get(key)
-      if (hit && Date.now() - hit.at < ttlMs) return Effect.succeed(hit.value as A)
-      const waiting = loading.get(key) as Deferred.Deferred<A, E> | undefined
-      if (waiting) return Deferred.await(waiting)
-      const done = Deferred.unsafeMake<A, E>(FiberId.none)
-      loading.set(key, done as Deferred.Deferred<unknown, unknown>)
-      return effect.pipe(
-        Effect.tap((value) => Effect.sync(() => entries.set(key, { at: Date.now(), value }))),
-        Effect.onExit((exit) => Effect.sync(() => loading.delete(key)).pipe(Effect.zipRight(Deferred.done(done, exit))))
-      )
-    })
 }

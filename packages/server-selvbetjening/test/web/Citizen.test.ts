@@ -1,8 +1,6 @@
 import { describe, expect, it } from "vitest"
-import { Effect } from "effect"
 import { I18n, Rest } from "@kas/core"
 import { isPublic, safeBack } from "../../src/web/Citizen.js"
-import { referenceCache } from "../../src/web/Portal.js"
 
 describe("paths, language and formats", () => {
   it("treats only the listed paths as public and follows only local back URLs", () => {
@@ -29,37 +27,5 @@ describe("paths, language and formats", () => {
     expect(Rest.Uploads.allowedType("a.pdf", new Uint8Array([0x4d, 0x5a]))).toBeNull()
     expect(Rest.Uploads.shortenFileName(`${"x".repeat(300)}.pdf`)).toHaveLength(255)
     expect(Rest.Uploads.shortenFileName(`${"x".repeat(300)}.pdf`).endsWith(".pdf")).toBe(true)
-  })
-})
-
-describe("reference data memo", () => {
-  it("one call for simultaneous page views, then answers from memory; retries after a failure", async () => {
-    const cached = referenceCache(60_000)
-    let calls = 0
-    let fail = true
-    const load = Effect.suspend(() => {
-      calls++
-      return Effect.sleep("20 millis").pipe(
-        Effect.zipRight(fail ? Effect.fail("down" as const) : Effect.succeed(["PFA"]))
-      )
-    })
-    const failed = await Effect.runPromise(
-      Effect.all(
-        Array.from({ length: 5 }, () => Effect.either(cached("companies", load))),
-        { concurrency: "unbounded" }
-      )
-    )
-    expect(failed.every((r) => r._tag === "Left")).toBe(true)
-    expect(calls).toBe(1)
-    fail = false
-    const ok = await Effect.runPromise(
-      Effect.all(
-        Array.from({ length: 5 }, () => cached("companies", load)),
-        { concurrency: "unbounded" }
-      )
-    )
-    expect(ok).toEqual(Array.from({ length: 5 }, () => ["PFA"]))
-    expect(await Effect.runPromise(cached("companies", load))).toEqual(["PFA"])
-    expect(calls).toBe(2)
   })
 })
