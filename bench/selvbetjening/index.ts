@@ -10,7 +10,7 @@
  * bench/selvbetjening/floor.ts`).
  */
 import autocannon, { type Request, type Result } from "autocannon"
-import { spawn, type ChildProcess } from "node:child_process"
+import type { ChildProcess } from "node:child_process"
 import { createHash, randomBytes } from "node:crypto"
 import { readdirSync, readFileSync } from "node:fs"
 import { rm } from "node:fs/promises"
@@ -20,6 +20,7 @@ import { fileURLToPath } from "node:url"
 import pg from "pg"
 import { EmbeddedPostgres, KasConfig } from "@kas/core"
 import { bundleEntry } from "../bundle.js"
+import { sql, start, stop } from "../Processes.js"
 import { record } from "../Results.js"
 
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -41,53 +42,6 @@ const bundle = (entry: string): Promise<string> => {
     path.join(root, entry),
     path.join(pkg, ".kas", `bench-${path.basename(entry, ".ts")}-${process.pid}.mjs`)
   )
-}
-
-/** Starts a process and waits until `probe` answers over HTTP; stdout (the request log) is discarded. */
-const start = async (
-  name: string,
-  args: ReadonlyArray<string>,
-  env: Record<string, string>,
-  probe: string,
-  node: ReadonlyArray<string> = []
-): Promise<ChildProcess> => {
-  const loader = args[0]?.endsWith(".mjs") ? [] : ["--conditions=source", "--import", "tsx"]
-  const child = spawn(process.execPath, [...node, ...loader, ...args], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "ignore", "pipe"]
-  })
-  let err = ""
-  child.stderr!.on("data", (d: Buffer) => {
-    if (err.length < 20_000) err += d.toString()
-  })
-  for (let i = 0; i < 600; i++) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${err}`)
-    const up = await fetch(probe, { signal: AbortSignal.timeout(2000) }).then(
-      () => true,
-      () => false
-    )
-    if (up) return child
-    await new Promise((r) => setTimeout(r, 300))
-  }
-  throw new Error(`${name} did not start:\n${err}`)
-}
-
-const stop = (child: ChildProcess) =>
-  new Promise<void>((resolve) => {
-    if (child.exitCode !== null) return resolve()
-    child.once("exit", () => resolve())
-    child.kill("SIGTERM")
-  })
-
-const sql = async (url: string, text: string, values: ReadonlyArray<unknown> = []) => {
-  const client = new pg.Client({ connectionString: url })
-  await client.connect()
-  try {
-    return (await client.query(text, [...values])).rows
-  } finally {
-    await client.end()
-  }
 }
 
 /** 60 000 persons × (edit year, year before) × 2 policies, 20 companies; the edit year is in selvangivelse. */

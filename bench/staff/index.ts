@@ -10,16 +10,16 @@
  * Options: --persons N, --seconds S, --connections C, --tsx.
  */
 import autocannon, { type Request, type Result } from "autocannon"
-import { spawn, type ChildProcess } from "node:child_process"
+import type { ChildProcess } from "node:child_process"
 import { randomBytes } from "node:crypto"
 import { readFileSync, writeFileSync } from "node:fs"
 import { rm } from "node:fs/promises"
 import os from "node:os"
 import path from "node:path"
 import { fileURLToPath } from "node:url"
-import pg from "pg"
 import { EmbeddedPostgres } from "@kas/core"
 import { bundleEntry } from "../bundle.js"
+import { sql, start, stop } from "../Processes.js"
 import { mark, record } from "../Results.js"
 
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -32,47 +32,6 @@ const option = (argv: ReadonlyArray<string>, name: string, fallback: number): nu
   const i = argv.indexOf(`--${name}`)
   const n = i >= 0 ? Number(argv[i + 1]) : fallback
   return Number.isFinite(n) ? n : fallback
-}
-
-/** Starts a process and waits until `probe` answers over HTTP; its stdout (the request log) is discarded. */
-const start = async (name: string, args: ReadonlyArray<string>, env: Record<string, string>, probe: string) => {
-  const loader = args[0]?.endsWith(".mjs") ? [] : ["--conditions=source", "--import", "tsx"]
-  const child = spawn(process.execPath, [...loader, ...args], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "ignore", "pipe"]
-  })
-  let err = ""
-  child.stderr!.on("data", (d: Buffer) => {
-    if (err.length < 20_000) err += d.toString()
-  })
-  for (let i = 0; i < 600; i++) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${err}`)
-    const up = await fetch(probe, { signal: AbortSignal.timeout(2000) }).then(
-      () => true,
-      () => false
-    )
-    if (up) return child
-    await new Promise((r) => setTimeout(r, 300))
-  }
-  throw new Error(`${name} did not start:\n${err}`)
-}
-
-const stop = (child: ChildProcess) =>
-  new Promise<void>((resolve) => {
-    if (child.exitCode !== null) return resolve()
-    child.once("exit", () => resolve())
-    child.kill("SIGTERM")
-  })
-
-const sql = async (url: string, text: string, values: ReadonlyArray<unknown> = []) => {
-  const client = new pg.Client({ connectionString: url })
-  await client.connect()
-  try {
-    return (await client.query(text, [...values])).rows
-  } finally {
-    await client.end()
-  }
 }
 
 const FIRST_NAMES = ["Anna", "Bent", "Carl", "Dorthe", "Erik", "Frida", "Gert", "Hanne", "Ivalo", "Jens", "Karen"]
