@@ -7,6 +7,7 @@ import { runCalculationBench } from "./calculation/index.js"
 import { runDocumentsBench } from "./documents/index.js"
 import { runImportBench } from "./import/index.js"
 import { runJobsBench } from "./jobs/index.js"
+import { runMixedBench } from "./mixed/index.js"
 import { runPrismeBench } from "./prisme/index.js"
 import { report, startBench } from "./Results.js"
 import { runSelvbetjeningBench } from "./selvbetjening/index.js"
@@ -21,7 +22,8 @@ const benches: Record<string, (argv: ReadonlyArray<string>) => Promise<void>> = 
   staff: runStaffBench,
   prisme: runPrismeBench,
   summaries: runSummariesBench,
-  documents: runDocumentsBench
+  documents: runDocumentsBench,
+  mixed: runMixedBench
 }
 
 const argv = process.argv.slice(2)

@@ -2,8 +2,9 @@
  * Job runtime benchmark (issue 3): no-op throughput (20 000 jobs) and enqueue-to-start latency (p50/p99) with 1 and
  * 2 worker processes at equal concurrency, for @kas/jobs, graphile-worker and pg-boss on the same PostgreSQL.
  * Options: --jobs <n> (20000), --concurrency <n> (10), --latency-jobs <n> (200), --url <postgres admin url>,
- * --systems kas,graphile,pgboss, --workers 1,2, --cpu-prof <dir> (V8 CPU profiles of the worker processes, for
- * `node --cpu-prof`-style analysis).
+ * --systems kas,graphile,pgboss, --workers 1,2, --repeat <n> (3: rounds of throughput runs, the systems taking
+ * turns in each; medians are reported, as one run's ratio swings widely on a shared 2-core machine), --cpu-prof <dir>
+ * (V8 CPU profiles of the worker processes, for `node --cpu-prof`-style analysis).
  */
 import { EmbeddedPostgres, Migrations, Database } from "@kas/core"
 import { jobsMigrations } from "@kas/jobs"
@@ -16,6 +17,7 @@ import path from "node:path"
 import { fileURLToPath } from "node:url"
 import pg from "pg"
 import PgBoss from "pg-boss"
+import { sql } from "../Processes.js"
 import { record } from "../Results.js"
 
 type System = "kas" | "graphile" | "pgboss"
@@ -153,11 +155,112 @@ const percentile = (xs: Array<number>, p: number) => {
   return s.length === 0 ? NaN : s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]
 }
 
+interface Prepared {
+  readonly system: System
+  readonly url: string
+  readonly client: pg.Client
+  readonly boss: PgBoss | undefined
+  readonly adapter: ReturnType<typeof adapters>[System]
+}
+
+/** A database for `system` with its schema installed, a client on it and the system's adapter. */
+const prepare = async (adminUrl: string, system: System): Promise<Prepared> => {
+  const url = await EmbeddedPostgres.ensureDatabase(adminUrl, `bench_jobs_${system}_${randomBytes(3).toString("hex")}`)
+  if (system === "kas") {
+    await Effect.runPromise(
+      Migrations.migrate([jobsMigrations]).pipe(
+        Effect.provide(Database.layerFromUrl(url, { maxConnections: 2 })),
+        Effect.scoped
+      )
+    )
+  } else if (system === "graphile") {
+    await runMigrations({ connectionString: url })
+  }
+  let boss: PgBoss | undefined
+  if (system === "pgboss") {
+    boss = new PgBoss({ connectionString: url, max: 4 })
+    boss.on("error", (e) => console.error(e))
+    await boss.start()
+    await boss.createQueue("noop")
+  }
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  return { system, url, client, boss, adapter: adapters(client, boss)[system] }
+}
+
+/**
+ * One throughput run: idle workers, then `jobs` no-op jobs in one insert; the time until all are done, and the CPU
+ * the workers and the database's backends spent on them. With `latencyJobs` > 0, then the enqueue-to-start latency:
+ * one job at a time, 25 ms apart, measured from just before the insert to the handler's start.
+ */
+const measure = async (
+  p: Prepared,
+  options: { workers: number; concurrency: number; jobs: number; latencyJobs: number; cpuProf: string }
+) => {
+  const { workers, concurrency, jobs, latencyJobs } = options
+  const a = p.adapter
+  await a.reset()
+  const w = await startWorkers(p.system, p.url, workers, concurrency, options.cpuProf)
+  const t0 = performance.now()
+  const cpu0 = w.cpuMs()
+  const pg0 = await backendCpuMs(p.client)
+  await a.bulk(jobs)
+  // pg-boss polls at most every 0.5 s per worker: give it a minute and report the rate reached.
+  const deadline = Date.now() + (p.system === "pgboss" ? 60_000 : 300_000)
+  let done = 0
+  // Watch the workers' own counts (no extra queries competing with the queue), then confirm in the database.
+  while (w.started() < jobs && Date.now() < deadline) await sleep(20)
+  for (;;) {
+    done = await a.done(jobs)
+    if (done >= jobs || Date.now() >= deadline) break
+    await sleep(20)
+  }
+  const seconds = (performance.now() - t0) / 1000
+  await sleep(250) // the workers' last CPU report
+  const cpuMs = w.cpuMs() - cpu0
+  const pg1 = await backendCpuMs(p.client)
+  const pgCpuMs = [...pg1].reduce((a, [pid, ms]) => a + ms - (pg0.get(pid) ?? 0), 0)
+  let lat: Array<number> = []
+  if (latencyJobs > 0) {
+    await a.reset()
+    await sleep(500)
+    const before = w.latencies().length
+    for (let i = 0; i < latencyJobs; i++) {
+      await a.one(Date.now())
+      await sleep(25)
+    }
+    const end = Date.now() + 10_000
+    while (w.latencies().length - before < latencyJobs && Date.now() < end) await sleep(50)
+    await sleep(300)
+    lat = w.latencies()
+  }
+  await w.stop()
+  return {
+    system: p.system,
+    workers,
+    concurrency,
+    jobs: done,
+    "jobs/s": Math.round(done / seconds),
+    // Worker CPU per job in the throughput run (independent of the machine's load, unlike jobs/s).
+    "worker cpu µs/job": Math.round((cpuMs * 1000) / Math.max(1, done)),
+    "pg cpu µs/job": Math.round((pgCpuMs * 1000) / Math.max(1, done)),
+    "p50 ms": latencyJobs > 0 ? percentile(lat, 50) : "",
+    "p99 ms": latencyJobs > 0 ? percentile(lat, 99) : "",
+    samples: lat.length
+  }
+}
+
+const median = (xs: ReadonlyArray<number>) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2
+}
+
 export const runJobsBench = async (argv: ReadonlyArray<string>) => {
   const jobs = Number(option(argv, "jobs", "20000"))
   const concurrency = Number(option(argv, "concurrency", "10"))
   const latencyJobs = Number(option(argv, "latency-jobs", "200"))
   const workerCounts = option(argv, "workers", "1,2").split(",").map(Number)
+  const repeat = Math.max(1, Number(option(argv, "repeat", "3")))
   const cpuProf = option(argv, "cpu-prof", "")
   let adminUrl = option(argv, "url", "")
   let stopServer = async () => {}
@@ -169,108 +272,61 @@ export const runJobsBench = async (argv: ReadonlyArray<string>) => {
     adminUrl = server.adminUrl
     stopServer = server.stop
   }
-  const results: Array<Record<string, string | number>> = []
+  const results: Array<Awaited<ReturnType<typeof measure>>> = []
+  const prepared: Array<Prepared> = []
   try {
     const systems = option(argv, "systems", "kas,graphile,pgboss").split(",") as Array<System>
-    for (const system of systems) {
-      const url = await EmbeddedPostgres.ensureDatabase(
-        adminUrl,
-        `bench_jobs_${system}_${randomBytes(3).toString("hex")}`
-      )
-      if (system === "kas") {
-        await Effect.runPromise(
-          Migrations.migrate([jobsMigrations]).pipe(
-            Effect.provide(Database.layerFromUrl(url, { maxConnections: 2 })),
-            Effect.scoped
-          )
-        )
-      } else if (system === "graphile") {
-        await runMigrations({ connectionString: url })
-      }
-      let boss: PgBoss | undefined
-      if (system === "pgboss") {
-        boss = new PgBoss({ connectionString: url, max: 4 })
-        boss.on("error", (e) => console.error(e))
-        await boss.start()
-        await boss.createQueue("noop")
-      }
-      const client = new pg.Client({ connectionString: url })
-      await client.connect()
-      const a = adapters(client, boss)[system]
+    for (const system of systems) prepared.push(await prepare(adminUrl, system))
+    // The systems take turns in every round, so that a change in the machine's load falls on all of them alike; the
+    // latencies are taken in the first round only.
+    for (let round = 0; round < repeat; round++) {
       for (const workers of workerCounts) {
-        // Throughput: idle workers, then `jobs` no-op jobs in one insert; time until all are done.
-        await a.reset()
-        const w = await startWorkers(system, url, workers, concurrency, cpuProf)
-        const t0 = performance.now()
-        const cpu0 = w.cpuMs()
-        const pg0 = await backendCpuMs(client)
-        await a.bulk(jobs)
-        // pg-boss polls at most every 0.5 s per worker: give it a minute and report the rate reached.
-        const deadline = Date.now() + (system === "pgboss" ? 60_000 : 300_000)
-        let done = 0
-        // Watch the workers' own counts (no extra queries competing with the queue), then confirm in the database.
-        while (w.started() < jobs && Date.now() < deadline) await sleep(20)
-        for (;;) {
-          done = await a.done(jobs)
-          if (done >= jobs || Date.now() >= deadline) break
-          await sleep(20)
+        for (const p of prepared) {
+          const row = await measure(p, {
+            workers,
+            concurrency,
+            jobs,
+            latencyJobs: round === 0 ? latencyJobs : 0,
+            cpuProf
+          })
+          results.push(row)
+          console.log(JSON.stringify({ round: round + 1, ...row }))
         }
-        const seconds = (performance.now() - t0) / 1000
-        await sleep(250) // the workers' last CPU report
-        const cpuMs = w.cpuMs() - cpu0
-        const pg1 = await backendCpuMs(client)
-        const pgCpuMs = [...pg1].reduce((a, [pid, ms]) => a + ms - (pg0.get(pid) ?? 0), 0)
-        // Latency: one job at a time, 25 ms apart, measured from just before the insert to the handler's start.
-        await a.reset()
-        await sleep(500)
-        const before = w.latencies().length
-        for (let i = 0; i < latencyJobs; i++) {
-          await a.one(Date.now())
-          await sleep(25)
-        }
-        const end = Date.now() + 10_000
-        while (w.latencies().length - before < latencyJobs && Date.now() < end) await sleep(50)
-        await sleep(300)
-        const lat = w.latencies()
-        await w.stop()
-        const row = {
-          system,
-          workers,
-          concurrency,
-          jobs: done,
-          "jobs/s": Math.round(done / seconds),
-          // Worker CPU per job in the throughput run (independent of the machine's load, unlike jobs/s).
-          "worker cpu µs/job": Math.round((cpuMs * 1000) / Math.max(1, done)),
-          "pg cpu µs/job": Math.round((pgCpuMs * 1000) / Math.max(1, done)),
-          "p50 ms": percentile(lat, 50),
-          "p99 ms": percentile(lat, 99),
-          samples: lat.length
-        }
-        results.push(row)
-        console.log(JSON.stringify(row))
       }
-      await client.end()
-      await boss?.stop({ graceful: false, wait: true })
     }
   } finally {
+    for (const p of prepared) {
+      await p.client.end().catch(() => undefined)
+      await p.boss?.stop({ graceful: false, wait: true }).catch(() => undefined)
+      const name = new URL(p.url).pathname.slice(1)
+      await sql(adminUrl, `drop database if exists ${name}`).catch(() => undefined)
+    }
     await stopServer().catch(() => undefined)
   }
   console.table(results)
-  for (const workers of [1, 2]) {
-    const of = (s: System) => results.find((r) => r.system === s && r.workers === workers)
+  for (const workers of workerCounts) {
+    const of = (s: System) => results.filter((r) => r.system === s && r.workers === workers)
+    const rate = (s: System) => median(of(s).map((r) => r["jobs/s"]))
+    const cpu = (s: System) => median(of(s).map((r) => r["worker cpu µs/job"] + r["pg cpu µs/job"]))
     const k = of("kas")
     const g = of("graphile")
     const b = of("pgboss")
-    if (k) record(`kas jobs/s, ${workers} worker(s)`, Number(k["jobs/s"]), "jobs/s")
-    if (k && g) {
+    if (k.length > 0) record(`kas jobs/s, ${workers} worker(s), median of ${k.length}`, rate("kas"), "jobs/s")
+    if (k.length > 0 && g.length > 0) {
       const goal = workers === 1 ? ({ op: ">=", target: 1.5 } as const) : undefined
-      record(`kas / graphile jobs/s, ${workers} worker(s)`, Number(k["jobs/s"]) / Number(g["jobs/s"]), "×", goal)
-    }
-    if (k && g && b) {
+      const ratios = k.map((r, i) => r["jobs/s"] / (g[i]?.["jobs/s"] ?? NaN))
+      record(`kas / graphile jobs/s, ${workers} worker(s), median`, rate("kas") / rate("graphile"), "×", goal)
+      record(`graphile / kas CPU per job, ${workers} worker(s), median`, cpu("graphile") / cpu("kas"), "×")
       console.log(
-        `${workers} worker(s): kas/graphile throughput ${(Number(k["jobs/s"]) / Number(g["jobs/s"])).toFixed(2)}, ` +
-          `kas/pg-boss ${(Number(k["jobs/s"]) / Number(b["jobs/s"])).toFixed(2)}; p50 kas ${k["p50 ms"]} ms, ` +
-          `graphile ${g["p50 ms"]} ms, pg-boss ${b["p50 ms"]} ms`
+        `${workers} worker(s): kas/graphile per round ${ratios.map((x) => x.toFixed(2)).join(", ")}; medians ` +
+          `kas ${rate("kas")} jobs/s, graphile ${rate("graphile")} jobs/s; CPU per job (worker + PostgreSQL) kas ` +
+          `${cpu("kas")} µs, graphile ${cpu("graphile")} µs`
+      )
+    }
+    if (k.length > 0 && g.length > 0 && b.length > 0) {
+      console.log(
+        `${workers} worker(s): kas/pg-boss throughput ${(rate("kas") / rate("pgboss")).toFixed(2)}; p50 kas ` +
+          `${k[0]!["p50 ms"]} ms, graphile ${g[0]!["p50 ms"]} ms, pg-boss ${b[0]!["p50 ms"]} ms`
       )
     }
   }

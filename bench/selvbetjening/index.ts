@@ -11,7 +11,7 @@
  */
 import autocannon, { type Request, type Result } from "autocannon"
 import type { ChildProcess } from "node:child_process"
-import { createHash, randomBytes } from "node:crypto"
+import { randomBytes } from "node:crypto"
 import { readdirSync, readFileSync } from "node:fs"
 import { rm } from "node:fs/promises"
 import os from "node:os"
@@ -22,6 +22,7 @@ import { EmbeddedPostgres, KasConfig } from "@kas/core"
 import { bundleEntry } from "../bundle.js"
 import { sql, start, stop } from "../Processes.js"
 import { record } from "../Results.js"
+import { citizenSessions } from "../Sessions.js"
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const root = path.resolve(here, "../..")
@@ -113,25 +114,6 @@ const explain = async (kasUrl: string, portalUrl: string, year: number) => {
   }
 }
 
-/** Logged-in citizen sessions written straight into selvbetjening's session table; returns their cookies. */
-const sessions = async (url: string, count: number, persons: number) => {
-  const cookies: Array<string> = []
-  for (let i = 0; i < count; i++) {
-    const token = randomBytes(32).toString("base64url")
-    const cpr = String(1 + Math.floor((i * persons) / count)).padStart(10, "0")
-    await sql(
-      url,
-      "insert into selvbetjening.sessions (id, data, expires_at) values ($1, $2::jsonb, now() + interval '1 hour')",
-      [
-        createHash("sha256").update(token).digest("hex"),
-        JSON.stringify({ user_info: { cpr, personname: `Borger ${Number(cpr)}` }, _csrf: "bench" })
-      ]
-    )
-    cookies.push(`sessionid=${token}`)
-  }
-  return cookies
-}
-
 /** CPU time (user + system, ms) a process has used so far, from /proc (Linux); 0 elsewhere. */
 const cpuMs = (pid: number | undefined): number => {
   try {
@@ -215,7 +197,12 @@ export const runSelvbetjeningBench = async (argv: ReadonlyArray<string>): Promis
       )
     )
     children.push(await start("bare koa", [path.join(here, "bare.ts"), "18090"], {}, "http://127.0.0.1:18090/"))
-    const cookies = await sessions(portalUrl, connections, persons)
+    const cookies = await citizenSessions(
+      portalUrl,
+      Array.from({ length: connections }, (_, i) =>
+        String(1 + Math.floor((i * persons) / connections)).padStart(10, "0")
+      )
+    )
     if (argv.includes("--explain")) await explain(kasUrl, portalUrl, year)
     let next = 0
     const overview: Request = {

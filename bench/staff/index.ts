@@ -21,6 +21,7 @@ import { EmbeddedPostgres } from "@kas/core"
 import { bundleEntry } from "../bundle.js"
 import { sql, start, stop } from "../Processes.js"
 import { mark, record } from "../Results.js"
+import { staffLogin } from "../Sessions.js"
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const root = path.resolve(here, "../..")
@@ -98,27 +99,6 @@ const seed = async (url: string, persons: number, year: number) => {
   await sql(url, "analyze")
 }
 
-/** Logs a staff user in over HTTP (the login form with its CSRF token); returns the session cookie. */
-const login = async (username: string): Promise<string> => {
-  const form = await fetch(`${kasUrl}/accounts/login/`)
-  const cookie = form.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0])
-    .join("; ")
-  const token = /name="csrfmiddlewaretoken" value="([^"]+)"/.exec(await form.text())?.[1] ?? ""
-  const res = await fetch(`${kasUrl}/accounts/login/`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ username, password: "admin", csrfmiddlewaretoken: token })
-  })
-  if (res.status !== 302) throw new Error(`login as ${username}: ${res.status}`)
-  return res.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0])
-    .join("; ")
-}
-
 /** The peak resident set of a process since its last reset, in MB (Linux; NaN elsewhere). */
 const peakRssMb = (pid: number | undefined): number => {
   try {
@@ -186,7 +166,7 @@ export const runStaffBench = async (argv: ReadonlyArray<string>): Promise<void> 
       )
     )
     const cookies: Array<string> = []
-    for (let i = 0; i < connections; i++) cookies.push(await login("sagsbehandler"))
+    for (let i = 0; i < connections; i++) cookies.push(await staffLogin(kasUrl, "sagsbehandler"))
 
     // The export of every person of a year: the year before the default one, so the year alone is a search.
     const exportYear = year - 1
