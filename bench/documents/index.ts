@@ -2,8 +2,8 @@
  * Document benchmark (issue 16): bulk generation of final statements ("Generering af KAS slutopgørelser", jobs.md
  * §8.7) by worker processes: statements per second, peak RSS per worker, and the share of the workers' time spent
  * rendering the PDFs. Goals: ≥ 100 statements/s and < 300 MB per worker with 2 workers.
- * Options: --statements <n> (20000), --workers <n> (2), --concurrency <n> (2 per worker: the parent job waits in
- * one slot while its parts run), --url <postgres admin url> (else an embedded PostgreSQL under .kas/bench-documents).
+ * Options: --statements <n> (20000), --workers <n> (2), --concurrency <n> (2 per worker; the parent job holds no
+ * slot while its parts run), --url <postgres admin url> (else an embedded PostgreSQL under .kas/bench-documents).
  */
 import { type ChildProcess, fork } from "node:child_process"
 import { randomBytes } from "node:crypto"

@@ -27,6 +27,18 @@ export interface JobContext {
     params: P,
     options?: { readonly title?: string; readonly dependsOn?: ReadonlyArray<string> }
   ) => Effect.Effect<string, JobFailed | JobNotFound | JobStoreError>
-  /** Waits until the given jobs (e.g. children) have ended, and returns them. */
+  /**
+   * Waits until the given jobs (e.g. children) have ended, and returns them. The job keeps its slot while it waits:
+   * on a worker whose slots are all taken by waiting jobs, the jobs waited for never run. Prefer `resumeAfter`.
+   */
   readonly awaitJobs: (ids: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<JobRecord>, JobStoreError>
+  /**
+   * Ends this run without a result and frees its slot: the job waits, deferred, until every job in `ids` (e.g. its
+   * children) has finished, and is then claimed again and runs from the start, keeping its start time (`children`
+   * tells the runs apart). It fails like any dependant when one of them fails or is cancelled (a failed child fails
+   * its parent anyway). Its latest progress is kept; the time limit applies to each run.
+   */
+  readonly resumeAfter: (ids: ReadonlyArray<string>) => Effect.Effect<never, JobStoreError>
+  /** This job's children, oldest first (with their results: what a resumed run sums up). */
+  readonly children: () => Effect.Effect<ReadonlyArray<JobRecord>, JobStoreError>
 }

@@ -3,7 +3,7 @@ import { SqlClient } from "@effect/sql"
 import { TestDatabase } from "@kas/core/testing"
 import { JobStore, type JobRecord, Scheduler, Worker } from "@kas/jobs"
 import { Data, Effect, Either, Layer } from "effect"
-import { Count, Hang, Parent, Refuse, Sleep, testRegistry, Throw } from "./fixtures/types.js"
+import { Count, Fan, Hang, Parent, Refuse, Sleep, testRegistry, Throw } from "./fixtures/types.js"
 
 const Live = JobStore.Default.pipe(Layer.provideMerge(TestDatabase.layer))
 const by = { createdBy: "tester" }
@@ -155,6 +155,36 @@ layer(Live, { excludeTestServices: true, timeout: 60_000 })("job runtime", (it) 
         assert.include(parent.failure, "boom from the Throw job")
       })
     )
+  )
+
+  it.effect("resumeAfter: a parent frees its slot while its children run, so a worker with one slot finishes", () =>
+    Effect.gen(function* () {
+      const sql = yield* SqlClient.SqlClient
+      yield* sql`create table if not exists public.side_effect (job_id uuid, n int)`
+      yield* Worker.start({
+        registry: testRegistry,
+        concurrency: 1,
+        pollInterval: "100 millis",
+        progressInterval: "50 millis",
+        gracePeriod: "1 second"
+      })
+      const store = yield* JobStore
+      const id = yield* store.enqueue(Fan, { n: 3, fail: false }, by)
+      const job = yield* waitEnded(id)
+      assert.strictEqual(job.status, "finished", job.failure)
+      // The resumed run saw its finished children; the handed-back run did not count as an attempt.
+      assert.deepStrictEqual(job.result, { sum: 6, children: ["finished", "finished", "finished"], attempt: 1 })
+      assert.strictEqual(job.progress, 100)
+      assert.strictEqual(job.attempts, 1)
+      const kids = yield* store.children(id)
+      assert.strictEqual(kids.length, 3)
+      // Its start is the first run's: the children ran after it started and before it ended.
+      for (const k of kids) assert.ok(k.startedAt! >= job.startedAt! && k.endedAt! <= job.endedAt!)
+
+      const bad = yield* waitEnded(yield* store.enqueue(Fan, { n: 1, fail: true }, by))
+      assert.strictEqual(bad.status, "failed")
+      assert.include(bad.failure, "boom from the Throw job")
+    }).pipe(Effect.scoped)
   )
 
   it.effect("cancel: a queued job never runs; a running job is interrupted and writes nothing more", () =>

@@ -36,6 +36,19 @@ from unnest($1::uuid[], $2::uuid[], $3::int[], $4::bigint[], $5::bigint[]) as c(
 where j.id = c.id and j.claim_token = c.token
 returning j.id`
 
+/**
+ * Hands the running job $1 (token $2) back to wait for the jobs $3 (`JobContext.resumeAfter`): deferred on them, its
+ * claim ended, the attempt not counted, its latest progress $4–$6 written (null keeps the stored value). The claim
+ * keeps its `started_at` when it is queued again (migration 0005). Returns nothing when the claim was already gone.
+ */
+export const deferUntil = `
+update jobs.job
+set status = 'deferred', depends_on = $3::uuid[], claim_token = null, lease_expires_at = null,
+    attempts = greatest(attempts - 1, 0), progress = coalesce($4, progress),
+    current_count = coalesce($5, current_count), total_count = coalesce($6, total_count)
+where id = $1 and claim_token = $2
+returning id`
+
 /** Sets the title of a running job (token required). */
 export const setTitle = `update jobs.job set title = $3 where id = $1 and claim_token = $2 returning id`
 

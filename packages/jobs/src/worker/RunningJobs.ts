@@ -29,7 +29,7 @@ export interface Entry<R = unknown> {
   timedOut: boolean
   /** The run returned; its completion is queued. */
   done: boolean
-  /** The claim is gone (cancelled or taken over): the row is someone else's now. */
+  /** The claim is gone (cancelled, taken over, or handed back by `resumeAfter`): the row is not this run's now. */
   lost: boolean
   /** Put back in the queue by a drain. */
   released: boolean

@@ -25,7 +25,10 @@ export const DemoSlowJob = defineJob({
     })
 })
 
-/** "Demo: job med underjob": two slow children; its own progress rises over ~9 s, then it waits for them. */
+/**
+ * "Demo: job med underjob": two slow children; its own progress rises over ~9 s, then it hands its slot back until
+ * they have finished (a worker with one slot runs them) and its second run reports them.
+ */
 export const DemoJobWithChildren = defineJob({
   key: "DemoJobWithChildren",
   label: "Demo: job med underjob",
@@ -33,6 +36,11 @@ export const DemoJobWithChildren = defineJob({
   result: StatusResult,
   run: (_, ctx) =>
     Effect.gen(function* () {
+      const ended = yield* ctx.children()
+      if (ended.length > 0) {
+        const finished = ended.filter((j) => j.status === "finished").length
+        return { status: "Færdig", message: `${finished} af ${ended.length} underjob er færdige` }
+      }
       const children = [
         yield* ctx.spawnChild(DemoSlowJob, { seconds: 10 }, { title: "Underjob 1" }),
         yield* ctx.spawnChild(DemoSlowJob, { seconds: 10 }, { title: "Underjob 2" })
@@ -41,9 +49,7 @@ export const DemoJobWithChildren = defineJob({
         yield* Effect.sleep("1 second")
         yield* ctx.progress(second * 10)
       }
-      const ended = yield* ctx.awaitJobs(children)
-      const finished = ended.filter((j) => j.status === "finished").length
-      return { status: "Færdig", message: `${finished} af ${ended.length} underjob er færdige` }
+      return yield* ctx.resumeAfter(children)
     })
 })
 

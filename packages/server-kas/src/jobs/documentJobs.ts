@@ -1,5 +1,5 @@
 import { FinalStatements, StatementCandidates, TaxSlips, TaxYears } from "@kas/core"
-import { defineJob, JobFailed } from "@kas/jobs"
+import { defineJob, JobFailed, type JobRecord } from "@kas/jobs"
 import { Context, Effect, Schema } from "effect"
 import { renderFinalStatement } from "../documents/FinalStatementPdf.js"
 import { renderTaxSlip } from "../documents/TaxSlipPdf.js"
@@ -67,10 +67,16 @@ export const GenerateFinalSettlementsPart = defineJob({
     )
 })
 
+/** The statements the finished parts created (each part's result message is its count). */
+const createdByParts = (parts: ReadonlyArray<JobRecord>) =>
+  parts.reduce((sum, j) => sum + Number((j.result as { message?: string } | null)?.message ?? 0), 0)
+
 /**
  * "Generering af KAS slutopgørelser for et givet år" (jobs.md §8.7): only in ligning; a BULK statement with its PDF
  * for every candidate person-year, one transaction each, no Prisme transaction. More than one chunk of candidates is
- * split into child jobs, so that several workers share the run; the result counts every statement created.
+ * split into child jobs, so that several workers share the run; the parent hands its slot back while they run
+ * (`resumeAfter`: a worker with one slot would otherwise wait for children it can never run) and its second run
+ * counts every statement created. A failed part fails the parent with the part's error.
  */
 export const GenerateFinalSettlementsJob = defineJob({
   key: "GenerateFinalSettlements",
@@ -80,36 +86,27 @@ export const GenerateFinalSettlementsJob = defineJob({
   run: (params, ctx) =>
     failVisibly(
       Effect.gen(function* () {
+        // The second run, after every part finished.
+        const parts = yield* ctx.children()
+        if (parts.length > 0) return { status: "Genererede slutopgørelser", message: String(createdByParts(parts)) }
         yield* (yield* TaxYears).requirePeriod(params.year_pk, "generateFinalSettlements", { jobTitle: generateLabel })
         const ids = yield* (yield* StatementCandidates).ofYear(params.year_pk)
         const chunk = yield* StatementChunkSize
-        let created: number
         if (ids.length <= chunk) {
-          created = yield* generateSome(ids, (done, total) => ctx.progress(done, total))
-        } else {
-          const children: Array<string> = []
-          for (let i = 0; i < ids.length; i += chunk) {
-            const part = ids.slice(i, i + chunk)
-            children.push(
-              yield* ctx.spawnChild(GenerateFinalSettlementsPart, {
-                year_pk: params.year_pk,
-                person_tax_year_ids: part
-              })
-            )
-          }
-          const ended = yield* ctx.awaitJobs(children)
-          const failed = ended.find((j) => j.status !== "finished")
-          if (failed !== undefined) {
-            return yield* Effect.fail(
-              new JobFailed({
-                message: `Underjob ${failed.id} fejlede`,
-                result: { error: `Underjob ${failed.id} fejlede` }
-              })
-            )
-          }
-          created = ended.reduce((sum, j) => sum + Number((j.result as { message?: string } | null)?.message ?? 0), 0)
+          const created = yield* generateSome(ids, (done, total) => ctx.progress(done, total))
+          return { status: "Genererede slutopgørelser", message: String(created) }
         }
-        return { status: "Genererede slutopgørelser", message: String(created) }
+        const children: Array<string> = []
+        for (let i = 0; i < ids.length; i += chunk) {
+          children.push(
+            yield* ctx.spawnChild(GenerateFinalSettlementsPart, {
+              year_pk: params.year_pk,
+              person_tax_year_ids: ids.slice(i, i + chunk)
+            })
+          )
+        }
+        yield* ctx.progress(0, ids.length)
+        return yield* ctx.resumeAfter(children)
       })
     )
 })

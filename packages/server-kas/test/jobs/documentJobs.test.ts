@@ -60,8 +60,8 @@ const registry = JobRegistry.make<FinalStatements | StatementCandidates | TaxSli
   GenerateFinalSettlementsPart,
   GenerateReportsForYearJob
 ])
-const withWorker = <A, E, R>(body: Effect.Effect<A, E, R>) =>
-  Worker.start({ registry, concurrency: 3, pollInterval: "50 millis", progressInterval: "50 millis" }).pipe(
+const withWorker = <A, E, R>(body: Effect.Effect<A, E, R>, concurrency = 3) =>
+  Worker.start({ registry, concurrency, pollInterval: "50 millis", progressInterval: "50 millis" }).pipe(
     Effect.zipRight(body),
     Effect.scoped
   )
@@ -159,6 +159,44 @@ layer(services, { excludeTestServices: true, timeout: "180 seconds" })("document
         const [{ count }] = yield* sql<{ count: number }>`select count(*)::int from kas.final_statement`
         assert.strictEqual(count, 3)
       })
+    )
+  )
+
+  it.effect("a worker with one slot finishes a run of several parts: the parent waits without holding it", () =>
+    withWorker(
+      Effect.gen(function* () {
+        const sql = yield* SqlClient.SqlClient
+        const store = yield* JobStore
+        const taxYears = yield* TaxYears
+        const year = yield* taxYears.create(2043)
+        const cprs = ["4301010001", "4301010002", "4301010003", "4301010004", "4301010005"]
+        for (const cpr of cprs) yield* personYear(year.id, cpr, [{ number: `P-${cpr}`, amount: 4000 }])
+        yield* taxYears.setPeriod(year.id, "ligning")
+        const job = yield* ended(
+          yield* store.enqueue(GenerateFinalSettlementsJob, { year_pk: year.id }, { createdBy: "anna" })
+        )
+        assert.strictEqual(job.status, "finished", job.failure)
+        assert.deepStrictEqual(job.result, { status: "Genererede slutopgørelser", message: "5" })
+        assert.strictEqual(job.progress, 100)
+        // Five candidates in parts of two: three parts, each finished before the parent's second run ended.
+        const parts = yield* store.children(job.id)
+        assert.deepStrictEqual(
+          parts.map((p) => [
+            p.status,
+            (p.arguments as { person_tax_year_ids: Array<number> }).person_tax_year_ids.length
+          ]),
+          [
+            ["finished", 2],
+            ["finished", 2],
+            ["finished", 1]
+          ]
+        )
+        for (const p of parts) assert.ok(p.startedAt! >= job.startedAt! && p.endedAt! <= job.endedAt!)
+        const [{ n }] = yield* sql<{ n: number }>`select count(*)::int as n from kas.final_statement f
+          join kas.person_tax_year pty on pty.id = f.person_tax_year_id where pty.tax_year_id = ${year.id}`
+        assert.strictEqual(n, 5)
+      }),
+      1
     )
   )
 
