@@ -11,6 +11,8 @@ const danish = translator("da")
 export const MAX_FILES_PER_POLICY = 10
 /** Bytes per file. */
 export const MAX_FILE_BYTES = 10 * 1024 * 1024
+/** Files per staff form (one request; the upload rows of a policy edit form, staff-web.md §7; decision). */
+export const MAX_STAFF_FILES = 20
 /** Bytes per submission request. */
 export const MAX_REQUEST_BYTES = 50 * 1024 * 1024
 /** Characters of a description. */

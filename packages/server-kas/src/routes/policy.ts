@@ -10,7 +10,7 @@ import { makeFormat } from "../web/Format.js"
 import { decodeParams, PathId } from "../web/Params.js"
 import { hasPermission, requirePermission } from "../web/StaffAuth.js"
 import { loadMatrices } from "./lossMatrixViewModel.js"
-import { parseSubforms, withAttachments } from "./notesViewModel.js"
+import { emptySubforms, hasErrors, parseSubforms, type SubformsView, withAttachments } from "./subformsViewModel.js"
 import { loadPersonYear } from "./personYearViewModel.js"
 import {
   type AmountForm,
@@ -78,18 +78,20 @@ export const policyRoutes = (app: AppContext) => {
     return d
   }
 
+  /** An amount edit's page, with its note and file rows (staff-web.md §7; empty unless given). */
   const renderEdit = (
     ctx: Context,
     d: PolicyData,
     edit: keyof typeof amountEdits,
     form: AmountForm,
     errors: Record<string, string>,
-    error?: string
+    error?: string,
+    subforms: SubformsView = emptySubforms()
   ) =>
     ctx.render(
       edit === "amounts" ? "policy/editAmounts" : "policy/editSelfReported",
-      editView(d, fmt, edit, form, errors, error),
-      Object.keys(errors).length > 0 || error !== undefined ? 400 : undefined
+      { ...editView(d, fmt, edit, form, errors, error), subforms },
+      Object.keys(errors).length > 0 || error !== undefined || hasErrors(subforms) ? 400 : undefined
     )
 
   router.get("/change/editamounts/:pk/", change, async (ctx) => {
@@ -101,9 +103,8 @@ export const policyRoutes = (app: AppContext) => {
     const d = await openPolicy(ctx, "amounts")
     const input = parseAmounts((ctx.request.body ?? {}) as Record<string, unknown>)
     const sub = parseSubforms((ctx.request.body ?? {}) as Record<string, unknown>, uploadsOf(ctx))
-    const form = { ...input.form, ...sub.form }
-    if (!input.valid || Object.keys(sub.errors).length > 0)
-      return renderEdit(ctx, d, "amounts", form, { ...input.errors, ...sub.errors })
+    const form = input.form
+    if (!input.valid || !sub.valid) return renderEdit(ctx, d, "amounts", form, input.errors, undefined, sub.view)
     const username = ctx.state.user!.username
     const saved = await app.run(
       ctx,
@@ -130,7 +131,7 @@ export const policyRoutes = (app: AppContext) => {
         )
       )
     )
-    if (Either.isLeft(saved)) return renderEdit(ctx, d, "amounts", form, {}, saved.left)
+    if (Either.isLeft(saved)) return renderEdit(ctx, d, "amounts", form, {}, saved.left, sub.view)
     ctx.redirect(policyPath(d))
   })
 
@@ -143,9 +144,8 @@ export const policyRoutes = (app: AppContext) => {
     const d = await openPolicy(ctx, "selfReported")
     const input = parseSelfReported((ctx.request.body ?? {}) as Record<string, unknown>)
     const sub = parseSubforms((ctx.request.body ?? {}) as Record<string, unknown>, uploadsOf(ctx))
-    const form = { ...input.form, ...sub.form }
-    if (!input.valid || Object.keys(sub.errors).length > 0)
-      return renderEdit(ctx, d, "selfReported", form, { ...input.errors, ...sub.errors })
+    const form = input.form
+    if (!input.valid || !sub.valid) return renderEdit(ctx, d, "selfReported", form, input.errors, undefined, sub.view)
     const username = ctx.state.user!.username
     const saved = await app.run(
       ctx,
@@ -165,7 +165,7 @@ export const policyRoutes = (app: AppContext) => {
         )
       )
     )
-    if (Either.isLeft(saved)) return renderEdit(ctx, d, "selfReported", form, {}, saved.left)
+    if (Either.isLeft(saved)) return renderEdit(ctx, d, "selfReported", form, {}, saved.left, sub.view)
     ctx.redirect(policyPath(d))
   })
   return router

@@ -22,7 +22,7 @@ import {
   policyEdits,
   policyEditView
 } from "./policyEditsViewModel.js"
-import { parseSubforms, withAttachments } from "./notesViewModel.js"
+import { emptySubforms, hasErrors, parseSubforms, type SubformsView, withAttachments } from "./subformsViewModel.js"
 import { loadPolicy, type PolicyData, policyPath } from "./policyViewModel.js"
 
 const Pk = Schema.Struct({ pk: PathId })
@@ -63,19 +63,21 @@ export const policyEditRoutes = (app: AppContext) => {
     return d
   }
 
+  const body = (ctx: Context) => (ctx.request.body ?? {}) as Record<string, unknown>
+
+  /** The page; after a POST with the posted note and file rows (staff-web.md §7), unless `subforms` are given. */
   const render = async (
     ctx: Context,
     d: PolicyData,
     edit: PolicyEdit,
     form: EditForm,
-    errors: Record<string, string> = {}
+    errors: Record<string, string> = {},
+    subforms: SubformsView = ctx.method === "POST" ? parseSubforms(body(ctx), uploadsOf(ctx)).view : emptySubforms()
   ) => {
     const companies = edit === "company" ? await app.run(ctx, loadCompanies) : []
-    const status = Object.keys(errors).length > 0 ? 400 : undefined
-    await ctx.render(views[edit], policyEditView(d, fmt, edit, form, errors, companies), status)
+    const status = Object.keys(errors).length > 0 || hasErrors(subforms) ? 400 : undefined
+    await ctx.render(views[edit], { ...policyEditView(d, fmt, edit, form, errors, companies), subforms }, status)
   }
-
-  const body = (ctx: Context) => (ctx.request.body ?? {}) as Record<string, unknown>
 
   /** Saves through core; a refusal is shown on `field`, success goes back to the policy. */
   const save = async <E>(
@@ -86,12 +88,11 @@ export const policyEditRoutes = (app: AppContext) => {
     field: string,
     effect: Effect.Effect<unknown, E, Policies | PolicyChanges>
   ) => {
-    // The form's note and files (staff-web.md §7) are saved with the edit, in its transaction.
+    // The form's notes and files (staff-web.md §7) are saved with the edit, in its transaction; any bad row: nothing.
     const sub = parseSubforms(body(ctx), uploadsOf(ctx))
-    const all = { ...form, ...sub.form }
-    if (Object.keys(sub.errors).length > 0) return render(ctx, d, edit, all, sub.errors)
+    if (!sub.valid) return render(ctx, d, edit, form, {}, sub.view)
     const saved = await app.run(ctx, fieldRefusal(withAttachments(ctx, d, sub.values, effect)))
-    if (Either.isLeft(saved)) return render(ctx, d, edit, all, { [field]: saved.left })
+    if (Either.isLeft(saved)) return render(ctx, d, edit, form, { [field]: saved.left }, sub.view)
     ctx.redirect(policyPath(d))
   }
 

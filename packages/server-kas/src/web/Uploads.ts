@@ -26,7 +26,7 @@ export const staffMultipart: Middleware = async (ctx, next) => {
     const body = await parseMultipart(ctx.req, {
       maxFileBytes: Rest.Uploads.MAX_FILE_BYTES,
       maxTotalBytes: Rest.Uploads.MAX_REQUEST_BYTES,
-      maxFiles: 20,
+      maxFiles: Rest.Uploads.MAX_STAFF_FILES,
       tooLargeMessage: Rest.Uploads.uploadMessages.requestTooLarge
     })
     ctx.request.body = Object.fromEntries(Object.entries(body.fields).map(([k, v]) => [k, v[0] ?? ""]))

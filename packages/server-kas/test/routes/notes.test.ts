@@ -313,13 +313,14 @@ describe("notes and attachments", () => {
     const amounts = `/change/editamounts/${fx.anna.policy}/`
     const form = await (await clerk.get(amounts)).text()
     expect(form).toContain('enctype="multipart/form-data"')
-    expect(form).toContain('name="attachment_file" multiple')
+    expect(form).toContain('name="file-0-file"')
+    expect(form).toContain('name="note-0-content"')
     // A bad file refuses the whole form: neither the amounts nor the note are saved.
     const bad = await postForm(
       clerk,
       amounts,
-      { prefilled_amount_edited: "10000", assessed_amount: "7000", attachment_note: "Med bilag" },
-      { name: "virus.pdf", content: new Uint8Array([0x4d, 0x5a]), field: "attachment_file" }
+      { prefilled_amount_edited: "10000", assessed_amount: "7000", "note-0-content": "Med bilag" },
+      { name: "virus.pdf", content: new Uint8Array([0x4d, 0x5a]), field: "file-0-file" }
     )
     expect(bad.status).toBe(400)
     expect(await bad.text()).toContain("virus.pdf: Filtypen er ikke tilladt")
@@ -330,12 +331,13 @@ describe("notes and attachments", () => {
       prefilled_amount_edited: "10000",
       assessed_amount: "7000",
       slutlignet: "on",
-      attachment_note: "Ansat efter kontoudtog",
-      attachment_description: "Kontoudtog"
+      "note-0-content": "Ansat efter kontoudtog",
+      "file-0-description": "Kontoudtog",
+      "file-1-description": "Kontoudtog"
     }))
       form2.set(k, v)
-    form2.append("attachment_file", new Blob([pdf("1")]), "udtog1.pdf")
-    form2.append("attachment_file", new Blob([pdf("2")]), "udtog2.pdf")
+    form2.append("file-0-file", new Blob([pdf("1")]), "udtog1.pdf")
+    form2.append("file-1-file", new Blob([pdf("2")]), "udtog2.pdf")
     const ok = await clerk.request(amounts, { method: "POST", body: form2 })
     expect(ok.status).toBe(302)
     const after = await counts()
@@ -364,11 +366,14 @@ describe("notes and attachments", () => {
     // Another edit form: a refused number change saves no note either; an accepted one saves it.
     const number = `/policy/${fx.anna.policy}/number/`
     const mid = await counts()
-    const taken = await postForm(clerk, number, { policy_number: "A-2", attachment_note: "Nyt nummer" })
+    const taken = await postForm(clerk, number, { policy_number: "A-2", "note-0-content": "Nyt nummer" })
     expect(taken.status).toBe(400)
-    expect(await taken.text()).toContain("Policenummeret er allerede brugt af en anden police")
+    const takenPage = await taken.text()
+    expect(takenPage).toContain("Policenummeret er allerede brugt af en anden police")
+    // The refused form keeps the typed note.
+    expect(takenPage).toMatch(/name="note-0-content"\s+rows="3">Nyt nummer<\/textarea>/)
     expect(await counts()).toEqual(mid)
-    expect((await postForm(clerk, number, { policy_number: "A-1b", attachment_note: "Nyt nummer" })).status).toBe(302)
+    expect((await postForm(clerk, number, { policy_number: "A-1b", "note-0-content": "Nyt nummer" })).status).toBe(302)
     expect((await counts()).notes).toBe(mid.notes + 1)
     await query(web.databaseUrl, "update kas.policy_tax_year set policy_number = 'A-1' where id = $1", [fx.anna.policy])
   })

@@ -47,6 +47,29 @@ const oldPolicy = async () =>
     ])
   )[0]!.id
 const back = (person: number, policy: number) => `${policiesPage(person)}#policy_${policy}`
+const pdf = (text: string) => new TextEncoder().encode(`%PDF-1.4\n${text}\n%%EOF\n`)
+
+/** Posts an edit form as multipart, with its note rows and file rows (staff-web.md §7's sub-forms). */
+const postRows = async (
+  path: string,
+  fields: Record<string, string>,
+  files: ReadonlyArray<{ readonly field: string; readonly name: string; readonly content: Uint8Array }> = []
+) => {
+  const form = new FormData()
+  form.set("csrfmiddlewaretoken", await clerk.csrf(path))
+  for (const [k, v] of Object.entries(fields)) form.set(k, v)
+  for (const f of files) form.append(f.field, new Blob([f.content]), f.name)
+  return clerk.request(path, { method: "POST", body: form })
+}
+const attachmentCounts = async () =>
+  (
+    await query<{ notes: number; documents: number; files: number }>(
+      web.databaseUrl,
+      `select (select count(*)::int from kas.note) as notes,
+        (select count(*)::int from kas.policy_document) as documents,
+        (select count(*)::int from kas.file) as files`
+    )
+  )[0]!
 
 describe("policy edits", () => {
   it("permissions: anonymous → login; without policy.change → 403; the pages and links for case workers", async () => {
@@ -227,6 +250,109 @@ describe("policy edits", () => {
     expect((await clerk.post(path, { policy_number: "A-1" })).status).toBe(302)
     expect(await row(fx.anna.policy)).toMatchObject({ number: "A-1" })
     expect(await row(old)).toMatchObject({ number: "A-1-ny" })
+  })
+
+  it("the note and file rows: several saved with the edit; any bad row → its message and nothing written", async () => {
+    const path = `/policy/${fx.anna.policy}/update_efterbehandling`
+    const page = await (await clerk.get(path)).text()
+    // One note row and one file row, the rows' <template>s for the script, and two empty extra rows without it.
+    for (const name of ["note-0-content", "file-0-file", "file-0-description", "note-__index__-content"]) {
+      expect(page).toContain(`name="${name}"`)
+    }
+    expect(page).toMatch(/<noscript>[\s\S]*name="file-2-description"[\s\S]*<\/noscript>/)
+    expect(page).toContain('<label class="form-label" for="f-file-0-description">Beskrivelse af fil 1</label>')
+    expect(page).toMatch(/<script src="\/static\/formset\.js" nonce="[^"]+" defer>/)
+    const script = await clerk.get("/static/formset.js")
+    expect([script.status, script.headers.get("content-type")]).toEqual([200, "text/javascript; charset=utf-8"])
+
+    await query(web.databaseUrl, "update kas.policy_tax_year set efterbehandling = false where id = $1", [
+      fx.anna.policy
+    ])
+    const before = await attachmentCounts()
+    const policyBefore = await row(fx.anna.policy)
+    // Rows 0, 1 and 3 (a removed row 2 leaves a gap); row 1's file is not an allowed type.
+    const fields = {
+      efterbehandling: "on",
+      "note-0-content": "Første notat",
+      "note-2-content": "Andet notat",
+      "file-0-description": "Kontoudtog",
+      "file-1-description": "Program",
+      "file-3-description": "Brev"
+    }
+    const good = [
+      { field: "file-0-file", name: "udtog.pdf", content: pdf("1") },
+      { field: "file-3-file", name: "brev.txt", content: new TextEncoder().encode("Kære Skattestyrelsen") }
+    ]
+    const bad = await postRows(path, fields, [
+      ...good,
+      { field: "file-1-file", name: "virus.pdf", content: new Uint8Array([0x4d, 0x5a]) }
+    ])
+    expect(bad.status).toBe(400)
+    const html = await bad.text()
+    expect(html).toMatch(/id="e-file-1-file">virus\.pdf: Filtypen er ikke tilladt</)
+    // The rows come back renumbered, with their texts; an acceptable file must be chosen again.
+    expect(html).toMatch(/name="note-0-content"\s+rows="3">Første notat</)
+    expect(html).toMatch(/name="note-1-content"\s+rows="3">Andet notat</)
+    expect(html).toContain('name="file-2-description" value="Brev"')
+    expect(html).toContain('id="c-file-0-file">Vælg filen udtog.pdf igen</div>')
+    expect(await attachmentCounts()).toEqual(before)
+    expect(await row(fx.anna.policy)).toEqual(policyBefore)
+
+    // Each row's own message: a description without a file, one too long, a file over 10 MB; too many rows.
+    const { "file-1-description": _, ...valid } = fields
+    for (const [extra, extraFiles, message] of [
+      [{ "file-5-description": "Uden fil" }, [], 'id="e-file-2-file">Vælg en fil til beskrivelsen<'],
+      [
+        { "file-5-description": "x".repeat(256) },
+        [{ field: "file-5-file", name: "lang.pdf", content: pdf("2") }],
+        'id="e-file-2-description">Beskrivelsen må højst være 255 tegn<'
+      ],
+      [
+        {},
+        [{ field: "file-5-file", name: "stor.pdf", content: new Uint8Array(10 * 1024 * 1024 + 1) }],
+        'id="e-file-2-file">stor.pdf: Filen er for stor (højst 10 MB)<'
+      ],
+      [
+        Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`note-${10 + i}-content`, `Notat ${i}`])),
+        [],
+        "Højst 20 notater ad gangen"
+      ]
+    ] as const) {
+      const res = await postRows(path, { ...valid, ...extra }, [...good, ...extraFiles])
+      expect(res.status).toBe(400)
+      expect(await res.text()).toContain(message)
+    }
+    expect(await attachmentCounts()).toEqual(before)
+    expect(await row(fx.anna.policy)).toEqual(policyBefore)
+
+    // Without the bad row: the edit, two notes and two files, each with its own description, in one save.
+    const ok = await postRows(path, valid, good)
+    expect(ok.status).toBe(302)
+    expect(ok.headers.get("location")).toBe(back(fx.anna.person, fx.anna.policy))
+    expect(await attachmentCounts()).toEqual({
+      notes: before.notes + 2,
+      documents: before.documents + 2,
+      files: before.files + 2
+    })
+    expect(await row(fx.anna.policy)).toMatchObject({ efterbehandling: true })
+    const notes = await query<{ content: string; pty: number; policy: number; author: string }>(
+      web.databaseUrl,
+      `select n.content, n.person_tax_year_id as pty, n.policy_tax_year_id as policy, u.username as author
+       from kas.note n join web.users u on u.id = n.author_id order by n.id desc limit 2`
+    )
+    expect(notes.reverse()).toEqual([
+      { content: "Første notat", pty: fx.anna.pty, policy: fx.anna.policy, author: "sagsbehandler" },
+      { content: "Andet notat", pty: fx.anna.pty, policy: fx.anna.policy, author: "sagsbehandler" }
+    ])
+    const documents = await query<{ name: string; description: string; policy: number; type: string }>(
+      web.databaseUrl,
+      `select d.name, d.description, d.policy_tax_year_id as policy, f.content_type as type
+       from kas.policy_document d join kas.file f on f.id = d.file_id order by d.id desc limit 2`
+    )
+    expect(documents.reverse()).toEqual([
+      { name: "udtog.pdf", description: "Kontoudtog", policy: fx.anna.policy, type: "application/pdf" },
+      { name: "brev.txt", description: "Brev", policy: fx.anna.policy, type: "text/plain; charset=utf-8" }
+    ])
   })
 
   it("the efterbehandling toggle: allowed on an inactive policy, history without recalculation", async () => {

@@ -33,6 +33,12 @@ export interface NotesAttachments {
   readonly nextProcessingDate?: string | null | undefined
 }
 
+/** The notes and files of a policy edit form's sub-forms (staff-web.md §7), saved with the edit. */
+export interface PolicyAttachments {
+  readonly notes: ReadonlyArray<string>
+  readonly files: ReadonlyArray<StaffFile>
+}
+
 /** The staff user who adds or edits: the `web.users` id (author) and the username (audit). */
 export interface StaffAuthor {
   readonly id: number
@@ -65,21 +71,23 @@ export class Notes extends Effect.Service<Notes>()("@kas/core/Notes", {
             where id = ${personTaxYearId} and all_documents_and_notes_handled`
         : Effect.void
 
-    /** Writes a note and files on a person-year (and policy) in the caller's transaction; their ids. */
+    /** Writes notes and files on a person-year (and policy) in the caller's transaction, in order; their ids. */
     const write = (
       pty: number,
       policyId: number | null,
-      content: string | null,
+      contents: ReadonlyArray<string>,
       staffFiles: ReadonlyArray<StaffFile>,
       author: StaffAuthor
     ) =>
       Effect.gen(function* () {
-        const note =
-          content === null
-            ? null
-            : (yield* sql<{ id: number }>`insert into kas.note
-                  (person_tax_year_id, policy_tax_year_id, author_id, content)
-                values (${pty}, ${policyId}, ${author.id}, ${content}) returning id`)[0]!.id
+        const notes: Array<number> = []
+        for (const content of contents) {
+          notes.push(
+            (yield* sql<{ id: number }>`insert into kas.note
+                (person_tax_year_id, policy_tax_year_id, author_id, content)
+              values (${pty}, ${policyId}, ${author.id}, ${content}) returning id`)[0]!.id
+          )
+        }
         const documents: Array<number> = []
         if (staffFiles.length > 0) {
           const [year] = yield* sql<{ year: number }>`select ty.year from kas.person_tax_year pty
@@ -100,7 +108,7 @@ export class Notes extends Effect.Service<Notes>()("@kas/core/Notes", {
             )
           }
         }
-        return { note, documents }
+        return { notes, documents }
       })
 
     const getNote = Effect.fn("Notes.getNote")(function* (id: number) {
@@ -153,14 +161,15 @@ export class Notes extends Effect.Service<Notes>()("@kas/core/Notes", {
             yield* setAuditContextOn(sql, author.username, null)
             const pty = yield* personTaxYearOf(target)
             const policyId = target.policy_tax_year_id ?? null
-            const { note, documents } = yield* write(
+            const written = yield* write(
               pty,
               policyId,
-              input.note,
+              input.note === null ? [] : [input.note],
               input.file === null ? [] : [input.file],
               author
             )
-            const document = documents.length > 0 ? documents[0]! : null
+            const note = written.notes.at(0) ?? null
+            const document = written.documents.at(0) ?? null
             const added = note !== null || document !== null
             if (added) yield* markUnhandled(target, pty)
             let dateChanged = false
@@ -180,24 +189,25 @@ export class Notes extends Effect.Service<Notes>()("@kas/core/Notes", {
         )
       }),
       /**
-       * A policy edit with the note and files of its form (staff-web.md §7: every §8.3 edit form carries note and
-       * upload sub-forms), in one transaction: `edit` first (its own audit reason), then the note and files on the
-       * policy and its person-year, audited with the staff user. Nothing else changes: the edit decides the flags.
+       * A policy edit with the notes and files of its form (staff-web.md §7: every §8.3 edit form carries repeatable
+       * note and upload sub-forms), in one transaction: `edit` first (its own audit reason), then the notes and files,
+       * in order, on the policy and its person-year, audited with the staff user. Nothing else changes: the edit
+       * decides the flags. Any failure (the edit's refusal, the file store) writes nothing.
        */
       withAttachments: <A, E, R>(
         edit: Effect.Effect<A, E, R>,
         policyId: number,
-        input: { readonly note: string | null; readonly files: ReadonlyArray<StaffFile> },
+        input: PolicyAttachments,
         author: StaffAuthor
       ) =>
         sql
           .withTransaction(
             Effect.gen(function* () {
               const result = yield* edit
-              if (input.note === null && input.files.length === 0) return result
+              if (input.notes.length === 0 && input.files.length === 0) return result
               yield* setAuditContextOn(sql, author.username, null)
               const pty = yield* personTaxYearOf({ person_tax_year_id: 0, policy_tax_year_id: policyId })
-              yield* write(pty, policyId, input.note, input.files, author)
+              yield* write(pty, policyId, input.notes, input.files, author)
               return result
             })
           )

@@ -100,6 +100,80 @@ describe("Notes: the staff page 'Tilføj bilag/notater' (staff-web.md §7)", () 
       })
     )
 
+    it.effect("withAttachments: the edit, then every note and file in order, or nothing when any part fails", () =>
+      Effect.gen(function* () {
+        const sql = yield* SqlClient.SqlClient
+        const notes = yield* Notes
+        const { personTaxYears } = yield* personWithYears("0404044444", [2023])
+        const pty = personTaxYears.get(2023)!
+        const companyId = yield* company(3002)
+        const policy = yield* Effect.flatMap(Policies, (p) =>
+          p.create({ person_tax_year_id: pty, pension_company_id: companyId, policy_number: "W-1" }, "test")
+        )
+        const file = (name: string, description: string) => ({
+          name,
+          description,
+          contentType: "application/pdf",
+          content: pdf
+        })
+        const counts = () =>
+          sql<{ notes: number; documents: number; files: number }>`select
+              (select count(*)::int from kas.note) as notes,
+              (select count(*)::int from kas.policy_document) as documents,
+              (select count(*)::int from kas.file) as files`.pipe(Effect.map((r) => r[0]!))
+        const before = yield* counts()
+        const edit = sql`update kas.policy_tax_year set policy_number = 'W-2' where id = ${policy.id}`
+        // The edit's refusal rolls back; so does a file the store refuses after the edit and the notes.
+        const refused = yield* Effect.either(
+          notes.withAttachments(
+            Effect.zipRight(edit, Effect.fail("refused" as const)),
+            policy.id,
+            { notes: ["a"], files: [] },
+            author
+          )
+        )
+        assert.deepStrictEqual(refused._tag, "Left")
+        const broken = yield* Effect.either(
+          notes.withAttachments(
+            edit,
+            policy.id,
+            { notes: ["a", "b"], files: [file("ok.pdf", "Ok"), file("a\u0000.pdf", "")] },
+            author
+          )
+        )
+        assert.deepStrictEqual(broken._tag, "Left")
+        assert.deepStrictEqual(yield* counts(), before)
+        assert.strictEqual((yield* Effect.flatMap(Policies, (p) => p.get(policy.id))).policy_number, "W-1")
+
+        yield* notes.withAttachments(
+          edit,
+          policy.id,
+          { notes: ["Første", "Anden"], files: [file("1.pdf", "Et"), file("2.pdf", "To")] },
+          author
+        )
+        assert.deepStrictEqual(yield* counts(), {
+          notes: before.notes + 2,
+          documents: before.documents + 2,
+          files: before.files + 2
+        })
+        assert.deepStrictEqual(
+          (yield* notes.listNotesOfPolicy(policy.id)).map((n) => [n.content, n.person_tax_year_id, n.author_id]),
+          [
+            ["Første", pty, 7],
+            ["Anden", pty, 7]
+          ]
+        )
+        assert.deepStrictEqual(
+          (yield* notes.listDocumentsOfPolicy(policy.id)).map((d) => [d.name, d.description]),
+          [
+            ["1.pdf", "Et"],
+            ["2.pdf", "To"]
+          ]
+        )
+        assert.strictEqual((yield* Effect.flatMap(Policies, (p) => p.get(policy.id))).policy_number, "W-2")
+      })
+    )
+
     it.effect("a failing file store writes nothing", () =>
       Effect.gen(function* () {
         const sql = yield* SqlClient.SqlClient
