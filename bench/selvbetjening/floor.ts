@@ -1,9 +1,11 @@
 /**
- * The floor of the overview's architecture (issue 6's "25 % of bare" goal): the least any page that goes
- * browser → selvbetjening → REST → PostgreSQL can cost, with none of KAS's work in it. A front Koa process answers each
- * request by one keep-alive undici call to a back Koa process, which runs one prepared statement (`select $1::text`)
- * on a pg pool and returns its text; the front parses the JSON and sends a constant page. No session, no CSP, no
- * templates, no token, no Schema. Measured beside the bare Koa constant page (bare.ts) in the same run.
+ * The floor of the overview's architecture (issue 18: the overview's goal is a share of it): the least any page that
+ * goes browser → selvbetjening → REST → PostgreSQL can cost, with none of KAS's work in it. A front Koa process
+ * answers each request by one keep-alive undici call to a back Koa process, which runs one prepared statement
+ * (`select $1::text`) on a pg pool and returns its text; the front parses the JSON and sends a constant page. No
+ * session, no CSP, no templates, no token, no Schema. `npm run bench -- selvbetjening` starts the two processes
+ * (`floor.ts back <port>`, `floor.ts front <port> <back port>`) and measures them in the same run as the overview;
+ * alone, beside the bare Koa constant page (bare.ts):
  *
  *   npx tsx bench/selvbetjening/floor.ts [--duration S] [--connections C]      (PostgreSQL from DATABASE_URL or :5432)
  */
