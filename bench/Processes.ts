@@ -1,8 +1,10 @@
 /**
  * Child processes and one-off queries of the benchmarks that run servers (selvbetjening, staff): start a server and
- * wait until it answers, stop it, run one statement on a fresh connection.
+ * wait until it answers, stop it, run one statement on a fresh connection, read the CPU time of a process and of the
+ * PostgreSQL backends of some databases.
  */
 import { type ChildProcess, spawn } from "node:child_process"
+import { readdirSync, readFileSync } from "node:fs"
 import path from "node:path"
 import { fileURLToPath } from "node:url"
 import pg from "pg"
@@ -53,5 +55,50 @@ export const sql = async (url: string, text: string, values: ReadonlyArray<unkno
     return (await client.query(text, [...values])).rows
   } finally {
     await client.end()
+  }
+}
+
+/** CPU time (user + system, ms) a process has used so far, from /proc (Linux); 0 elsewhere. */
+export const cpuMs = (pid: number | undefined): number => {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8")
+      .replace(/^.*\) /, "")
+      .split(" ")
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100 // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return 0
+  }
+}
+
+/**
+ * CPU time of the PostgreSQL backends serving the given databases (their process titles name the database), including
+ * backends that have ended: a pool closes idle connections, and an ended process's time can no longer be read, so
+ * each backend's time is sampled every 200 ms while the benchmark runs and its last reading counts.
+ */
+export const postgresCpu = (databases: ReadonlyArray<string>) => {
+  const last = new Map<number, number>()
+  const sample = () => {
+    for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+      try {
+        const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8")
+        if (cmd.startsWith("postgres:") && databases.some((d) => cmd.includes(` ${d} `))) {
+          const ms = cpuMs(Number(pid))
+          if (ms > 0) last.set(Number(pid), ms)
+        }
+      } catch {
+        // the process ended meanwhile
+      }
+    }
+  }
+  const timer = setInterval(sample, 200).unref()
+  return {
+    /** The total so far (ms): every backend's last reading. */
+    total: () => {
+      sample()
+      let sum = 0
+      for (const ms of last.values()) sum += ms
+      return sum
+    },
+    stop: () => clearInterval(timer)
   }
 }

@@ -12,7 +12,6 @@
 import autocannon, { type Request, type Result } from "autocannon"
 import type { ChildProcess } from "node:child_process"
 import { randomBytes } from "node:crypto"
-import { readdirSync, readFileSync } from "node:fs"
 import { rm } from "node:fs/promises"
 import os from "node:os"
 import path from "node:path"
@@ -20,7 +19,7 @@ import { fileURLToPath } from "node:url"
 import pg from "pg"
 import { EmbeddedPostgres, KasConfig } from "@kas/core"
 import { bundleEntry } from "../bundle.js"
-import { sql, start, stop } from "../Processes.js"
+import { cpuMs, postgresCpu, sql, start, stop } from "../Processes.js"
 import { record } from "../Results.js"
 import { citizenSessions } from "../Sessions.js"
 
@@ -114,55 +113,10 @@ const explain = async (kasUrl: string, portalUrl: string, year: number) => {
   }
 }
 
-/** CPU time (user + system, ms) a process has used so far, from /proc (Linux); 0 elsewhere. */
-const cpuMs = (pid: number | undefined): number => {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8")
-      .replace(/^.*\) /, "")
-      .split(" ")
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100 // utime, stime in clock ticks (USER_HZ = 100)
-  } catch {
-    return 0
-  }
-}
-
 /** CPU time (ms) of this process (autocannon's load generation). */
 const benchCpuMs = () => {
   const u = process.cpuUsage()
   return (u.user + u.system) / 1000
-}
-
-/**
- * CPU time of the PostgreSQL backends serving the given databases (their process titles name the database), including
- * backends that have ended: a pool closes idle connections, and an ended process's time can no longer be read, so
- * each backend's time is sampled every 200 ms while the benchmark runs and its last reading counts.
- */
-const postgresCpu = (databases: ReadonlyArray<string>) => {
-  const last = new Map<number, number>()
-  const sample = () => {
-    for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
-      try {
-        const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8")
-        if (cmd.startsWith("postgres:") && databases.some((d) => cmd.includes(` ${d} `))) {
-          const ms = cpuMs(Number(pid))
-          if (ms > 0) last.set(Number(pid), ms)
-        }
-      } catch {
-        // the process ended meanwhile
-      }
-    }
-  }
-  const timer = setInterval(sample, 200).unref()
-  return {
-    /** The total so far (ms): every backend's last reading. */
-    total: () => {
-      sample()
-      let sum = 0
-      for (const ms of last.values()) sum += ms
-      return sum
-    },
-    stop: () => clearInterval(timer)
-  }
 }
 
 const report = (label: string, r: Result) =>
