@@ -52,7 +52,7 @@ export const makeApp = (settings: KasConfig.BackOfficeConfig.KasWebSettings, run
   app.use(
     views({
       dirs: [VIEWS_DIR],
-      cache: !development,
+      cache: !(development && settings.debug), // templates re-read per request only with DEBUG in development
       globals: {
         environment: settings.environment,
         commitTag: settings.commitTag,

@@ -23,18 +23,25 @@ export class StaffUsers extends Effect.Service<StaffUsers>()("@kas/server-kas/St
     const sql = yield* SqlClient.SqlClient
 
     const load = Effect.fn("StaffUsers.load")(function* (id: number) {
-      const rows = yield* sql<{ id: number; username: string; is_superuser: boolean; is_active: boolean }>`
-        select id, username, is_superuser, is_active from web.users where id = ${id}`
+      // One statement: every page loads its user (the groups' permissions with it).
+      const rows = yield* sql<{
+        id: number
+        username: string
+        is_superuser: boolean
+        is_active: boolean
+        permissions: Array<string>
+      }>`select u.id, u.username, u.is_superuser, u.is_active, array(
+          select distinct gp.permission from web.user_groups ug
+          join web.group_permissions gp on gp.group_id = ug.group_id where ug.user_id = u.id
+        ) as permissions
+        from web.users u where u.id = ${id}`
       const row = rows[0]
       if (!row?.is_active) return Option.none<StaffUser>()
-      const perms = yield* sql<{ permission: string }>`
-        select distinct gp.permission from web.user_groups ug
-        join web.group_permissions gp on gp.group_id = ug.group_id where ug.user_id = ${id}`
       return Option.some<StaffUser>({
         id: row.id,
         username: row.username,
         isSuperuser: row.is_superuser,
-        permissions: new Set(row.is_superuser ? ALL_PERMISSIONS : perms.map((p) => p.permission))
+        permissions: new Set(row.is_superuser ? ALL_PERMISSIONS : row.permissions)
       })
     })
 

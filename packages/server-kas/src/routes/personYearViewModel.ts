@@ -1,16 +1,9 @@
 import {
-  Companies,
-  History,
-  NotFound,
-  Notes,
-  Persons,
+  DaysInYear,
+  PersonYearPage,
   PersonYearRules,
   PolicyCalculation,
-  Policies,
   type PolicyTaxYear,
-  TaxYears,
-  Transactions,
-  DaysInYear,
   yearPartLabels
 } from "@kas/core"
 import { Effect } from "effect"
@@ -20,49 +13,17 @@ import { documentRows, noteRows } from "./notesViewModel.js"
 
 /** The person-year page (staff-web.md §6): what it reads, and the view built from it. */
 
-/** Everything the page shows, read through the core services. */
+/** Everything the page shows: the person-year page's read in core (one statement), and the users it names. */
 export const loadPersonYear = (year: number, personId: number, options: { readonly transactions: boolean }) =>
   Effect.gen(function* () {
-    const persons = yield* Persons
-    const taxYears = yield* TaxYears
-    const person = yield* persons.get(personId)
-    const personYear = yield* persons.findPersonTaxYear(person.cpr, year)
-    if (personYear === null) return yield* Effect.fail(NotFound.of("Personskatteår", `${person.cpr}/${year}`))
-    const allYears = yield* taxYears.list()
-    const taxYear = allYears.find((y) => y.id === personYear.tax_year_id)!
-    const ownYears = new Set((yield* persons.personTaxYearsOf(personId)).map((p) => p.tax_year_id))
-    const policies = yield* Effect.flatMap(Policies, (p) => p.listByPersonTaxYear(personYear.id))
-    const companies = yield* Effect.flatMap(Companies, (c) => c.getMany(policies.map((p) => p.pension_company_id)))
-    const notes = yield* Effect.flatMap(Notes, (n) => n.listNotes(personYear.id))
-    const documents = yield* Effect.flatMap(Notes, (n) => n.listDocuments(personYear.id))
-    const created = yield* Effect.flatMap(History, (h) =>
-      h.firstEntries(
-        "Note",
-        notes.map((n) => n.id)
-      )
-    )
-    const transactions = options.transactions
-      ? yield* Effect.flatMap(Transactions, (t) => t.listByPersonTaxYear(personYear.id))
-      : []
+    const page = yield* Effect.flatMap(PersonYearPage, (p) => p.load(personId, year, options))
     const users = yield* Effect.flatMap(StaffUsers, (u) =>
       u.usernames([
-        ...notes.map((n) => n.author_id),
-        ...documents.flatMap((d) => (d.uploaded_by_id === null ? [] : [d.uploaded_by_id]))
+        ...page.notes.map((n) => n.author_id),
+        ...page.documents.flatMap((d) => (d.uploaded_by_id === null ? [] : [d.uploaded_by_id]))
       ])
     )
-    return {
-      person,
-      personYear,
-      taxYear,
-      years: allYears.filter((y) => ownYears.has(y.id)),
-      policies,
-      companies: new Map(companies.map((c) => [c.id, c])),
-      notes,
-      created,
-      documents,
-      transactions,
-      users
-    }
+    return { ...page, users }
   })
 
 /** What the page reads. */
