@@ -11,7 +11,9 @@ export const EntityType = Schema.Literal(
   "PolicyTaxYear",
   "LossTransfer",
   "Note",
-  "PolicyDocument"
+  "PolicyDocument",
+  "FinalStatement",
+  "Transaction"
 )
 /** An audited entity type. */
 export type EntityType = typeof EntityType.Type

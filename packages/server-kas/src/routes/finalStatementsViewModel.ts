@@ -39,9 +39,9 @@ export const loadStatementsTab = (personTaxYearId: number) =>
     return { ...context, statements, transactions }
   })
 
-/** The tab's rows; `can` answers the user's permissions. */
+/** The tab's rows (also of a person-year's version, staff-web.md §10); `can` answers the user's permissions. */
 export const statementsTabView = (
-  data: Effect.Effect.Success<ReturnType<typeof loadStatementsTab>>,
+  data: Pick<Effect.Effect.Success<ReturnType<typeof loadStatementsTab>>, "taxYear" | "statements" | "transactions">,
   fmt: Format,
   can: (...permissions: Array<string>) => boolean
 ) => {

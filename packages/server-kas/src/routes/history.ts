@@ -3,7 +3,7 @@ import { Schema } from "effect"
 import type { AppContext } from "../web/AppContext.js"
 import { makeFormat } from "../web/Format.js"
 import { decodeParams, PathId } from "../web/Params.js"
-import { requirePermission } from "../web/StaffAuth.js"
+import { hasPermission, requirePermission } from "../web/StaffAuth.js"
 import {
   loadPersonYearHistory,
   loadPersonYearVersion,
@@ -32,7 +32,8 @@ export const historyRoutes = (app: AppContext) => {
   })
   router.get("/persontaxyear/history/:id/", requirePermission("persontaxyear.view"), async (ctx) => {
     const d = await app.run(ctx, loadPersonYearVersion(decodeParams(Version, ctx.params).id))
-    await ctx.render("history/personYear", personYearVersionView(d, fmt))
+    const can = (...permissions: Array<string>) => hasPermission(ctx.state.user, ...permissions)
+    await ctx.render("history/personYear", personYearVersionView(d, fmt, can))
   })
   router.get("/policytaxyear/:pk/history/", requirePermission("policy.view"), async (ctx) => {
     const d = await app.run(ctx, loadPolicyHistory(decodeParams(Pk, ctx.params).pk))

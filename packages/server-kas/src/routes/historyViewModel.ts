@@ -16,6 +16,7 @@ import {
 import { Effect, Schema } from "effect"
 import { StaffUsers } from "../auth/StaffUsers.js"
 import type { Format } from "../web/Format.js"
+import { statementsTabView } from "./finalStatementsViewModel.js"
 import { companyLabel, type PersonYearData, personYearView } from "./personYearViewModel.js"
 import { loadPolicy, policiesView } from "./policyViewModel.js"
 
@@ -293,7 +294,10 @@ const decode =
   (entry: HistoryEntry) =>
     Schema.decodeUnknown(schema)(entry.snapshot).pipe(Effect.orDie)
 
-/** A person-year as it was at one of its versions: the person-year, person and policies as of that time. */
+/**
+ * A person-year as it was at one of its versions: the person-year, person, policies, notes, documents, final statements
+ * and transactions as of that time.
+ */
 export const loadPersonYearVersion = (historyId: number) =>
   Effect.gen(function* () {
     const version = yield* versionOf(historyId, "PersonTaxYear")
@@ -316,6 +320,7 @@ export const loadPersonYearVersion = (historyId: number) =>
       [e.snapshot.author_id, e.snapshot.uploaded_by_id].filter((id): id is number => typeof id === "number")
     )
     const users = yield* Effect.flatMap(StaffUsers, (u) => u.usernames(userIds))
+    const { statements, transactions } = yield* history.statementsAt(personYear.id, at)
     const data: PersonYearData = {
       person,
       personYear,
@@ -326,18 +331,25 @@ export const loadPersonYearVersion = (historyId: number) =>
       notes: [],
       created: new Map(),
       documents: [],
-      transactions: [],
+      transactions,
       users: new Map()
     }
-    return { version, data, attachments, users }
+    return { version, data, attachments, users, statements }
   })
 
-/** The read-only person-year page of a version. */
+/** The read-only person-year page of a version; `can` answers the user's permissions (the transactions tab). */
 export const personYearVersionView = (
   d: Effect.Effect.Success<ReturnType<typeof loadPersonYearVersion>>,
-  fmt: Format
+  fmt: Format,
+  can: (...permissions: Array<string>) => boolean
 ) => {
-  const view = personYearView(d.data, fmt, () => false)
+  const view = personYearView(d.data, fmt, can)
+  // The statements as the tab shows them, without its actions (the page is read-only).
+  const statements = statementsTabView(
+    { taxYear: d.data.taxYear, statements: d.statements, transactions: d.data.transactions },
+    fmt,
+    () => false
+  ).rows
   const policyNumber = (id: unknown) => d.data.policies.find((p) => p.id === id)?.policy_number ?? ""
   const when = (iso: unknown) => (typeof iso === "string" ? fmt.dateTime(new Date(iso)) : "")
   return {
@@ -347,6 +359,11 @@ export const personYearVersionView = (
     back: `/persontaxyear/${d.data.personYear.id}/history/`,
     master: view.master,
     policies: view.policies,
+    foreignPensionNotes: view.foreignPensionNotes,
+    generalNotes: view.generalNotes,
+    statements,
+    showTransactions: view.showTransactions,
+    transactions: view.transactions,
     notes: [...d.attachments.notes].reverse().map((e) => ({
       content: String(e.snapshot.content ?? ""),
       policy: policyNumber(e.snapshot.policy_tax_year_id),

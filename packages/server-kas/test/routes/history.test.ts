@@ -192,5 +192,58 @@ describe("history pages", () => {
       /<td class="kas-pre">Ringede til borgeren<\/td><td><\/td> <td>sagsbehandler [\d-]+ [\d:]+<\/td>/
     )
     expect(last).not.toContain("Aftale med selskabet")
+    // Nor did final statements and transactions: the fixture's statement came after.
+    expect(first).toContain("Ingen slutopgørelser fundet")
+    expect(first).toContain("Ingen transaktioner fundet")
+    expect(first).toContain("Ingen noter")
+  })
+
+  it("a person-year version shows its final statements and transactions as they were then", async () => {
+    // A statement with its charge; a version (the flag set as handled); then the statement is invalidated and its
+    // charge cancelled, and another version (a note clears the flag).
+    const [statement] = await query<{ uuid: string }>(
+      web.databaseUrl,
+      `insert into kas.final_statement (person_tax_year_id, lock_id, pdf_file_id, title)
+       select $1, l.id, (select id from kas.file where kind = 'final_statement' limit 1), 'Slutopgørelse for 2021'
+       from kas.lock l where l.tax_year_id = $2 and l.interval_to is null returning uuid::text as uuid`,
+      [fx.anna.pty, fx.taxYear]
+    )
+    await query(
+      web.databaseUrl,
+      `insert into kas.transaction (person_tax_year_id, amount, type, final_statement_uuid)
+       values ($1, 1234, 'prisme10q', $2)`,
+      [fx.anna.pty, statement!.uuid]
+    )
+    const annaPage = `/tax_year/${YEAR}/persons/${fx.anna.person}/`
+    expect((await clerk.post(`/person_tax_year/${fx.anna.pty}/handled/`, {}, { from: annaPage })).status).toBe(302)
+    await query(web.databaseUrl, "update kas.final_statement set invalid = true where uuid = $1", [statement!.uuid])
+    await query(web.databaseUrl, "update kas.transaction set status = 'cancelled' where final_statement_uuid = $1", [
+      statement!.uuid
+    ])
+    expect(
+      (await clerk.post(`/person/${fx.anna.pty}/add/notes-attachments/`, { note: "Slutopgørelsen var forkert" })).status
+    ).toBe(302)
+    const [handled, noted] = (await versions("PersonTaxYear", fx.anna.pty)).slice(-2)
+    const row = (html: string, start: string) => {
+      const at = html.indexOf(start)
+      expect(at, start).toBeGreaterThan(-1)
+      return html.slice(at, html.indexOf("</tr>", at))
+    }
+    const then = await flat(await clerk.get(`/persontaxyear/history/${handled!.history_id}/`))
+    expect(then).toContain('Alle bilag og notater behandlet</dt><dd class="col-sm-8">Ja</dd>')
+    const statementThen = row(then, `<tr data-uuid="${statement!.uuid}">`)
+    expect(statementThen).toContain("Slutopgørelse for 2021")
+    expect(statementThen).toContain('<td class="statement-status">Genereret</td>')
+    expect(then).toContain('<table class="table table-sm" id="transactions">')
+    expect(then).toMatch(/<tr><td>Oprettet<\/td><td>Prisme opkrævning \/ tilbagebetaling<\/td> <td>[\d-]+ [\d:]+<\/td>/)
+    expect(then).toContain('<td class="text-end">1.234</td>')
+    // The page is read-only: no actions on the statements.
+    expect(then).not.toContain("Markér som ugyldig")
+    expect(then.slice(then.indexOf("<main"))).not.toContain("<form")
+
+    const now = await flat(await clerk.get(`/persontaxyear/history/${noted!.history_id}/`))
+    expect(row(now, `<tr data-uuid="${statement!.uuid}">`)).toContain('<td class="statement-status">Ugyldig</td>')
+    expect(now).toMatch(/<tr><td>Annulleret<\/td><td>Prisme opkrævning/)
+    expect(now).not.toMatch(/<tr><td>Oprettet<\/td><td>Prisme opkrævning/)
   })
 })

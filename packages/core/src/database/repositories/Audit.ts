@@ -2,7 +2,9 @@ import { SqlClient } from "@effect/sql"
 import type { SqlError } from "@effect/sql/SqlError"
 import { Effect, Schema } from "effect"
 import { NotFound } from "../../domain/DomainError.js"
+import { FinalStatement, Transaction } from "../../domain/FinalStatement.js"
 import { HistoryEntry } from "../../domain/History.js"
+import { asRow } from "../internal/JsonRow.js"
 import type { EntityType } from "../../domain/History.js"
 
 /**
@@ -47,6 +49,9 @@ export interface StatementEvent {
   readonly created_at: Date
   readonly send_at: Date | null
 }
+
+const decodeStatementSnapshots = Schema.decodeUnknown(Schema.Array(FinalStatement))
+const decodeTransactionSnapshots = Schema.decodeUnknown(Schema.Array(Transaction))
 
 /** Reads the audit history: all versions of a row, and the row as it was at a given time. */
 export class History extends Effect.Service<History>()("@kas/core/History", {
@@ -161,6 +166,34 @@ export class History extends Effect.Service<History>()("@kas/core/History", {
         return {
           notes: entries.filter((e) => e.entity_type === "Note"),
           documents: entries.filter((e) => e.entity_type === "PolicyDocument")
+        }
+      }),
+      /**
+       * The final statements (newest first) and transactions (oldest first) of a person-year as they were at a time:
+       * the newest entry of each at or before `at` (milliseconds); those created later or deleted by then are left
+       * out (staff-web.md §10, the tabs "Slutopgørelser" and "Transaktioner" of a version).
+       */
+      statementsAt: Effect.fn("History.statementsAt")(function* (personTaxYearId: number, at: Date) {
+        const rows = yield* sql<{ entity_type: string; history_type: string; snapshot: Record<string, unknown> }>`
+          select entity_type, snapshot from (
+            select distinct on (entity_type, entity_id) entity_type, history_type, snapshot
+            from kas.history h
+            where entity_type in ('FinalStatement', 'Transaction')
+              and snapshot ->> 'person_tax_year_id' = ${String(personTaxYearId)}
+              and date_trunc('milliseconds', history_date) <= ${at}
+            order by entity_type, entity_id, history_date desc, h.history_id desc
+          ) s where history_type <> '-'`
+        const of = (type: string, numerics: ReadonlyArray<string>) =>
+          rows.filter((r) => r.entity_type === type).map((r) => asRow(r.snapshot, ["created_at", "send_at"], numerics))
+        const statements = yield* decodeStatementSnapshots(of("FinalStatement", ["interest_on_remainder"])).pipe(
+          Effect.orDie
+        )
+        const transactions = yield* decodeTransactionSnapshots(of("Transaction", [])).pipe(Effect.orDie)
+        const uuids = (a: { uuid: string }, b: { uuid: string }) => (a.uuid < b.uuid ? -1 : a.uuid > b.uuid ? 1 : 0)
+        return {
+          // As FinalStatements.listByPersonTaxYear and Transactions.listByPersonTaxYear order them.
+          statements: [...statements].sort((a, b) => b.created_at.getTime() - a.created_at.getTime() || uuids(a, b)),
+          transactions: [...transactions].sort((a, b) => a.created_at.getTime() - b.created_at.getTime() || uuids(a, b))
         }
       }),
       /** One version by its history id (historic views). */

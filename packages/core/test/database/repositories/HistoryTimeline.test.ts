@@ -92,5 +92,87 @@ describe("History: the history pages' reads (staff-web.md §10)", () => {
         assert.strictEqual((yield* Effect.either(history.personTaxYearTimeline(999999)))._tag, "Left")
       })
     )
+
+    it.effect("a person-year's final statements and transactions as they were at a time (audited, 0026)", () =>
+      Effect.gen(function* () {
+        const sql = yield* SqlClient.SqlClient
+        const history = yield* History
+        const { personTaxYears } = yield* personWithYears("0606066666", [2023, 2024])
+        const pty = personTaxYears.get(2023)!
+        const now = () => sql<{ now: Date }>`select clock_timestamp() as now`.pipe(Effect.map((r) => r[0]!.now))
+        const [file] = yield* sql<{ id: string }>`insert into kas.file (kind, folder, name, size, content)
+          values ('final_statement', 'final_statement', 's.pdf', 1, 'x') returning id::text as id`
+        const statement = (personTaxYearId: number) =>
+          sql<{ uuid: string }>`insert into kas.final_statement (person_tax_year_id, lock_id, pdf_file_id,
+              interest_on_remainder, title)
+            select ${personTaxYearId}, l.id, ${file!.id}::uuid, 1.25, 'Slutopgørelse' from kas.lock l
+            join kas.person_tax_year pty on pty.tax_year_id = l.tax_year_id where pty.id = ${personTaxYearId}
+            returning uuid::text as uuid`.pipe(Effect.map((r) => r[0]!.uuid))
+        const transaction = (statementUuid: string, amount: number) =>
+          sql<{ uuid: string }>`insert into kas.transaction (person_tax_year_id, amount, type, final_statement_uuid)
+            select person_tax_year_id, ${amount}, 'prisme10q', uuid from kas.final_statement
+            where uuid = ${statementUuid}::uuid returning uuid::text as uuid`.pipe(Effect.map((r) => r[0]!.uuid))
+
+        const empty = yield* now()
+        const first = yield* statement(pty)
+        const charge = yield* transaction(first, 1500)
+        yield* statement(personTaxYears.get(2024)!) // another person-year's
+        const created = yield* now()
+        // Sent, then invalidated with its transaction cancelled and a new statement with a refund.
+        yield* sql`update kas.final_statement set status = 'send', send_at = clock_timestamp(), message_id = 'm-1'
+          where uuid = ${first}::uuid`
+        const sent = yield* now()
+        yield* sql`update kas.final_statement set invalid = true where uuid = ${first}::uuid`
+        yield* sql`update kas.transaction set status = 'cancelled' where uuid = ${charge}::uuid`
+        const second = yield* statement(pty)
+        const refund = yield* transaction(second, -300)
+        const later = yield* now()
+        // A deleted transaction is gone from then on.
+        yield* sql`delete from kas.transaction where uuid = ${refund}::uuid`
+
+        const atEmpty = yield* history.statementsAt(pty, empty)
+        assert.deepStrictEqual([atEmpty.statements.length, atEmpty.transactions.length], [0, 0])
+
+        const atCreated = yield* history.statementsAt(pty, created)
+        assert.deepStrictEqual(
+          atCreated.statements.map((s) => [s.uuid, s.status, s.invalid, s.send_at, s.interest_on_remainder, s.title]),
+          [[first, "created", false, null, 1.25, "Slutopgørelse"]]
+        )
+        assert.instanceOf(atCreated.statements[0]!.created_at, Date)
+        assert.deepStrictEqual(
+          atCreated.transactions.map((t) => [t.uuid, t.status, t.amount, t.final_statement_uuid]),
+          [[charge, "created", 1500, first]]
+        )
+
+        const atSent = yield* history.statementsAt(pty, sent)
+        assert.deepStrictEqual(
+          atSent.statements.map((s) => [s.status, s.invalid, s.message_id]),
+          [["send", false, "m-1"]]
+        )
+        assert.instanceOf(atSent.statements[0]!.send_at, Date)
+
+        const atLater = yield* history.statementsAt(pty, later)
+        // Newest first, as the tab; the first one invalid by then, its charge cancelled, the refund there.
+        assert.deepStrictEqual(
+          atLater.statements.map((s) => [s.uuid, s.invalid]),
+          [
+            [second, false],
+            [first, true]
+          ]
+        )
+        assert.deepStrictEqual(
+          atLater.transactions.map((t) => [t.uuid, t.status, t.amount]),
+          [
+            [charge, "cancelled", 1500],
+            [refund, "created", -300]
+          ]
+        )
+        const atEnd = yield* history.statementsAt(pty, yield* now())
+        assert.deepStrictEqual(
+          atEnd.transactions.map((t) => t.uuid),
+          [charge]
+        )
+      })
+    )
   })
 })
