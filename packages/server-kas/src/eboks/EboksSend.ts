@@ -72,8 +72,9 @@ export const statusWithRetries = (messageIds: ReadonlyArray<string>) =>
 /**
  * Sends one document (§1.3): only when it is `created` or `failed`. An intent left by an earlier attempt is
  * reconciled first: a message e-Boks knows is recorded and not sent again. HTTP errors are retried 3 times (a 409
- * gets a new message id first), timeouts and connection errors up to 5 attempts; a final failure marks the document
- * `failed` and fails with the e-Boks error.
+ * gets a new message id first, unless e-Boks knows the message: then an earlier attempt delivered it and it is
+ * recorded), timeouts and connection errors up to 5 attempts; a final failure marks the document `failed` and fails
+ * with the e-Boks error (a failed status call fails it too, keeping the intent).
  */
 export const sendDocument = (item: DispatchItem) =>
   Effect.gen(function* () {
@@ -103,6 +104,11 @@ export const sendDocument = (item: DispatchItem) =>
       const error = result.left
       let delay: Duration.DurationInput | undefined
       if (error.reason === "Http" || error.reason === "Decode") {
+        // A 409 after an attempt whose answer was lost (a timeout) may mean e-Boks took that very letter: ask first.
+        if (error.status === 409) {
+          const known = (yield* statusWithRetries([messageId])).find((a) => a.message_id === messageId)
+          if (known !== undefined) return yield* record(item, known, messageId)
+        }
         delay = timing.httpRetryDelays[httpRetries++]
         if (delay !== undefined && error.status === 409) {
           messageId = eboks.newMessageId()

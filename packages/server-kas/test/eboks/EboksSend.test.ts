@@ -275,6 +275,25 @@ layer(services, { excludeTestServices: true, timeout: "120 seconds" })("e-Boks d
     })
   )
 
+  it.effect("a letter delivered whose answer was lost: the retry's 409 is recorded, not sent with a new id", () =>
+    Effect.gen(function* () {
+      const { statements } = yield* statementsFor(2036, ["3601010001"])
+      const uuid = statements.get("3601010001")!
+      standIn.behave("3601010001", { kind: "hold", once: true })
+      yield* sendDocument(yield* item(uuid))
+      // The first PUT delivered the letter, its answer never came (a timeout); the retry with the same id got 409.
+      const ids = putsFor("3601010001").map((r) => r.messageId)
+      assert.deepStrictEqual(ids, [ids[0], ids[0]])
+      assert.deepStrictEqual(
+        [...standIn.delivered].filter(([, cpr]) => cpr === "3601010001").map(([id]) => id),
+        [ids[0]]
+      )
+      const after = yield* statement(uuid)
+      assert.deepStrictEqual([after.status, after.message_id], ["send", ids[0]])
+      assert.isNull((yield* item(uuid)).pendingMessageId)
+    })
+  )
+
   it.effect("a client without the certificate is refused by the proxy (a connection error)", () =>
     Effect.gen(function* () {
       const noCert = Eboks.layerLive(

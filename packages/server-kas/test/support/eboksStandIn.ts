@@ -28,8 +28,8 @@ export type Behaviour =
   | { readonly kind: "timeout" }
   /** The first message id is "already used" (409), then accepted. */
   | { readonly kind: "conflict" }
-  /** Accepted (the letter is delivered) but never answered: the sender cannot learn that it was sent. */
-  | { readonly kind: "hold" }
+  /** Accepted (the letter is delivered) but never answered (with `once`, only the first letter). */
+  | { readonly kind: "hold"; readonly once?: boolean }
 
 /** A request the stand-in received. */
 export interface Received {
@@ -140,7 +140,7 @@ export const startEboksStandIn = async (): Promise<EboksStandIn> => {
           const a = { cpr, behaviour, polls: 0 }
           answers.set(messageId, a)
           delivered.set(messageId, cpr)
-          if (behaviour.kind === "hold") return void pending.add(res)
+          if (behaviour.kind === "hold" && (n === 1 || !behaviour.once)) return void pending.add(res)
           return json(200, answer(messageId, a, false))
         }
         const status = /^\/rest\/messages\/([^/]+)\/$/.exec(url.pathname)
