@@ -3,7 +3,7 @@ import { PersonSearch, TaxYears, defaultYear } from "@kas/core"
 import { Effect, Stream } from "effect"
 import type { AppContext } from "../web/AppContext.js"
 import { currentYear, makeFormat } from "../web/Format.js"
-import { pagingOf, requestedPage } from "../web/Paging.js"
+import { PAGE_SIZE, pagingOf, requestedPage } from "../web/Paging.js"
 import { requirePermission } from "../web/StaffAuth.js"
 import { sendXlsx } from "../web/Xlsx.js"
 import { decodeQuery, excelHeaders, excelRow, parseSearch, searchView } from "./findPersonViewModel.js"
@@ -48,11 +48,11 @@ export const findPersonRoutes = (app: AppContext) => {
             Effect.gen(function* () {
               const search = yield* PersonSearch
               const found = yield* search.page(filter, parsed.sort, requestedPage(parsed.page))
-              const paging = pagingOf(parsed.page, found.total)
-              // A page past the end shows the last one.
+              const paging = pagingOf(parsed.page, found.total, PAGE_SIZE, found.more)
+              // A page past the end shows the last one (past the end, the count is exact).
               if (found.rows.length > 0 || found.total === 0) return { rows: found.rows, paging }
               const last = yield* search.page(filter, parsed.sort, { offset: paging.offset, limit: paging.limit })
-              return { rows: last.rows, paging: pagingOf(paging.page, last.total) }
+              return { rows: last.rows, paging: pagingOf(paging.page, last.total, PAGE_SIZE, last.more) }
             })
           )
     const view = searchView(

@@ -5,8 +5,12 @@ export const PAGE_SIZE = 20
 export interface Paging {
   /** 1-based, within 1 … pages. */
   readonly page: number
+  /** The pages known: all of them, or when `more`, those of the rows counted. */
   readonly pages: number
+  /** Every row, or when `more`, the rows counted (there are more after them). */
   readonly total: number
+  /** True when the list was counted only so far (there is a page after `pages`, and no known last page). */
+  readonly more: boolean
   readonly offset: number
   readonly limit: number
   /** 1-based number of the first and last row shown (0 when there are none). */
@@ -20,8 +24,8 @@ export const requestedPage = (page: number, size: number = PAGE_SIZE) => ({
   limit: size
 })
 
-/** The paging of a list once its total is known. */
-export const pagingOf = (requested: number, total: number, size: number = PAGE_SIZE): Paging => {
+/** The paging of a list once its total is known (`more`: `total` counts only so far; more rows follow). */
+export const pagingOf = (requested: number, total: number, size: number = PAGE_SIZE, more = false): Paging => {
   const pages = Math.max(1, Math.ceil(total / size))
   const page = Math.min(Math.max(1, requested), pages)
   const offset = (page - 1) * size
@@ -29,6 +33,7 @@ export const pagingOf = (requested: number, total: number, size: number = PAGE_S
     page,
     pages,
     total,
+    more,
     offset,
     limit: size,
     from: total === 0 ? 0 : offset + 1,

@@ -2,8 +2,12 @@ import ExcelJS from "exceljs"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { Browser, createStaffUser, type KasWeb, startStaffWeb } from "../support.js"
 import { OLD_YEAR, YEAR } from "../staffFixtures.js"
+import { query } from "../restFixtures.js"
 
-/** "Find person" (staff-web.md §3) over HTTP: permissions, every filter, validation, sorting, paging, htmx, XLSX. */
+/**
+ * "Find person" (staff-web.md §3) over HTTP: permissions, every filter, validation, sorting, paging (a total counted
+ * only so far beyond 500 rows), htmx, XLSX.
+ */
 
 let web: KasWeb
 let clerk: Browser
@@ -173,5 +177,57 @@ describe("Find person: results", () => {
       0,
       2
     ])
+  })
+})
+
+describe("Find person: many results", () => {
+  const MANY = 530
+  /** The pager's links, by label. */
+  const pager = (html: string) => [...html.matchAll(/<a class="page-link" href="([^"]*)"[^>]*>([^<]+)<\/a>/g)]
+  const link = (html: string, label: string) =>
+    pager(html)
+      .find((m) => m[2] === label)?.[1]
+      ?.replaceAll("&amp;", "&")
+
+  it("beyond 500 rows: 'flere end', a next page and no last; the export has every row", async () => {
+    // MANY persons in a year of their own (the other tests' years are untouched).
+    await query(web.databaseUrl, "insert into kas.tax_year (year, year_part) values (2019, 'ligning')")
+    await query(
+      web.databaseUrl,
+      `insert into kas.person (cpr, name) select '40' || lpad(g::text, 8, '0'), 'Mange Navnesen ' || g
+      from generate_series(1, $1::int) g`,
+      [MANY]
+    )
+    await query(
+      web.databaseUrl,
+      `insert into kas.person_tax_year (tax_year_id, person_id)
+      select (select id from kas.tax_year where year = 2019), id from kas.person where cpr like '40%'`
+    )
+    const first = (await page("?year=2019&name=navnesen")).html
+    expect(first).toContain("Viser 1–20 af flere end 500")
+    expect(cprs(first)).toHaveLength(20)
+    expect(link(first, "Næste")).toBe("/?year=2019&name=navnesen&page=2")
+    expect(link(first, "Sidste")).toBeUndefined()
+    // Past the 500 counted, each page counts to its own end.
+    const later = (await page("?year=2019&name=navnesen&page=26")).html
+    expect(later).toContain("Viser 501–520 af flere end 520")
+    expect(link(later, "Næste")).toBe("/?year=2019&name=navnesen&page=27")
+    // The last page knows the total; a page past it shows the last one.
+    for (const p of [27, 40]) {
+      const last = (await page(`?year=2019&name=navnesen&page=${p}`)).html
+      expect(last).toContain(`Viser 521–${MANY} af ${MANY}`)
+      expect(cprs(last)).toHaveLength(MANY - 520)
+      expect(link(last, "Næste")).toBeUndefined()
+      expect(link(last, "Første")).toBe("/?year=2019&name=navnesen&page=1")
+    }
+    // A total under 500 is exact, with a last page.
+    const some = (await page("?year=2019&name=navnesen 1")).html
+    expect(some).toContain("Viser 1–20 af 111") // 1, 10–19, 100–199
+    expect(link(some, "Sidste")).toBe("/?year=2019&name=navnesen+1&page=6")
+
+    const res = await clerk.get("/?year=2019&name=navnesen&format=excel")
+    const book = new ExcelJS.Workbook()
+    await book.xlsx.load(await res.arrayBuffer())
+    expect(book.worksheets[0]!.rowCount).toBe(MANY + 1)
   })
 })

@@ -25,6 +25,7 @@ import m0023 from "./0023_kas_person_search_cost.js"
 import m0024 from "./0024_kas_extract_list_indexes.js"
 import m0025 from "./0025_kas_eboks_dispatch_intent.js"
 import m0026 from "./0026_kas_history_statements.js"
+import m0027 from "./0027_kas_person_search_serial.js"
 
 /** The migrations of @kas/core (schema `kas`), in order. Only ever append. */
 export const coreMigrations: MigrationSet = {
@@ -55,6 +56,7 @@ export const coreMigrations: MigrationSet = {
     "0023_kas_person_search_cost": m0023,
     "0024_kas_extract_list_indexes": m0024,
     "0025_kas_eboks_dispatch_intent": m0025,
-    "0026_kas_history_statements": m0026
+    "0026_kas_history_statements": m0026,
+    "0027_kas_person_search_serial": m0027
   }
 }

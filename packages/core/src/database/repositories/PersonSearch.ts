@@ -1,7 +1,7 @@
 import { SqlClient } from "@effect/sql"
 import type { SqlError } from "@effect/sql/SqlError"
 import { Effect, Stream } from "effect"
-import { containsPattern, sortTerm } from "../internal/SqlText.js"
+import { Conditions, containsPattern, sortTerm } from "../internal/SqlText.js"
 
 /** The filters of "Find person" (staff-web.md §3); absent = not filtered. */
 export interface PersonSearchFilter {
@@ -50,10 +50,20 @@ export interface PersonSearchRow {
   readonly nextProcessingDate: string | null
 }
 
-/** A page of results and the number of rows in all pages. */
+/**
+ * How many matching person-years a page counts at least (and at most past the page shown): counting every match of a
+ * common name part means reading thousands of persons for each keystroke, so beyond this the total is shown as "more
+ * than" (the rows of every page are still found, and the XLSX export holds them all).
+ */
+export const PERSON_SEARCH_COUNT_LIMIT = 500
+
+/** A page of results and the number of rows in all pages, or a lower bound of it. */
 export interface PersonSearchPage {
   readonly rows: ReadonlyArray<PersonSearchRow>
+  /** Every matching row when `more` is false; otherwise the rows counted, and there are more. */
   readonly total: number
+  /** True when more rows match than `total` (it counted up to max(PERSON_SEARCH_COUNT_LIMIT, the page's end)). */
+  readonly more: boolean
 }
 
 type Row = {
@@ -68,8 +78,10 @@ type Row = {
   finished: number
   unfinished: number
   next_processing_date: string | null
-  total?: number
 }
+
+/** A row of a page: the matches counted, and a row of the page or, when the page is empty, nulls. */
+type PageRow = { readonly counted: number } & (Row | { readonly person_id: null })
 
 const rowOf = (r: Row): PersonSearchRow => ({
   personId: r.person_id,
@@ -122,28 +134,22 @@ export class PersonSearch extends Effect.Service<PersonSearch>()("@kas/core/Pers
     const sql = yield* SqlClient.SqlClient
 
     const conditions = (filter: PersonSearchFilter) => {
-      const where: Array<string> = ["pty.tax_year_id = $1"]
-      const params: Array<unknown> = [filter.taxYearId]
-      const add = (condition: (param: string) => string, value: unknown) => {
-        params.push(value)
-        where.push(condition(`$${params.length}`))
-      }
-      if (filter.cpr) add((v) => `p.cpr like ${v}`, containsPattern(filter.cpr))
-      const { name, address } = filter
-      if (name) add((v) => textContains("p.name", v, name), containsPattern(name))
-      if (filter.municipalityCode !== undefined) add((v) => `p.municipality_code = ${v}`, filter.municipalityCode)
-      if (filter.municipalityName)
-        add((v) => `p.municipality_name ilike ${v}`, containsPattern(filter.municipalityName))
-      if (address) add((v) => textContains("p.full_address", v, address), containsPattern(address))
-      if (filter.fullyTaxLiable !== undefined) add((v) => `pty.fully_tax_liable = ${v}`, filter.fullyTaxLiable)
+      const where = new Conditions().add((v) => `pty.tax_year_id = ${v}`, filter.taxYearId)
+      const { cpr, name, municipalityName, address } = filter
+      if (cpr) where.add((v) => `p.cpr like ${v}`, containsPattern(cpr))
+      if (name) where.add((v) => textContains("p.name", v, name), containsPattern(name))
+      if (filter.municipalityCode !== undefined) where.add((v) => `p.municipality_code = ${v}`, filter.municipalityCode)
+      if (municipalityName) where.add((v) => `p.municipality_name ilike ${v}`, containsPattern(municipalityName))
+      if (address) where.add((v) => textContains("p.full_address", v, address), containsPattern(address))
+      if (filter.fullyTaxLiable !== undefined) where.add((v) => `pty.fully_tax_liable = ${v}`, filter.fullyTaxLiable)
       if (filter.slutlignet !== undefined) {
-        add(
+        where.add(
           (v) => `(not exists (select 1 from kas.policy_tax_year u where u.person_tax_year_id = pty.id
           and u.active and not u.slutlignet)) = ${v}`,
           filter.slutlignet
         )
       }
-      return { where: where.join(" and "), params }
+      return where
     }
 
     const personColumns = (p: string, pty: string) => `${p}.id as person_id, ${pty}.id as person_tax_year_id, ${p}.cpr,
@@ -156,62 +162,74 @@ export class PersonSearch extends Effect.Service<PersonSearch>()("@kas/core/Pers
       from kas.policy_tax_year x where x.person_tax_year_id = ${pty}) s`
     const aggregateColumns =
       "s.policies, s.finished, s.unfinished, s.next_processing_date::text as next_processing_date"
+    const matching = "from kas.person_tax_year pty join kas.person p on p.id = pty.person_id"
 
     /** Every matching row with its counts, in order. */
-    const query = (filter: PersonSearchFilter, sort: PersonSearchSort, extra: string) => {
-      const { where, params } = conditions(filter)
-      const text = `select ${personColumns("p", "pty")}, ${aggregateColumns}${extra}
-        from kas.person_tax_year pty join kas.person p on p.id = pty.person_id
-        ${aggregates("pty.id")}
-        where ${where}
+    const query = (filter: PersonSearchFilter, sort: PersonSearchSort) => {
+      const where = conditions(filter)
+      const text = `select ${personColumns("p", "pty")}, ${aggregateColumns}
+        ${matching} ${aggregates("pty.id")}
+        where ${where.text}
         order by ${orderBy(sort, "p", "s")}`
-      return { text, params }
+      return { text, params: where.params }
     }
 
     /**
-     * One page: sorted by a person column, the page is cut before its rows' policies are counted (a search that
-     * matches most of a year counts 20 person-years, not all of them).
+     * One page and, beside it, the matches counted up to `countLimit`: one statement of two independent parts, each
+     * planned on its own (the page of a common name part can be found by walking the persons in order and stopping
+     * after it; the count stops at its limit). Sorted by a person column, the page is cut before its rows' policies are
+     * counted (a search that matches most of a year counts 20 person-years, not all of them). Always at least one row:
+     * the count, with the page's columns (all null when the page is empty).
      */
-    const pageQuery = (filter: PersonSearchFilter, sort: PersonSearchSort, limit: number, offset: number) => {
-      if (sortsByAggregate(sort)) {
-        const q = query(filter, sort, ", count(*) over ()::int as total")
-        return { text: `${q.text} limit ${limit} offset ${offset}`, params: q.params }
-      }
-      const { where, params } = conditions(filter)
-      const text = `select b.person_id, b.person_tax_year_id, b.cpr, b.name, b.full_address, b.municipality_code,
-          b.municipality_name, ${aggregateColumns}, b.total
-        from (select ${personColumns("p", "pty")}, count(*) over ()::int as total
-          from kas.person_tax_year pty join kas.person p on p.id = pty.person_id
-          where ${where}
-          order by ${orderBy(sort, "p", "s")} limit ${limit} offset ${offset}) b
-        ${aggregates("b.person_tax_year_id")}
-        order by ${orderBy(sort, "b", "s")}`
-      return { text, params }
+    const pageQuery = (
+      filter: PersonSearchFilter,
+      sort: PersonSearchSort,
+      limit: number,
+      offset: number,
+      countLimit: number
+    ) => {
+      const where = conditions(filter)
+      const page = sortsByAggregate(sort)
+        ? `select ${personColumns("p", "pty")}, ${aggregateColumns}
+            ${matching} ${aggregates("pty.id")}
+            where ${where.text}
+            order by ${orderBy(sort, "p", "s")} limit ${limit} offset ${offset}`
+        : `select f.*, ${aggregateColumns}
+            from (select ${personColumns("p", "pty")} ${matching}
+              where ${where.text}
+              order by ${orderBy(sort, "p", "s")} limit ${limit} offset ${offset}) f
+            ${aggregates("f.person_tax_year_id")}`
+      const text = `select c.counted, b.*
+        from (select count(*)::int as counted from (select ${matching} where ${where.text} limit ${countLimit}) m) c
+        left join lateral (${page}) b on true
+        order by ${orderBy(sort, "b", "b")}`
+      return { text, params: where.params }
     }
 
     return {
-      /** One page (`offset`, `limit`) of the rows and the total count. */
+      /**
+       * One page (`offset`, `limit`) of the rows and their total: exact up to PERSON_SEARCH_COUNT_LIMIT or the page's
+       * end, whichever is further; beyond it, the rows counted and `more`.
+       */
       page: Effect.fn("PersonSearch.page")(function* (
         filter: PersonSearchFilter,
         sort: PersonSearchSort,
         paging: { readonly offset: number; readonly limit: number }
       ) {
-        const q = pageQuery(filter, sort, paging.limit, paging.offset)
-        const rows = yield* sql.unsafe<Row>(q.text, q.params)
-        if (rows.length === 0 && paging.offset > 0) {
-          const { where, params } = conditions(filter)
-          const [n] = yield* sql.unsafe<{ n: number }>(
-            `select count(*)::int as n from kas.person_tax_year pty join kas.person p on p.id = pty.person_id
-            where ${where}`,
-            params
-          )
-          return { rows: [], total: n?.n ?? 0 } satisfies PersonSearchPage
-        }
-        return { rows: rows.map(rowOf), total: rows[0]?.total ?? 0 } satisfies PersonSearchPage
+        // One more than the rows that will be told apart: counting it tells that there are more.
+        const countUpTo = Math.max(PERSON_SEARCH_COUNT_LIMIT, paging.offset + paging.limit)
+        const q = pageQuery(filter, sort, paging.limit, paging.offset, countUpTo + 1)
+        const rows = yield* sql.unsafe<PageRow>(q.text, q.params)
+        const counted = rows[0]?.counted ?? 0
+        return {
+          rows: rows.flatMap((r) => (r.person_id === null ? [] : [rowOf(r)])),
+          total: Math.min(counted, countUpTo),
+          more: counted > countUpTo
+        } satisfies PersonSearchPage
       }),
       /** Every matching row in order, read through a cursor. */
       stream: (filter: PersonSearchFilter, sort: PersonSearchSort): Stream.Stream<PersonSearchRow, SqlError> => {
-        const q = query(filter, sort, "")
+        const q = query(filter, sort)
         return sql.unsafe<Row>(q.text, q.params).stream.pipe(Stream.map(rowOf))
       }
     }

@@ -1,13 +1,14 @@
 import { SqlClient } from "@effect/sql"
 import { assert, describe, it } from "@effect/vitest"
 import { Chunk, Effect, Layer, Stream } from "effect"
-import { PersonSearch, personSearchSortKeys } from "../../../src/index.js"
+import { PERSON_SEARCH_COUNT_LIMIT, PersonSearch, personSearchSortKeys } from "../../../src/index.js"
 import { TestDatabase } from "../../../src/testing/index.js"
 
 /**
  * "Find person" (staff-web.md §3) in the database: the trigram index serves a name part, and a page is the same slice
- * of the order whether it is cut before the policies are counted (person columns) or after (counts, next date). The
- * filters are tested over HTTP in server-kas (findPerson.test.ts).
+ * of the order whether it is cut before the policies are counted (person columns) or after (counts, next date); the
+ * total is exact up to PERSON_SEARCH_COUNT_LIMIT or the page's end. The filters are tested over HTTP in server-kas
+ * (findPerson.test.ts).
  */
 
 const layer = PersonSearch.Default.pipe(Layer.provideMerge(TestDatabase.layer))
@@ -50,13 +51,36 @@ describe("PersonSearch", () => {
           const found = yield* search.page({ taxYearId: year!, name: part }, sort, { offset: 0, limit: 20 })
           const [{ n }] = yield* sql<{ n: number }>`select count(*)::int as n from kas.person
             where cpr like '9%' and strpos(lower(name), lower(${part})) > 0`
-          assert.strictEqual(found.total, n, part)
+          assert.strictEqual(found.total, Math.min(n, PERSON_SEARCH_COUNT_LIMIT), part)
+          assert.strictEqual(found.more, n > PERSON_SEARCH_COUNT_LIMIT, part)
         }
         const byAddress = yield* search.page({ taxYearId: year!, address: "vej 5999" }, sort, { offset: 0, limit: 20 })
         assert.deepStrictEqual(
           byAddress.rows.map((r) => r.fullAddress),
           ["Vej 5999"]
         )
+      })
+    )
+
+    it.effect("the name test runs without parallel workers, even where the planner would start them", () =>
+      Effect.gen(function* () {
+        const sql = yield* SqlClient.SqlClient
+        // Workers made free and every table big enough for them: a scan the planner may hand to workers gets some.
+        const plan = (where: string) =>
+          sql.withTransaction(
+            Effect.gen(function* () {
+              yield* sql`set local parallel_setup_cost = 0`
+              yield* sql`set local parallel_tuple_cost = 0`
+              yield* sql`set local min_parallel_table_scan_size = 0`
+              yield* sql`set local min_parallel_index_scan_size = 0`
+              const rows = yield* sql.unsafe<{ "QUERY PLAN": string }>(
+                `explain select count(*) from kas.person p where ${where}`
+              )
+              return rows.map((r) => r["QUERY PLAN"]).join("\n")
+            })
+          )
+        assert.include(yield* plan("p.name ilike '%lupik%'"), "Parallel")
+        assert.notInclude(yield* plan("p.name ilike '%lupik%' and kas.text_contains_ci(p.name, '%lupik%')"), "Parallel")
       })
     )
 
@@ -107,6 +131,53 @@ describe("PersonSearch", () => {
         )
         assert.strictEqual(byNext.at(-1)!.nextProcessingDate, null)
         assert.notStrictEqual(byNext[0]!.nextProcessingDate, null)
+      })
+    )
+
+    it.effect("the total is exact up to the count limit or the page's end; beyond it there are more", () =>
+      Effect.gen(function* () {
+        const sql = yield* SqlClient.SqlClient
+        const [{ id: year }] = yield* sql<{ id: number }>`insert into kas.tax_year (year) values (2040) returning id`
+        const n = PERSON_SEARCH_COUNT_LIMIT + 30
+        // n persons "Mange Navnesen" in 2040 (outside the CPRs of the other tests), one more without the name.
+        yield* sql`insert into kas.person (cpr, name)
+          select '8' || lpad(g::text, 9, '0'), case when g <= ${n} then 'Mange Navnesen ' || g else 'Ene Anden' end
+          from generate_series(1, ${n + 1}) g`
+        yield* sql`insert into kas.person_tax_year (tax_year_id, person_id)
+          select ${year!}, id from kas.person where cpr like '8%'`
+        const search = yield* PersonSearch
+        const filter = { taxYearId: year!, name: "navnesen" }
+        const sort = { key: "cpr", descending: false } as const
+        const all = Chunk.toReadonlyArray(yield* Stream.runCollect(search.stream(filter, sort)))
+        assert.strictEqual(all.length, n)
+        const page = (offset: number) => search.page(filter, sort, { offset, limit: 20 })
+
+        const first = yield* page(0)
+        assert.deepStrictEqual(first.rows, all.slice(0, 20))
+        assert.deepStrictEqual([first.total, first.more], [PERSON_SEARCH_COUNT_LIMIT, true])
+        // A page past the limit counts to its own end.
+        const past = yield* page(PERSON_SEARCH_COUNT_LIMIT)
+        assert.deepStrictEqual(past.rows, all.slice(PERSON_SEARCH_COUNT_LIMIT, PERSON_SEARCH_COUNT_LIMIT + 20))
+        assert.deepStrictEqual([past.total, past.more], [PERSON_SEARCH_COUNT_LIMIT + 20, true])
+        // The last page, and a page after it (no rows), know the exact total.
+        const last = yield* page(PERSON_SEARCH_COUNT_LIMIT + 20)
+        assert.deepStrictEqual(last.rows, all.slice(PERSON_SEARCH_COUNT_LIMIT + 20))
+        assert.deepStrictEqual([last.total, last.more], [n, false])
+        const after = yield* page(n + 20)
+        assert.deepStrictEqual([after.rows.length, after.total, after.more], [0, n, false])
+        // Sorted by an aggregate, the same.
+        const byPolicies = yield* search.page(filter, { key: "policies", descending: true }, { offset: 0, limit: 20 })
+        assert.deepStrictEqual(
+          [byPolicies.rows.length, byPolicies.total, byPolicies.more],
+          [20, PERSON_SEARCH_COUNT_LIMIT, true]
+        )
+        // Exactly the limit: no more.
+        const exact = yield* search.page({ ...filter, name: "navnesen 1" }, sort, { offset: 0, limit: 20 })
+        const [{ m }] = yield* sql<{ m: number }>`select count(*)::int as m from kas.person
+          where cpr like '8%' and name ilike '%navnesen 1%'`
+        assert.deepStrictEqual([exact.total, exact.more], [m, false])
+        const none = yield* search.page({ ...filter, name: "ingen" }, sort, { offset: 0, limit: 20 })
+        assert.deepStrictEqual(none, { rows: [], total: 0, more: false })
       })
     )
   })
