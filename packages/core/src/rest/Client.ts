@@ -96,14 +96,26 @@ export class KasRestClient extends Context.Tag("@kas/core/KasRestClient")<
     const authorization = `Token ${Redacted.value(options.token)}`
     const timeoutMs = options.timeoutSeconds * 1000
 
-    /** One exchange, its body read completely (so that the keep-alive socket goes back to the agent). */
+    /**
+     * One exchange, its body read completely (so that the keep-alive socket goes back to the agent). One abort
+     * controller serves both the deadline and the interruption of the calling fiber (`Effect.async`'s canceller), not
+     * one for each (Effect.tryPromise's signal and a listener on it cost a second controller per call).
+     */
     const send = <B extends "text" | "bytes">(request: Outgoing, read: B, limitMs = timeoutMs) =>
-      Effect.tryPromise({
-        try: (signal) => exchange(agent, origin, prefix + request.path, authorization, request, read, limitMs, signal),
-        catch: (cause) =>
-          cause instanceof RestError
-            ? cause
-            : new RestError({ reason: "unreachable", message: `${request.path}: ${String(cause)}`, cause })
+      Effect.async<Answer<B>, RestError>((resume) => {
+        const controller = new AbortController()
+        exchange(agent, origin, prefix + request.path, authorization, request, read, limitMs, controller).then(
+          (answer) => resume(Effect.succeed(answer)),
+          (cause: unknown) =>
+            resume(
+              Effect.fail(
+                cause instanceof RestError
+                  ? cause
+                  : new RestError({ reason: "unreachable", message: `${request.path}: ${String(cause)}`, cause })
+              )
+            )
+        )
+        return Effect.sync(() => controller.abort())
       })
 
     // Up to two retries, 100 and 200 ms apart; not after a timeout: under overload a retry only adds load (the caller
@@ -306,8 +318,8 @@ interface Answer<B extends "text" | "bytes"> {
 }
 
 /**
- * Sends one request and reads its body within `limitMs` (RestError "timeout" after it); `signal` aborts it when the
- * calling fiber is interrupted.
+ * Sends one request and reads its body within `limitMs` (RestError "timeout" after it); `controller` aborts it, at the
+ * deadline or when the calling fiber is interrupted.
  */
 const exchange = async <B extends "text" | "bytes">(
   agent: Agent,
@@ -317,11 +329,8 @@ const exchange = async <B extends "text" | "bytes">(
   request: Outgoing,
   read: B,
   limitMs: number,
-  signal: AbortSignal
+  controller: AbortController
 ): Promise<Answer<B>> => {
-  const controller = new AbortController()
-  const interrupt = () => controller.abort(signal.reason)
-  signal.addEventListener("abort", interrupt, { once: true })
   let timedOut = false
   const timer = setTimeout(() => {
     timedOut = true
@@ -350,7 +359,6 @@ const exchange = async <B extends "text" | "bytes">(
     })
   } finally {
     clearTimeout(timer)
-    signal.removeEventListener("abort", interrupt)
   }
 }
 

@@ -88,10 +88,12 @@ export const restApi = (app: AppContext): Middleware => {
     cache.set(m![1]!, { userId: user.value.id, until: Date.now() + 5000 })
     await next()
   }
-  const filterOf = <A extends object, I>(schema: Schema.Schema<A, I>, ctx: Context): Either.Either<A, string> =>
-    Schema.decodeUnknownEither(schema)(ctx.query).pipe(
-      Either.mapLeft((e) => `Invalid filter: ${Object.keys(fieldErrors(e)).join(", ")}`)
-    )
+  /** A filter's decoder, built once per resource (not per request). */
+  const filterOf = <A extends object, I>(schema: Schema.Schema<A, I>) => {
+    const decode = Schema.decodeUnknownEither(schema)
+    return (ctx: Context): Either.Either<A, string> =>
+      Either.mapLeft(decode(ctx.query), (e) => `Invalid filter: ${Object.keys(fieldErrors(e)).join(", ")}`)
+  }
 
   /**
    * A read-only resource of the contract: its list and its item by id. A scoped one (`scoped` in the contract) needs
@@ -103,12 +105,13 @@ export const restApi = (app: AppContext): Middleware => {
     load: (cpr: Cpr | null, f: CitizenFilter) => Effect.Effect<ReadonlyArray<O>, unknown, CitizenData>
   ) => {
     const encode = Schema.encode(Schema.Array(item))
+    const decodeFilter = filterOf(filter)
     const handle = (h: (ctx: Context, cpr: Cpr | null) => Promise<void>): Middleware =>
       citizen ? scoped(h) : (ctx) => h(ctx, Option.getOrNull(cprOf(ctx)))
     router.get(
       `/rest/${name}/`,
       handle(async (ctx, cpr) => {
-        const f = filterOf(filter, ctx)
+        const f = decodeFilter(ctx)
         if (Either.isLeft(f)) return json(ctx, 400, { detail: f.left })
         json(ctx, 200, await run(ctx, load(cpr, f.right as CitizenFilter).pipe(Effect.flatMap(encode))))
       })
@@ -139,10 +142,11 @@ export const restApi = (app: AppContext): Middleware => {
 
   // The overview is sent as the JSON text PostgreSQL builds (migration 0014); the client decodes it with the Schema.
   const overview = app.runtime.runSync(CitizenOverview)
+  const overviewFilter = filterOf(C.OverviewFilter)
   router.get(
     "/rest/overview/",
     scoped(async (ctx, cpr) => {
-      const f = filterOf(C.OverviewFilter, ctx)
+      const f = overviewFilter(ctx)
       if (Either.isLeft(f)) return json(ctx, 400, { detail: f.left })
       ctx.status = 200
       ctx.type = "application/json"
