@@ -61,18 +61,24 @@ export const mapCensus = (o: {
       entriesUpdated: 0,
       cprs: []
     }
-    const [{ n: total }] = yield* sql.unsafe<{ n: number }>(
-      `select count(*)::int as n from eskat.imported_census_row
-       where skatteaar = $1 and ($2::text is null or cpr = $2)`,
-      [o.year, o.cpr ?? null]
-    )
-    // Chunks of whole CPRs (a person's rows never straddle two chunks), so the chunks are independent and two run
-    // side by side.
-    const starts = yield* sql.unsafe<{ cpr: string }>(
-      `select cpr from (select cpr, row_number() over (order by cpr) as rn from (select distinct cpr
-         from eskat.imported_census_row where skatteaar = $1 and ($2::text is null or cpr = $2)) d) x
-       where rn % ${CHUNK} = 1 order by cpr`,
-      [o.year, o.cpr ?? null]
+    // The row count (progress) and the chunk starts, side by side: two reads of the year's raw rows.
+    const [[{ n: total }], starts] = yield* Effect.all(
+      [
+        sql.unsafe<{ n: number }>(
+          `select count(*)::int as n from eskat.imported_census_row
+           where skatteaar = $1 and ($2::text is null or cpr = $2)`,
+          [o.year, o.cpr ?? null]
+        ),
+        // Chunks of whole CPRs (a person's rows never straddle two chunks), so the chunks are independent and two run
+        // side by side.
+        sql.unsafe<{ cpr: string }>(
+          `select cpr from (select cpr, row_number() over (order by cpr) as rn from (select distinct cpr
+             from eskat.imported_census_row where skatteaar = $1 and ($2::text is null or cpr = $2)) d) x
+           where rn % ${CHUNK} = 1 order by cpr`,
+          [o.year, o.cpr ?? null]
+        )
+      ],
+      { concurrency: "unbounded" }
     )
     const yearDays = DaysInYear.daysInYear(o.year)
     let done = 0
@@ -158,10 +164,16 @@ export const mapCensus = (o: {
         }),
       { concurrency: 2, discard: true }
     )
-    // The R75 import and the recalculations join these tables next.
+    // The R75 import and the recalculations join these tables next; of the history, whose snapshots nobody filters on
+    // in bulk, the row count and the columns its lookups use (the statistics of every snapshot were most of the time).
     yield* analyzeAfterBulk(
       sql,
-      ["kas.person", "kas.person_tax_year", "kas.census_entry", "kas.history"],
+      [
+        "kas.person",
+        "kas.person_tax_year",
+        "kas.census_entry",
+        "kas.history (history_id, entity_type, entity_id, history_type, txid)"
+      ],
       c.personsCreated + c.personYearsCreated + c.entriesCreated + c.entriesUpdated
     )
     return c

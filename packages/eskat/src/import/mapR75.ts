@@ -74,12 +74,39 @@ export const mapR75 = (o: {
     const companies = yield* Companies
     const persons = yield* Persons
     const c: R75MapCounts = { created: 0, updated: 0, skippedNoCensus: 0, skippedNoPolicyNumber: 0 }
-    const bad = yield* sql.unsafe<{ k: string; v: string | null; res: string | null }>(
-      `select r75_ctl_sekvens_guid::text as k, renteindtaegt as v, res from eskat.imported_r75_row
-       where tax_year = $1
-         and ((nullif(trim(renteindtaegt), '') is not null and trim(renteindtaegt) !~ '^-?[0-9]{1,15}$')
-         or res !~ '^[0-9]{1,9}$') limit 1`,
-      [o.year]
+    // The three reads over the raw rows of the year are independent: they run side by side (each a scan of the year's
+    // rows; one after the other they were a serial stretch before the chunks start).
+    const [bad, [res], starts] = yield* Effect.all(
+      [
+        sql.unsafe<{ k: string; v: string | null; res: string | null }>(
+          `select r75_ctl_sekvens_guid::text as k, renteindtaegt as v, res from eskat.imported_r75_row
+           where tax_year = $1
+             and ((nullif(trim(renteindtaegt), '') is not null and trim(renteindtaegt) !~ '^-?[0-9]{1,15}$')
+             or res !~ '^[0-9]{1,9}$') limit 1`,
+          [o.year]
+        ),
+        // Companies: one for each registration number with a policy of a person-year, and the import's name for those
+        // of the year without one.
+        sql.unsafe<{ create: Array<number>; name: Array<number> }>(
+          `select
+             coalesce((select array_agg(distinct r.res::int) from eskat.imported_r75_row r
+               join kas.person p on p.cpr = r.cpr
+               join kas.person_tax_year pty on pty.person_id = p.id and pty.tax_year_id = $2
+               where r.tax_year = $1 and coalesce(r.ktd, '') <> '' and r.res ~ '^[0-9]{1,9}$'), '{}') as create,
+             coalesce((select array_agg(distinct res::int) from eskat.imported_r75_row
+               where tax_year = $1 and res ~ '^[0-9]{1,9}$'), '{}') as name`,
+          [o.year, o.taxYearId]
+        ),
+        // Chunks of CPRs: a policy's whole family belongs to one CPR, so the chunks are independent and run side by
+        // side.
+        sql.unsafe<{ cpr: string }>(
+          `select cpr from (select cpr, row_number() over (order by cpr) as rn
+             from (select distinct cpr from eskat.imported_r75_row where tax_year = $1) d) x
+           where rn % ${CPRS_PER_CHUNK} = 1 order by cpr`,
+          [o.year]
+        )
+      ],
+      { concurrency: "unbounded" }
     )
     if (bad.length > 0) {
       return yield* Effect.fail(
@@ -92,25 +119,8 @@ export const mapR75 = (o: {
         })
       )
     }
-    // Companies first, in one transaction, so that the parallel chunks below never insert the same one: one for each
-    // registration number with a policy of a person-year, and the import's name for those of the year without one.
-    const [res] = yield* sql.unsafe<{ create: Array<number>; name: Array<number> }>(
-      `select
-         coalesce((select array_agg(distinct r.res::int) from eskat.imported_r75_row r
-           join kas.person p on p.cpr = r.cpr
-           join kas.person_tax_year pty on pty.person_id = p.id and pty.tax_year_id = $2
-           where r.tax_year = $1 and coalesce(r.ktd, '') <> ''), '{}') as create,
-         coalesce((select array_agg(distinct res::int) from eskat.imported_r75_row where tax_year = $1), '{}') as name`,
-      [o.year, o.taxYearId]
-    )
+    // Companies first, in one transaction, so that the parallel chunks below never insert the same one.
     yield* companies.importByRes({ create: res?.create ?? [], name: res?.name ?? [] })
-    // Chunks of CPRs: a policy's whole family belongs to one CPR, so the chunks are independent and run side by side.
-    const starts = yield* sql.unsafe<{ cpr: string }>(
-      `select cpr from (select cpr, row_number() over (order by cpr) as rn
-         from (select distinct cpr from eskat.imported_r75_row where tax_year = $1) d) x
-       where rn % ${CPRS_PER_CHUNK} = 1 order by cpr`,
-      [o.year]
-    )
     const ranges = starts.map((s, i) => [s.cpr, starts[i + 1]?.cpr ?? null] as const)
     let done = 0
     yield* Effect.forEach(

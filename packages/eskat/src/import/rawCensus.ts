@@ -126,8 +126,13 @@ export const importRawCensus = (o: {
         )
       })
     )
-    yield* analyzeAfterBulk(sql, ["eskat.import_seen"], done)
-    yield* analyzeAfterBulk(sql, ["eskat.imported_census_row"], counts.created + counts.updated + counts.cleared)
+    yield* Effect.all(
+      [
+        analyzeAfterBulk(sql, ["eskat.import_seen"], done),
+        analyzeAfterBulk(sql, ["eskat.imported_census_row"], counts.created + counts.updated + counts.cleared)
+      ],
+      { concurrency: "unbounded", discard: true }
+    )
     return counts
   })
 

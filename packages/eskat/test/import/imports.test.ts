@@ -205,4 +205,29 @@ layer(importLayer, { timeout: "300 seconds" })("census and R75 imports (mock sou
         assert.deepStrictEqual(differ, { census: 0, r75: 0 })
       })
   )
+
+  it.effect(
+    "an R75 row whose res is not a number fails the mapping with its key; no company or policy is written",
+    () =>
+      Effect.gen(function* () {
+        const key = "00000000-0000-4000-8000-0000000000e1"
+        yield* q(`insert into eskat_mock.mock_r75_idx_4500230
+          (r75_ctl_sekvens_guid, tax_year, cpr, res, ktd, renteindtaegt)
+          values ('${key}', 2022, '1802602810', 'ABCDE', '123', '100')`)
+        const [before] = yield* q<{ companies: number; policies: number }>(
+          `select (select count(*)::int from kas.pension_company) as companies,
+          (select count(*)::int from kas.policy_tax_year q join kas.person_tax_year pty on pty.id = q.person_tax_year_id
+             join kas.tax_year ty on ty.id = pty.tax_year_id where ty.year = 2022) as policies`
+        )
+        const error = yield* Effect.flip(r75(2022))
+        assert.strictEqual(error.message, `R75-række ${key}: res 'ABCDE' er ikke et tal`)
+        const [after] = yield* q<{ companies: number; policies: number }>(
+          `select (select count(*)::int from kas.pension_company) as companies,
+          (select count(*)::int from kas.policy_tax_year q join kas.person_tax_year pty on pty.id = q.person_tax_year_id
+             join kas.tax_year ty on ty.id = pty.tax_year_id where ty.year = 2022) as policies`
+        )
+        assert.deepStrictEqual(after, before)
+        yield* q(`delete from eskat_mock.mock_r75_idx_4500230 where r75_ctl_sekvens_guid = '${key}'`)
+      })
+  )
 })
