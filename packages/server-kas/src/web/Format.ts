@@ -44,6 +44,16 @@ export const makeFormat = (timeZone: string): Format => {
   }
 }
 
+// One formatter per time zone: making an Intl.DateTimeFormat costs about 0.1 ms of CPU, and "Find person" and the
+// extract lists ask for the year on every request.
+const yearFormats = new Map<string, Intl.DateTimeFormat>()
+
 /** The calendar year of today in a time zone. */
-export const currentYear = (timeZone: string, now: Date = new Date()): number =>
-  Number(new Intl.DateTimeFormat("en-GB", { timeZone, year: "numeric" }).format(now))
+export const currentYear = (timeZone: string, now: Date = new Date()): number => {
+  let format = yearFormats.get(timeZone)
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat("en-GB", { timeZone, year: "numeric" })
+    yearFormats.set(timeZone, format)
+  }
+  return Number(format.format(now))
+}
