@@ -1,19 +1,24 @@
 /**
  * Document benchmark (issue 16): bulk generation of final statements ("Generering af KAS slutopgørelser", jobs.md
  * §8.7) by worker processes: statements per second, peak RSS per worker, and the share of the workers' time spent
- * rendering the PDFs. Goals: ≥ 100 statements/s and < 300 MB per worker with 2 workers.
+ * rendering the PDFs. Goals: ≥ 100 statements/s and < 300 MB per worker with 2 workers. Beside them, what the
+ * machine's load sways less: the workers' CPU time per statement and the share of it spent rendering. The workers run
+ * as an esbuild bundle under plain node, as production runs dist/ (`--source`: through tsx).
  * Options: --statements <n> (20000), --workers <n> (2), --concurrency <n> (2 per worker; the parent job holds no
- * slot while its parts run), --url <postgres admin url> (else an embedded PostgreSQL under .kas/bench-documents).
+ * slot while its parts run), --url <postgres admin url> (else an embedded PostgreSQL under .kas/bench-documents),
+ * --source, --cpu-prof <dir> (a V8 CPU profile of each worker into dir).
  */
 import { type ChildProcess, fork } from "node:child_process"
 import { randomBytes } from "node:crypto"
 import path from "node:path"
+import { rm } from "node:fs/promises"
 import { fileURLToPath } from "node:url"
 import { Database, EmbeddedPostgres, Migrations } from "@kas/core"
 import { JobStore } from "@kas/jobs"
 import { allMigrationSets, BenchDocuments } from "@kas/server-kas"
 import { Effect } from "effect"
 import pg from "pg"
+import { bundleEntry } from "../bundle.js"
 import { mark, record } from "../Results.js"
 
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -52,7 +57,9 @@ const seed = async (client: pg.Client, n: number) => {
 interface Proc {
   readonly child: ChildProcess
   peakRss: number
+  cpuMs: number
   renderMs: number
+  renderCpuMs: number
   rendered: number
 }
 
@@ -61,6 +68,14 @@ export const runDocumentsBench = async (argv: ReadonlyArray<string>) => {
   const workers = Number(option(argv, "workers", "2"))
   const concurrency = Number(option(argv, "concurrency", "2"))
   let adminUrl = option(argv, "url", "")
+  const cpuProf = option(argv, "cpu-prof", "")
+  const bundle = argv.includes("--source")
+    ? null
+    : await bundleEntry(
+        path.join(here, "worker.ts"),
+        path.resolve(here, "../..", ".kas", `bench-documents-worker-${process.pid}.mjs`)
+      )
+  console.log(bundle ? "workers run as an esbuild bundle under plain node" : "workers run from the sources (tsx)")
   let embedded: { stop: () => Promise<void> } | undefined
   if (adminUrl === "") {
     const server = await EmbeddedPostgres.startEmbedded({
@@ -86,17 +101,28 @@ export const runDocumentsBench = async (argv: ReadonlyArray<string>) => {
     const procs: Array<Proc> = []
     await Promise.all(
       Array.from({ length: workers }, async () => {
-        const child = fork(path.join(here, "worker.ts"), [url, String(concurrency)], {
-          execArgv: ["--conditions=source", "--import", "tsx"],
+        const profile = cpuProf ? ["--cpu-prof", `--cpu-prof-dir=${cpuProf}`] : []
+        const child = fork(bundle ?? path.join(here, "worker.ts"), [url, String(concurrency)], {
+          execArgv: bundle ? profile : ["--conditions=source", "--import", "tsx", ...profile],
           stdio: ["ignore", "ignore", "inherit", "ipc"]
         })
-        const proc: Proc = { child, peakRss: 0, renderMs: 0, rendered: 0 }
+        const proc: Proc = { child, peakRss: 0, cpuMs: 0, renderMs: 0, renderCpuMs: 0, rendered: 0 }
         procs.push(proc)
         await new Promise<void>((resolve, reject) => {
-          child.on("message", (m: { ready?: boolean; peakRss?: number; renderMs?: number; rendered?: number }) => {
+          type Message = {
+            ready?: boolean
+            peakRss?: number
+            cpuMs?: number
+            renderMs?: number
+            renderCpuMs?: number
+            rendered?: number
+          }
+          child.on("message", (m: Message) => {
             if (m.ready) resolve()
             if (m.peakRss !== undefined) proc.peakRss = m.peakRss
+            if (m.cpuMs !== undefined) proc.cpuMs = m.cpuMs
             if (m.renderMs !== undefined) proc.renderMs = m.renderMs
+            if (m.renderCpuMs !== undefined) proc.renderCpuMs = m.renderCpuMs
             if (m.rendered !== undefined) proc.rendered = m.rendered
           })
           child.on("exit", (code) => reject(new Error(`worker exited with ${code}`)))
@@ -146,10 +172,20 @@ export const runDocumentsBench = async (argv: ReadonlyArray<string>) => {
     const share = renderMs / (seconds * 1000 * workers)
     record("share of worker time rendering PDFs", share * 100, "%")
     console.log(`time rendering PDFs: ${(renderMs / 1000).toFixed(1)} s = ${(share * 100).toFixed(0)} % of worker time`)
+    const cpuMs = procs.reduce((a, p) => a + p.cpuMs, 0)
+    const renderCpuMs = procs.reduce((a, p) => a + p.renderCpuMs, 0)
+    const perStatement = cpuMs / Math.max(n, 1)
+    const cpuShare = (100 * renderCpuMs) / Math.max(cpuMs, 1)
+    record("worker CPU per statement", perStatement, "ms")
+    record("share of worker CPU rendering PDFs", cpuShare, "%")
+    console.log(
+      `worker CPU: ${perStatement.toFixed(2)} ms per statement, ${cpuShare.toFixed(0)} % of it rendering PDFs`
+    )
   } finally {
     await client.end().catch(() => undefined)
     await admin.query(`drop database if exists ${dbName} with (force)`).catch(() => undefined)
     await admin.end()
     await embedded?.stop()
+    if (bundle !== null) await rm(bundle, { force: true })
   }
 }

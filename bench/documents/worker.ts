@@ -1,7 +1,8 @@
 /**
- * One worker process of bench/documents: `worker.ts <database url> <concurrency>`. Runs the document job types on
- * the worker's own layers (mock e-Boks) and reports over IPC every 200 ms: its peak RSS and the time spent rendering
- * final statement PDFs. Stops on the message "stop".
+ * One worker process of bench/documents: `worker.ts <database url> <concurrency>` (bundled to plain JavaScript by
+ * default, as production runs it). Runs the document job types on the worker's own layers (mock e-Boks) and reports
+ * over IPC every 200 ms: its peak RSS, its CPU time since it was ready and the time spent rendering final statement
+ * PDFs. Stops on the message "stop".
  */
 import { Database, KasConfig } from "@kas/core"
 import { JobRegistry, JobStore, Worker } from "@kas/jobs"
@@ -11,9 +12,17 @@ import { Effect, Layer } from "effect"
 const [url, concurrencyText] = process.argv.slice(2)
 const concurrency = Number(concurrencyText)
 let peakRss = 0
+let cpuAtReady: NodeJS.CpuUsage | undefined
 const report = () => {
   peakRss = Math.max(peakRss, process.memoryUsage().rss)
-  process.send?.({ peakRss, renderMs: BenchDocuments.renderStats.ms, rendered: BenchDocuments.renderStats.count })
+  const cpu = cpuAtReady === undefined ? undefined : process.cpuUsage(cpuAtReady)
+  process.send?.({
+    peakRss,
+    cpuMs: cpu === undefined ? 0 : (cpu.user + cpu.system) / 1000,
+    renderMs: BenchDocuments.renderStats.ms,
+    renderCpuMs: BenchDocuments.renderStats.cpuMs,
+    rendered: BenchDocuments.renderStats.count
+  })
 }
 const timer = setInterval(report, 200)
 
@@ -32,6 +41,7 @@ const fiber = Effect.runFork(
       pollInterval: "200 millis",
       gracePeriod: "1 second"
     })
+    cpuAtReady = process.cpuUsage()
     process.send?.({ ready: true })
     return yield* Effect.never
   }).pipe(Effect.scoped, Effect.provide(layer), Effect.orDie)

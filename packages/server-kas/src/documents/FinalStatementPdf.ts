@@ -135,20 +135,26 @@ const part = (d: Document, draft: StatementDraft, lang: Language) => {
   d.paragraph(A.A46[lang])
 }
 
-/** Letters rendered by this process and the milliseconds spent on them (read by bench/documents). */
-export const renderStats = { count: 0, ms: 0 }
+/**
+ * Letters rendered by this process, the milliseconds spent on them and the process's CPU milliseconds meanwhile (read
+ * by bench/documents).
+ */
+export const renderStats = { count: 0, ms: 0, cpuMs: 0 }
 
 /** Renders the final statement of a draft: the `PdfRenderer` of `FinalStatements.generate` and `generateBulk`. */
 export const renderFinalStatement = (draft: StatementDraft): Effect.Effect<Uint8Array, PdfRenderError> =>
   Effect.tryPromise({
     try: async () => {
       const started = performance.now()
-      const d = new Document(draft.gathered.cpr, fill(A.A1.da, { year: draft.gathered.year }))
+      const cpu = process.cpuUsage()
+      const d = new Document(draft.gathered.cpr, fill(A.A1.da, { year: draft.gathered.year }), "final_statement")
       part(d, draft, "kl")
       part(d, draft, "da")
       const pdf = await d.finish()
       renderStats.count++
       renderStats.ms += performance.now() - started
+      const used = process.cpuUsage(cpu)
+      renderStats.cpuMs += (used.user + used.system) / 1000
       return pdf
     },
     catch: (cause) => new PdfRenderError({ document: "final_statement", cause })

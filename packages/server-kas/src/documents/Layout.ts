@@ -4,41 +4,20 @@
  * the CPR and the page number, the address window and the crossed-out sender. The font is DejaVu Sans (embedded, so
  * æ, ø, å and every Greenlandic letter print; decision: the spec's Helvetica has no embeddable file here).
  */
-import { readFileSync } from "node:fs"
-import { createRequire } from "node:module"
-import * as fontkit from "fontkit"
 import PDFDocument from "pdfkit"
+import { fonts, learnSeed, seedOf, sharedLayoutCaches } from "./Fonts.js"
 import type { Language } from "./Texts.js"
 
 /** Millimetres to PDF points. */
 export const mm = (value: number): number => (value * 72) / 25.4
 
-const require = createRequire(import.meta.url)
-/** The two fonts, parsed once per process: every document shares them (parsing a TTF per letter is slow). */
-let parsedFonts: { readonly regular: fontkit.Font; readonly bold: fontkit.Font } | undefined
-const fonts = () => {
-  const open = (file: string) => {
-    const font = fontkit.create(readFileSync(require.resolve(`dejavu-fonts-ttf/ttf/${file}`)))
-    if (!("layout" in font)) throw new Error(`${file} is a font collection, not a font`)
-    return font
-  }
-  parsedFonts ??= { regular: open("DejaVuSans.ttf"), bold: open("DejaVuSans-Bold.ttf") }
-  return parsedFonts
-}
-
-/** The shared word-layout caches of the two fonts (pdfkit's `layoutCache`, by text). */
-let layoutCaches = { regular: Object.create(null) as object, bold: Object.create(null) as object }
-let documentsSinceCheck = 0
-/**
- * Amounts, names and addresses make new words in every letter: the caches are started afresh when they hold more
- * than this many words (checked every 200 documents), so that a long bulk run keeps its memory bounded.
- */
-const MAX_CACHED_WORDS = 20_000
-const boundCaches = () => {
-  if (++documentsSinceCheck < 200) return
-  documentsSinceCheck = 0
-  const size = Object.keys(layoutCaches.regular).length + Object.keys(layoutCaches.bold).length
-  if (size > MAX_CACHED_WORDS) layoutCaches = { regular: Object.create(null), bold: Object.create(null) }
+/** What `Document` uses of pdfkit's embedded font objects (not in pdfkit's typings). */
+interface EmbeddedFont {
+  layoutCache?: object
+  /** The characters of each glyph of the subset, by the glyph's id in the subset. */
+  readonly unicode: ReadonlyArray<ReadonlyArray<number>>
+  /** Lays out the text and adds its glyphs to the font's subset (with their widths and Unicode mappings). */
+  encode(text: string): unknown
 }
 
 /** Whole kroner with "." as thousands separator and "-" for negative (§5.1). */
@@ -130,9 +109,11 @@ export class Document {
   private pages = 0
   y = 0
 
+  /** `kind` names the kind of document (the subsets of its fonts start alike, see Fonts.ts). */
   constructor(
     readonly cpr: string,
-    title: string
+    title: string,
+    readonly kind: "final_statement" | "tax_slip"
   ) {
     const f = fonts()
     this.doc = new PDFDocument({
@@ -149,12 +130,16 @@ export class Document {
     // object, a font is then found by its PostScript name; `registerFont` would reopen it on every switch.
     this.doc.font(f.bold as unknown as string)
     this.fontNames = { regular: f.regular.postscriptName, bold: f.bold.postscriptName }
-    // The text layout of each word is cached per font; the letters share the texts, so they share the cache.
-    boundCaches()
-    const families = (this.doc as unknown as { _fontFamilies: Record<string, { layoutCache?: object }> })._fontFamilies
+    // The text layout of each word is cached per font; the letters share the texts, so they share the cache. The
+    // subset of each font starts with the same glyphs in every document, so that its encoding is shared (Fonts.ts).
+    const caches = sharedLayoutCaches()
+    const families = (this.doc as unknown as { _fontFamilies: Record<string, EmbeddedFont> })._fontFamilies
     for (const key of ["regular", "bold"] as const) {
       const font = families[this.fontNames[key]]
-      if (font?.layoutCache !== undefined) font.layoutCache = layoutCaches[key]
+      if (font === undefined) continue
+      if (font.layoutCache !== undefined) font.layoutCache = caches[key]
+      const seed = seedOf(kind, key)
+      if (seed !== undefined && seed !== "") font.encode(seed)
     }
   }
 
@@ -337,6 +322,11 @@ export class Document {
         align: "right",
         lineBreak: false
       })
+    }
+    const families = (this.doc as unknown as { _fontFamilies: Record<string, EmbeddedFont> })._fontFamilies
+    for (const key of ["regular", "bold"] as const) {
+      const font = families[this.fontNames[key]]
+      if (font !== undefined) learnSeed(this.kind, key, font.unicode)
     }
     return new Promise((resolve, reject) => {
       this.doc.on("end", () => resolve(new Uint8Array(Buffer.concat(this.chunks))))

@@ -84,7 +84,7 @@ const part = (d: Document, draft: TaxSlipDraft, lang: Language) => {
 export const renderTaxSlip = (draft: TaxSlipDraft): Effect.Effect<Uint8Array, PdfRenderError> =>
   Effect.tryPromise({
     try: () => {
-      const d = new Document(draft.cpr, fill(B.B1.da, { year: draft.year }))
+      const d = new Document(draft.cpr, fill(B.B1.da, { year: draft.year }), "tax_slip")
       part(d, draft, "kl")
       part(d, draft, "da")
       return d.finish()

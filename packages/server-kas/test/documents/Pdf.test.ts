@@ -7,6 +7,7 @@ import { StatementAmounts } from "@kas/core"
 import { Effect } from "effect"
 import { afterAll, describe, expect, it } from "vitest"
 import { renderFinalStatement } from "../../src/documents/FinalStatementPdf.js"
+import { formatAmount } from "../../src/documents/Layout.js"
 import { renderTaxSlip } from "../../src/documents/TaxSlipPdf.js"
 import { finalStatementTexts as A, fill, taxSlipTexts as B } from "../../src/documents/Texts.js"
 
@@ -342,6 +343,34 @@ describe("final statement PDF", () => {
     const dark = pixels.filter((p) => p < 128).length
     expect(dark / pixels.length).toBeGreaterThan(0.005)
     expect(dark / pixels.length).toBeLessThan(0.5)
+  })
+
+  it("letters rendered in a row show their own name and amounts, also with characters new to them", async () => {
+    // The documents of a process share their font subsets' encoding (Fonts.ts): a later letter whose name brings
+    // characters the first one lacked must still print and read back as itself, and a letter rendered again (its
+    // subset then found in the cache) must look exactly as the first time.
+    const names = ["Aka Berthelsen", "Ülle Zäpfel-Quist ĸ Éÿ", "Aka Berthelsen", "Ülle Zäpfel-Quist ĸ Éÿ"]
+    const amounts = [1234, 98765, 1234, 98765]
+    const images: Array<Buffer> = []
+    for (const [i, name] of names.entries()) {
+      const draft = draftOf({ policies: [policy({ letterTax: amounts[i]!, taxWithDeductions: amounts[i]! })] })
+      const pdf = await Effect.runPromise(
+        renderFinalStatement({ ...draft, gathered: { ...draft.gathered, letter: { ...draft.gathered.letter, name } } })
+      )
+      const t = textOf(pdf, fill(A.A1.da, { year: 2023 }))
+      for (const part of [t.kl, t.da]) {
+        expect(part).toContain(`${name} Aqqusinersuaq 12 3900 Nuuk`)
+        expect(part).toContain(formatAmount(amounts[i]!))
+      }
+      for (const other of names.filter((n) => n !== name)) expect(t.all).not.toContain(other)
+      const fonts = execFileSync("pdffonts", [t.file], { encoding: "utf8" })
+      expect(fonts.match(/DejaVuSans(-Bold)?\s+CID TrueType\s+Identity-H\s+yes yes yes/g)).toHaveLength(2)
+      execFileSync("pdftoppm", ["-f", "1", "-l", "1", "-r", "60", "-gray", t.file, join(dir, `again${i}`)])
+      images.push(readFileSync(join(dir, `again${i}-1.pgm`)))
+    }
+    expect(images[2]!.equals(images[0]!)).toBe(true)
+    expect(images[3]!.equals(images[1]!)).toBe(true)
+    expect(images[1]!.equals(images[0]!)).toBe(false)
   })
 })
 
