@@ -4,7 +4,10 @@ import { Effect, Exit } from "effect"
 import { setAuditContext } from "../../src/index.js"
 import { domainLayer, ensureYears } from "./fixtures.js"
 
-/** The table triggers as migration 0012 left them: audit snapshots written once per row, per-row checks on WHEN. */
+/**
+ * The table triggers as migrations 0012 and 0028 left them: audit snapshots written once per row, per-row checks on
+ * WHEN, the days check of inserts once per statement.
+ */
 describe("row triggers", () => {
   it.layer(domainLayer)((it) => {
     it.effect(
@@ -35,6 +38,17 @@ describe("row triggers", () => {
             sql`insert into kas.person_tax_year (tax_year_id, person_id, number_of_days)
             values (${years.get(year)!}, ${plain!.id}, ${n}) returning id`.pipe(Effect.exit)
           assert.isTrue(Exit.isFailure(yield* days(2023, 366)))
+          // Checked once per insert statement (0028): one row over the limit fails the whole statement, with the text.
+          const other = yield* sql<{ id: number }>`insert into kas.person (cpr, name) values ('0808088888', 'Ane')
+            returning id`
+          const refused = yield* Effect.flip(
+            sql`insert into kas.person_tax_year (tax_year_id, person_id, number_of_days)
+            values (${years.get(2024)!}, ${other[0]!.id}, 366), (${years.get(2023)!}, ${other[0]!.id}, 366)`
+          )
+          assert.include(String(refused.cause), "number_of_days 366 exceeds the days of tax year 2023")
+          const none = yield* sql<{ n: number }>`select count(*)::int as n from kas.person_tax_year
+            where person_id = ${other[0]!.id}`
+          assert.strictEqual(none[0]!.n, 0)
           const leap = yield* days(2024, 366)
           assert.isTrue(Exit.isSuccess(leap))
           assert.isTrue(

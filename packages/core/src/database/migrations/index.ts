@@ -26,6 +26,7 @@ import m0024 from "./0024_kas_extract_list_indexes.js"
 import m0025 from "./0025_kas_eboks_dispatch_intent.js"
 import m0026 from "./0026_kas_history_statements.js"
 import m0027 from "./0027_kas_person_search_serial.js"
+import m0028 from "./0028_kas_days_check_per_statement.js"
 
 /** The migrations of @kas/core (schema `kas`), in order. Only ever append. */
 export const coreMigrations: MigrationSet = {
@@ -57,6 +58,7 @@ export const coreMigrations: MigrationSet = {
     "0024_kas_extract_list_indexes": m0024,
     "0025_kas_eboks_dispatch_intent": m0025,
     "0026_kas_history_statements": m0026,
-    "0027_kas_person_search_serial": m0027
+    "0027_kas_person_search_serial": m0027,
+    "0028_kas_days_check_per_statement": m0028
   }
 }
