@@ -11,7 +11,8 @@ import {
   makeRunner,
   parseMultipart,
   packageDir,
-  pgSessionStore,
+  PgPool,
+  pgPoolSessionStore,
   requestLog,
   securityHeaders,
   sessions,
@@ -79,7 +80,8 @@ export const makeApp = (settings: KasConfig.BackOfficeConfig.KasWebSettings, run
   app.use(restApi(appContext))
   app.use(
     sessions({
-      store: pgSessionStore(runtime, "web.sessions"),
+      // Every page reads its session: a prepared statement on the plain pool (as selvbetjening).
+      store: pgPoolSessionStore(runtime.runSync(PgPool), "web.sessions"),
       cookieName: "admin-sessionid",
       idleSeconds: settings.sessionIdleSeconds,
       secure: !development

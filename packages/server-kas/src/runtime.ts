@@ -29,6 +29,7 @@ import {
   YearStatistics,
   EboksDispatches
 } from "@kas/core"
+import { PgPool } from "@kas/core/web"
 import { EskatRowCounts } from "@kas/eskat"
 import { LoginThrottle } from "./auth/LoginThrottle.js"
 import { StaffUsers } from "./auth/StaffUsers.js"
@@ -79,7 +80,8 @@ export const makeLayer = (settings: KasConfig.BackOfficeConfig.CommonSettings) =
     staffServices,
     CprMask.logger
   )
-  return services.pipe(Layer.provideMerge(database))
+  // The plain pool of the hot paths (the session store, the person-year page): prepared statements, no Effect SQL.
+  return services.pipe(Layer.provideMerge(PgPool.layer()), Layer.provideMerge(database))
 }
 
 /** Everything a route effect may require. */

@@ -1,4 +1,4 @@
-import { SqlClient } from "@effect/sql"
+import { SqlError } from "@effect/sql/SqlError"
 import { Effect, Schema } from "effect"
 import { NotFound } from "../../domain/DomainError.js"
 import { Transaction } from "../../domain/FinalStatement.js"
@@ -10,6 +10,7 @@ import { PersonTaxYear } from "../../domain/PersonTaxYear.js"
 import { PolicyTaxYear } from "../../domain/PolicyTaxYear.js"
 import { TaxYear } from "../../domain/TaxYear.js"
 import { asRow } from "../internal/JsonRow.js"
+import { PgPool } from "../PgPool.js"
 
 type Json = Record<string, unknown>
 
@@ -31,7 +32,8 @@ const decodeTransactions = decode(Transaction)
  * Everything the person-year page reads from `kas` (staff-web.md §6), in one statement: the rows as JSON, each list in
  * the order its own repository method gives it (`Persons`, `TaxYears`, `Policies`, `Companies`, `Notes`,
  * `History.firstEntries`, `Transactions`). The page is the case workers' most visited one; ten statements, each with
- * its fiber, round trip, parse and plan, cost several times what their rows do.
+ * its fiber, round trip, parse and plan, cost several times what their rows do. It runs as a prepared statement on
+ * the plain pool (`PgPool`, as `CitizenOverview`): planned once per connection, no statement compilation per view.
  */
 const PAGE = `with pty as (
     select pty.* from kas.person_tax_year pty join kas.tax_year ty on ty.id = pty.tax_year_id
@@ -74,10 +76,15 @@ interface PageRow {
   readonly transactions: ReadonlyArray<Json> | null
 }
 
-/** What the person-year page reads (staff-web.md §6), in one statement. */
+/** What the person-year page reads (staff-web.md §6), in one prepared statement on the plain pool (`PgPool`). */
 export class PersonYearPage extends Effect.Service<PersonYearPage>()("@kas/core/PersonYearPage", {
   effect: Effect.gen(function* () {
-    const sql = yield* SqlClient.SqlClient
+    const pool = yield* PgPool
+    const query = (values: ReadonlyArray<unknown>) =>
+      Effect.tryPromise({
+        try: () => pool.query<PageRow>({ name: "kas_person_year_page", text: PAGE, values: [...values] }),
+        catch: (cause) => new SqlError({ cause, message: "Failed to read the person-year page" })
+      })
     return {
       /**
        * The person, their person-year of `year`, the tax years they have (newest first), the year's policies with
@@ -89,8 +96,7 @@ export class PersonYearPage extends Effect.Service<PersonYearPage>()("@kas/core/
         year: number,
         options: { readonly transactions: boolean }
       ) {
-        const rows = yield* sql.unsafe<PageRow>(PAGE, [personId, year, options.transactions])
-        const row = rows[0]!
+        const row = (yield* query([personId, year, options.transactions])).rows[0]!
         const [person] = yield* decodePersons(row.person === null ? [] : [row.person])
         if (person === undefined) return yield* Effect.fail(NotFound.of("Person", personId))
         const [personYear] = yield* decodePersonYears(row.person_tax_year === null ? [] : [row.person_tax_year])

@@ -11,6 +11,7 @@ import {
   TaxYears,
   Transactions
 } from "../../../src/index.js"
+import { PgPool } from "../../../src/database/PgPool.js"
 import { company, domainLayer, personWithYears } from "../fixtures.js"
 
 const author = { id: 7, username: "sagsbehandler" }
@@ -46,7 +47,7 @@ const fromRepositories = (personId: number, year: number, transactions: boolean)
   })
 
 describe("PersonYearPage: the person-year page's read in one statement (staff-web.md §6)", () => {
-  it.layer(PersonYearPage.Default.pipe(Layer.provideMerge(domainLayer)))((it) => {
+  it.layer(PersonYearPage.Default.pipe(Layer.provide(PgPool.layer()), Layer.provideMerge(domainLayer)))((it) => {
     it.effect("answers what the repositories answer, each list in their order; NotFound for a missing one", () =>
       Effect.gen(function* () {
         const sql = yield* SqlClient.SqlClient
