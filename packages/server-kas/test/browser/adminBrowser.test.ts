@@ -1,4 +1,4 @@
-import { chromium, type Browser as Chromium, type Locator, type Page } from "playwright-core"
+import type { Browser as Chromium, Locator, Page } from "playwright-core"
 import { afterAll, beforeAll, expect, it } from "vitest"
 import { Accessibility, Chromium as ChromiumSetup } from "@kas/core/testing"
 import { query } from "../restFixtures.js"
@@ -20,11 +20,7 @@ let browser: Chromium
 beforeAll(async () => {
   if (!enabled) return
   web = await startKasWeb({ FEATURE_FLAG_ENABLE_FEATURE_FLAG_LIST: "true" })
-  browser = await chromium.launch({
-    executablePath: ChromiumSetup.CHROMIUM_PATH,
-    headless: true,
-    args: [...ChromiumSetup.CHROMIUM_ARGS]
-  })
+  browser = await ChromiumSetup.launch()
 }, 120_000)
 
 afterAll(async () => {

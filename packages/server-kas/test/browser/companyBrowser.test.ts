@@ -1,6 +1,6 @@
 import ExcelJS from "exceljs"
 import { readFile } from "node:fs/promises"
-import { chromium, type Browser as Chromium } from "playwright-core"
+import type { Browser as Chromium } from "playwright-core"
 import { afterAll, beforeAll, expect, it } from "vitest"
 import { Accessibility, Chromium as ChromiumSetup } from "@kas/core/testing"
 import { MergeCompaniesJob } from "../../src/jobs/companyJobs.js"
@@ -51,11 +51,7 @@ beforeAll(async () => {
      values ($1, $2, 'N-1', 1000, 1000, 153), ($1, $3, 'N-2', 2000, 2000, 306)`,
     [pty, target, duplicate]
   )
-  browser = await chromium.launch({
-    executablePath: ChromiumSetup.CHROMIUM_PATH,
-    headless: true,
-    args: [...ChromiumSetup.CHROMIUM_ARGS]
-  })
+  browser = await ChromiumSetup.launch()
 }, 120_000)
 
 afterAll(async () => {

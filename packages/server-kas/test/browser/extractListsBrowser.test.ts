@@ -1,12 +1,11 @@
 import ExcelJS from "exceljs"
 import { readFile } from "node:fs/promises"
-import { chromium, type Browser as Chromium } from "playwright-core"
+import type { Browser as Chromium, Page } from "playwright-core"
 import { afterAll, beforeAll, expect, it } from "vitest"
-import { Chromium as ChromiumSetup } from "@kas/core/testing"
+import { Accessibility, Chromium as ChromiumSetup } from "@kas/core/testing"
 import { query } from "../restFixtures.js"
 import { type StaffFixture, seedStaff, YEAR } from "../staffFixtures.js"
 import { type KasWeb, startKasWeb } from "../support.js"
-import { expectAccessible } from "../support/axe.js"
 
 /**
  * Statistics and an extract list in a browser (issue 14, staff-web.md §4, §5): reached through the "Udtrækslister"
@@ -20,6 +19,9 @@ const enabled = ChromiumSetup.browserTestsEnabled()
 let web: KasWeb
 let fx: StaffFixture
 let browser: Chromium
+/** The shared axe-core audit of the test's context (`Accessibility.Audit`): every page loaded must be checked. */
+let audit: Accessibility.Audit
+const expectAccessible = (page: Page) => audit.check(page)
 
 beforeAll(async () => {
   if (!enabled) return
@@ -30,11 +32,7 @@ beforeAll(async () => {
     "update kas.policy_tax_year set efterbehandling = true, self_reported_amount = 12000 where id = any($1)",
     [[fx.anna.policy, fx.bent.policy]]
   )
-  browser = await chromium.launch({
-    executablePath: ChromiumSetup.CHROMIUM_PATH,
-    headless: true,
-    args: [...ChromiumSetup.CHROMIUM_ARGS]
-  })
+  browser = await ChromiumSetup.launch()
 }, 120_000)
 
 afterAll(async () => {
@@ -45,15 +43,19 @@ afterAll(async () => {
 it.skipIf(!enabled)(
   "menu → statistics with its chart → policy list: sort, filter, Excel; axe on every page",
   async () => {
-    const context = await browser.newContext({ bypassCSP: true, acceptDownloads: true })
+    const context = await browser.newContext({ acceptDownloads: true })
+    audit = new Accessibility.Audit(web.url)
+    await audit.install(context)
     const page = await context.newPage()
     page.setDefaultTimeout(30_000)
     await page.goto(`${web.url}/`)
     await page.waitForURL("**/login/**")
+    await expectAccessible(page)
     await page.fill("input[name=username]", "sagsbehandler")
     await page.fill("input[name=password]", "admin")
     await page.click("form[action='/accounts/login/'] button[type=submit]")
     await page.waitForURL(`${web.url}/`)
+    await expectAccessible(page)
 
     await page.click("button:has-text('Udtrækslister')")
     await page.click("a.dropdown-item:has-text('Statistik')")
@@ -73,6 +75,7 @@ it.skipIf(!enabled)(
     await page.waitForURL("**sort=policy_number*")
     expect(await numbers()).toEqual(["A-1", "B-1"])
     expect(await page.locator("#list-table th[aria-sort=ascending]").textContent()).toContain("Police nr.")
+    await expectAccessible(page)
 
     await page.fill("#f-company", "danica")
     await page.click("#list-button")
@@ -100,6 +103,7 @@ it.skipIf(!enabled)(
       ],
       ["010170-9901", "Bent Andersen", "Danica (28888)", "B-1", 20000, 12000, -8000, -40]
     ])
+    expect(audit.unchecked()).toEqual([])
     await context.close()
   }
 )

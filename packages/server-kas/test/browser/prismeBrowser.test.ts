@@ -4,7 +4,7 @@ import { Accessibility, Chromium as ChromiumSetup } from "@kas/core/testing"
 import { JobRegistry, JobStore, Worker } from "@kas/jobs"
 import { Effect, Exit, Layer, Redacted, Scope } from "effect"
 import { readFile } from "node:fs/promises"
-import { chromium, type Browser as Chromium } from "playwright-core"
+import type { Browser as Chromium } from "playwright-core"
 import { afterAll, beforeAll, expect, it } from "vitest"
 import { GenerateBatchAndTransactionsJob, PrismeJobSettings, SendBatchJob } from "../../src/jobs/prismeJobs.js"
 import { Prisme, PrismeUploadError } from "../../src/prisme/Prisme.js"
@@ -48,11 +48,7 @@ beforeAll(async () => {
       gracePeriod: "1 second"
     }).pipe(Effect.provide(services), Scope.extend(scope))
   )
-  browser = await chromium.launch({
-    executablePath: ChromiumSetup.CHROMIUM_PATH,
-    headless: true,
-    args: [...ChromiumSetup.CHROMIUM_ARGS]
-  })
+  browser = await ChromiumSetup.launch()
 }, 120_000)
 
 afterAll(async () => {
@@ -64,7 +60,7 @@ afterAll(async () => {
 it.skipIf(!enabled)(
   "generates a batch, opens it, downloads the file, sends it to Mocking and sees it delivered",
   async () => {
-    const context = await browser.newContext({ bypassCSP: true, acceptDownloads: true })
+    const context = await browser.newContext({ acceptDownloads: true })
     const audit = new Accessibility.Audit(web.url)
     await audit.install(context)
     const page = await context.newPage()
