@@ -9,7 +9,7 @@
  * CPU profile of the worker in .kas/bench-import-cpu-prof/).
  */
 import { SqlClient } from "@effect/sql"
-import { Database, EmbeddedPostgres, Migrations, TaxYears } from "@kas/core"
+import { Companies, Database, EmbeddedPostgres, Migrations, TaxYears } from "@kas/core"
 import { MockData } from "@kas/eskat"
 import { JobStore, type JobRecord } from "@kas/jobs"
 import { allMigrationSets, ImportJobs } from "@kas/server-kas"
@@ -141,7 +141,7 @@ export const runImportBench = async (argv: ReadonlyArray<string>): Promise<void>
   const server = await EmbeddedPostgres.startEmbedded({ dataDir, persistent: false })
   const database = `kas_bench_import_${randomBytes(3).toString("hex")}`
   const url = await EmbeddedPostgres.ensureDatabase(server.adminUrl, database)
-  const layer = Layer.mergeAll(JobStore.Default, TaxYears.Default).pipe(
+  const layer = Layer.mergeAll(JobStore.Default, TaxYears.Default, Companies.Default).pipe(
     Layer.provideMerge(Database.layerFromUrl(url, { maxConnections: 4 }))
   )
   try {

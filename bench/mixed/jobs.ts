@@ -4,7 +4,7 @@
  * measured jobs (a census import and an autoligning of the year, enqueued together).
  */
 import { SqlClient } from "@effect/sql"
-import { Database, Migrations, TaxYears } from "@kas/core"
+import { Companies, Database, Migrations, TaxYears } from "@kas/core"
 import { MockData } from "@kas/eskat"
 import { type JobRecord, JobStore } from "@kas/jobs"
 import { allMigrationSets, AssessmentJobs, ImportJobs } from "@kas/server-kas"
@@ -15,13 +15,15 @@ import { start, stop } from "../Processes.js"
 const probe = "http://127.0.0.1:18299/health/database"
 
 const storeLayer = (url: string) =>
-  Layer.mergeAll(JobStore.Default, TaxYears.Default).pipe(
+  Layer.mergeAll(JobStore.Default, TaxYears.Default, Companies.Default).pipe(
     Layer.provideMerge(Database.layerFromUrl(url, { maxConnections: 2 }))
   )
 
 /** Runs `effect` against the database at `url`; the connections are closed when it ends. */
-const against = <A, E>(url: string, effect: Effect.Effect<A, E, JobStore | TaxYears | SqlClient.SqlClient>) =>
-  Effect.runPromise(effect.pipe(Effect.provide(storeLayer(url)), Effect.scoped))
+const against = <A, E>(
+  url: string,
+  effect: Effect.Effect<A, E, JobStore | TaxYears | Companies | SqlClient.SqlClient>
+) => Effect.runPromise(effect.pipe(Effect.provide(storeLayer(url)), Effect.scoped))
 
 /** `workers` `kas worker` processes (bundled, plain node) at `concurrency` each; `stop` ends them with SIGTERM. */
 export const startWorkers = async (

@@ -12,6 +12,10 @@ export const RATE = 0.153
 /** The default indifference limit L in kroner: amounts with `abs(x) < L` are not collected. */
 export const INDIFFERENCE_LIMIT = 100
 
+/** True when an amount is below the indifference limit: abs(x) < L (strict). The one copy of the rule. */
+export const belowIndifferenceLimit = (amount: number, limit: number = INDIFFERENCE_LIMIT): boolean =>
+  Math.abs(amount) < limit
+
 /** A loss of year X may be deducted in the years X+1 … X+CARRY_FORWARD_YEARS. */
 export const CARRY_FORWARD_YEARS = 10
 
@@ -136,7 +140,8 @@ export const perform = (
   const availableNegativeReturn = sum(deductions.values())
   const fullTax = floor(taxableAmount * RATE)
   const taxWithDeductions = Math.max(0, fullTax - Math.max(0, foreignPaidAmount) - Math.max(0, preliminaryPayment))
-  const taxToPay = pensionCompanyPays || Math.abs(taxWithDeductions) < limit ? 0 : taxWithDeductions
+  const indifferenceLimited = belowIndifferenceLimit(taxWithDeductions, limit)
+  const taxToPay = pensionCompanyPays || indifferenceLimited ? 0 : taxWithDeductions
 
   return Either.right({
     initialAmount,
@@ -155,7 +160,7 @@ export const perform = (
     fullTax,
     taxWithDeductions,
     taxToPay,
-    indifferenceLimited: taxWithDeductions < limit
+    indifferenceLimited
   })
 }
 

@@ -87,5 +87,5 @@ export const personYearTaxToPay = (
   limit: number = Calculation.INDIFFERENCE_LIMIT
 ): number => {
   const total = policies.filter((p) => p.active && !p.pensionCompanyPays).reduce((s, p) => s + p.taxToPay, 0)
-  return Math.abs(total) < limit ? 0 : total
+  return Calculation.belowIndifferenceLimit(total, limit) ? 0 : total
 }

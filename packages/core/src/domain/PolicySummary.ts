@@ -1,4 +1,4 @@
-import { INDIFFERENCE_LIMIT } from "./Calculation.js"
+import { belowIndifferenceLimit, INDIFFERENCE_LIMIT } from "./Calculation.js"
 
 /**
  * The yearly policy summaries for the pension companies (staff-web.md §15.2, §15.3): the columns, the minimum-tax rule
@@ -37,14 +37,14 @@ export interface TotalSummaryCompany {
 
 /** The tax a summary shows: `tax_with_deductions`, 0 when it is under the limit (no absolute value: it is ≥ 0). */
 export const summaryTax = (taxWithDeductions: number, limit: number = INDIFFERENCE_LIMIT): number =>
-  taxWithDeductions < limit ? 0 : taxWithDeductions
+  belowIndifferenceLimit(taxWithDeductions, limit) ? 0 : taxWithDeductions
 
 /**
  * The remark of a policy whose tax was set to 0 (a calculated tax above 0 and under the limit); empty otherwise (a
  * tax of 0 was not changed, decision).
  */
 export const summaryRemark = (taxWithDeductions: number, limit: number = INDIFFERENCE_LIMIT): string =>
-  taxWithDeductions > 0 && taxWithDeductions < limit
+  taxWithDeductions > 0 && belowIndifferenceLimit(taxWithDeductions, limit)
     ? `Kapitalafkastskat sat til 0kr., da den beregnede kapitalafkastskat ${taxWithDeductions}kr. er under ` +
       `minimumsgrænsen på ${limit}kr.`
     : ""

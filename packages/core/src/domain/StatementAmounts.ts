@@ -2,7 +2,7 @@
  * The money of a final statement (domain.md §5.1) and the payment rows of its Prisme transaction (§5.2), computed
  * from plain records: the person-year's active policies (with their calculated `taxToPay`) and its transactions.
  */
-import { INDIFFERENCE_LIMIT } from "./Calculation.js"
+import { belowIndifferenceLimit, INDIFFERENCE_LIMIT } from "./Calculation.js"
 import { sum, trunc } from "./internal/arithmetic.js"
 
 /** An active policy of the person-year, with the `taxToPay` of its calculation (§3.4). */
@@ -71,9 +71,8 @@ export interface StatementAmounts {
   readonly summary: string
 }
 
-/** True when an amount is below the indifference limit: abs(x) < L (strict). */
-export const belowIndifferenceLimit = (amount: number, limit: number = INDIFFERENCE_LIMIT): boolean =>
-  Math.abs(amount) < limit
+/** True when an amount is below the indifference limit: abs(x) < L (strict; the rule lives in `Calculation`). */
+export { belowIndifferenceLimit }
 
 /** A date as dd-mm-yyyy in a time zone (the staff UI's date format). */
 export const formatDate = (date: Date, timeZone: string): string => {

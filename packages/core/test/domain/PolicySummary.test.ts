@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { PolicySummary } from "../../src/index.js"
+import { PolicySummary, StatementAmounts } from "../../src/index.js"
 
 describe("PolicySummary: the columns and the minimum-tax rule of staff-web.md §15", () => {
   it("shows a tax under 100 as 0, with the remark only when a tax was set to 0", () => {
@@ -9,6 +9,18 @@ describe("PolicySummary: the columns and the minimum-tax rule of staff-web.md §
     expect(PolicySummary.summaryRemark(99)).toBe(
       "Kapitalafkastskat sat til 0kr., da den beregnede kapitalafkastskat 99kr. er under minimumsgrænsen på 100kr."
     )
+  })
+
+  it("is the indifference limit of the statements (one rule), with the configured limit", () => {
+    for (const limit of [100, 250]) {
+      for (const tax of [0, 1, limit - 1, limit, limit + 1, 10_000]) {
+        const below = StatementAmounts.belowIndifferenceLimit(tax, limit)
+        expect(PolicySummary.summaryTax(tax, limit)).toBe(below ? 0 : tax)
+        expect(PolicySummary.summaryRemark(tax, limit) !== "").toBe(below && tax > 0)
+      }
+    }
+    expect(PolicySummary.summaryTax(249, 250)).toBe(0)
+    expect(PolicySummary.summaryRemark(249, 250)).toContain("minimumsgrænsen på 250kr.")
   })
 
   it("writes a policy's row: the taxable amount after the deduction, prepayment 0 when missing", () => {

@@ -1,5 +1,5 @@
 import { SqlClient } from "@effect/sql"
-import { TaxYears } from "@kas/core"
+import { Companies, importedCompanyName, TaxYears } from "@kas/core"
 import { Effect } from "effect"
 import {
   agreementCompanies,
@@ -150,20 +150,17 @@ export const yearPartOf = (year: number, currentYear: number) =>
   year >= currentYear - 1 ? "selvangivelse" : "genoptagelsesperiode"
 
 const companyName = (res: string) =>
-  res === PFA
-    ? "PFA Pension"
-    : res === PENSION_DANMARK
-      ? "PensionDanmark"
-      : `Pensionsselskab med identifikationsnummer ${res}`
+  res === PFA ? "PFA Pension" : res === PENSION_DANMARK ? "PensionDanmark" : importedCompanyName(Number(res))
 
 /**
  * Creates the tax years `years` through the domain's `TaxYears` service (eskat.md §6.4: rate text and period) and the
- * pension companies the generator references (§6.1), when they are missing; existing ones are left as they are.
+ * pension companies the generator references (§6.1) through `Companies.createMissing`, when they are missing;
+ * existing ones are left as they are.
  */
 export const ensureTaxYearsAndCompanies = (years: ReadonlyArray<number>, currentYear: number) =>
   Effect.gen(function* () {
-    const sql = yield* SqlClient.SqlClient
     const taxYears = yield* TaxYears
+    const companies = yield* Companies
     const created: Array<number> = []
     for (const year of years) {
       const existing = yield* taxYears.getByYear(year).pipe(Effect.option)
@@ -173,11 +170,12 @@ export const ensureTaxYearsAndCompanies = (years: ReadonlyArray<number>, current
       if (part !== taxYear.year_part) yield* taxYears.setPeriod(taxYear.id, part).pipe(Effect.orDie)
       created.push(year)
     }
-    yield* sql.unsafe(
-      `insert into kas.pension_company (res, name, agreement_present)
-       select r, n, a from unnest($1::int[], $2::text[], $3::boolean[]) as u(r, n, a)
-       on conflict (res) do nothing`,
-      [companyPool.map(Number), companyPool.map(companyName), companyPool.map((r) => agreementCompanies.includes(r))]
+    yield* companies.createMissing(
+      companyPool.map((res) => ({
+        res: Number(res),
+        name: companyName(res),
+        agreement_present: agreementCompanies.includes(res)
+      }))
     )
     return created
   })

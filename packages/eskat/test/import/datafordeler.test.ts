@@ -1,6 +1,6 @@
 import { SqlClient } from "@effect/sql"
 import { assert, layer } from "@effect/vitest"
-import { Cpr, TaxYears } from "@kas/core"
+import { Companies, Cpr, TaxYears } from "@kas/core"
 import { Effect, Exit, Layer, Option } from "effect"
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import https from "node:https"
@@ -85,7 +85,7 @@ const settings = () => ({
 const seed = Effect.gen(function* () {
   yield* fillMockTables({ persons: 110, seed: 5, fromYear: 2024, toYear: 2024 })
   yield* ensureTaxYearsAndCompanies([2024], 2026)
-}).pipe(Effect.provide(TaxYears.Default))
+}).pipe(Effect.provide(Layer.merge(TaxYears.Default, Companies.Default)))
 
 // The settings are read when the import asks, after beforeAll has started the stand-in.
 const live = Layer.succeed(Datafordeler, { lookup: (cprs) => Effect.suspend(() => liveLookup(settings(), cprs)) })

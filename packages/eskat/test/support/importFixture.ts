@@ -1,5 +1,5 @@
 import { SqlClient } from "@effect/sql"
-import { TaxYears } from "@kas/core"
+import { Companies, TaxYears } from "@kas/core"
 import { Effect, Layer } from "effect"
 import { layerMock } from "../../src/EskatMock.js"
 import { ImportMandtal } from "../../src/import/ImportMandtal.js"
@@ -13,7 +13,7 @@ export const importGeneration = { persons: 30, seed: 11, fromYear: 2022, toYear:
 const seed = Effect.gen(function* () {
   yield* fillMockTables(importGeneration)
   yield* ensureTaxYearsAndCompanies([2022, 2023, 2024], 2026)
-}).pipe(Effect.provide(TaxYears.Default))
+}).pipe(Effect.provide(Layer.merge(TaxYears.Default, Companies.Default)))
 
 /** A test database with mock data and tax years, the mock source and both importers. */
 export const importLayer = Layer.mergeAll(ImportMandtal.Default, ImportR75.Default).pipe(

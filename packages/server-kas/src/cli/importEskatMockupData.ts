@@ -1,4 +1,4 @@
-import { Database, KasConfig, TaxYears } from "@kas/core"
+import { Companies, Database, KasConfig, TaxYears } from "@kas/core"
 import { MockData } from "@kas/eskat"
 import { Effect, Layer } from "effect"
 import { type Command, parse, UsageError } from "./Command.js"
@@ -58,6 +58,12 @@ export const importEskatMockupData: Command = {
         )
       )
     })
-    return runMain(program.pipe(Effect.provide(TaxYears.Default.pipe(Layer.provideMerge(Database.layer(settings))))))
+    return runMain(
+      program.pipe(
+        Effect.provide(
+          Layer.merge(TaxYears.Default, Companies.Default).pipe(Layer.provideMerge(Database.layer(settings)))
+        )
+      )
+    )
   }
 }

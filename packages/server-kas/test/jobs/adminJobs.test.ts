@@ -1,6 +1,7 @@
 import { SqlClient } from "@effect/sql"
 import { assert, layer } from "@effect/vitest"
 import {
+  Companies,
   Database,
   DomainData,
   FileStore,
@@ -19,10 +20,9 @@ import { GenerateSampleDataJob, ResetTaxYearJob, SAMPLE_FROM_YEAR } from "../../
 import { PrismeJobSettings } from "../../src/jobs/prismeJobs.js"
 import { yearWithStatements } from "../prismeFixtures.js"
 
-const registry = JobRegistry.make<TaxYearReset | DomainData | TaxYears | SqlClient.SqlClient | PrismeJobSettings>([
-  ResetTaxYearJob,
-  GenerateSampleDataJob
-])
+const registry = JobRegistry.make<
+  TaxYearReset | DomainData | TaxYears | Companies | SqlClient.SqlClient | PrismeJobSettings
+>([ResetTaxYearJob, GenerateSampleDataJob])
 
 const db = Layer.unwrapScoped(
   Effect.acquireRelease(
@@ -50,6 +50,7 @@ layer(
   Layer.mergeAll(
     Policies.Default,
     TaxYears.Default,
+    Companies.Default,
     SystemUsers.Default,
     JobStore.Default,
     Prisme10QBatches.Default,

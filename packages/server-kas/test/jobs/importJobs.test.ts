@@ -1,5 +1,5 @@
 import { assert, layer } from "@effect/vitest"
-import { Cpr, Database, TaxYears } from "@kas/core"
+import { Companies, Cpr, Database, TaxYears } from "@kas/core"
 import { EmbeddedPostgres } from "@kas/core"
 import { TestDatabase } from "@kas/core/testing"
 import { ImportMandtal, ImportR75, layerLive, layerMock, MockData } from "@kas/eskat"
@@ -18,7 +18,9 @@ const db = Layer.unwrapScoped(
 const seeded = Layer.effectDiscard(
   Effect.gen(function* () {
     yield* MockData.fillMockTables({ persons: 20, seed: 2, fromYear: 2023, toYear: 2024 })
-    yield* MockData.ensureTaxYearsAndCompanies([2023, 2024], 2026).pipe(Effect.provide(TaxYears.Default))
+    yield* MockData.ensureTaxYearsAndCompanies([2023, 2024], 2026).pipe(
+      Effect.provide(Layer.merge(TaxYears.Default, Companies.Default))
+    )
   })
 ).pipe(Layer.provideMerge(db))
 

@@ -1,6 +1,6 @@
 // npm start's first-start step on a test database: the generated mock eSkat data goes into KAS through the import
 // jobs (census and R75 of the recent years), with progress on the console; a second start imports nothing.
-import { Database, KasConfig, TaxYears } from "@kas/core"
+import { Companies, Database, KasConfig, TaxYears } from "@kas/core"
 import { TestDatabase } from "@kas/core/testing"
 import { MockData } from "@kas/eskat"
 import { Effect, Layer } from "effect"
@@ -26,7 +26,12 @@ beforeAll(async () => {
         toYear: TODAY.getUTCFullYear()
       })
       yield* MockData.ensureTaxYearsAndCompanies(result.years, TODAY.getUTCFullYear())
-    }).pipe(Effect.provide(TaxYears.Default.pipe(Layer.provideMerge(Database.layerFromUrl(db.url)))), Effect.scoped)
+    }).pipe(
+      Effect.provide(
+        Layer.merge(TaxYears.Default, Companies.Default).pipe(Layer.provideMerge(Database.layerFromUrl(db.url)))
+      ),
+      Effect.scoped
+    )
   )
 })
 afterAll(() => db?.drop())

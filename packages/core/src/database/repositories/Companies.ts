@@ -229,6 +229,21 @@ export class Companies extends Effect.Service<Companies>()("@kas/core/Companies"
           })
         )
       }),
+      /**
+       * Curated companies with their names and agreement flags (the eSkat mock data, eskat.md §6.1), in one
+       * statement: a company for each registration number that has none; existing companies are left as they are
+       * (curated: not created by a submission, so every citizen sees them). Returns how many were created.
+       */
+      createMissing: Effect.fn("Companies.createMissing")(function* (
+        companies: ReadonlyArray<{ readonly res: number; readonly name: string; readonly agreement_present: boolean }>
+      ) {
+        if (companies.length === 0) return 0
+        const created = yield* sql<{ id: number }>`insert into kas.pension_company (res, name, agreement_present)
+          select * from unnest(${companies.map((c) => c.res)}::int[], ${companies.map((c) => c.name)}::text[],
+            ${companies.map((c) => c.agreement_present)}::boolean[])
+          on conflict (res) do nothing returning id`
+        return created.length
+      }),
       /** All companies, by name. */
       list: Effect.fn("Companies.list")(function* () {
         return yield* decodeCompanies(yield* sql`select * from kas.pension_company order by name nulls last, id`).pipe(

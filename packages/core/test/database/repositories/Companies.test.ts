@@ -33,5 +33,25 @@ describe("companies", () => {
         })
       })
     )
+
+    it.effect("curated companies (mock data): created with name and agreement once; existing ones untouched", () =>
+      Effect.gen(function* () {
+        const companies = yield* Companies
+        const existing = yield* company(7101)
+        const curated = [
+          { res: 7101, name: "Andet navn", agreement_present: true },
+          { res: 7102, name: "PFA Pension", agreement_present: true },
+          { res: 7103, name: "Uden aftale", agreement_present: false }
+        ]
+        assert.strictEqual(yield* companies.createMissing(curated), 2)
+        const byRes = (res: number) => Effect.map(companies.findByRes(res), (c) => [c!.name, c!.agreement_present])
+        assert.strictEqual((yield* companies.findByRes(7101))!.id, existing)
+        assert.deepStrictEqual(yield* byRes(7101), ["Selskab 7101", false])
+        assert.deepStrictEqual(yield* byRes(7102), ["PFA Pension", true])
+        assert.deepStrictEqual(yield* byRes(7103), ["Uden aftale", false])
+        assert.strictEqual(yield* companies.createMissing(curated), 0)
+        assert.strictEqual(yield* companies.createMissing([]), 0)
+      })
+    )
   })
 })
