@@ -7,11 +7,11 @@ import { Option, Schema } from "effect"
 
 const TEN_DIGITS = /^[0-9]{10}$/
 
-/** A CPR number: exactly 10 digits. The Danish message is the staff forms' (job parameters). */
-export const Cpr = Schema.String.pipe(
-  Schema.pattern(TEN_DIGITS, { message: () => "CPR-nummeret skal være 10 cifre" }),
-  Schema.brand("Cpr")
-)
+/** The Danish message of a value that is not a CPR number (the staff forms' job parameters, the REST header). */
+export const CPR_MESSAGE = "CPR-nummeret skal være 10 cifre"
+
+/** A CPR number: exactly 10 digits, with {@link CPR_MESSAGE}. */
+export const Cpr = Schema.String.pipe(Schema.pattern(TEN_DIGITS, { message: () => CPR_MESSAGE }), Schema.brand("Cpr"))
 
 /** A parsed CPR number. */
 export type Cpr = typeof Cpr.Type

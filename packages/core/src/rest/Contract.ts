@@ -202,6 +202,30 @@ export type FieldErrors = Record<string, ReadonlyArray<string>>
 /** Any other error answer. */
 export const Detail = Schema.Struct({ detail: Schema.String }).annotations({ identifier: "Detail" })
 
+/**
+ * 400 answer to a request the API cannot scope or filter: the `detail` selvbetjening.md §16.3 gives, and the field
+ * messages in the shape of {@link ValidationErrors} (the header or the query parameter as the path), so that every
+ * 400 under `/rest/` carries `errors`.
+ */
+export const BadRequest = Schema.Struct({
+  detail: Schema.String,
+  errors: ValidationErrors.fields.errors
+}).annotations({ identifier: "BadRequest" })
+/** A {@link BadRequest} answer. */
+export type BadRequest = typeof BadRequest.Type
+
+/** The answer to a missing or malformed {@link CPR_HEADER} (§16.3): its `detail` and the CPR rule's message. */
+export const cprHeaderRefusal: BadRequest = {
+  detail: "Missing or invalid X-KAS-CPR header",
+  errors: { [CPR_HEADER]: [Domain.CPR_MESSAGE] }
+}
+
+/** The answer to query parameters a filter refuses: their names in `detail`, each one's messages in `errors`. */
+export const filterRefusal = (errors: FieldErrors): BadRequest => ({
+  detail: `Invalid filter: ${Object.keys(errors).join(", ")}`,
+  errors
+})
+
 /** 200 answer of `POST /token/` (§16.6). */
 export const TokenExchange = Schema.Struct({
   CPR: Cpr,

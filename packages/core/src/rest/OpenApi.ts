@@ -43,7 +43,11 @@ export const document = (): Json => {
     Id: { name: "id", in: "path", required: true, schema: { type: "integer" } }
   }
   const responses = {
-    BadRequest: body("An invalid filter, or a missing or malformed X-KAS-CPR header", C.Detail),
+    BadRequest: body(
+      "An invalid filter, or a missing or malformed X-KAS-CPR header: the detail and the messages of each query " +
+        "parameter or of the header",
+      C.BadRequest
+    ),
     Unauthorized: body("A missing or invalid API token", C.Detail),
     NotFound: body("Not found, or not the X-KAS-CPR citizen's", C.Detail),
     ServerError: body("An unexpected error; nothing about it is exposed", C.Detail)
@@ -116,8 +120,8 @@ export const document = (): Json => {
       responses: {
         "200": body("Applied", C.SubmissionResult),
         "400": body(
-          "Validation errors by field path, or a missing or malformed X-KAS-CPR header",
-          Schema.Union(C.ValidationErrors, C.Detail)
+          "Validation errors by field path, or a missing or malformed X-KAS-CPR header (the path X-KAS-CPR)",
+          Schema.Union(C.ValidationErrors, C.BadRequest)
         ),
         "404": body("An unknown person-year, policy or document", C.Detail),
         "409": body("The year is not in its selvangivelse period", C.Detail),

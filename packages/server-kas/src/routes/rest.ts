@@ -59,7 +59,7 @@ const scoped =
   (handler: (ctx: Context, cpr: Cpr) => Promise<void>): Middleware =>
   async (ctx) => {
     const cpr = cprOf(ctx)
-    if (Option.isNone(cpr)) return json(ctx, 400, { detail: "Missing or invalid X-KAS-CPR header" })
+    if (Option.isNone(cpr)) return json(ctx, 400, C.cprHeaderRefusal)
     await handler(ctx, cpr.value)
   }
 
@@ -88,11 +88,11 @@ export const restApi = (app: AppContext): Middleware => {
     cache.set(m![1]!, { userId: user.value.id, until: Date.now() + 5000 })
     await next()
   }
-  /** A filter's decoder, built once per resource (not per request). */
+  /** A filter's decoder, built once per resource (not per request); a refusal names every bad query parameter. */
   const filterOf = <A extends object, I>(schema: Schema.Schema<A, I>) => {
     const decode = Schema.decodeUnknownEither(schema)
-    return (ctx: Context): Either.Either<A, string> =>
-      Either.mapLeft(decode(ctx.query), (e) => `Invalid filter: ${Object.keys(fieldErrors(e)).join(", ")}`)
+    return (ctx: Context): Either.Either<A, Rest.Contract.BadRequest> =>
+      Either.mapLeft(decode(ctx.query, { errors: "all" }), (e) => C.filterRefusal(fieldErrors(e)))
   }
 
   /**
@@ -112,7 +112,7 @@ export const restApi = (app: AppContext): Middleware => {
       `/rest/${name}/`,
       handle(async (ctx, cpr) => {
         const f = decodeFilter(ctx)
-        if (Either.isLeft(f)) return json(ctx, 400, { detail: f.left })
+        if (Either.isLeft(f)) return json(ctx, 400, f.left)
         json(ctx, 200, await run(ctx, load(cpr, f.right as CitizenFilter).pipe(Effect.flatMap(encode))))
       })
     )
@@ -147,7 +147,7 @@ export const restApi = (app: AppContext): Middleware => {
     "/rest/overview/",
     scoped(async (ctx, cpr) => {
       const f = overviewFilter(ctx)
-      if (Either.isLeft(f)) return json(ctx, 400, { detail: f.left })
+      if (Either.isLeft(f)) return json(ctx, 400, f.left)
       ctx.status = 200
       ctx.type = "application/json"
       ctx.body = await overview.json(cpr, f.right.year)

@@ -127,6 +127,13 @@ describe("the OpenAPI document", () => {
     await call("POST", "/rest/submission/", "/rest/submission/", { headers, body: form(submission) })
     await call("POST", "/rest/submission/", "/rest/submission/", { headers, body: form({ ...submission, year: "x" }) })
     await call("POST", "/rest/submission/", "/rest/submission/", { headers, body: form({ ...submission, year: 1990 }) })
+    const withoutCpr = { Authorization: headers.Authorization }
+    const refused = await call("POST", "/rest/submission/", "/rest/submission/", {
+      headers: withoutCpr,
+      body: form(submission)
+    })
+    expect(refused).toMatchObject({ errors: { "X-KAS-CPR": ["CPR-nummeret skal være 10 cifre"] } })
+    await call("GET", "/rest/overview/", `/rest/overview/?year=${YEAR}`, { headers: withoutCpr })
     const token = new URLSearchParams({ token: "unknown" })
     await call("POST", "/token/", "/token/", { headers: { Authorization: headers.Authorization }, body: token })
     for (const extend of [{ user_id: "1" }, { user_id: "x" }])

@@ -77,10 +77,24 @@ describe("REST authentication and scope", () => {
   })
 
   it("requires X-KAS-CPR on citizen resources and never answers with another person's data", async () => {
-    expect(await (await api("/rest/person_tax_year/")).json()).toEqual({
-      detail: "Missing or invalid X-KAS-CPR header"
-    })
-    expect((await api("/rest/policy_tax_year/", { cpr: "12345" })).status).toBe(400)
+    // The detail of selvbetjening.md §16.3 and the field-error shape of the API's other 400s (the header as path).
+    const refused = {
+      detail: "Missing or invalid X-KAS-CPR header",
+      errors: { "X-KAS-CPR": ["CPR-nummeret skal være 10 cifre"] }
+    }
+    for (const cpr of [undefined, "12345", "12345678901", "01010l1111"]) {
+      const res = await api("/rest/policy_tax_year/", cpr === undefined ? {} : { cpr })
+      expect([res.status, await res.json()]).toEqual([400, refused])
+    }
+    expect(await (await api("/rest/person_tax_year/")).json()).toEqual(refused)
+    expect(await (await api(`/rest/person/${fx.personA}/`)).json()).toEqual(refused)
+    // A filter's refusal has the same shape: the query parameter as the path.
+    const filter = await api("/rest/policy_tax_year/?active=maybe&year=x", { cpr: CPR_A })
+    expect(filter.status).toBe(400)
+    const body = (await filter.json()) as { detail: string; errors: Record<string, ReadonlyArray<string>> }
+    expect(body.detail).toMatch(/^Invalid filter: /)
+    expect(Object.keys(body.errors).sort()).toEqual(["active", "year"])
+    expect(body.errors.year!.length).toBeGreaterThan(0)
     const years = (await (await api("/rest/person_tax_year/", { cpr: CPR_A })).json()) as Array<{
       id: number
       person: string
@@ -155,7 +169,8 @@ describe("REST authentication and scope", () => {
       final_statement_exists: false
     })
     expect(await (await api(`/rest/overview/?year=${YEAR}`)).json()).toEqual({
-      detail: "Missing or invalid X-KAS-CPR header"
+      detail: "Missing or invalid X-KAS-CPR header",
+      errors: { "X-KAS-CPR": ["CPR-nummeret skal være 10 cifre"] }
     })
     expect((await api("/rest/overview/", { cpr: CPR_A })).status).toBe(400)
     expect((await api("/rest/overview/?year=x", { cpr: CPR_A })).status).toBe(400)
