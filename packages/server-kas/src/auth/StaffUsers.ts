@@ -1,8 +1,9 @@
 import { SqlClient } from "@effect/sql"
 import { Data, Effect, Option } from "effect"
 import { createHash, randomBytes } from "node:crypto"
-import { hashPassword, verifyPassword } from "./Password.js"
+import { verifyPassword } from "./Password.js"
 import { ALL_PERMISSIONS, DEVELOPMENT_USERS, GROUP_PERMISSIONS, GROUPS, type GroupName } from "./Permissions.js"
+import { UserAdmin } from "./UserAdmin.js"
 
 /** A logged-in staff user with the permissions of their groups (a superuser has all). */
 export interface StaffUser {
@@ -19,8 +20,10 @@ const sha256 = (s: string) => createHash("sha256").update(s).digest("hex")
 
 /** Staff users, groups, login and REST tokens (schema `web`). */
 export class StaffUsers extends Effect.Service<StaffUsers>()("@kas/server-kas/StaffUsers", {
+  dependencies: [UserAdmin.Default],
   effect: Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
+    const admin = yield* UserAdmin
 
     const load = Effect.fn("StaffUsers.load")(function* (id: number) {
       // One statement: every page loads its user (the groups' permissions with it).
@@ -69,33 +72,17 @@ export class StaffUsers extends Effect.Service<StaffUsers>()("@kas/server-kas/St
       }
     })
 
-    const setGroups = (userId: number, groups: ReadonlyArray<GroupName>) =>
-      Effect.gen(function* () {
-        yield* sql`delete from web.user_groups where user_id = ${userId}`
-        for (const name of groups) {
-          yield* sql`insert into web.user_groups (user_id, group_id)
-            select ${userId}, id from web.groups where name = ${name}`
-        }
-      })
-
-    /** Creates a user (or updates an existing one's password, groups and active flag). */
-    const upsertUser = Effect.fn("StaffUsers.upsertUser")(function* (input: {
+    /**
+     * Creates a user (or updates an existing one's password, groups and flags) through `UserAdmin.provision`, so that
+     * the change is in the user-change log as the admin pages' are (no editor: the system).
+     */
+    const upsertUser = (input: {
       readonly username: string
       readonly password: string | null
       readonly groups: ReadonlyArray<GroupName>
       readonly isSuperuser?: boolean
       readonly isActive?: boolean
-    }) {
-      const hash = input.password === null ? null : yield* Effect.promise(() => hashPassword(input.password!))
-      const [row] = yield* sql<{ id: number }>`
-        insert into web.users (username, password_hash, is_superuser, is_active)
-        values (${input.username}, ${hash}, ${input.isSuperuser ?? false}, ${input.isActive ?? true})
-        on conflict (username) do update set password_hash = excluded.password_hash,
-          is_superuser = excluded.is_superuser, is_active = excluded.is_active
-        returning id`
-      yield* setGroups(row!.id, input.groups)
-      return row!.id
-    }, sql.withTransaction)
+    }) => admin.provision(input)
 
     /** Stores `token` as the only API key of `username` (replacing older keys). */
     const setRestToken = Effect.fn("StaffUsers.setRestToken")(function* (username: string, token: string) {
@@ -105,10 +92,9 @@ export class StaffUsers extends Effect.Service<StaffUsers>()("@kas/server-kas/St
       yield* sql`insert into web.rest_tokens (key_hash, user_id) values (${sha256(token)}, ${row.id})`
     }, sql.withTransaction)
 
-    /** Creates an active user without password (nor groups) unless `username` exists. */
+    /** Creates an active user without password (nor groups) unless `username` exists (logged when created). */
     const ensureUser = Effect.fn("StaffUsers.ensureUser")(function* (username: string) {
-      yield* sql`insert into web.users (username, is_active) values (${username}, true)
-        on conflict (username) do nothing`
+      yield* admin.provision({ username, password: null, groups: [], keepExisting: true })
     })
 
     /** Creates a new random API key for `username` and returns it (shown once). */
@@ -144,10 +130,9 @@ export class StaffUsers extends Effect.Service<StaffUsers>()("@kas/server-kas/St
         isSuperuser: devPassword !== null,
         isActive: devPassword !== null
       })
-      yield* sql`insert into web.users (username, is_active) values ('rest', true) on conflict (username) do nothing`
+      yield* ensureUser("rest")
       yield* setRestToken("rest", options.restToken)
-      yield* sql`insert into web.users (username, is_active) values ('scheduler', false)
-        on conflict (username) do nothing`
+      yield* admin.provision({ username: "scheduler", password: null, groups: [], isActive: false, keepExisting: true })
       if (devPassword !== null) {
         for (const [username, group] of DEVELOPMENT_USERS)
           yield* upsertUser({ username, password: devPassword, groups: [group] })

@@ -1,7 +1,7 @@
 import { SqlClient } from "@effect/sql"
 import { Data, Effect } from "effect"
 import { NotFound } from "@kas/core"
-import { hashPassword } from "./Password.js"
+import { hashPassword, verifyPassword } from "./Password.js"
 import { GROUPS, type GroupName } from "./Permissions.js"
 import type { StaffUser } from "./StaffUsers.js"
 import { changeProblem, createProblem, userMessages, type UserValues } from "./UserRules.js"
@@ -85,9 +85,10 @@ export class UserAdmin extends Effect.Service<UserAdmin>()("@kas/server-kas/User
           select ${userId}, id from web.groups where name = any(${[...groups]}::text[])`
       })
 
-    const log = (editor: StaffUser, userId: number, before: LoggedValues | null, after: LoggedValues) =>
+    /** Logs a change of `userId`; `editor` null = the system (`kas create-user`, the start-up seeding). */
+    const log = (editor: StaffUser | null, userId: number, before: LoggedValues | null, after: LoggedValues) =>
       sql`insert into web.user_changes (changed_by_id, user_id, old_values, new_values)
-        values (${editor.id}, ${userId}, ${before === null ? null : JSON.stringify(before)}::jsonb,
+        values (${editor?.id ?? null}, ${userId}, ${before === null ? null : JSON.stringify(before)}::jsonb,
           ${JSON.stringify(after)}::jsonb)`
 
     const usernameTaken = (username: string, exceptId: number) =>
@@ -151,6 +152,55 @@ export class UserAdmin extends Effect.Service<UserAdmin>()("@kas/server-kas/User
           yield* setGroups(id, after.groups)
           yield* log(editor, id, valuesOf(before), hash === null ? after : { ...after, password_changed: true })
           return yield* get(id)
+        }).pipe(sql.withTransaction)
+      }),
+      /**
+       * Creates or updates a user outside the admin pages — `kas create-user` and the start-up seeding (no editor:
+       * the system; the admin pages' rules about who may change what do not apply) — logged in the user-change log
+       * like the pages' changes, in the same transaction. A password is set only when it is not the stored one
+       * (null: none); a run that changes nothing logs nothing. Returns the user's id.
+       */
+      provision: Effect.fn("UserAdmin.provision")(function* (input: {
+        readonly username: string
+        readonly password: string | null
+        readonly groups: ReadonlyArray<GroupName>
+        readonly isSuperuser?: boolean | undefined
+        readonly isActive?: boolean | undefined
+        /** Only create: an existing user is left as it is (the system users `rest` and `scheduler`). */
+        readonly keepExisting?: boolean | undefined
+      }) {
+        const after: UserValues = {
+          username: input.username,
+          is_active: input.isActive ?? true,
+          is_superuser: input.isSuperuser ?? false,
+          groups: GROUPS.filter((g) => input.groups.includes(g))
+        }
+        return yield* Effect.gen(function* () {
+          const inserted = yield* sql<{ id: number }>`
+            insert into web.users (username, password_hash, is_superuser, is_active)
+            values (${after.username}, null, ${after.is_superuser}, ${after.is_active})
+            on conflict (username) do nothing returning id`
+          const [row] = yield* sql<{ id: number; password_hash: string | null }>`select id, password_hash
+            from web.users where username = ${after.username} for update`
+          const { id, password_hash: stored } = row!
+          if (inserted.length === 0 && input.keepExisting) return id
+          const before = inserted.length > 0 ? null : valuesOf(yield* get(id))
+          const samePassword =
+            input.password === null
+              ? stored === null
+              : stored !== null && (yield* Effect.promise(() => verifyPassword(input.password!, stored)))
+          const hash = samePassword
+            ? stored
+            : input.password === null
+              ? null
+              : yield* Effect.promise(() => hashPassword(input.password!))
+          if (before !== null && samePassword && JSON.stringify(before) === JSON.stringify(after)) return id
+          yield* sql`update web.users set is_active = ${after.is_active}, is_superuser = ${after.is_superuser},
+              password_hash = ${hash}
+            where id = ${id}`
+          yield* setGroups(id, after.groups)
+          yield* log(null, id, before, samePassword ? after : { ...after, password_changed: true })
+          return id
         }).pipe(sql.withTransaction)
       }),
       /** A page of the user-change log, newest first (of one user when `userId` is given), and its size. */

@@ -1,7 +1,8 @@
-import { Effect } from "effect"
+import { Effect, Layer } from "effect"
 import { createInterface } from "node:readline"
 import { Database, KasConfig } from "@kas/core"
 import { StaffUsers } from "../auth/StaffUsers.js"
+import { UserAdmin } from "../auth/UserAdmin.js"
 import { findGroup, GROUPS, type GroupName } from "../auth/Permissions.js"
 import { MIN_PASSWORD_LENGTH, usernameProblem } from "../auth/UserRules.js"
 import { type Command, parse, UsageError } from "./Command.js"
@@ -69,13 +70,16 @@ export const createUser: Command = {
     }
     return runMain(
       Effect.gen(function* () {
-        const users = yield* StaffUsers
-        yield* users.ensureGroups()
-        yield* users.upsertUser({ username, password, groups, isSuperuser: values.superuser ?? false })
+        yield* (yield* StaffUsers).ensureGroups()
+        // Through the admin pages' service: the new user (or the change) is in the user-change log.
+        yield* (yield* UserAdmin).provision({ username, password, groups, isSuperuser: values.superuser ?? false })
         yield* Effect.sync(() =>
           console.log(`User ${username} saved (${values.superuser ? "superuser" : groups.join(", ")}).`)
         )
-      }).pipe(Effect.provide(StaffUsers.Default), Effect.provide(Database.layer(settings)))
+      }).pipe(
+        Effect.provide(Layer.merge(StaffUsers.Default, UserAdmin.Default)),
+        Effect.provide(Database.layer(settings))
+      )
     )
   }
 }

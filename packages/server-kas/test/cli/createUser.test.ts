@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { TestDatabase } from "@kas/core/testing"
 import { KAS_BIN, runNode } from "../process.js"
+import { query } from "../restFixtures.js"
 import { Browser, startKasWeb } from "../support.js"
 
 let db: TestDatabase.TestDb
@@ -29,6 +30,33 @@ describe("kas create-user", () => {
     } finally {
       await web.stop()
     }
+  })
+
+  it("logs its users in the user-change log, by the system; a run without a change logs nothing", async () => {
+    const log = () =>
+      query<{ by: number | null; old_values: unknown; new_values: unknown }>(
+        db.url,
+        `select c.changed_by_id as by, c.old_values, c.new_values from web.user_changes c
+         join web.users u on u.id = c.user_id where u.username = 'lars' order by c.id`
+      )
+    const values = (groups: ReadonlyArray<string>) => ({
+      username: "lars",
+      is_active: true,
+      is_superuser: false,
+      groups
+    })
+    // Created, then the same again: one entry.
+    expect((await createUser(["--username", "lars", "--group", "sagsbehandler"], "kodeord-1").exited).code).toBe(0)
+    expect((await createUser(["--username", "lars", "--group", "sagsbehandler"], "kodeord-1").exited).code).toBe(0)
+    expect(await log()).toEqual([
+      { by: null, old_values: null, new_values: { ...values(["Sagsbehandler"]), password_changed: true } }
+    ])
+    expect((await createUser(["--username", "lars", "--group", "regnskab"], "kodeord-1").exited).code).toBe(0)
+    expect((await createUser(["--username", "lars", "--group", "regnskab"], "kodeord-2").exited).code).toBe(0)
+    expect((await log()).slice(1)).toEqual([
+      { by: null, old_values: values(["Sagsbehandler"]), new_values: values(["Regnskab"]) },
+      { by: null, old_values: values(["Regnskab"]), new_values: { ...values(["Regnskab"]), password_changed: true } }
+    ])
   })
 
   it("refuses an unknown group, a missing username and a short password", async () => {
