@@ -232,15 +232,35 @@ const groupBy = <A>(items: ReadonlyArray<A>, key: (a: A) => string): Map<string,
   return out
 }
 
+/** The changed cells and policy-years of some families, in their order: what `writePending` writes. */
+export interface PendingWrites {
+  readonly cells: ReadonlyArray<CellChange>
+  readonly members: ReadonlyArray<Member>
+}
+
 /**
- * Writes every changed cell and policy-year of `families` back, one `UPDATE … FROM unnest(…)` (or `INSERT … SELECT
+ * The changes of `families` to write, taken as soon as they are computed, so that a year run need not keep the
+ * families (every year and cell of a chunk) while their write waits for the database.
+ */
+export const pendingWrites = (families: ReadonlyArray<Family>): PendingWrites => ({
+  cells: families.flatMap(cellChanges),
+  members: families.flatMap((f) => [...f.members.values()].filter(memberChanged))
+})
+
+/** The writes of `a` then `b`: what `pendingWrites` of their families together gives. */
+export const concatWrites = (a: PendingWrites, b: PendingWrites): PendingWrites => ({
+  cells: [...a.cells, ...b.cells],
+  members: [...a.members, ...b.members]
+})
+
+/**
+ * Writes every changed cell and policy-year of `pending` back, one `UPDATE … FROM unnest(…)` (or `INSERT … SELECT
  * FROM unnest(…)` for new cells) per audit reason; the history triggers record each changed row. Restores
  * `restoreReason` as the transaction's audit reason afterwards. Returns the changed policy-years.
  */
-export const writeFamilies = (sql: SqlClient.SqlClient, families: ReadonlyArray<Family>, restoreReason: string) =>
+export const writePending = (sql: SqlClient.SqlClient, pending: PendingWrites, restoreReason: string) =>
   Effect.gen(function* () {
-    const cells = families.flatMap(cellChanges)
-    const members = families.flatMap((f) => [...f.members.values()].filter(memberChanged))
+    const { cells, members } = pending
     for (const [reason, group] of groupBy(cells, (c) => c.reason)) {
       yield* setReason(sql, reason)
       const updates = group.filter((c) => c.stored)
