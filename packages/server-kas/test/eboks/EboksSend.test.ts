@@ -198,10 +198,13 @@ layer(services, { excludeTestServices: true, timeout: "120 seconds" })("e-Boks d
       assert.deepStrictEqual([resolved.status, resolved.post_processing_status], ["send", "address resolved"])
       assert.strictEqual(Dispatch.deliveryStatusText(resolved), "Fjernprint")
 
-      // A sent statement is not sent again.
+      // A sent statement is not sent again. (Earlier PUTs are counted, not assumed to be one: on a loaded machine the
+      // first answer can miss the client's deadline, and the retry with the same message id is one letter.)
+      const puts = putsFor("3001010001").length
       const again = yield* Effect.exit(sendDocument(yield* item(statements.get("3001010001")!)))
       assert.isTrue(Exit.isFailure(again))
-      assert.strictEqual(putsFor("3001010001").length, 1)
+      assert.strictEqual(putsFor("3001010001").length, puts)
+      assert.deepStrictEqual([...new Set(putsFor("3001010001").map((p) => p.messageId))], [s1.message_id])
     })
   )
 
