@@ -55,7 +55,7 @@ export interface PersonSearchRow {
  * common name part means reading thousands of persons for each keystroke, so beyond this the total is shown as "more
  * than" (the rows of every page are still found, and the XLSX export holds them all).
  */
-export const PERSON_SEARCH_COUNT_LIMIT = 500
+export const PERSON_SEARCH_COUNT_LIMIT = 200
 
 /** A page of results and the number of rows in all pages, or a lower bound of it. */
 export interface PersonSearchPage {
