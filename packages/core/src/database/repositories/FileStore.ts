@@ -61,7 +61,7 @@ export class FileStore extends Context.Tag("@kas/core/FileStore")<
           sql<{ id: string }>`insert into kas.file (kind, folder, name, content_type, size, content)
             values (${file.kind}, ${file.year === undefined ? file.kind : `${file.kind}/${file.year}`}, ${file.name},
               ${file.contentType ?? "application/octet-stream"}, ${file.content.byteLength},
-              ${Buffer.from(file.content)})
+              ${Buffer.from(file.content.buffer, file.content.byteOffset, file.content.byteLength)})
             returning id`.pipe(
             Effect.map((rows) => rows[0]!.id),
             Effect.mapError(fileStoreError("put")),
