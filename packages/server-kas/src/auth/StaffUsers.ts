@@ -1,4 +1,6 @@
 import { SqlClient } from "@effect/sql"
+import { SqlError } from "@effect/sql/SqlError"
+import { PgPool } from "@kas/core/web"
 import { Data, Effect, Option } from "effect"
 import { createHash, randomBytes } from "node:crypto"
 import { verifyPassword } from "./Password.js"
@@ -19,25 +21,38 @@ export class StaffUserError extends Data.TaggedError("StaffUserError")<{ readonl
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex")
 
 /** Staff users, groups, login and REST tokens (schema `web`). */
+interface UserRow {
+  readonly id: number
+  readonly username: string
+  readonly is_superuser: boolean
+  readonly is_active: boolean
+  readonly permissions: ReadonlyArray<string>
+}
+
+/** A user with the permissions of their groups. */
+const LOAD_USER = `select u.id, u.username, u.is_superuser, u.is_active, array(
+    select distinct gp.permission from web.user_groups ug
+    join web.group_permissions gp on gp.group_id = ug.group_id where ug.user_id = u.id
+  ) as permissions
+  from web.users u where u.id = $1`
+
 export class StaffUsers extends Effect.Service<StaffUsers>()("@kas/server-kas/StaffUsers", {
   dependencies: [UserAdmin.Default],
   effect: Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
     const admin = yield* UserAdmin
+    const pool = yield* Effect.serviceOption(PgPool)
 
     const load = Effect.fn("StaffUsers.load")(function* (id: number) {
-      // One statement: every page loads its user (the groups' permissions with it).
-      const rows = yield* sql<{
-        id: number
-        username: string
-        is_superuser: boolean
-        is_active: boolean
-        permissions: Array<string>
-      }>`select u.id, u.username, u.is_superuser, u.is_active, array(
-          select distinct gp.permission from web.user_groups ug
-          join web.group_permissions gp on gp.group_id = ug.group_id where ug.user_id = u.id
-        ) as permissions
-        from web.users u where u.id = ${id}`
+      // One statement: every page loads its user (the groups' permissions with it), on the plain pool as a prepared
+      // statement where the process has one (kas web).
+      const rows = Option.isSome(pool)
+        ? yield* Effect.tryPromise({
+            try: () =>
+              pool.value.query<UserRow>({ name: "web_staff_user", text: LOAD_USER, values: [id] }).then((r) => r.rows),
+            catch: (cause) => new SqlError({ cause, message: "Failed to load the staff user" })
+          })
+        : yield* sql.unsafe<UserRow>(LOAD_USER, [id])
       const row = rows[0]
       if (!row?.is_active) return Option.none<StaffUser>()
       return Option.some<StaffUser>({

@@ -1,8 +1,10 @@
 import { SqlClient } from "@effect/sql"
-import { Effect, Schema } from "effect"
+import { SqlError } from "@effect/sql/SqlError"
+import { Effect, Option, Schema } from "effect"
 import { randomInt } from "node:crypto"
 import type { Cpr } from "../../domain/Cpr.js"
 import { NotFound } from "../../domain/DomainError.js"
+import { PgPool } from "../PgPool.js"
 
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
@@ -60,12 +62,20 @@ export const purgeRepresentationTokens = (maxAgeSeconds: number) =>
  * Representation tokens (selvbetjening.md §13, §16.6; staff-web.md §16): created by a staff action, exchanged once by
  * self-service within the max age, deleted on stop and by the scheduled clean-up. Staff users are `web.users` ids.
  */
+const LIVE = "consumed and coalesce(session_expires_at, created) >= now()"
+/** The CPR the user represents now (the newest live token's person), or no row. */
+const ACTIVE = `select p.cpr
+  from (select person_id, created from kas.representation_token where user_id = $1 and ${LIVE}) t
+  join kas.person p on p.id = t.person_id order by t.created desc limit 1`
+
 export class RepresentationTokens extends Effect.Service<RepresentationTokens>()("@kas/core/RepresentationTokens", {
   effect: Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
     const refuse = (reason: TokenRefusal) => Effect.fail(new RepresentationTokenRefused({ reason }))
     /** A consumed token whose self-service session has not expired: the user's representation. */
-    const live = sql`consumed and coalesce(session_expires_at, created) >= now()`
+    const live = sql.literal(LIVE)
+    // Every staff page asks `active`: on the plain pool as a prepared statement where the process has one (kas web).
+    const pool = yield* Effect.serviceOption(PgPool)
 
     /** A new token for `userId` representing `personId`; the user's earlier unused tokens are deleted. */
     const create = Effect.fn("RepresentationTokens.create")(function* (userId: number, personId: number) {
@@ -125,9 +135,15 @@ export class RepresentationTokens extends Effect.Service<RepresentationTokens>()
 
     /** Whether the user currently holds a consumed token (the staff banner): the represented CPR. */
     const active = Effect.fn("RepresentationTokens.active")(function* (userId: number) {
-      const rows = yield* sql<{ cpr: string }>`select p.cpr
-        from (select person_id, created from kas.representation_token where user_id = ${userId} and ${live}) t
-        join kas.person p on p.id = t.person_id order by t.created desc limit 1`
+      const rows = Option.isSome(pool)
+        ? yield* Effect.tryPromise({
+            try: () =>
+              pool.value
+                .query<{ cpr: string }>({ name: "kas_representation_active", text: ACTIVE, values: [userId] })
+                .then((r) => r.rows),
+            catch: (cause) => new SqlError({ cause, message: "Failed to read the representation" })
+          })
+        : yield* sql.unsafe<{ cpr: string }>(ACTIVE, [userId])
       return rows[0]?.cpr ?? null
     })
 
