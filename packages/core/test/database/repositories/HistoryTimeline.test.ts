@@ -31,6 +31,7 @@ describe("History: the history pages' reads (staff-web.md §10)", () => {
           "sagsbehandler"
         )
         const [before] = yield* sql<{ now: Date }>`select clock_timestamp() as now`
+        yield* sql`select pg_sleep(0.002)` // the reads compare to the millisecond: nothing below in `before`'s
         yield* notes.addNotesAttachments({ person_tax_year_id: pty }, { note: "Person", file: null }, author)
         const added = yield* notes.addNotesAttachments(
           { person_tax_year_id: pty, policy_tax_year_id: policy.id },
@@ -99,7 +100,13 @@ describe("History: the history pages' reads (staff-web.md §10)", () => {
         const history = yield* History
         const { personTaxYears } = yield* personWithYears("0606066666", [2023, 2024])
         const pty = personTaxYears.get(2023)!
-        const now = () => sql<{ now: Date }>`select clock_timestamp() as now`.pipe(Effect.map((r) => r[0]!.now))
+        // A moment to look back at, then 2 ms of quiet: the reads compare to the millisecond (a Date's precision), so a
+        // write in the same millisecond as the moment would count as before it.
+        const now = () =>
+          sql<{ now: Date }>`select clock_timestamp() as now`.pipe(
+            Effect.map((r) => r[0]!.now),
+            Effect.tap(() => sql`select pg_sleep(0.002)`)
+          )
         const [file] = yield* sql<{ id: string }>`insert into kas.file (kind, folder, name, size, content)
           values ('final_statement', 'final_statement', 's.pdf', 1, 'x') returning id::text as id`
         const statement = (personTaxYearId: number) =>
