@@ -31,7 +31,8 @@ describe("History: the history pages' reads (staff-web.md §10)", () => {
           "sagsbehandler"
         )
         const [before] = yield* sql<{ now: Date }>`select clock_timestamp() as now`
-        yield* sql`select pg_sleep(0.002)` // the reads compare to the millisecond: nothing below in `before`'s
+        // The reads compare to the millisecond: no write below may share `before`'s millisecond.
+        yield* sql`select pg_sleep(0.002)`
         yield* notes.addNotesAttachments({ person_tax_year_id: pty }, { note: "Person", file: null }, author)
         const added = yield* notes.addNotesAttachments(
           { person_tax_year_id: pty, policy_tax_year_id: policy.id },
