@@ -125,3 +125,15 @@ export const layer: Layer.Layer<PgClient.PgClient | import("@effect/sql").SqlCli
       (db) => Effect.promise(() => db.drop().catch(() => undefined))
     ).pipe(Effect.map((db) => PgClient.layer({ url: Redacted.make(db.url), maxConnections: 5 })))
   )
+
+/**
+ * The whole `Database` layer (as the servers and workers build it) on a fresh clone of the template, dropped when the
+ * layer is released: for tests of services that need more than `layer`'s SQL client.
+ */
+export const databaseLayer = (maxConnections = 6) =>
+  Layer.unwrapScoped(
+    Effect.acquireRelease(
+      Effect.promise(() => createTestDatabase()),
+      (db) => Effect.promise(() => db.drop().catch(() => undefined))
+    ).pipe(Effect.map((db) => Database.layerFromUrl(db.url, { maxConnections })))
+  )

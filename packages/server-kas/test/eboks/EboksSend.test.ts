@@ -1,7 +1,6 @@
 import { SqlClient } from "@effect/sql"
 import { assert, layer } from "@effect/vitest"
 import {
-  Database,
   Dispatch,
   EboksDispatches,
   FileStore,
@@ -59,12 +58,7 @@ const live = Layer.unwrapEffect(
   )
 )
 
-const db = Layer.unwrapScoped(
-  Effect.acquireRelease(
-    Effect.promise(() => TestDatabase.createTestDatabase()),
-    (d) => Effect.promise(() => d.drop())
-  ).pipe(Effect.map((d) => Database.layerFromUrl(d.url, { maxConnections: 8 })))
-)
+const db = TestDatabase.databaseLayer(8)
 
 const services = Layer.mergeAll(
   FinalStatements.Default,

@@ -2,7 +2,6 @@ import { SqlClient } from "@effect/sql"
 import { assert, layer } from "@effect/vitest"
 import {
   Companies,
-  Database,
   DomainData,
   FileStore,
   FinalStatements,
@@ -24,12 +23,7 @@ const registry = JobRegistry.make<
   TaxYearReset | DomainData | TaxYears | Companies | SqlClient.SqlClient | PrismeJobSettings
 >([ResetTaxYearJob, GenerateSampleDataJob])
 
-const db = Layer.unwrapScoped(
-  Effect.acquireRelease(
-    Effect.promise(() => TestDatabase.createTestDatabase()),
-    (d) => Effect.promise(() => d.drop())
-  ).pipe(Effect.map((d) => Database.layerFromUrl(d.url, { maxConnections: 6 })))
-)
+const db = TestDatabase.databaseLayer(6)
 
 /** Runs `body` with a worker whose jobs see the given environment. */
 const withWorker = <A, E, R>(environment: "production" | "development", body: Effect.Effect<A, E, R>) =>

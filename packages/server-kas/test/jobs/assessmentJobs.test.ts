@@ -1,6 +1,6 @@
 import { SqlClient } from "@effect/sql"
 import { assert, layer } from "@effect/vitest"
-import { Assessment, Database, Policies, SystemUsers, TaxYears } from "@kas/core"
+import { Assessment, Policies, SystemUsers, TaxYears } from "@kas/core"
 import { TestDatabase } from "@kas/core/testing"
 import { JobRegistry, JobStore, type JobRecord, Worker } from "@kas/jobs"
 import { Effect, Layer } from "effect"
@@ -8,12 +8,7 @@ import { AutoligningJob, ForceFinalizeJob } from "../../src/jobs/assessmentJobs.
 
 const registry = JobRegistry.make<Assessment>([AutoligningJob, ForceFinalizeJob])
 
-const db = Layer.unwrapScoped(
-  Effect.acquireRelease(
-    Effect.promise(() => TestDatabase.createTestDatabase()),
-    (d) => Effect.promise(() => d.drop())
-  ).pipe(Effect.map((d) => Database.layerFromUrl(d.url, { maxConnections: 6 })))
-)
+const db = TestDatabase.databaseLayer(6)
 
 const withWorker = <A, E, R>(body: Effect.Effect<A, E, R>) =>
   Worker.start({ registry, pollInterval: "100 millis", progressInterval: "50 millis" }).pipe(

@@ -5,7 +5,6 @@ import { join } from "node:path"
 import { SqlClient } from "@effect/sql"
 import { assert, layer } from "@effect/vitest"
 import {
-  Database,
   FileStore,
   FinalStatements,
   Policies,
@@ -37,12 +36,7 @@ const pdfText = (content: Uint8Array) => {
   return execFileSync("pdftotext", ["-raw", file, "-"], { encoding: "utf8" }).replace(/\s+/g, " ")
 }
 
-const db = Layer.unwrapScoped(
-  Effect.acquireRelease(
-    Effect.promise(() => TestDatabase.createTestDatabase()),
-    (d) => Effect.promise(() => d.drop())
-  ).pipe(Effect.map((d) => Database.layerFromUrl(d.url, { maxConnections: 8 })))
-)
+const db = TestDatabase.databaseLayer(8)
 const services = Layer.mergeAll(
   FinalStatements.Default,
   TaxSlips.Default,

@@ -1,5 +1,5 @@
 import { assert, layer } from "@effect/vitest"
-import { Companies, Cpr, Database, TaxYears } from "@kas/core"
+import { Companies, Cpr, TaxYears } from "@kas/core"
 import { EmbeddedPostgres } from "@kas/core"
 import { TestDatabase } from "@kas/core/testing"
 import { ImportMandtal, ImportR75, layerLive, layerMock, MockData } from "@kas/eskat"
@@ -9,12 +9,7 @@ import { ImportMandtalJob, ImportR75Job, updateFromCensus } from "../../src/jobs
 
 const registry = JobRegistry.make<ImportMandtal | ImportR75>([ImportMandtalJob, ImportR75Job])
 
-const db = Layer.unwrapScoped(
-  Effect.acquireRelease(
-    Effect.promise(() => TestDatabase.createTestDatabase()),
-    (d) => Effect.promise(() => d.drop())
-  ).pipe(Effect.map((d) => Database.layerFromUrl(d.url, { maxConnections: 6 })))
-)
+const db = TestDatabase.databaseLayer(6)
 const seeded = Layer.effectDiscard(
   Effect.gen(function* () {
     yield* MockData.fillMockTables({ persons: 20, seed: 2, fromYear: 2023, toYear: 2024 })

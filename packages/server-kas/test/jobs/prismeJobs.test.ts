@@ -1,7 +1,6 @@
 import { SqlClient } from "@effect/sql"
 import { assert, layer } from "@effect/vitest"
 import {
-  Database,
   FileStore,
   FinalStatements,
   type KasConfig,
@@ -61,12 +60,7 @@ const prismeLayer = Layer.succeed(Prisme, { upload: (u) => sftpUpload(current!, 
 
 const registry = JobRegistry.make([GenerateBatchAndTransactionsJob, SendBatchJob])
 
-const db = Layer.unwrapScoped(
-  Effect.acquireRelease(
-    Effect.promise(() => TestDatabase.createTestDatabase()),
-    (d) => Effect.promise(() => d.drop())
-  ).pipe(Effect.map((d) => Database.layerFromUrl(d.url, { maxConnections: 6 })))
-)
+const db = TestDatabase.databaseLayer(6)
 
 const withWorker = <A, E, R>(body: Effect.Effect<A, E, R>) =>
   Worker.start({ registry, pollInterval: "100 millis", progressInterval: "50 millis" }).pipe(
