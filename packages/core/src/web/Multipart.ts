@@ -20,14 +20,22 @@ export interface MultipartBody {
 /** The answer to a body busboy cannot read (no boundary, cut off before its end, a broken part header). */
 export const MULTIPART_MALFORMED = "Ugyldig multipart-anmodning: formularens data kunne ikke læses"
 
+/** The answer to a body with more than 2 000 fields or file inputs (no form of ours has that many). */
+export const MULTIPART_TOO_MANY_PARTS = "Formularen har for mange felter"
+
 /** Whether a request carries `multipart/form-data`. */
 export const isMultipart = (req: IncomingMessage): boolean =>
   (req.headers["content-type"] ?? "").toLowerCase().startsWith("multipart/form-data")
 
+/** Parts busboy reads at most, empty file inputs included; `maxFiles` counts only the files that were chosen. */
+const MAX_PARTS = 2000
+
 /**
  * Reads a `multipart/form-data` request with busboy. A file larger than `maxFileBytes` is kept cut and marked
  * `truncated` (so the form can say which file was too large); a request larger than `maxTotalBytes` fails with a
- * 413 HttpError before it is read to the end. File parts without a file name (an empty file input) are skipped.
+ * 413 HttpError before it is read to the end, and so does one with more than `maxFiles` files (default 200; it said
+ * nothing and dropped the files past the limit before). File parts without a file name (an empty file input) are
+ * skipped and not counted.
  */
 export const parseMultipart = (
   req: IncomingMessage,
@@ -36,11 +44,13 @@ export const parseMultipart = (
     readonly maxTotalBytes: number
     readonly maxFiles?: number
     readonly tooLargeMessage?: string
+    readonly tooManyFilesMessage?: string
   }
 ): Promise<MultipartBody> =>
   new Promise((resolve, reject) => {
     const length = Number(req.headers["content-length"] ?? "0")
     const tooLarge = () => new HttpError(413, options.tooLargeMessage)
+    const maxFiles = options.maxFiles ?? 200
     if (length > options.maxTotalBytes) {
       req.resume()
       return reject(tooLarge())
@@ -54,8 +64,8 @@ export const parseMultipart = (
         defParamCharset: "utf8",
         limits: {
           fileSize: options.maxFileBytes,
-          files: options.maxFiles ?? 200,
-          fields: 2000,
+          files: MAX_PARTS,
+          fields: MAX_PARTS,
           fieldSize: 2 * 1024 * 1024
         }
       })
@@ -68,6 +78,7 @@ export const parseMultipart = (
     const fields: Record<string, Array<string>> = Object.create(null)
     const files: Array<UploadedFile> = []
     let total = 0
+    let chosenFiles = 0
     let failed = false
     const fail = (e: Error) => {
       if (failed) return
@@ -103,6 +114,12 @@ export const parseMultipart = (
       })
     )
     bb.on("file", (field, stream, info) => {
+      if (info.filename && ++chosenFiles > maxFiles) {
+        stream.resume()
+        return fail(
+          new HttpError(413, options.tooManyFilesMessage ?? `For mange filer i én anmodning (højst ${maxFiles})`)
+        )
+      }
       const chunks: Array<Buffer> = []
       let truncated = false
       stream.on("data", (c: Buffer) => chunks.push(c))
@@ -121,6 +138,8 @@ export const parseMultipart = (
       })
     })
     bb.on("error", () => fail(new HttpError(400, MULTIPART_MALFORMED)))
+    bb.on("filesLimit", () => fail(new HttpError(413, MULTIPART_TOO_MANY_PARTS)))
+    bb.on("fieldsLimit", () => fail(new HttpError(413, MULTIPART_TOO_MANY_PARTS)))
     bb.on("close", () => {
       if (!failed) resolve({ fields, files })
     })

@@ -11,7 +11,12 @@ let url: string
 let settled = 0
 beforeAll(async () => {
   server = http.createServer((req, res) => {
-    parseMultipart(req, { maxFileBytes: 16, maxTotalBytes: 1024 }).then(
+    const maxFiles = new URL(req.url ?? "/", "http://localhost").searchParams.get("maxFiles")
+    parseMultipart(req, {
+      maxFileBytes: 16,
+      maxTotalBytes: 1024,
+      ...(maxFiles === null ? {} : { maxFiles: Number(maxFiles), tooManyFilesMessage: `Højst ${maxFiles} filer` })
+    }).then(
       (body) => {
         settled++
         res.setHeader("content-type", "application/json")
@@ -36,10 +41,26 @@ afterAll(async () => {
 const B = "zz"
 const part = (disposition: string, value: string) =>
   `--${B}\r\nContent-Disposition: form-data; ${disposition}\r\n\r\n${value}\r\n`
-const post = (body: string, type = `multipart/form-data; boundary=${B}`) =>
-  fetch(url, { method: "POST", body, headers: { "content-type": type }, signal: AbortSignal.timeout(60_000) })
+const post = (body: string, type = `multipart/form-data; boundary=${B}`, query = "") =>
+  fetch(url + query, { method: "POST", body, headers: { "content-type": type }, signal: AbortSignal.timeout(60_000) })
 
 describe("parseMultipart", () => {
+  it("refuses more files than maxFiles with its message (the files past the limit were dropped unsaid)", async () => {
+    const file = (i: number) => part(`name="file-${i}-file"; filename="f${i}.pdf"`, "%PDF")
+    const empty = (i: number) => part(`name="file-${i}-file"; filename=""`, "")
+    const within = await post(
+      `${file(0)}${empty(1)}${file(2)}${empty(3)}${empty(4)}--${B}--\r\n`,
+      undefined,
+      "?maxFiles=2"
+    )
+    expect(within.status).toBe(200)
+    const body = (await within.json()) as { files: Array<{ field: string }> }
+    expect(body.files.map((f) => f.field)).toEqual(["file-0-file", "file-2-file"])
+    const over = await post(`${file(0)}${file(1)}${file(2)}--${B}--\r\n`, undefined, "?maxFiles=2")
+    expect(over.status).toBe(413)
+    expect(await over.text()).toBe("Højst 2 filer")
+  })
+
   it("drops a part with an empty name (such a file part gave the citizen form a 500, 3651472)", async () => {
     const res = await post(
       part('name=""; filename="a.pdf"', "%PDF") +

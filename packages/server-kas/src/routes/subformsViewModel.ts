@@ -1,6 +1,7 @@
 import { Notes, type PolicyAttachments, Rest, type StaffFile } from "@kas/core"
 import type { UploadedFile } from "@kas/core/web"
 import { Effect } from "effect"
+import { tooManyStaffFiles } from "../web/Uploads.js"
 import { notesMessages } from "./notesViewModel.js"
 
 /**
@@ -20,7 +21,7 @@ export const subformMessages = {
   descriptionTooLong: notesMessages.descriptionTooLong,
   descriptionWithoutFile: notesMessages.descriptionWithoutFile,
   tooManyNotes: `Højst ${MAX_ROWS} notater ad gangen`,
-  tooManyFiles: `Højst ${MAX_ROWS} filer ad gangen`,
+  tooManyFiles: tooManyStaffFiles,
   chooseAgain: (name: string) => `Vælg filen ${name} igen`
 } as const
 

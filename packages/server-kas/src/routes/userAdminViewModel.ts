@@ -163,7 +163,8 @@ export const changeRow = (c: UserChange, fmt: Format) => {
   })
   return {
     when: fmt.dateTime(c.changed_at),
-    by: c.changed_by ?? "",
+    // No author: the change came from the system itself (`kas create-user`, the development users' seed).
+    by: c.changed_by ?? "System",
     user: c.username,
     userHref: `/admin/users/${c.user_id}/`,
     kind: c.old_values === null ? "Oprettet" : "Ændret",

@@ -189,6 +189,17 @@ describe("editing users", () => {
     expect(page).toContain("Grupper: Borgerservice → Skatteråd")
   })
 
+  it("a change without an author (kas create-user) shows 'System' as its author in the log", async () => {
+    const id = (await userId("regnskab"))!
+    await sql(
+      `insert into web.user_changes (changed_by_id, user_id, old_values, new_values)
+       values (null, $1, null, '{"username":"regnskab","is_active":true,"is_superuser":false,"groups":["Regnskab"]}')`,
+      [id]
+    )
+    const page = await (await administrator.get(`/admin/users/log/?user=${id}`)).text()
+    expect(page).toMatch(/<td>[^<]+<\/td><td>System<\/td>/)
+  })
+
   it("a non-superuser's change of anything else, of a superuser, or of their own activity is refused", async () => {
     await admin.post("/admin/users/add/", newUser("mads", ["Regnskab"]))
     const id = (await userId("mads"))!

@@ -322,6 +322,16 @@ describe("policy edits", () => {
       expect(res.status).toBe(400)
       expect(await res.text()).toContain(message)
     }
+    // More files than the form takes (20): refused with the limit, none of them saved (past the limit they were
+    // dropped without a word, and a row without a description vanished).
+    const many = Array.from({ length: 21 }, (_, i) => ({
+      field: `file-${10 + i}-file`,
+      name: `f${i}.pdf`,
+      content: pdf("m")
+    }))
+    const tooMany = await postRows(path, valid, many)
+    expect(tooMany.status).toBe(413)
+    expect(await tooMany.text()).toContain("Højst 20 filer ad gangen")
     expect(await attachmentCounts()).toEqual(before)
     expect(await row(fx.anna.policy)).toEqual(policyBefore)
 
