@@ -2,11 +2,12 @@ import ExcelJS from "exceljs"
 import { readFile } from "node:fs/promises"
 import type { Browser as Chromium } from "playwright-core"
 import { afterAll, beforeAll, expect, it } from "vitest"
-import { Accessibility, Chromium as ChromiumSetup } from "@kas/core/testing"
+import { Chromium as ChromiumSetup } from "@kas/core/testing"
 import { MergeCompaniesJob } from "../../src/jobs/companyJobs.js"
 import { GeneratePensionCompanySummaryJob, GenerateTotalPensionCompanySummaryJob } from "../../src/jobs/summaryJobs.js"
 import { query } from "../restFixtures.js"
 import { type KasWeb, startKasWeb } from "../support.js"
+import { staffPage } from "./StaffPage.js"
 import { startTestWorker, type TestWorker } from "../support/jobWorker.js"
 
 /**
@@ -63,19 +64,11 @@ afterAll(async () => {
 it.skipIf(!enabled)(
   "merge two companies and watch the job finish; generate and download the all-company XLSX",
   async () => {
-    const context = await browser.newContext({ acceptDownloads: true })
-    const audit = new Accessibility.Audit(web.url)
-    await audit.install(context)
-    const page = await context.newPage()
-    page.setDefaultTimeout(30_000)
-    await page.goto(`${web.url}/pensioncompany/`)
-    await page.waitForURL("**/login/**")
-    await audit.check(page)
-    await page.fill("input[name=username]", "admin")
-    await page.fill("input[name=password]", "admin")
-    await page.locator("form:has(input[name=username]) button[type=submit]").click()
-    await page.waitForURL("**/pensioncompany/")
-    await audit.check(page)
+    const { context, page, audit } = await staffPage(browser, web.url, {
+      username: "admin",
+      start: "/pensioncompany/",
+      contextOptions: { acceptDownloads: true }
+    })
 
     // Live search: the rows change without a reload.
     await page.evaluate(() => {

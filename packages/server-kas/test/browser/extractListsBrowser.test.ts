@@ -2,10 +2,11 @@ import ExcelJS from "exceljs"
 import { readFile } from "node:fs/promises"
 import type { Browser as Chromium, Page } from "playwright-core"
 import { afterAll, beforeAll, expect, it } from "vitest"
-import { Accessibility, Chromium as ChromiumSetup } from "@kas/core/testing"
+import { type Accessibility, Chromium as ChromiumSetup } from "@kas/core/testing"
 import { query } from "../restFixtures.js"
 import { type StaffFixture, seedStaff, YEAR } from "../staffFixtures.js"
 import { type KasWeb, startKasWeb } from "../support.js"
+import { staffPage } from "./StaffPage.js"
 
 /**
  * Statistics and an extract list in a browser (issue 14, staff-web.md §4, §5): reached through the "Udtrækslister"
@@ -43,19 +44,12 @@ afterAll(async () => {
 it.skipIf(!enabled)(
   "menu → statistics with its chart → policy list: sort, filter, Excel; axe on every page",
   async () => {
-    const context = await browser.newContext({ acceptDownloads: true })
-    audit = new Accessibility.Audit(web.url)
-    await audit.install(context)
-    const page = await context.newPage()
-    page.setDefaultTimeout(30_000)
-    await page.goto(`${web.url}/`)
-    await page.waitForURL("**/login/**")
-    await expectAccessible(page)
-    await page.fill("input[name=username]", "sagsbehandler")
-    await page.fill("input[name=password]", "admin")
-    await page.click("form[action='/accounts/login/'] button[type=submit]")
-    await page.waitForURL(`${web.url}/`)
-    await expectAccessible(page)
+    const session = await staffPage(browser, web.url, {
+      username: "sagsbehandler",
+      contextOptions: { acceptDownloads: true }
+    })
+    const { context, page } = session
+    audit = session.audit
 
     await page.click("button:has-text('Udtrækslister')")
     await page.click("a.dropdown-item:has-text('Statistik')")

@@ -2,10 +2,11 @@ import { JobStore } from "@kas/jobs"
 import { Effect } from "effect"
 import type { Browser as Chromium, Page } from "playwright-core"
 import { afterAll, beforeAll, expect, it } from "vitest"
-import { Accessibility, Chromium as ChromiumSetup } from "@kas/core/testing"
+import { type Accessibility, Chromium as ChromiumSetup } from "@kas/core/testing"
 import { query } from "../restFixtures.js"
 import { type StaffFixture, seedStaff, YEAR } from "../staffFixtures.js"
 import { type KasWeb, startKasWeb } from "../support.js"
+import { staffPage } from "./StaffPage.js"
 
 /**
  * The policy edits and person-year actions in a browser (issue 14, staff-web.md §6.2, §7, §8.3–§8.5): the
@@ -39,17 +40,12 @@ it.skipIf(!enabled)(
   "calculation tab → Skift policenummer (message) → Afregistrer dialog → Opret ny police → census waiting page",
   async () => {
     // Reduced motion: Bootstrap then shows the dialog without its fade, so axe sees its final colours.
-    const context = await browser.newContext({ reducedMotion: "reduce" })
-    audit = new Accessibility.Audit(web.url)
-    await audit.install(context)
-    const page = await context.newPage()
-    await page.goto(`${web.url}/accounts/login/`)
-    await expectAccessible(page)
-    await page.fill("input[name=username]", "sagsbehandler")
-    await page.fill("input[name=password]", "admin")
-    await page.click("form[action='/accounts/login/'] button[type=submit]")
-    await page.waitForURL(`${web.url}/`)
-    await expectAccessible(page)
+    const session = await staffPage(browser, web.url, {
+      username: "sagsbehandler",
+      contextOptions: { reducedMotion: "reduce" }
+    })
+    const { context, page } = session
+    audit = session.audit
 
     // The calculation details of Anna's policy, selected by ?tab=beregning.
     await page.goto(`${web.url}/policy/${fx.anna.policy}/?tab=beregning`)

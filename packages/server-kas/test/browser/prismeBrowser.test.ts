@@ -1,6 +1,6 @@
 import { PgClient } from "@effect/sql-pg"
 import { Prisme10QBatches, SystemUsers } from "@kas/core"
-import { Accessibility, Chromium as ChromiumSetup } from "@kas/core/testing"
+import { Chromium as ChromiumSetup } from "@kas/core/testing"
 import { JobRegistry, JobStore, Worker } from "@kas/jobs"
 import { Effect, Exit, Layer, Redacted, Scope } from "effect"
 import { readFile } from "node:fs/promises"
@@ -10,6 +10,7 @@ import { GenerateBatchAndTransactionsJob, PrismeJobSettings, SendBatchJob } from
 import { Prisme, PrismeUploadError } from "../../src/prisme/Prisme.js"
 import { yearWithStatements } from "../prismeFixtures.js"
 import { type KasWeb, startKasWeb } from "../support.js"
+import { staffPage } from "./StaffPage.js"
 
 /**
  * The Prisme browser test (issue 17): generate a batch from /worker/, open it from the navigation, download its file,
@@ -60,19 +61,11 @@ afterAll(async () => {
 it.skipIf(!enabled)(
   "generates a batch, opens it, downloads the file, sends it to Mocking and sees it delivered",
   async () => {
-    const context = await browser.newContext({ acceptDownloads: true })
-    const audit = new Accessibility.Audit(web.url)
-    await audit.install(context)
-    const page = await context.newPage()
-    page.setDefaultTimeout(30_000)
-    await page.goto(`${web.url}/worker/jobstart/GenerateBatchAndTransactions/`)
-    await page.waitForURL("**/login/**")
-    await audit.check(page)
-    await page.fill("input[name=username]", "admin")
-    await page.fill("input[name=password]", "admin")
-    await page.click("form[action='/accounts/login/'] button[type=submit]")
-    await page.waitForURL("**/worker/jobstart/GenerateBatchAndTransactions/")
-    await audit.check(page)
+    const { context, page, audit } = await staffPage(browser, web.url, {
+      username: "admin",
+      start: "/worker/jobstart/GenerateBatchAndTransactions/",
+      contextOptions: { acceptDownloads: true }
+    })
     await page.fill("#f-year_pk", String(yearId))
     await page.click("#start")
     await page.waitForURL("**/worker/jobs/")

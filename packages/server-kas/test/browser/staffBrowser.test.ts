@@ -2,10 +2,11 @@ import ExcelJS from "exceljs"
 import { readFile } from "node:fs/promises"
 import type { Browser as Chromium, Locator, Page } from "playwright-core"
 import { afterAll, beforeAll, expect, it } from "vitest"
-import { Accessibility, Chromium as ChromiumSetup } from "@kas/core/testing"
+import { type Accessibility, Chromium as ChromiumSetup } from "@kas/core/testing"
 import { query } from "../restFixtures.js"
 import { type StaffFixture, seedStaff, YEAR } from "../staffFixtures.js"
 import { type KasWeb, startKasWeb } from "../support.js"
+import { staffPage } from "./StaffPage.js"
 
 /**
  * The staff case work in a browser (issue 14): find a person by part of the name as you type, export the search to
@@ -42,25 +43,15 @@ const textOf = async (locator: Locator) => {
   return ((await locator.textContent()) ?? "").trim()
 }
 
-const login = async (page: Page, username: string) => {
-  await page.goto(`${web.url}/`)
-  await page.waitForURL("**/login/**")
-  await expectAccessible(page)
-  await page.fill("input[name=username]", username)
-  await page.fill("input[name=password]", "admin")
-  await page.click("form[action='/accounts/login/'] button[type=submit]")
-  await page.waitForURL(`${web.url}/`)
-}
-
 it.skipIf(!enabled)(
   "find person → export → person-year → policy → Ret beløb → recalculated tax and history",
   async () => {
-    const context = await browser.newContext({ acceptDownloads: true })
-    audit = new Accessibility.Audit(web.url)
-    await audit.install(context)
-    const page = await context.newPage()
-    page.setDefaultTimeout(30_000)
-    await login(page, "sagsbehandler")
+    const session = await staffPage(browser, web.url, {
+      username: "sagsbehandler",
+      contextOptions: { acceptDownloads: true }
+    })
+    const { context, page } = session
+    audit = session.audit
     expect(await textOf(page.locator("#search-prompt"))).toBe("Udfyld mindst ét søgefelt")
     await expectAccessible(page)
     // The help toggle opens.

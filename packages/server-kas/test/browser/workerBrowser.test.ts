@@ -3,9 +3,10 @@ import { JobRegistry, JobStore, Worker } from "@kas/jobs"
 import { Effect, Exit, Layer, Redacted, Scope } from "effect"
 import type { Browser as Chromium, Page } from "playwright-core"
 import { afterAll, beforeAll, expect, it } from "vitest"
-import { Accessibility, Chromium as ChromiumSetup } from "@kas/core/testing"
+import { type Accessibility, Chromium as ChromiumSetup } from "@kas/core/testing"
 import { DemoFailingJob, DemoJobWithChildren, DemoSlowJob } from "../../src/jobs/demoJobs.js"
 import { type KasWeb, startKasWeb } from "../support.js"
+import { staffPage } from "./StaffPage.js"
 
 /**
  * The issue's browser test: log in, start the slow job from /worker/, watch its bar move live, see it finish; then the
@@ -76,19 +77,7 @@ const startJob = async (
 it.skipIf(!enabled)(
   "starts the slow job from /worker/, its bar moves without a reload, and it finishes; the failing job shows its cause",
   async () => {
-    const context = await browser.newContext()
-    const audit = new Accessibility.Audit(web.url)
-    await audit.install(context)
-    const page = await context.newPage()
-    page.setDefaultTimeout(30_000)
-    await page.goto(`${web.url}/worker/jobs/`)
-    await page.waitForURL("**/login/**")
-    await audit.check(page)
-    await page.fill("input[name=username]", "admin")
-    await page.fill("input[name=password]", "admin")
-    await page.click("form[action='/accounts/login/'] button[type=submit]")
-    await page.waitForURL("**/worker/jobs/")
-    await audit.check(page)
+    const { context, page, audit } = await staffPage(browser, web.url, { username: "admin", start: "/worker/jobs/" })
 
     await startJob(audit, page, "DemoSlowJob", { seconds: "8" }, false)
     // A marker on this document: it survives htmx swaps, not a reload. (The CSP forbids eval, so no string scripts.)
