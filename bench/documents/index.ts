@@ -6,12 +6,14 @@
  * as an esbuild bundle under plain node, as production runs dist/ (`--source`: through tsx).
  * Options: --statements <n> (20000), --workers <n> (2), --concurrency <n> (2 per worker; the parent job holds no
  * slot while its parts run), --url <postgres admin url> (else an embedded PostgreSQL under .kas/bench-documents),
- * --source, --cpu-prof <dir> (a V8 CPU profile of each worker into dir).
+ * --source, --cpu-prof <dir> (a V8 CPU profile of each worker into dir). With the embedded PostgreSQL it also records
+ * the cluster's CPU per statement (its processes' CPU time from /proc while the job runs); every run records the
+ * queries the workers sent per statement.
  */
 import { type ChildProcess, fork } from "node:child_process"
 import { randomBytes } from "node:crypto"
 import path from "node:path"
-import { rm } from "node:fs/promises"
+import { readdir, readFile, rm } from "node:fs/promises"
 import { fileURLToPath } from "node:url"
 import { Database, EmbeddedPostgres, Migrations } from "@kas/core"
 import { JobStore } from "@kas/jobs"
@@ -28,6 +30,27 @@ const option = (argv: ReadonlyArray<string>, name: string, fallback: string) => 
 }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const YEAR = 2023
+
+/** utime + stime (+ the reaped children's, with `children`) of a process from /proc, in clock ticks (1/100 s). */
+const ticksOf = (stat: string, children: boolean) => {
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ")
+  return Number(f[11]) + Number(f[12]) + (children ? Number(f[13]) + Number(f[14]) : 0)
+}
+
+/**
+ * The CPU milliseconds a PostgreSQL cluster used so far: its postmaster (with its reaped backends) and every live
+ * child process (backends, background workers), read from /proc.
+ */
+const clusterCpuMs = async (postmasterPid: number) => {
+  let ticks = ticksOf(await readFile(`/proc/${postmasterPid}/stat`, "utf8"), true)
+  for (const entry of await readdir("/proc")) {
+    if (!/^\d+$/.test(entry)) continue
+    const stat = await readFile(`/proc/${entry}/stat`, "utf8").catch(() => "")
+    const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1])
+    if (ppid === postmasterPid) ticks += ticksOf(stat, false)
+  }
+  return ticks * 10
+}
 
 /** N persons with a person-year in YEAR (ligning), each with two slutlignet policies (one company-paid). */
 const seed = async (client: pg.Client, n: number) => {
@@ -61,6 +84,7 @@ interface Proc {
   renderMs: number
   renderCpuMs: number
   rendered: number
+  queries: number
 }
 
 export const runDocumentsBench = async (argv: ReadonlyArray<string>) => {
@@ -77,13 +101,13 @@ export const runDocumentsBench = async (argv: ReadonlyArray<string>) => {
       )
   console.log(bundle ? "workers run as an esbuild bundle under plain node" : "workers run from the sources (tsx)")
   let embedded: { stop: () => Promise<void> } | undefined
+  let postmasterPid: number | undefined
   if (adminUrl === "") {
-    const server = await EmbeddedPostgres.startEmbedded({
-      dataDir: path.resolve(`.kas/bench-documents-${process.pid}`),
-      persistent: false
-    })
+    const dataDir = path.resolve(`.kas/bench-documents-${process.pid}`)
+    const server = await EmbeddedPostgres.startEmbedded({ dataDir, persistent: false })
     adminUrl = server.adminUrl
     embedded = server
+    postmasterPid = Number((await readFile(path.join(dataDir, "postmaster.pid"), "utf8")).split("\n")[0])
   }
   const dbName = `bench_documents_${randomBytes(4).toString("hex")}`
   const admin = new pg.Client({ connectionString: adminUrl })
@@ -106,7 +130,7 @@ export const runDocumentsBench = async (argv: ReadonlyArray<string>) => {
           execArgv: bundle ? profile : ["--conditions=source", "--import", "tsx", ...profile],
           stdio: ["ignore", "ignore", "inherit", "ipc"]
         })
-        const proc: Proc = { child, peakRss: 0, cpuMs: 0, renderMs: 0, renderCpuMs: 0, rendered: 0 }
+        const proc: Proc = { child, peakRss: 0, cpuMs: 0, renderMs: 0, renderCpuMs: 0, rendered: 0, queries: 0 }
         procs.push(proc)
         await new Promise<void>((resolve, reject) => {
           type Message = {
@@ -116,6 +140,7 @@ export const runDocumentsBench = async (argv: ReadonlyArray<string>) => {
             renderMs?: number
             renderCpuMs?: number
             rendered?: number
+            queries?: number
           }
           child.on("message", (m: Message) => {
             if (m.ready) resolve()
@@ -124,6 +149,7 @@ export const runDocumentsBench = async (argv: ReadonlyArray<string>) => {
             if (m.renderMs !== undefined) proc.renderMs = m.renderMs
             if (m.renderCpuMs !== undefined) proc.renderCpuMs = m.renderCpuMs
             if (m.rendered !== undefined) proc.rendered = m.rendered
+            if (m.queries !== undefined) proc.queries = m.queries
           })
           child.on("exit", (code) => reject(new Error(`worker exited with ${code}`)))
         })
@@ -131,6 +157,7 @@ export const runDocumentsBench = async (argv: ReadonlyArray<string>) => {
     )
     const [{ id: yearId }] = (await client.query<{ id: number }>(`select id from kas.tax_year where year = $1`, [YEAR]))
       .rows as [{ id: number }]
+    const pgCpuBefore = postmasterPid === undefined ? 0 : await clusterCpuMs(postmasterPid)
     const started = performance.now()
     const jobId = await Effect.runPromise(
       Effect.flatMap(JobStore, (s) =>
@@ -144,6 +171,7 @@ export const runDocumentsBench = async (argv: ReadonlyArray<string>) => {
         .status
     }
     const seconds = (performance.now() - started) / 1000
+    const pgCpuMs = postmasterPid === undefined ? undefined : (await clusterCpuMs(postmasterPid)) - pgCpuBefore
     await sleep(300)
     const [{ n }] = (await client.query<{ n: number }>(`select count(*)::int as n from kas.final_statement`)).rows as [
       { n: number }
@@ -181,6 +209,13 @@ export const runDocumentsBench = async (argv: ReadonlyArray<string>) => {
     console.log(
       `worker CPU: ${perStatement.toFixed(2)} ms per statement, ${cpuShare.toFixed(0)} % of it rendering PDFs`
     )
+    const queries = procs.reduce((a, p) => a + p.queries, 0) / Math.max(n, 1)
+    record("worker queries per statement", queries, "queries")
+    console.log(`worker queries: ${queries.toFixed(1)} per statement (the job runtime's included)`)
+    if (pgCpuMs !== undefined) {
+      record("PostgreSQL CPU per statement", pgCpuMs / Math.max(n, 1), "ms")
+      console.log(`PostgreSQL CPU: ${(pgCpuMs / Math.max(n, 1)).toFixed(2)} ms per statement (the whole cluster)`)
+    }
   } finally {
     await client.end().catch(() => undefined)
     await admin.query(`drop database if exists ${dbName} with (force)`).catch(() => undefined)

@@ -8,9 +8,18 @@ import { Database, KasConfig } from "@kas/core"
 import { JobRegistry, JobStore, Worker } from "@kas/jobs"
 import { BenchDocuments } from "@kas/server-kas"
 import { Effect, Layer } from "effect"
+import pg from "pg"
 
 const [url, concurrencyText] = process.argv.slice(2)
 const concurrency = Number(concurrencyText)
+// Counts the queries this process sends (each is a round trip: node-pg sends the next one after the answer).
+let queries = 0
+const query = pg.Client.prototype.query
+pg.Client.prototype.query = function (this: pg.Client, ...args: Parameters<typeof query>) {
+  queries++
+  return Reflect.apply(query, this, args)
+} as typeof query
+let queriesAtReady = 0
 let peakRss = 0
 let cpuAtReady: NodeJS.CpuUsage | undefined
 const report = () => {
@@ -21,7 +30,8 @@ const report = () => {
     cpuMs: cpu === undefined ? 0 : (cpu.user + cpu.system) / 1000,
     renderMs: BenchDocuments.renderStats.ms,
     renderCpuMs: BenchDocuments.renderStats.cpuMs,
-    rendered: BenchDocuments.renderStats.count
+    rendered: BenchDocuments.renderStats.count,
+    queries: cpuAtReady === undefined ? 0 : queries - queriesAtReady
   })
 }
 const timer = setInterval(report, 200)
@@ -42,6 +52,7 @@ const fiber = Effect.runFork(
       gracePeriod: "1 second"
     })
     cpuAtReady = process.cpuUsage()
+    queriesAtReady = queries
     process.send?.({ ready: true })
     return yield* Effect.never
   }).pipe(Effect.scoped, Effect.provide(layer), Effect.orDie)

@@ -12,8 +12,10 @@ import {
   isMultipart,
   packageDir,
   parseMultipart,
+  pgPoolSessionStore,
   requestLog,
   securityHeaders,
+  PgPool,
   sessions,
   staticFiles,
   views
@@ -28,7 +30,6 @@ import type { AppRuntime, AppServices } from "./runtime.js"
 import type { SamlLogin } from "./saml/SamlLogin.js"
 import { citizenOf, displayName, language, requireCitizen } from "./web/Citizen.js"
 import { makeRest } from "./web/Portal.js"
-import { CitizenSessions } from "./web/Sessions.js"
 
 /** The EJS views of selvbetjening. */
 export const VIEWS_DIR = path.join(packageDir(import.meta.url), "views")
@@ -72,7 +73,7 @@ export const makeApp = (
   app.use(bodyParser({ enableTypes: ["form", "json"], formLimit: "1mb" }))
   app.use(
     sessions({
-      store: runtime.runSync(CitizenSessions),
+      store: pgPoolSessionStore(runtime.runSync(PgPool), "selvbetjening.sessions"),
       cookieName: "sessionid",
       idleSeconds: settings.sessionExpireSeconds,
       secure: !development

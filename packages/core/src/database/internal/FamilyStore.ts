@@ -44,7 +44,8 @@ export interface MemberRow {
   readonly company_pays: boolean
 }
 
-interface CellRow {
+/** A loss-transfer cell as `loadFamilies` reads it. */
+export interface CellRow {
   readonly used_from_id: number
   readonly used_for_id: number
   readonly transferred_negative_payout: Money
@@ -160,8 +161,11 @@ export interface Loaded {
   readonly byPolicy: ReadonlyMap<number, { readonly family: Family; readonly year: number }>
 }
 
-/** Builds the families from member and cell rows; `policyIds` are the targets looked up in `byPolicy`. */
-const assemble = (
+/**
+ * Builds the families from member and cell rows (`loadFamilies`' or those of `kas.statement_inputs`); `policyIds` are
+ * the targets looked up in `byPolicy`.
+ */
+export const assemble = (
   rows: ReadonlyArray<MemberRow & { readonly family: string }>,
   cellRows: ReadonlyArray<CellRow>,
   policyIds: ReadonlyArray<number>

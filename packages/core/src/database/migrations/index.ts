@@ -27,6 +27,7 @@ import m0025 from "./0025_kas_eboks_dispatch_intent.js"
 import m0026 from "./0026_kas_history_statements.js"
 import m0027 from "./0027_kas_person_search_serial.js"
 import m0028 from "./0028_kas_days_check_per_statement.js"
+import m0029 from "./0029_kas_statement_inputs.js"
 
 /** The migrations of @kas/core (schema `kas`), in order. Only ever append. */
 export const coreMigrations: MigrationSet = {
@@ -59,6 +60,7 @@ export const coreMigrations: MigrationSet = {
     "0025_kas_eboks_dispatch_intent": m0025,
     "0026_kas_history_statements": m0026,
     "0027_kas_person_search_serial": m0027,
-    "0028_kas_days_check_per_statement": m0028
+    "0028_kas_days_check_per_statement": m0028,
+    "0029_kas_statement_inputs": m0029
   }
 }

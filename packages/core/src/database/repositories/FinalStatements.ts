@@ -1,15 +1,14 @@
 import { SqlClient } from "@effect/sql"
 import type { SqlError } from "@effect/sql/SqlError"
-import { Effect, Schema } from "effect"
+import { Effect, Either, Schema } from "effect"
 import { DomainRuleError, NotFound } from "../../domain/DomainError.js"
 import * as DueDates from "../../domain/DueDates.js"
 import { FinalStatement } from "../../domain/FinalStatement.js"
 import * as StatementAmounts from "../../domain/StatementAmounts.js"
-import type { TaxYearPeriodError } from "../../domain/TaxYearPeriod.js"
+import * as TaxYearPeriod from "../../domain/TaxYearPeriod.js"
 import { FileStore, type FileStoreError } from "./FileStore.js"
 import { Prisme10QBatches } from "./Prisme10QBatches.js"
-import { type GatheredStatement, StatementInputs } from "./StatementInputs.js"
-import { TaxYears } from "./TaxYears.js"
+import { type GatheredStatement, type StatementHead, StatementInputs } from "./StatementInputs.js"
 import { type TenQRenderer, Transactions } from "./Transactions.js"
 
 const decodeStatements = Schema.decodeUnknown(Schema.Array(FinalStatement))
@@ -99,12 +98,11 @@ export const validateForm = (form: StatementForm): Effect.Effect<void, DomainRul
  * invalidation with the cancellation of integrations.md §2.8. Every write is one transaction.
  */
 export class FinalStatements extends Effect.Service<FinalStatements>()("@kas/core/FinalStatements", {
-  dependencies: [StatementInputs.Default, TaxYears.Default, Transactions.Default, Prisme10QBatches.Default],
+  dependencies: [StatementInputs.Default, Transactions.Default, Prisme10QBatches.Default],
   effect: Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
     const files = yield* FileStore
     const inputs = yield* StatementInputs
-    const taxYears = yield* TaxYears
     const transactions = yield* Transactions
     const batches = yield* Prisme10QBatches
 
@@ -121,40 +119,29 @@ export class FinalStatements extends Effect.Service<FinalStatements>()("@kas/cor
       )
     })
 
-    /** The person-year, locked against a concurrent generation, with its policy counts. */
+    /** The person-year's state for the refusals, locked against a concurrent generation (`checkGenerate`). */
     const head = (personTaxYearId: number) =>
-      sql<{
-        tax_year_id: number
-        year: number
-        fully_tax_liable: boolean
-        policies: number
-        not_final: number
-        final_active: number
-        valid_statements: number
-        today: string
-      }>`
-        select pty.tax_year_id, ty.year, pty.fully_tax_liable,
+      sql<{ year: number; year_part: TaxYearPeriod.YearPart; policies: number; not_final: number }>`
+        select ty.year, ty.year_part,
           (select count(*)::int from kas.policy_tax_year p where p.person_tax_year_id = pty.id) as policies,
           (select count(*)::int from kas.policy_tax_year p
-            where p.person_tax_year_id = pty.id and p.active and not p.slutlignet) as not_final,
-          (select count(*)::int from kas.policy_tax_year p
-            where p.person_tax_year_id = pty.id and p.active and p.slutlignet) as final_active,
-          (select count(*)::int from kas.final_statement s
-            where s.person_tax_year_id = pty.id and not s.invalid) as valid_statements,
-          kas.today()::text as today
+            where p.person_tax_year_id = pty.id and p.active and not p.slutlignet) as not_final
         from kas.person_tax_year pty join kas.tax_year ty on ty.id = pty.tax_year_id
         where pty.id = ${personTaxYearId} for update of pty`.pipe(
-        Effect.flatMap((rows) =>
-          rows[0] ? Effect.succeed(rows[0]) : Effect.fail(NotFound.of("Personskatteår", personTaxYearId))
+        Effect.flatMap(([h]) =>
+          h
+            ? Effect.succeed({ year: h.year, yearPart: h.year_part, policies: h.policies, notFinal: h.not_final })
+            : Effect.fail(NotFound.of("Personskatteår", personTaxYearId))
         )
       )
 
     /** The refusals of staff-web.md §11.1: no policies, not in genoptagelsesperiode, an active policy not final. */
-    const generateRefusal = (h: Effect.Effect.Success<ReturnType<typeof head>>) =>
+    const generateRefusal = (h: Pick<StatementHead, "year" | "yearPart" | "policies" | "notFinal">) =>
       Effect.gen(function* () {
         if (h.policies === 0) return yield* refuse("no-policies", `Personen har ingen policer i ${h.year}`)
-        yield* taxYears.requirePeriod(h.tax_year_id, "generateIndividualFinalStatement")
-        if (h.not_final > 0) {
+        const period = TaxYearPeriod.check(h.yearPart, "generateIndividualFinalStatement")
+        if (Either.isLeft(period)) return yield* Effect.fail(period.left)
+        if (h.notFinal > 0) {
           return yield* refuse(
             "not-final",
             "Alle aktive policer skal være slutlignet før der kan genereres en slutopgørelse"
@@ -164,16 +151,12 @@ export class FinalStatements extends Effect.Service<FinalStatements>()("@kas/cor
 
     /** Computes the money, renders and stores the PDF and inserts the statement; returns it with its draft. */
     const insert = <E>(
-      personTaxYearId: number,
+      gathered: GatheredStatement,
       form: StatementForm,
       today: string,
       options: Pick<GenerateOptions<E>, "pdf" | "indifferenceLimit" | "timeZone">
     ) =>
       Effect.gen(function* () {
-        const gathered = yield* inputs.gather(personTaxYearId, {
-          interestOnRemainder: form.interestOnRemainder,
-          extraPaymentForPreviousMissing: form.extraPaymentForPreviousMissing
-        })
         const amounts = StatementAmounts.compute(gathered.input, {
           indifferenceLimit: options.indifferenceLimit,
           timeZone: options.timeZone
@@ -200,7 +183,7 @@ export class FinalStatements extends Effect.Service<FinalStatements>()("@kas/cor
              extra_payment_for_previous_missing, text_used_for_payment, due_date_used, indifference_limited, amounts)
            values ($1, $2, $3, $4, $5, $6, $7::date, $8, $9::jsonb) returning ${columns}`,
           [
-            personTaxYearId,
+            gathered.personTaxYearId,
             gathered.lockId,
             fileId,
             form.interestOnRemainder.toFixed(2),
@@ -211,7 +194,7 @@ export class FinalStatements extends Effect.Service<FinalStatements>()("@kas/cor
             JSON.stringify(amountsSnapshot(amounts))
           ]
         )
-        return { statement: yield* decodeOne(rows, String(personTaxYearId)), draft }
+        return { statement: yield* decodeOne(rows, String(gathered.personTaxYearId)), draft }
       })
 
     return {
@@ -246,18 +229,21 @@ export class FinalStatements extends Effect.Service<FinalStatements>()("@kas/cor
         options: GenerateOptions<E>
       ): Effect.Effect<
         { readonly statement: FinalStatement; readonly draft: StatementDraft; readonly batchId: number | null },
-        E | DomainRuleError | NotFound | TaxYearPeriodError | SqlError | FileStoreError
+        E | DomainRuleError | NotFound | TaxYearPeriod.TaxYearPeriodError | SqlError | FileStoreError
       > =>
         Effect.gen(function* () {
           yield* validateForm(form)
           return yield* sql.withTransaction(
             Effect.gen(function* () {
-              const h = yield* head(personTaxYearId)
+              const { gathered, head: h } = yield* inputs.lockAndGather(personTaxYearId, {
+                interestOnRemainder: form.interestOnRemainder,
+                extraPaymentForPreviousMissing: form.extraPaymentForPreviousMissing
+              })
               yield* generateRefusal(h)
-              const { draft, statement } = yield* insert(personTaxYearId, form, h.today, options)
+              const { draft, statement } = yield* insert(yield* gathered, form, h.today, options)
               if (draft.amounts.prismeAmount === 0) return { statement, draft, batchId: null }
               const batch = yield* batches.create({
-                taxYearId: h.tax_year_id,
+                taxYearId: h.taxYearId,
                 createdById: options.createdById,
                 collectDate: draft.dueDate
               })
@@ -275,19 +261,23 @@ export class FinalStatements extends Effect.Service<FinalStatements>()("@kas/cor
       generateBulk: <E>(
         personTaxYearId: number,
         options: Pick<GenerateOptions<E>, "pdf" | "indifferenceLimit" | "timeZone">
-      ): Effect.Effect<FinalStatement | null, E | NotFound | TaxYearPeriodError | SqlError | FileStoreError> =>
+      ): Effect.Effect<
+        FinalStatement | null,
+        E | NotFound | TaxYearPeriod.TaxYearPeriodError | SqlError | FileStoreError
+      > =>
         sql
           .withTransaction(
             Effect.gen(function* () {
-              const h = yield* head(personTaxYearId)
-              yield* taxYears.requirePeriod(h.tax_year_id, "generateFinalSettlements")
-              if (!h.fully_tax_liable || h.final_active === 0 || h.valid_statements > 0) return null
+              const { gathered, head: h } = yield* inputs.lockAndGather(personTaxYearId)
+              const period = TaxYearPeriod.check(h.yearPart, "generateFinalSettlements")
+              if (Either.isLeft(period)) return yield* Effect.fail(period.left)
+              if (!h.fullyTaxLiable || h.finalActive === 0 || h.validStatements > 0) return null
               const form = {
                 interestOnRemainder: 0,
                 extraPaymentForPreviousMissing: 0,
                 textUsedForPayment: "BULK" as const
               }
-              return (yield* insert(personTaxYearId, form, h.today, options)).statement
+              return (yield* insert(yield* gathered, form, h.today, options)).statement
             })
           )
           .pipe(Effect.withSpan("FinalStatements.generateBulk")),
