@@ -12,10 +12,8 @@ import {
   isMultipart,
   packageDir,
   parseMultipart,
-  pgPoolSessionStore,
   requestLog,
   securityHeaders,
-  PgPool,
   sessions,
   staticFiles,
   views
@@ -30,6 +28,7 @@ import type { AppRuntime, AppServices } from "./runtime.js"
 import type { SamlLogin } from "./saml/SamlLogin.js"
 import { citizenOf, displayName, language, requireCitizen } from "./web/Citizen.js"
 import { makeRest } from "./web/Portal.js"
+import { CitizenSessions } from "./web/Sessions.js"
 
 /** The EJS views of selvbetjening. */
 export const VIEWS_DIR = path.join(packageDir(import.meta.url), "views")
@@ -73,7 +72,7 @@ export const makeApp = (
   app.use(bodyParser({ enableTypes: ["form", "json"], formLimit: "1mb" }))
   app.use(
     sessions({
-      store: pgPoolSessionStore(runtime.runSync(PgPool), "selvbetjening.sessions"),
+      store: runtime.runSync(CitizenSessions),
       cookieName: "sessionid",
       idleSeconds: settings.sessionExpireSeconds,
       secure: !development

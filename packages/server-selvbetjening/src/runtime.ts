@@ -2,10 +2,11 @@ import { Layer, type ManagedRuntime, Option } from "effect"
 import { readFileSync } from "node:fs"
 import { CprMask, Database, type KasConfig, Rest } from "@kas/core"
 import { PgPool } from "@kas/core/web"
+import { CitizenSessions } from "./web/Sessions.js"
 
 /**
  * The services of selvbetjening, built once at start: its own database (sessions, caches; a plain pool for the session
- * reads) and the REST client.
+ * reads, and the session cache listening on it) and the REST client.
  */
 export const makeLayer = (settings: KasConfig.SelvbetjeningConfig.SelvbetjeningSettings) => {
   const database = Database.layer({
@@ -19,7 +20,10 @@ export const makeLayer = (settings: KasConfig.SelvbetjeningConfig.SelvbetjeningS
     timeoutSeconds: settings.restRequestTimeoutSeconds,
     ca: Option.getOrUndefined(Option.map(settings.restCaCert, (file) => readFileSync(file, "utf8")))
   })
-  return Layer.mergeAll(rest, PgPool.layer(), CprMask.logger).pipe(Layer.provideMerge(database))
+  const pool = PgPool.layer()
+  return Layer.mergeAll(rest, CitizenSessions.layer.pipe(Layer.provideMerge(pool)), CprMask.logger).pipe(
+    Layer.provideMerge(database)
+  )
 }
 
 /** Everything a route effect may require. */

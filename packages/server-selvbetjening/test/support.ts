@@ -14,6 +14,7 @@ import { makeApp } from "../src/app.js"
 import { makeLayer, type AppRuntime } from "../src/runtime.js"
 import { buildSaml } from "../src/saml/RequestStore.js"
 import type { SamlLogin } from "../src/saml/SamlLogin.js"
+import { CitizenSessions } from "../src/web/Sessions.js"
 import { startTestIdp, type LoginOptions, type TestIdp } from "./TestIdp.js"
 
 export { Browser } from "../../server-kas/test/support.js"
@@ -115,6 +116,13 @@ export const startPortal = async (env: Record<string, string> = {}): Promise<Por
     }
   }
 }
+
+/**
+ * Every session change committed so far (a test's update of the table, say) has reached the portal's session cache;
+ * in the app that happens when PostgreSQL's notification of the change arrives.
+ */
+export const sessionsSettled = (portal: Portal): Promise<void> =>
+  portal.runtime.runPromise(CitizenSessions).then((store) => store.sync())
 
 /** Starts a login at the portal and returns the AuthnRequest as the IdP sees it. */
 export const beginLogin = async (browser: Browser, back = "/policy/edit/") => {

@@ -7,6 +7,7 @@ import {
   loginAs,
   postResponse,
   query,
+  sessionsSettled,
   startPortal,
   type Portal
 } from "../support.js"
@@ -168,6 +169,7 @@ describe("SAML login", () => {
       portal.portalDatabaseUrl,
       "update selvbetjening.sessions set expires_at = now() - interval '1 second' where data ? 'user_info'"
     )
+    await sessionsSettled(portal)
     expect((await browser.get("/policy/edit/")).headers.get("location")).toBe("/login/?back=%2Fpolicy%2Fedit%2F")
   })
 

@@ -11,6 +11,7 @@ import {
   PDF,
   postMultipart,
   query,
+  sessionsSettled,
   startPortal,
   YEAR,
   type Portal
@@ -289,12 +290,14 @@ describe("representation", () => {
     // The exchange gave it the session's idle expiry, not the token's 60 seconds.
     expect(await expiry()).toBeGreaterThan(portal.settings.sessionExpireSeconds - 30)
     // A minute later (the session's last extension set back, the token nearly expired) a page view extends it.
-    const setBack = () =>
-      query(
+    const setBack = async () => {
+      await query(
         portal.portalDatabaseUrl,
         `update selvbetjening.sessions set data = jsonb_set(data, '{representation_extended_at}', '0')
          where data ? 'user_info'`
       )
+      await sessionsSettled(portal)
+    }
     await setBack()
     await query(
       portal.kas.databaseUrl,
