@@ -109,14 +109,16 @@ export const makeApp = (settings: KasConfig.BackOfficeConfig.KasWebSettings, run
   })
   app.use(staffMultipart)
   app.use(csrf({ exempt: ["/rest/"] }))
-  app.use(currentUser((id) => runP(Effect.flatMap(StaffUsers, (u) => u.load(id)))))
-  // staff-web.md §1, §16: while the user holds a consumed representation token, every page shows the banner.
-  app.use(async (ctx, next) => {
-    const user = ctx.state.user
-    if (user && !ctx.path.startsWith("/static/"))
-      ctx.state.representing = await runP(Effect.flatMap(RepresentationTokens, (r) => r.active(user.id)))
-    await next()
-  })
+  // Every page loads its user and, for the banner (staff-web.md §1, §16), the citizen they represent: both at once, as
+  // prepared statements on the plain pool, without an Effect run each.
+  const users = runtime.runSync(StaffUsers)
+  const representation = runtime.runSync(RepresentationTokens)
+  app.use(
+    currentUser(
+      (id) => users.loadForRequest(id),
+      (id) => representation.activeForRequest(id)
+    )
+  )
 
   const auth = authRoutes((username, password, address) =>
     runP(

@@ -1,7 +1,7 @@
 import { SqlClient } from "@effect/sql"
 import { SqlError } from "@effect/sql/SqlError"
 import { PgPool } from "@kas/core/web"
-import { Data, Effect, Option } from "effect"
+import { Data, Effect, Option, Runtime } from "effect"
 import { createHash, randomBytes } from "node:crypto"
 import { verifyPassword } from "./Password.js"
 import { ALL_PERMISSIONS, DEVELOPMENT_USERS, GROUP_PERMISSIONS, GROUPS, type GroupName } from "./Permissions.js"
@@ -43,25 +43,39 @@ export class StaffUsers extends Effect.Service<StaffUsers>()("@kas/server-kas/St
     const admin = yield* UserAdmin
     const pool = yield* Effect.serviceOption(PgPool)
 
+    const userOf = (row: UserRow | undefined): Option.Option<StaffUser> =>
+      row?.is_active
+        ? Option.some<StaffUser>({
+            id: row.id,
+            username: row.username,
+            isSuperuser: row.is_superuser,
+            permissions: new Set(row.is_superuser ? ALL_PERMISSIONS : row.permissions)
+          })
+        : Option.none()
+    const poolRows = Option.map(
+      pool,
+      (pg) => (id: number) =>
+        pg.query<UserRow>({ name: "web_staff_user", text: LOAD_USER, values: [id] }).then((r) => r.rows)
+    )
+
     const load = Effect.fn("StaffUsers.load")(function* (id: number) {
       // One statement: every page loads its user (the groups' permissions with it), on the plain pool as a prepared
       // statement where the process has one (kas web).
-      const rows = Option.isSome(pool)
+      const rows = Option.isSome(poolRows)
         ? yield* Effect.tryPromise({
-            try: () =>
-              pool.value.query<UserRow>({ name: "web_staff_user", text: LOAD_USER, values: [id] }).then((r) => r.rows),
+            try: () => poolRows.value(id),
             catch: (cause) => new SqlError({ cause, message: "Failed to load the staff user" })
           })
         : yield* sql.unsafe<UserRow>(LOAD_USER, [id])
-      const row = rows[0]
-      if (!row?.is_active) return Option.none<StaffUser>()
-      return Option.some<StaffUser>({
-        id: row.id,
-        username: row.username,
-        isSuperuser: row.is_superuser,
-        permissions: new Set(row.is_superuser ? ALL_PERMISSIONS : row.permissions)
-      })
+      return userOf(rows[0])
     })
+    const run = Runtime.runPromise(yield* Effect.runtime<never>())
+    /**
+     * `load` as a promise, for the middleware of every page: on the plain pool straight away where the process has
+     * one (an Effect run and a span per page cost more than the read).
+     */
+    const loadForRequest = (id: number): Promise<Option.Option<StaffUser>> =>
+      Option.isSome(poolRows) ? poolRows.value(id).then((rows) => userOf(rows[0])) : run(load(id))
 
     /** The active user with this username and password, or none (same answer for unknown user and bad password). */
     const authenticate = Effect.fn("StaffUsers.authenticate")(function* (username: string, password: string) {
@@ -164,6 +178,7 @@ export class StaffUsers extends Effect.Service<StaffUsers>()("@kas/server-kas/St
 
     return {
       load,
+      loadForRequest,
       usernames,
       ensureUser,
       authenticate,

@@ -17,17 +17,31 @@ export const findPersonRoutes = (app: AppContext) => {
   const fmt = makeFormat(app.settings.timezone)
 
   router.get("/", requirePermission("persontaxyear.view"), async (ctx) => {
-    const years = await app.run(
+    const query = decodeQuery(ctx.query)
+    // One run per search: the years (for the filter and the year's id) and the page they select.
+    const { years, parsed, result } = await app.run(
       ctx,
-      Effect.flatMap(TaxYears, (t) => t.list())
-    )
-    const parsed = parseSearch(
-      decodeQuery(ctx.query),
-      new Map(years.map((y) => [y.year, y.id])),
-      defaultYear(
-        years.map((y) => y.year),
-        currentYear(app.settings.timezone)
-      )
+      Effect.gen(function* () {
+        const years = yield* Effect.flatMap(TaxYears, (t) => t.choices())
+        const parsed = parseSearch(
+          query,
+          new Map(years.map((y) => [y.year, y.id])),
+          defaultYear(
+            years.map((y) => y.year),
+            currentYear(app.settings.timezone)
+          )
+        )
+        const filter = parsed.filter
+        if (filter === undefined || parsed.excel) return { years, parsed, result: undefined }
+        const search = yield* PersonSearch
+        const found = yield* search.page(filter, parsed.sort, requestedPage(parsed.page))
+        const paging = pagingOf(parsed.page, found.total, PAGE_SIZE, found.more)
+        // A page past the end shows the last one (past the end, the count is exact).
+        if (found.rows.length > 0 || found.total === 0) return { years, parsed, result: { rows: found.rows, paging } }
+        const last = yield* search.page(filter, parsed.sort, { offset: paging.offset, limit: paging.limit })
+        const lastPaging = pagingOf(paging.page, last.total, PAGE_SIZE, last.more)
+        return { years, parsed, result: { rows: last.rows, paging: lastPaging } }
+      })
     )
     const filter = parsed.filter
     if (parsed.excel && filter !== undefined) {
@@ -40,21 +54,6 @@ export const findPersonRoutes = (app: AppContext) => {
         )
       })
     }
-    const result =
-      filter === undefined
-        ? undefined
-        : await app.run(
-            ctx,
-            Effect.gen(function* () {
-              const search = yield* PersonSearch
-              const found = yield* search.page(filter, parsed.sort, requestedPage(parsed.page))
-              const paging = pagingOf(parsed.page, found.total, PAGE_SIZE, found.more)
-              // A page past the end shows the last one (past the end, the count is exact).
-              if (found.rows.length > 0 || found.total === 0) return { rows: found.rows, paging }
-              const last = yield* search.page(filter, parsed.sort, { offset: paging.offset, limit: paging.limit })
-              return { rows: last.rows, paging: pagingOf(paging.page, last.total, PAGE_SIZE, last.more) }
-            })
-          )
     const view = searchView(
       parsed,
       years.map((y) => y.year),

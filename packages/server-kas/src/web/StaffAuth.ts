@@ -11,15 +11,34 @@ declare module "koa" {
   }
 }
 
-/** Loads the logged-in user from the session into ctx.state.user (an inactive or deleted user is logged out). */
+declare module "koa" {
+  interface DefaultState {
+    /** The CPR of the citizen the logged-in user represents in self-service (the banner), or null. */
+    representing?: string | null
+  }
+}
+
+/**
+ * Loads the logged-in user from the session into ctx.state.user (an inactive or deleted user is logged out) and,
+ * with `representing`, the citizen they represent into ctx.state.representing (staff-web.md §1, §16: every page shows
+ * the banner). Both are asked at once: each page waits for one round trip, not two.
+ */
 export const currentUser =
-  (load: (id: number) => Promise<Option.Option<StaffUser>>): Middleware =>
+  (
+    load: (id: number) => Promise<Option.Option<StaffUser>>,
+    representing?: (id: number) => Promise<string | null>
+  ): Middleware =>
   async (ctx, next) => {
     const id = ctx.session.data.userId
     if (typeof id === "number") {
-      const user = await load(id)
-      if (Option.isSome(user)) ctx.state.user = user.value
-      else ctx.session.destroy()
+      const [user, cpr] = await Promise.all([
+        load(id),
+        representing && !ctx.path.startsWith("/static/") ? representing(id) : undefined
+      ])
+      if (Option.isSome(user)) {
+        ctx.state.user = user.value
+        if (cpr !== undefined) ctx.state.representing = cpr
+      } else ctx.session.destroy()
     }
     await next()
   }

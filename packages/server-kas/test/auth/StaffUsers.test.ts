@@ -79,3 +79,31 @@ describe("StaffUsers.seed and the user-change log", () => {
     await seed("admin")
   })
 })
+
+// Every page loads its user through `loadForRequest` (a prepared statement on the plain pool, no Effect run): the same
+// answer as `load`, and a user deactivated or deleted is logged out at their next request.
+describe("StaffUsers.loadForRequest", () => {
+  it("answers as load does: permissions, a superuser, an inactive or unknown user", async () => {
+    const ids = await query<{ id: number; username: string }>(web.databaseUrl, "select id, username from web.users")
+    const id = (username: string) => ids.find((u) => u.username === username)!.id
+    const both = (userId: number) =>
+      web.runtime.runPromise(
+        Effect.flatMap(StaffUsers, (u) => Effect.all([u.load(userId), Effect.promise(() => u.loadForRequest(userId))]))
+      )
+    for (const userId of [id("sagsbehandler"), id("admin"), id("scheduler"), 999_999]) {
+      const [viaEffect, viaPromise] = await both(userId)
+      expect(viaPromise).toEqual(viaEffect)
+    }
+    const [, clerk] = await both(id("sagsbehandler"))
+    expect(Option.getOrThrow(clerk).permissions.has("persontaxyear.view")).toBe(true)
+    expect(Option.isNone((await both(id("scheduler")))[1])).toBe(true)
+
+    const browser = await new Browser(web.url).login("borgerservice")
+    expect((await browser.get("/")).status).toBe(200)
+    await query(web.databaseUrl, "update web.users set is_active = false where username = 'borgerservice'")
+    const after = await browser.get("/")
+    expect(after.status).toBe(302)
+    expect(after.headers.get("location")).toMatch(/^\/accounts\/login\//)
+    await query(web.databaseUrl, "update web.users set is_active = true where username = 'borgerservice'")
+  })
+})

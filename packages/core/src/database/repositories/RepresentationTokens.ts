@@ -1,6 +1,6 @@
 import { SqlClient } from "@effect/sql"
 import { SqlError } from "@effect/sql/SqlError"
-import { Effect, Option, Schema } from "effect"
+import { Effect, Option, Runtime, Schema } from "effect"
 import { randomInt } from "node:crypto"
 import type { Cpr } from "../../domain/Cpr.js"
 import { NotFound } from "../../domain/DomainError.js"
@@ -133,19 +133,30 @@ export class RepresentationTokens extends Effect.Service<RepresentationTokens>()
       return { personId, newestYear: year?.year ?? null }
     })
 
+    const poolRows = Option.map(
+      pool,
+      (pg) => (userId: number) =>
+        pg
+          .query<{ cpr: string }>({ name: "kas_representation_active", text: ACTIVE, values: [userId] })
+          .then((r) => r.rows)
+    )
     /** Whether the user currently holds a consumed token (the staff banner): the represented CPR. */
     const active = Effect.fn("RepresentationTokens.active")(function* (userId: number) {
-      const rows = Option.isSome(pool)
+      const rows = Option.isSome(poolRows)
         ? yield* Effect.tryPromise({
-            try: () =>
-              pool.value
-                .query<{ cpr: string }>({ name: "kas_representation_active", text: ACTIVE, values: [userId] })
-                .then((r) => r.rows),
+            try: () => poolRows.value(userId),
             catch: (cause) => new SqlError({ cause, message: "Failed to read the representation" })
           })
         : yield* sql.unsafe<{ cpr: string }>(ACTIVE, [userId])
       return rows[0]?.cpr ?? null
     })
+    const run = Runtime.runPromise(yield* Effect.runtime<never>())
+    /**
+     * `active` as a promise, for the middleware that asks it on every staff page: on the plain pool straight away
+     * where the process has one (an Effect run and a span per page cost more than the read).
+     */
+    const activeForRequest = (userId: number): Promise<string | null> =>
+      Option.isSome(poolRows) ? poolRows.value(userId).then((rows) => rows[0]?.cpr ?? null) : run(active(userId))
 
     /** The self-service session of the user's live representation was used: it lives `sessionSeconds` from now. */
     const extend = Effect.fn("RepresentationTokens.extend")(function* (userId: number, sessionSeconds: number) {
@@ -159,6 +170,6 @@ export class RepresentationTokens extends Effect.Service<RepresentationTokens>()
     const purgeExpired = (maxAgeSeconds: number) =>
       Effect.provideService(purgeRepresentationTokens(maxAgeSeconds), SqlClient.SqlClient, sql)
 
-    return { create, exchange, stop, active, extend, purgeExpired } as const
+    return { create, exchange, stop, active, activeForRequest, extend, purgeExpired } as const
   })
 }) {}

@@ -1,5 +1,6 @@
 import { SqlClient } from "@effect/sql"
-import { Effect, Either, Schema } from "effect"
+import { SqlError } from "@effect/sql/SqlError"
+import { Effect, Either, Option, Schema } from "effect"
 import { DomainRuleError, NotFound } from "../../domain/DomainError.js"
 import * as TaxYearPeriod from "../../domain/TaxYearPeriod.js"
 import {
@@ -12,8 +13,17 @@ import {
   taxYearRangeMessage,
   type YearPart
 } from "../../domain/TaxYear.js"
+import { PgPool } from "../PgPool.js"
 
 const decodeYears = Schema.decodeUnknown(Schema.Array(TaxYear))
+
+/** A tax year as a form's year choice: its calendar year and id. */
+export interface TaxYearChoice {
+  readonly id: number
+  readonly year: number
+}
+
+const CHOICES = "select id, year from kas.tax_year order by year desc"
 const decodeLocks = Schema.decodeUnknown(Schema.Array(Lock))
 
 /**
@@ -25,6 +35,16 @@ export class TaxYears extends Effect.Service<TaxYears>()("@kas/core/TaxYears", {
     const sql = yield* SqlClient.SqlClient
     const selectYear = sql`select id, year, year_part, rate_text_for_transactions from kas.tax_year`
     const selectLock = sql`select id, tax_year_id, interval_from::text, interval_to::text from kas.lock`
+    // "Find person" asks for the years on every search: on the plain pool as a prepared statement where the process
+    // has one (kas web), without a span (a statement compiled and a span made per search cost several times the read).
+    const pool = yield* Effect.serviceOption(PgPool)
+    const choices: Effect.Effect<ReadonlyArray<TaxYearChoice>, SqlError> = Option.isSome(pool)
+      ? Effect.tryPromise({
+          try: () =>
+            pool.value.query<TaxYearChoice>({ name: "kas_tax_year_choices", text: CHOICES }).then((r) => r.rows),
+          catch: (cause) => new SqlError({ cause, message: "Failed to read the tax years" })
+        })
+      : sql.unsafe<TaxYearChoice>(CHOICES)
 
     const one = (rows: ReadonlyArray<unknown>, key: string | number) =>
       decodeYears(rows).pipe(
@@ -42,6 +62,11 @@ export class TaxYears extends Effect.Service<TaxYears>()("@kas/core/TaxYears", {
       getByYear: Effect.fn("TaxYears.getByYear")(function* (year: number) {
         return yield* one(yield* sql`${selectYear} where year = ${year}`, year)
       }),
+      /**
+       * The years and ids of every tax year, newest first (a form's year choices). Where the process has a plain pool
+       * (kas web) it reads there, outside any transaction of the caller.
+       */
+      choices: () => choices,
       /** All tax years, newest first. */
       list: Effect.fn("TaxYears.list")(function* () {
         return yield* decodeYears(yield* sql`${selectYear} order by year desc`).pipe(Effect.orDie)

@@ -1,7 +1,9 @@
 import { SqlClient } from "@effect/sql"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Exit } from "effect"
+import { Effect, Exit, Layer } from "effect"
+import { PgPool } from "../../../src/database/PgPool.js"
 import { Policies, TaxYears } from "../../../src/index.js"
+import { TestDatabase } from "../../../src/testing/index.js"
 import { company, domainLayer, personWithYears, policyOverYears } from "../fixtures.js"
 
 const historyCount = Effect.flatMap(SqlClient.SqlClient, (sql) =>
@@ -129,4 +131,40 @@ describe("tax-year periods", () => {
         })
     )
   })
+})
+
+// `choices` (the year filter of "Find person") reads on the plain pool where there is one, on the SQL client otherwise:
+// both give what `list` gives, and a year written by anyone (another process) at once (nothing is kept).
+describe("TaxYears.choices", () => {
+  // Both share the file's database: each writes years of its own (and sees the other's, which the checks allow for).
+  const variants = [
+    { name: "the SQL client", from: 2040, layer: TaxYears.Default.pipe(Layer.provideMerge(TestDatabase.layer)) },
+    {
+      name: "the plain pool",
+      from: 2050,
+      layer: TaxYears.Default.pipe(Layer.provide(PgPool.layer()), Layer.provideMerge(TestDatabase.layer))
+    }
+  ]
+  for (const { name, from, layer } of variants) {
+    it.layer(layer)((it) => {
+      it.effect(`every year and its id, newest first, as list gives them (${name})`, () =>
+        Effect.gen(function* () {
+          const taxYears = yield* TaxYears
+          for (const year of [from, from + 2, from + 1]) yield* taxYears.create(year)
+          const choices = yield* taxYears.choices()
+          assert.deepStrictEqual(
+            choices,
+            (yield* taxYears.list()).map((y) => ({ id: y.id, year: y.year }))
+          )
+          const mine = (ys: ReadonlyArray<{ readonly year: number }>) =>
+            ys.map((c) => c.year).filter((y) => y >= from && y < from + 10)
+          assert.deepStrictEqual(mine(choices), [from + 2, from + 1, from])
+          // A year written past the service (as by another process) is there at once: nothing is kept.
+          const sql = yield* SqlClient.SqlClient
+          yield* sql`insert into kas.tax_year (year) values (${from + 3})`
+          assert.deepStrictEqual(mine(yield* taxYears.choices()), [from + 3, from + 2, from + 1, from])
+        })
+      )
+    })
+  }
 })
