@@ -27,7 +27,7 @@ import { keepRepresentation, representRoutes } from "./routes/represent.js"
 import type { AppRuntime, AppServices } from "./runtime.js"
 import type { SamlLogin } from "./saml/SamlLogin.js"
 import { citizenOf, displayName, language, requireCitizen } from "./web/Citizen.js"
-import { makeRest } from "./web/Portal.js"
+import { makeRest, makeRestNow } from "./web/Portal.js"
 import { CitizenSessions } from "./web/Sessions.js"
 
 /** The EJS views of selvbetjening. */
@@ -45,6 +45,7 @@ export const makeApp = (
   const app = new Koa({ proxy: !development })
   const runP = <A, E>(effect: Effect.Effect<A, E, AppServices>) => runtime.runPromise(effect)
   const rest = makeRest(runtime, log)
+  const restNow = makeRestNow(runtime, log)
   app.use(requestLog("selvbetjening"))
   app.use(securityHeaders({ secure: !development }))
   app.use(language)
@@ -107,7 +108,7 @@ export const makeApp = (
       : []),
     representRoutes(settings, rest),
     editRoutes(settings, rest, log),
-    policyRoutes(settings, rest)
+    policyRoutes(settings, rest, restNow)
   ]
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods())
   app.use(() => {
