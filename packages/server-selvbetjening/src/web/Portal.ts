@@ -47,11 +47,14 @@ export type RestNowRunner = ReturnType<typeof makeRestNow>
 export const companyNames = (companies: ReadonlyArray<Company>): ReadonlyMap<number, string> =>
   new Map(companies.map((c) => [c.id, c.name ?? ""]))
 
+// localeCompare with a locale builds a collator per call; one Danish collator compares the same.
+const danish = new Intl.Collator("da")
+
 /** Active policies sorted by company name, then number (§7.1). */
 export const sortPolicies = (policies: ReadonlyArray<Policy>, names: ReadonlyMap<number, string>): Array<Policy> =>
   [...policies].sort(
     (a, b) =>
-      (names.get(a.pension_company) ?? "").localeCompare(names.get(b.pension_company) ?? "", "da") ||
+      danish.compare(names.get(a.pension_company) ?? "", names.get(b.pension_company) ?? "") ||
       a.policy_number.localeCompare(b.policy_number)
   )
 
