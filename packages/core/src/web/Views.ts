@@ -30,8 +30,9 @@ export const views = (options: {
       for (const key of Object.keys(state)) locals[key] = state[key]
       Object.assign(locals, data)
       locals.ctx = ctx
-      ctx.body = await renderView(dirs, view, locals, options.cache)
-      ctx.type = "text/html; charset=utf-8"
+      const html = await renderView(dirs, view, locals, options.cache)
+      ctx.type = "text/html; charset=utf-8" // first, so that setting the body does not look for a type of its own
+      ctx.body = html
       if (status) ctx.status = status
     }
     await next()
