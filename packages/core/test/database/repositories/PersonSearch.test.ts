@@ -1,6 +1,7 @@
 import { SqlClient } from "@effect/sql"
 import { assert, describe, it } from "@effect/vitest"
-import { Chunk, Effect, Layer, Stream } from "effect"
+import { Chunk, Context, Effect, Layer, Stream } from "effect"
+import { PgPool } from "../../../src/database/PgPool.js"
 import { PERSON_SEARCH_COUNT_LIMIT, PersonSearch, personSearchSortKeys } from "../../../src/index.js"
 import { TestDatabase } from "../../../src/testing/index.js"
 
@@ -179,6 +180,97 @@ describe("PersonSearch", () => {
         const none = yield* search.page({ ...filter, name: "ingen" }, sort, { offset: 0, limit: 20 })
         assert.deepStrictEqual(none, { rows: [], total: 0, more: false })
       })
+    )
+
+    it.effect("a name part's first page on the plain pool (a generic plan) is the planned statement's", () =>
+      Effect.scoped(
+        Effect.gen(function* () {
+          const sql = yield* SqlClient.SqlClient
+          const [{ id: year }] = yield* sql<{ id: number }>`insert into kas.tax_year (year) values (2050) returning id`
+          const limit = PERSON_SEARCH_COUNT_LIMIT
+          // 400 persons (outside the CPRs of the other tests): 'Grænse' on 201 of them, 'Beta' on 200, 'Alfa' on 199
+          // (around the count limit), a surname on two thirds (more than the limit) and one on a third (fewer), a rare
+          // middle name on a few, some without a name.
+          yield* sql`insert into kas.person (cpr, name)
+            select '7' || lpad(g::text, 9, '0'), case when g % 40 = 0 and g > ${limit + 1} then null else
+              case when g <= ${limit + 1} then 'Grænse ' else '' end
+              || case when g <= ${limit - 1} then 'Alfa ' else '' end
+              || case when g <= ${limit} then 'Beta ' else '' end
+              || case when g % 97 = 0 then 'Sjældnik ' else '' end || 'Ib ' || case when g % 3 = 0 then 'Lynge'
+              else 'Kristiansen' end end
+            from generate_series(1, 400) g`
+          yield* sql`insert into kas.person_tax_year (tax_year_id, person_id)
+            select ${year!}, id from kas.person where cpr like '7%'`
+          yield* sql`analyze kas.person`
+          const planned = yield* PersonSearch
+          // The same service on a plain pool of one connection, whose prepared statements the test can then read.
+          const context = yield* Layer.build(PersonSearch.Default.pipe(Layer.provideMerge(PgPool.layer(1))))
+          const pooled = Context.get(context, PersonSearch)
+          const pool = Context.get(context, PgPool)
+          const terms = [
+            "grænse",
+            "GRÆNSE",
+            "beta",
+            "alfa",
+            "kristiansen",
+            "lynge",
+            "sjældnik",
+            "ib kr",
+            "a b",
+            "ingen"
+          ]
+          for (const name of [...terms, "100%", "a_b", "æns"]) {
+            for (const descending of [false, true]) {
+              const filter = { taxYearId: year!, name }
+              const sort = { key: "cpr", descending } as const
+              const expected = yield* planned.page(filter, sort, { offset: 0, limit: 20 })
+              const all = Chunk.toReadonlyArray(yield* Stream.runCollect(planned.stream(filter, sort)))
+              assert.deepStrictEqual(expected.rows, all.slice(0, 20), name)
+              assert.strictEqual(expected.total, Math.min(all.length, PERSON_SEARCH_COUNT_LIMIT), name)
+              assert.deepStrictEqual(yield* pooled.page(filter, sort, { offset: 0, limit: 20 }), expected, name)
+            }
+          }
+          const counts = yield* Effect.forEach(["grænse", "beta", "alfa"], (name) =>
+            pooled.page({ taxYearId: year!, name }, { key: "cpr", descending: false }, { offset: 0, limit: 20 })
+          )
+          // Over the limit, at it and under it.
+          assert.deepStrictEqual(
+            counts.map((c) => [c.total, c.more]),
+            [
+              [limit, true],
+              [limit, false],
+              [limit - 1, false]
+            ]
+          )
+          // The statement ran with generic plans only, and the connection went back to the pool as it was.
+          const statements = yield* Effect.promise(() =>
+            pool.query<{ generic_plans: string; custom_plans: string }>(
+              "select generic_plans, custom_plans from pg_prepared_statements where name like 'kas_person_search_%'"
+            )
+          )
+          assert.isAbove(statements.rows.length, 0)
+          for (const s of statements.rows) {
+            assert.isAbove(Number(s.generic_plans), 0)
+            assert.strictEqual(Number(s.custom_plans), 0)
+          }
+          const mode = yield* Effect.promise(() => pool.query<{ plan_cache_mode: string }>("show plan_cache_mode"))
+          assert.strictEqual(mode.rows[0]!.plan_cache_mode, "auto")
+          // More matches than the count limit (the page is found by its own scan, not cut from the counted rows): every
+          // sort order pages like the stream.
+          for (const key of personSearchSortKeys) {
+            for (const descending of [false, true]) {
+              const filter = { taxYearId: year! }
+              const sort = { key, descending }
+              const all = Chunk.toReadonlyArray(yield* Stream.runCollect(planned.stream(filter, sort)))
+              for (const offset of [0, 20, 380]) {
+                const page = yield* planned.page(filter, sort, { offset, limit: 20 })
+                assert.deepStrictEqual(page.rows, all.slice(offset, offset + 20), `${descending ? "-" : ""}${key}`)
+                assert.deepStrictEqual([page.total, page.more], offset < limit ? [limit, true] : [400, false])
+              }
+            }
+          }
+        })
+      )
     )
   })
 })
