@@ -77,19 +77,23 @@ const seed = async (url: string, persons: number, year: number) => {
 }
 
 /**
- * EXPLAIN ANALYZE of the queries behind one overview: the statement inside `kas.citizen_overview` (read from the
- * installed function, its parameters made bind parameters, so it cannot drift from what kas runs) and the session read.
+ * EXPLAIN ANALYZE of the queries behind the overviews: the statement inside `kas.citizen_overviews` (read from the
+ * installed function, its parameters made bind parameters, so it cannot drift from what kas runs) for one citizen and
+ * for ten read together (as kas web does under load), with persons that exist at any `--persons`, and the session read.
  */
-const explain = async (kasUrl: string, portalUrl: string, year: number) => {
-  const cpr = "0000030001"
-  const [fn] = await sql(kasUrl, "select prosrc from pg_proc where proname = 'citizen_overview'")
+const explain = async (kasUrl: string, portalUrl: string, year: number, persons: number) => {
+  const cprOf = (n: number) => String(n).padStart(10, "0")
+  const batch = Array.from({ length: 10 }, (_, i) => cprOf(1 + Math.floor((i * persons) / 10)))
+  const [fn] = await sql(kasUrl, "select prosrc from pg_proc where proname = 'citizen_overviews'")
   const body = String((fn as Record<string, unknown> | undefined)?.prosrc ?? "")
-  // `return (select json_build_object(…)::text);` → `select (select json_build_object(…)::text)`
-  const overview = `select ${body.slice(body.indexOf("return ") + "return ".length, body.lastIndexOf(";"))}`
-    .replaceAll("p_cpr", "$1::text")
+  // `return query with … ;` → `with …`
+  const overview = body
+    .slice(body.indexOf("return query ") + "return query ".length, body.lastIndexOf(";"))
+    .replaceAll("p_cprs", "$1::text[]")
     .replaceAll("p_year", "$2::int")
   const queries: ReadonlyArray<readonly [string, string, string, ReadonlyArray<unknown>]> = [
-    ["overview (the statement inside kas.citizen_overview)", kasUrl, overview, [cpr, year]],
+    ["overview of one citizen (the statement inside kas.citizen_overviews)", kasUrl, overview, [[batch[5]], year]],
+    ["overviews of ten citizens read together", kasUrl, overview, [batch, year]],
     [
       "session",
       portalUrl,
@@ -197,7 +201,7 @@ export const runSelvbetjeningBench = async (argv: ReadonlyArray<string>): Promis
         String(1 + Math.floor((i * persons) / connections)).padStart(10, "0")
       )
     )
-    if (argv.includes("--explain")) await explain(kasUrl, portalUrl, year)
+    if (argv.includes("--explain")) await explain(kasUrl, portalUrl, year, persons)
     let next = 0
     const overview: Request = {
       method: "GET",

@@ -1,4 +1,5 @@
 import { bodyParser } from "@koa/bodyparser"
+import Router from "@koa/router"
 import type { Effect } from "effect"
 import Koa from "koa"
 import path from "node:path"
@@ -27,7 +28,7 @@ import { keepRepresentation, representRoutes } from "./routes/represent.js"
 import type { AppRuntime, AppServices } from "./runtime.js"
 import type { SamlLogin } from "./saml/SamlLogin.js"
 import { citizenOf, displayName, language, requireCitizen } from "./web/Citizen.js"
-import { makeRest } from "./web/Portal.js"
+import { makeRest, makeRestNow } from "./web/Portal.js"
 import { CitizenSessions } from "./web/Sessions.js"
 
 /** The EJS views of selvbetjening. */
@@ -45,6 +46,7 @@ export const makeApp = (
   const app = new Koa({ proxy: !development })
   const runP = <A, E>(effect: Effect.Effect<A, E, AppServices>) => runtime.runPromise(effect)
   const rest = makeRest(runtime, log)
+  const restNow = makeRestNow(runtime, log)
   app.use(requestLog("selvbetjening"))
   app.use(securityHeaders({ secure: !development }))
   app.use(language)
@@ -107,9 +109,13 @@ export const makeApp = (
       : []),
     representRoutes(settings, rest),
     editRoutes(settings, rest, log),
-    policyRoutes(settings, rest)
+    policyRoutes(settings, rest, restNow)
   ]
-  for (const router of routers) app.use(router.routes()).use(router.allowedMethods())
+  // One router holding every area's routes, in this order (koa-router copies a mounted router's routes): one match,
+  // one Host check and one allowedMethods per request instead of one per area.
+  const router = new Router()
+  for (const area of routers) router.use(area.routes())
+  app.use(router.routes()).use(router.allowedMethods())
   app.use(() => {
     throw new HttpError(404)
   })

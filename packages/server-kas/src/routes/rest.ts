@@ -1,6 +1,7 @@
 import Router from "@koa/router"
 import { Effect, Either, Option, ParseResult, Schema } from "effect"
 import type { Context, Middleware } from "koa"
+import { createHash } from "node:crypto"
 import {
   CitizenData,
   type CitizenFilter,
@@ -18,6 +19,8 @@ import { StaffUsers } from "../auth/StaffUsers.js"
 import type { AppContext } from "../web/AppContext.js"
 
 const C = Rest.Contract
+/** How long a valid REST token is taken as valid without asking the database again (revocation's delay). */
+const TOKEN_CACHE_MS = 5000
 const PREFIXES = ["/rest/", "/token/", "/final_settlement/"]
 /** The staff pages under /final_settlement/ (staff-web.md §11: generate/<pk>/ and <uuid>/…), not the API's <year>/. */
 const isStaffStatementPath = (path: string) => /^\/final_settlement\/(generate\/|[0-9a-f]{8}-)/.test(path)
@@ -71,21 +74,26 @@ const scoped =
 export const restApi = (app: AppContext): Middleware => {
   const router = new Router()
   const run = app.run
-  const cache = new Map<string, { userId: number; until: number }>()
+  /**
+   * Tokens found valid in the last `TOKEN_CACHE_MS`, by the SHA-256 of the token (the raw secret is not kept as a
+   * key): a revoked token or a deactivated user is refused at the latest `TOKEN_CACHE_MS` after the change.
+   */
+  const valid = new Map<string, number>()
 
   const authenticate: Middleware = async (ctx, next) => {
     const m = /^Token\s+(\S+)$/.exec(ctx.get("Authorization"))
-    const hit = m ? cache.get(m[1]!) : undefined
-    if (m && hit && hit.until > Date.now()) return next()
-    const user = m
-      ? await run(
-          ctx,
-          Effect.flatMap(StaffUsers, (u) => u.byRestToken(m[1]!))
-        )
-      : Option.none()
+    if (m === null) return json(ctx, 401, { detail: "Invalid token." })
+    const token = m[1]!
+    const key = createHash("sha256").update(token).digest("base64")
+    const until = valid.get(key)
+    if (until !== undefined && until > Date.now()) return next()
+    const user = await run(
+      ctx,
+      Effect.flatMap(StaffUsers, (u) => u.byRestToken(token))
+    )
     if (Option.isNone(user)) return json(ctx, 401, { detail: "Invalid token." })
-    if (cache.size > 1000) cache.clear()
-    cache.set(m![1]!, { userId: user.value.id, until: Date.now() + 5000 })
+    if (valid.size > 1000) valid.clear()
+    valid.set(key, Date.now() + TOKEN_CACHE_MS)
     await next()
   }
   /** A filter's decoder, built once per resource (not per request); a refusal names every bad query parameter. */

@@ -50,6 +50,11 @@ const yearFormats = new Map<string, Intl.DateTimeFormat>()
 
 /** The calendar year of today in a time zone. */
 export const currentYear = (timeZone: string, now: Date = new Date()): number => {
+  // Every time zone is within a day of UTC: but on 31 December and 1 January (UTC) the year is UTC's, without the
+  // formatter (~10-20 µs a call).
+  const month = now.getUTCMonth()
+  const day = now.getUTCDate()
+  if ((month > 0 || day > 1) && (month < 11 || day < 31)) return now.getUTCFullYear()
   let format = yearFormats.get(timeZone)
   if (format === undefined) {
     format = new Intl.DateTimeFormat("en-GB", { timeZone, year: "numeric" })

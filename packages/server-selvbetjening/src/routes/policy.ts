@@ -2,13 +2,17 @@ import Router from "@koa/router"
 import type { Context } from "koa"
 import { contentDisposition, HttpError } from "@kas/core/web"
 import { type KasConfig, SelfServicePeriod } from "@kas/core"
-import { companyNames, type RestRunner, sortPolicies, summaryOf, tabsOf } from "../web/Portal.js"
+import { companyNames, type RestNowRunner, type RestRunner, sortPolicies, summaryOf, tabsOf } from "../web/Portal.js"
 
 /**
  * The citizen's read-only pages (selvbetjening.md §6, §9–§11): year overview and older years, receipt, closed,
  * missing data and the final statement download. Every call to the back office carries the session's CPR.
  */
-export const policyRoutes = (settings: KasConfig.SelvbetjeningConfig.SelvbetjeningSettings, rest: RestRunner) => {
+export const policyRoutes = (
+  settings: KasConfig.SelvbetjeningConfig.SelvbetjeningSettings,
+  rest: RestRunner,
+  restNow: RestNowRunner
+) => {
   const router = new Router()
   const editYear = () => SelfServicePeriod.editYear(SelfServicePeriod.today(settings.timezone))
 
@@ -24,7 +28,7 @@ export const policyRoutes = (settings: KasConfig.SelvbetjeningConfig.Selvbetjeni
       policies,
       pension_companies: companies,
       final_statement_exists: hasStatement
-    } = await rest(ctx, (c) => c.overview(cpr, year))
+    } = await restNow(ctx, (c) => c.overviewNow(cpr, year))
     if (years.length === 0) return ctx.render("policy/unknown", { title: ctx.state.t!("notKnown") })
     const pty = years.find((y) => y.tax_year === year)
     if (!pty) throw new HttpError(404)

@@ -1,4 +1,4 @@
-import { Effect, Exit, ManagedRuntime, Redacted } from "effect"
+import { Effect, Either, Exit, ManagedRuntime, Option, Redacted } from "effect"
 import http from "node:http"
 import https from "node:https"
 import type { AddressInfo } from "node:net"
@@ -9,6 +9,13 @@ import { Cpr, Rest } from "@kas/core"
 // The typed REST client selvbetjening uses, against small local servers: TLS with REST_CA_CERT, the timeout,
 // retries only on idempotent calls, and answers that do not decode.
 const TAX_YEARS = [{ id: 1, year: 2025, days_in_year: 365, year_part: "selvangivelse" }]
+const OVERVIEW = {
+  person_tax_years: [],
+  tax_year: TAX_YEARS[0],
+  policies: [],
+  pension_companies: [],
+  final_statement_exists: false
+}
 let requests: Array<{ method: string; url: string; authorization: string }> = []
 let failuresLeft = 0
 const handler: http.RequestListener = (req, res) => {
@@ -25,6 +32,8 @@ const handler: http.RequestListener = (req, res) => {
     return res.end("busy")
   }
   res.setHeader("content-type", "application/json")
+  if (req.url?.startsWith("/rest/overview/"))
+    return res.end(JSON.stringify(req.url.includes("1999") ? { ...OVERVIEW, tax_year: TAX_YEARS[0]!.id } : OVERVIEW))
   if (req.url?.startsWith("/rest/tax_year/"))
     return res.end(JSON.stringify(req.url.includes("1999") ? [{ id: "x" }] : TAX_YEARS))
   res.statusCode = 503
@@ -107,6 +116,23 @@ describe("KasRestClient", () => {
     )
     expect(failure(submitted)).toMatchObject({ reason: "status", status: 503 })
     expect(requests.map((r) => `${r.method} ${r.url}`)).toEqual(["POST /rest/submission/"])
+  })
+
+  it("overviewNow (the promise fast path) answers as overview does: decoded, retried after 5xx, refused", async () => {
+    const cpr = Cpr.make("0101709901")
+    const url = urlOf(plainServer, "http")
+    const both = (year: number) =>
+      withClient(url, (c) =>
+        Effect.all([Effect.either(c.overview(cpr, year)), Effect.promise(() => c.overviewNow(cpr, year))])
+      )
+    failuresLeft = 2
+    const [viaEffect, viaPromise] = Exit.getOrElse(await both(2025), () => expect.fail("no answer"))
+    expect(viaEffect).toEqual(Either.right(OVERVIEW))
+    expect(viaPromise).toEqual(Either.right(OVERVIEW))
+    expect(requests.map((r) => r.url)).toEqual(Array(4).fill("/rest/overview/?year=2025"))
+    const [badEffect, badPromise] = Exit.getOrElse(await both(1999), () => expect.fail("no answer"))
+    expect(Either.getLeft(badEffect).pipe(Option.map((e) => e.reason))).toEqual(Option.some("decode"))
+    expect(Either.getLeft(badPromise).pipe(Option.map((e) => e.reason))).toEqual(Option.some("decode"))
   })
 
   it("gives up after the timeout without retrying, and refuses an answer that does not decode", async () => {

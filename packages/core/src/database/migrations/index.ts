@@ -28,6 +28,7 @@ import m0026 from "./0026_kas_history_statements.js"
 import m0027 from "./0027_kas_person_search_serial.js"
 import m0028 from "./0028_kas_days_check_per_statement.js"
 import m0029 from "./0029_kas_statement_inputs.js"
+import m0030 from "./0030_kas_citizen_overviews.js"
 
 /** The migrations of @kas/core (schema `kas`), in order. Only ever append. */
 export const coreMigrations: MigrationSet = {
@@ -61,6 +62,7 @@ export const coreMigrations: MigrationSet = {
     "0026_kas_history_statements": m0026,
     "0027_kas_person_search_serial": m0027,
     "0028_kas_days_check_per_statement": m0028,
-    "0029_kas_statement_inputs": m0029
+    "0029_kas_statement_inputs": m0029,
+    "0030_kas_citizen_overviews": m0030
   }
 }

@@ -99,6 +99,25 @@ for (const [name, overviewLayer] of [
             ]
           )
           assert.strictEqual(answer.policies[1]!.documents[0]!.uploaded_at, "2024-05-06T05:08:09.123Z")
+
+          // Asked for at the same time: the fast path reads them in one statement per year (migration 0030), and each
+          // caller gets its own CPR's and year's answer, the same text as asked for alone.
+          const asked = [
+            [CPR, 2024],
+            [OTHER, 2024],
+            [CPR, 2023],
+            ["0000000000", 2024],
+            [CPR, 2024],
+            [OTHER, 2023]
+          ] as const
+          const answers = yield* Effect.promise(() =>
+            Promise.all(asked.map(([cpr, year]) => overview.json(Cpr.make(cpr), year)))
+          )
+          for (const [i, [cpr, year]] of asked.entries()) {
+            assert.deepStrictEqual(JSON.parse(answers[i]!), yield* fromResources(Cpr.make(cpr), year))
+            assert.strictEqual(answers[i], yield* Effect.promise(() => overview.json(Cpr.make(cpr), year)))
+          }
+          assert.notStrictEqual(answers[0], answers[1])
         })
       )
     })
