@@ -20,7 +20,7 @@ const turn = async () => {
 const valuesOf = (keys: ReadonlyArray<string>, group: number) => new Map(keys.map((k) => [k, `${k}@${group}`]))
 
 describe("batched", () => {
-  it("loads a lone call at once and gathers the calls made while loads run, each with its own key's value", async () => {
+  it("loads a lone call at once and gathers the calls made while loads run, each with its key's value", async () => {
     const { calls, load } = controlledLoad()
     const read = batched(load, { concurrency: 1 })
     const first = read("a", 1)
