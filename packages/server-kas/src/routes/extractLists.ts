@@ -46,7 +46,7 @@ export const extractListRoutes = (app: AppContext) => {
     router.get(list.path, requirePermission("persontaxyear.list"), async (ctx: Context) => {
       const years = await app.run(
         ctx,
-        Effect.flatMap(TaxYears, (t) => t.list())
+        Effect.flatMap(TaxYears, (t) => t.choices())
       )
       const parsed = parseList(
         list,
