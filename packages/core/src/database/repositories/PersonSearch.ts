@@ -231,11 +231,14 @@ export class PersonSearch extends Effect.Service<PersonSearch>()("@kas/core/Pers
      * statement only and reset before the connection goes back to the pool.
      */
     const pool = yield* Effect.serviceOption(PgPool)
+    // Three letters or digits in a row give the index a trigram to look up; without one (e.g. "a b", "100%") the
+    // generic plan would read the whole index, so such a part is planned for its own pattern.
+    const trigramRun = /[\p{L}\p{N}]{3}/u
     const genericPlanFits = (filter: PersonSearchFilter, sort: PersonSearchSort, offset: number) =>
       offset === 0 &&
       sort.key === "cpr" &&
       filter.name !== undefined &&
-      filter.name.length >= 3 &&
+      trigramRun.test(filter.name) &&
       Object.entries(filter).every(([key, value]) => value === undefined || key === "taxYearId" || key === "name")
     const runGeneric = (p: Pool, name: string, q: { text: string; params: ReadonlyArray<unknown> }) =>
       Effect.tryPromise({
