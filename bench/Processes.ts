@@ -70,6 +70,25 @@ export const cpuMs = (pid: number | undefined): number => {
   }
 }
 
+/** CPU time (ms) of a process and its children (a node:cluster primary and its processes), from /proc. */
+export const treeCpuMs = (pid: number | undefined): number => {
+  if (pid === undefined) return 0
+  let sum = cpuMs(pid)
+  for (const child of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      const ppid = Number(
+        readFileSync(`/proc/${child}/stat`, "utf8")
+          .replace(/^.*\) /, "")
+          .split(" ")[1]
+      )
+      if (ppid === pid) sum += treeCpuMs(Number(child))
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return sum
+}
+
 /**
  * CPU time of the PostgreSQL backends serving the given databases (their process titles name the database), including
  * backends that have ended: a pool closes idle connections, and an ended process's time can no longer be read, so

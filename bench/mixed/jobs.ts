@@ -10,7 +10,7 @@ import { type JobRecord, JobStore } from "@kas/jobs"
 import { allMigrationSets, AssessmentJobs, ImportJobs } from "@kas/server-kas"
 import { Effect, Layer } from "effect"
 import { type ChildProcess, spawn } from "node:child_process"
-import { start, stop } from "../Processes.js"
+import { cpuMs, start, stop } from "../Processes.js"
 
 const probe = "http://127.0.0.1:18299/health/database"
 
@@ -34,10 +34,11 @@ export const startWorkers = async (
   workers = 2
 ) => {
   const procs: Array<ChildProcess> = []
+  const started: Array<Promise<void>> = []
   for (let i = 0; i < workers; i++) {
     const child = spawn(process.execPath, [entry, "worker", "--concurrency", String(concurrency)], {
       env: { ...process.env, ...env, DATABASE_URL: url },
-      stdio: ["ignore", "ignore", "pipe"]
+      stdio: ["ignore", "pipe", "pipe"]
     })
     let err = ""
     child.stderr!.on("data", (d: Buffer) => {
@@ -46,9 +47,30 @@ export const startWorkers = async (
     child.on("exit", (code, signal) => {
       if (code !== 0 && signal !== "SIGTERM") console.error(`kas worker exited with ${code ?? signal}:\n${err}`)
     })
+    // Production workers run all the time: the jobs are enqueued once every worker has started, so that the workers'
+    // start-up neither competes with the measured load nor counts towards the jobs' CPU.
+    started.push(
+      new Promise<void>((resolve, reject) => {
+        let out = ""
+        const onData = (d: Buffer) => {
+          out = (out + d.toString()).slice(-1000)
+          if (out.includes("worker started")) {
+            child.stdout!.off("data", onData)
+            child.stdout!.resume()
+            resolve()
+          }
+        }
+        child.stdout!.on("data", onData)
+        child.once("exit", () => reject(new Error(`kas worker exited before it started:\n${err}`)))
+      })
+    )
     procs.push(child)
   }
+  await Promise.all(started)
+  const used = () => procs.reduce((sum, c) => sum + cpuMs(c.pid), 0)
   return {
+    /** CPU time (ms) the worker processes have used so far. */
+    cpuMs: used,
     stop: () =>
       Promise.all(
         procs.map(

@@ -13,8 +13,8 @@ export const commands: ReadonlyArray<CommandInfo> = [
   },
   {
     name: "web",
-    summary: "run the staff web server (kas web)",
-    usage: "web",
+    summary: "run the staff web server (kas web), in N processes that share the port",
+    usage: "web [--processes <n>]",
     load: () => import("./web.js").then((m) => m.web)
   },
   {
