@@ -14,7 +14,7 @@
 import autocannon from "autocannon"
 import type { ChildProcess } from "node:child_process"
 import { randomBytes } from "node:crypto"
-import { cp, mkdir } from "node:fs/promises"
+import { cp, mkdir, rm } from "node:fs/promises"
 import path from "node:path"
 import { fileURLToPath } from "node:url"
 import { EmbeddedPostgres, KasConfig } from "@kas/core"
@@ -86,12 +86,14 @@ const suffix = randomBytes(3).toString("hex")
 const kasUrl = await EmbeddedPostgres.ensureDatabase(server.adminUrl, `kas_ab_${suffix}`)
 const portalUrl = await EmbeddedPostgres.ensureDatabase(server.adminUrl, `sb_ab_${suffix}`)
 const children: Array<ChildProcess> = []
+const bundles: Array<string> = []
 try {
   const common = { ENVIRONMENT: "development", DEBUG: "false" }
   const kasEntry = await bundleEntry(
     path.join(root, "packages/server-kas/src/bin/kas.ts"),
     path.join(root, "packages/server-kas/.kas", `ab-kas-${process.pid}.mjs`)
   )
+  bundles.push(kasEntry)
   const kas = await start(
     "kas web",
     [kasEntry, "web"],
@@ -104,6 +106,7 @@ try {
     path.join(root, "packages/server-selvbetjening/src/bin/selvbetjening.ts"),
     path.join(root, "packages/server-selvbetjening/.kas", `ab-sb-${process.pid}.mjs`)
   )
+  bundles.push(current)
   const entryOf = (dir: string | undefined) => (dir ? path.resolve(dir, "server.mjs") : current)
   const variants = [
     { name: "A", entry: entryOf(str("a")), port: 18080 },
@@ -201,4 +204,5 @@ try {
 } finally {
   for (const c of children.reverse()) await stop(c)
   await server.stop()
+  for (const f of bundles) await rm(f, { force: true })
 }
