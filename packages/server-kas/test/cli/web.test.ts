@@ -1,7 +1,7 @@
 import { EmbeddedPostgres } from "@kas/core"
 import { TestDatabase } from "@kas/core/testing"
 import { readdirSync, readFileSync } from "node:fs"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
 import { KAS_BIN, runNode } from "../process.js"
 
 let db: TestDatabase.TestDb
@@ -37,9 +37,21 @@ const start = async (processes: number) => {
     DATABASE_URL: db.url,
     PORT: String(port)
   })
+  started.push(web)
   await web.waitFor(`kas web: ${processes} processes`, 120_000)
   return { web, url: `http://127.0.0.1:${port}`, pids: childrenOf(web.child.pid!) }
 }
+
+const started: Array<ReturnType<typeof runNode>> = []
+// A failed assertion must not leave a cluster running: SIGTERM stops the primary and its processes.
+afterEach(async () => {
+  for (const web of started.splice(0)) {
+    if (web.child.exitCode === null && web.child.signalCode === null) {
+      web.child.kill("SIGTERM")
+      await web.exited
+    }
+  }
+})
 
 describe("kas web --processes", () => {
   it("serves the port from N processes; SIGTERM stops every one and exits 0", async () => {
