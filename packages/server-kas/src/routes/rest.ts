@@ -1,7 +1,6 @@
 import Router from "@koa/router"
 import { Effect, Either, Option, ParseResult, Schema } from "effect"
 import type { Context, Middleware } from "koa"
-import { createHash } from "node:crypto"
 import {
   CitizenData,
   type CitizenFilter,
@@ -15,12 +14,11 @@ import {
   SelfAssessmentSubmission
 } from "@kas/core"
 import { contentDisposition, parseMultipart, isMultipart, type UploadedFile } from "@kas/core/web"
+import { REST_TOKEN_CACHE_MS, restTokenCache } from "../auth/RestTokenCache.js"
 import { StaffUsers } from "../auth/StaffUsers.js"
 import type { AppContext } from "../web/AppContext.js"
 
 const C = Rest.Contract
-/** How long a valid REST token is taken as valid without asking the database again (revocation's delay). */
-const TOKEN_CACHE_MS = 5000
 const PREFIXES = ["/rest/", "/token/", "/final_settlement/"]
 /** The staff pages under /final_settlement/ (staff-web.md §11: generate/<pk>/ and <uuid>/…), not the API's <year>/. */
 const isStaffStatementPath = (path: string) => /^\/final_settlement\/(generate\/|[0-9a-f]{8}-)/.test(path)
@@ -74,27 +72,19 @@ const scoped =
 export const restApi = (app: AppContext): Middleware => {
   const router = new Router()
   const run = app.run
-  /**
-   * Tokens found valid in the last `TOKEN_CACHE_MS`, by the SHA-256 of the token (the raw secret is not kept as a
-   * key): a revoked token or a deactivated user is refused at the latest `TOKEN_CACHE_MS` after the change.
-   */
-  const valid = new Map<string, number>()
+  const tokens = restTokenCache({ ttlMs: REST_TOKEN_CACHE_MS })
 
   const authenticate: Middleware = async (ctx, next) => {
     const m = /^Token\s+(\S+)$/.exec(ctx.get("Authorization"))
     if (m === null) return json(ctx, 401, { detail: "Invalid token." })
-    const token = m[1]!
-    const key = createHash("sha256").update(token).digest("base64")
-    const until = valid.get(key)
-    if (until !== undefined && until > Date.now()) return next()
-    const user = await run(
-      ctx,
-      Effect.flatMap(StaffUsers, (u) => u.byRestToken(token))
+    const ok = tokens(m[1]!, (token) =>
+      run(
+        ctx,
+        Effect.flatMap(StaffUsers, (u) => u.byRestToken(token))
+      ).then(Option.isSome)
     )
-    if (Option.isNone(user)) return json(ctx, 401, { detail: "Invalid token." })
-    if (valid.size > 1000) valid.clear()
-    valid.set(key, Date.now() + TOKEN_CACHE_MS)
-    await next()
+    if (ok === true || (await ok)) return next()
+    return json(ctx, 401, { detail: "Invalid token." })
   }
   /** A filter's decoder, built once per resource (not per request); a refusal names every bad query parameter. */
   const filterOf = <A extends object, I>(schema: Schema.Schema<A, I>) => {
