@@ -141,16 +141,26 @@ const part = (d: Document, draft: StatementDraft, lang: Language) => {
  */
 export const renderStats = { count: 0, ms: 0, cpuMs: 0 }
 
+/** The PDF of a final statement; `textLayout` as `Document` takes it ("pdfkit": the reference for the tests). */
+export const finalStatementPdf = (draft: StatementDraft, textLayout?: "kept" | "pdfkit"): Promise<Uint8Array> => {
+  const d = new Document(
+    draft.gathered.cpr,
+    fill(A.A1.da, { year: draft.gathered.year }),
+    "final_statement",
+    textLayout
+  )
+  part(d, draft, "kl")
+  part(d, draft, "da")
+  return d.finish()
+}
+
 /** Renders the final statement of a draft: the `PdfRenderer` of `FinalStatements.generate` and `generateBulk`. */
 export const renderFinalStatement = (draft: StatementDraft): Effect.Effect<Uint8Array, PdfRenderError> =>
   Effect.tryPromise({
     try: async () => {
       const started = performance.now()
       const cpu = process.cpuUsage()
-      const d = new Document(draft.gathered.cpr, fill(A.A1.da, { year: draft.gathered.year }), "final_statement")
-      part(d, draft, "kl")
-      part(d, draft, "da")
-      const pdf = await d.finish()
+      const pdf = await finalStatementPdf(draft)
       renderStats.count++
       renderStats.ms += performance.now() - started
       const used = process.cpuUsage(cpu)

@@ -4,21 +4,14 @@
  * the CPR and the page number, the address window and the crossed-out sender. The font is DejaVu Sans (embedded, so
  * æ, ø, å and every Greenlandic letter print; decision: the spec's Helvetica has no embeddable file here).
  */
+import { deflateSync } from "node:zlib"
 import PDFDocument from "pdfkit"
-import { fonts, learnSeed, seedOf, sharedLayoutCaches } from "./Fonts.js"
+import { applySeed, deflatedSubset, fonts, learnSeed, sharedLayoutCaches } from "./Fonts.js"
+import { type EmbeddedFont, TextWriter, type WriterFont } from "./TextLayout.js"
 import type { Language } from "./Texts.js"
 
 /** Millimetres to PDF points. */
 export const mm = (value: number): number => (value * 72) / 25.4
-
-/** What `Document` uses of pdfkit's embedded font objects (not in pdfkit's typings). */
-interface EmbeddedFont {
-  layoutCache?: object
-  /** The characters of each glyph of the subset, by the glyph's id in the subset. */
-  readonly unicode: ReadonlyArray<ReadonlyArray<number>>
-  /** Lays out the text and adds its glyphs to the font's subset (with their widths and Unicode mappings). */
-  encode(text: string): unknown
-}
 
 /** Whole kroner with "." as thousands separator and "-" for negative (§5.1). */
 export const formatAmount = (amount: number): string => {
@@ -83,6 +76,42 @@ const PAGE_HEIGHT = mm(297)
 export const WIDTH = PAGE_WIDTH - LEFT - RIGHT
 const BOTTOM = mm(282) - 14
 
+/**
+ * The zlib level of the pages' content streams. pdfkit compresses with zlib's default, level 6; level 3 takes less
+ * than half the time for about a sixth more bytes (the text of a page is about 12–20 KB, 1.9 KB at level 6).
+ */
+const CONTENT_LEVEL = 3
+
+/**
+ * The character maps (ToUnicode) of the fonts as pdfkit compresses them, by their text: a letter whose subset is the
+ * seed's has the same map as the one before (at most this many kept).
+ */
+const deflatedCmaps = new Map<string, Uint8Array>()
+const MAX_CACHED_CMAPS = 16
+const CMAP_START = "/CIDInit /ProcSet findresource begin"
+
+/** A stream's bytes as pdfkit would compress them, when they were compressed before: font files and ToUnicode maps. */
+const compressedBefore = (chunk: Uint8Array | string | undefined): Uint8Array | undefined => {
+  if (chunk instanceof Uint8Array) return deflatedSubset(chunk)
+  if (chunk === undefined || !chunk.startsWith(CMAP_START)) return undefined
+  let deflated = deflatedCmaps.get(chunk)
+  if (deflated === undefined) {
+    // pdfkit writes a string stream as its bytes and a line break.
+    deflated = deflateSync(Buffer.from(`${chunk}\n`, "latin1"))
+    if (deflatedCmaps.size >= MAX_CACHED_CMAPS) deflatedCmaps.delete(deflatedCmaps.keys().next().value as string)
+    deflatedCmaps.set(chunk, deflated)
+  }
+  return deflated
+}
+
+/** What `finish` uses of pdfkit's stream objects (not in pdfkit's typings). */
+interface StreamReference {
+  buffer: Array<Uint8Array>
+  compress: boolean
+  readonly data: Record<string, unknown>
+  end(chunk?: Uint8Array | string): void
+}
+
 /** Within this many points of the page's end, paragraphs and tables are measured before they are placed. */
 const NEAR_BOTTOM = 260
 
@@ -109,11 +138,15 @@ export class Document {
   private pages = 0
   y = 0
 
-  /** `kind` names the kind of document (the subsets of its fonts start alike, see Fonts.ts). */
+  /**
+   * `kind` names the kind of document (the subsets of its fonts start alike, see Fonts.ts). `textLayout` "pdfkit"
+   * leaves every text to pdfkit's `text()` (the reference the tests compare the kept layouts with).
+   */
   constructor(
     readonly cpr: string,
     title: string,
-    readonly kind: "final_statement" | "tax_slip"
+    readonly kind: "final_statement" | "tax_slip",
+    textLayout: "kept" | "pdfkit" = "kept"
   ) {
     const f = fonts()
     this.doc = new PDFDocument({
@@ -134,14 +167,18 @@ export class Document {
     // subset of each font starts with the same glyphs in every document, so that its encoding is shared (Fonts.ts).
     const caches = sharedLayoutCaches()
     const families = (this.doc as unknown as { _fontFamilies: Record<string, EmbeddedFont> })._fontFamilies
+    const writerFonts: Record<string, WriterFont> = {}
     for (const key of ["regular", "bold"] as const) {
       const font = families[this.fontNames[key]]
-      if (font === undefined) continue
+      if (font === undefined) throw new Error(`font ${key} was not opened`)
       if (font.layoutCache !== undefined) font.layoutCache = caches[key]
-      const seed = seedOf(kind, key)
-      if (seed !== undefined && seed !== "") font.encode(seed)
+      const seed = applySeed(kind, key, font)
+      writerFonts[key] = { key, font, seed, seededGlyphs: font.subset.glyphs.length }
     }
+    this.writer = textLayout === "kept" ? new TextWriter(this.doc, writerFonts) : undefined
   }
+
+  private readonly writer: TextWriter | undefined
 
   private readonly fontNames: { readonly regular: string; readonly bold: string }
 
@@ -170,8 +207,11 @@ export class Document {
 
   /** Text at (x, y) in a box of `width`; returns its height. Does not move the cursor. */
   textAt(text: string, x: number, y: number, width: number, options?: TextOptions) {
-    this.font(options?.bold ?? false, options?.size)
-    this.doc.text(text, x, y, { width, align: options?.align ?? "left", lineBreak: true })
+    const bold = options?.bold ?? false
+    const align = options?.align ?? "left"
+    this.font(bold, options?.size)
+    if (this.writer?.write(bold ? "bold" : "regular", text, x, y, width, align) === true) return this.doc.y - y
+    this.doc.text(text, x, y, { width, align, lineBreak: true })
     // pdfkit leaves its own cursor below the text: the height without laying the text out twice.
     return this.doc.y - y
   }
@@ -272,6 +312,7 @@ export class Document {
 
   private measure(text: string, width: number, bold: boolean, size: number = BODY) {
     this.font(bold, size)
+    if (this.writer !== undefined) return this.writer.height(bold ? "bold" : "regular", text, width)
     return this.doc.heightOfString(text, { width })
   }
 
@@ -316,24 +357,65 @@ export class Document {
       this.doc.switchToPage(i)
       const partStart = [...this.partStarts].reverse().find((s) => s <= i) ?? 0
       this.font(false, 7.5)
-      this.doc.text(this.cpr, LEFT, mm(285), { width: WIDTH / 2, lineBreak: false })
-      this.doc.text(String(i - partStart + 1), LEFT + WIDTH / 2, mm(285), {
-        width: WIDTH / 2,
-        align: "right",
-        lineBreak: false
-      })
+      const number = String(i - partStart + 1)
+      if (this.writer?.write("regular", this.cpr, LEFT, mm(285), WIDTH / 2, "left") !== true) {
+        this.doc.text(this.cpr, LEFT, mm(285), { width: WIDTH / 2, lineBreak: false })
+      }
+      if (this.writer?.write("regular", number, LEFT + WIDTH / 2, mm(285), WIDTH / 2, "right") !== true) {
+        this.doc.text(number, LEFT + WIDTH / 2, mm(285), { width: WIDTH / 2, align: "right", lineBreak: false })
+      }
     }
     const families = (this.doc as unknown as { _fontFamilies: Record<string, EmbeddedFont> })._fontFamilies
     for (const key of ["regular", "bold"] as const) {
       const font = families[this.fontNames[key]]
       if (font !== undefined) learnSeed(this.kind, key, font.unicode)
     }
+    this.compressStreams()
     return new Promise((resolve, reject) => {
       // The joined chunks are the file (a Buffer is a Uint8Array): not copied again, a bulk run makes less garbage.
       this.doc.on("end", () => resolve(Buffer.concat(this.chunks)))
       this.doc.on("error", reject)
       this.doc.end()
     })
+  }
+
+  /**
+   * Compresses the pages' contents now, at `CONTENT_LEVEL` (pdfkit keeps `/Length`, then `/Filter /FlateDecode` in
+   * their dictionaries), and has pdfkit take each font file and character map compressed as it was for a letter
+   * before (`reuseCompressedStreams`).
+   */
+  private compressStreams() {
+    const internals = this.doc as unknown as {
+      readonly _pageBuffer: ReadonlyArray<{ readonly content: StreamReference }>
+      readonly _root: StreamReference
+    }
+    for (const { content } of internals._pageBuffer) {
+      if (!content.compress || content.buffer.length === 0) continue
+      content.buffer = [deflateSync(Buffer.concat(content.buffer), { level: CONTENT_LEVEL })]
+      content.compress = false
+    }
+    reuseCompressedStreams(Object.getPrototypeOf(internals._root) as StreamReference)
+  }
+}
+
+let reusing = false
+/**
+ * Has pdfkit's stream objects (all of them: the prototype, patched once per process) write a font file or a
+ * character map that was compressed before as those bytes (`compressedBefore`): the same bytes pdfkit's own
+ * compression gives, in a stream with the same dictionary. (Wrapping each document's streams instead kept the
+ * documents' memory about twice as long: a bulk worker's peak RSS grew by about 90 MB.)
+ */
+const reuseCompressedStreams = (prototype: StreamReference) => {
+  if (reusing) return
+  reusing = true
+  const end = prototype.end
+  prototype.end = function (this: StreamReference, chunk) {
+    const deflated = this.compress && this.buffer.length === 0 ? compressedBefore(chunk) : undefined
+    if (deflated === undefined) return end.call(this, chunk)
+    this.data.Length = 0
+    this.data.Filter = "FlateDecode"
+    this.compress = false
+    end.call(this, deflated)
   }
 }
 

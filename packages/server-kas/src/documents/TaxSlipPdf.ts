@@ -80,14 +80,17 @@ const part = (d: Document, draft: TaxSlipDraft, lang: Language) => {
   )
 }
 
+/** The PDF of a tax slip; `textLayout` as `Document` takes it ("pdfkit": the reference for the tests). */
+export const taxSlipPdf = (draft: TaxSlipDraft, textLayout?: "kept" | "pdfkit"): Promise<Uint8Array> => {
+  const d = new Document(draft.cpr, fill(B.B1.da, { year: draft.year }), "tax_slip", textLayout)
+  part(d, draft, "kl")
+  part(d, draft, "da")
+  return d.finish()
+}
+
 /** Renders a tax slip: the `TaxSlipRenderer` of `TaxSlips.generate`. */
 export const renderTaxSlip = (draft: TaxSlipDraft): Effect.Effect<Uint8Array, PdfRenderError> =>
   Effect.tryPromise({
-    try: () => {
-      const d = new Document(draft.cpr, fill(B.B1.da, { year: draft.year }), "tax_slip")
-      part(d, draft, "kl")
-      part(d, draft, "da")
-      return d.finish()
-    },
+    try: () => taxSlipPdf(draft),
     catch: (cause) => new PdfRenderError({ document: "tax_slip", cause })
   }).pipe(Effect.withSpan("renderTaxSlip"))
